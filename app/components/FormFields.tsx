@@ -1,0 +1,169 @@
+import { useEffect, useRef } from "react";
+import { isMessageKey } from "../i18n";
+import { useT } from "../utils/i18n";
+
+export type FieldErrors = Record<string, string> | undefined;
+
+function useMessage() {
+  const t = useT();
+  return (key: string) => (isMessageKey(key) ? t(key) : t("validation.invalid"));
+}
+
+/**
+ * GOV.UK-style error summary: focused when it appears, each message a link to its field.
+ * `labels` maps field names to their visible labels; `ids` to the element to focus.
+ */
+export function ErrorSummary({
+  errors,
+  labels,
+  idPrefix = "",
+}: {
+  errors: FieldErrors;
+  labels: Record<string, string>;
+  idPrefix?: string;
+}) {
+  const t = useT();
+  const message = useMessage();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors) ref.current?.focus();
+  }, [errors]);
+  if (!errors || Object.keys(errors).length === 0) return null;
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${idPrefix}error-summary-title`}>
+      <h2 id={`${idPrefix}error-summary-title`}>{t("errors.summary")}</h2>
+      <ul>
+        {Object.entries(errors).map(([field, key]) => (
+          <li key={field}>
+            {field === "form" ? (
+              message(key)
+            ) : (
+              <a href={`#${idPrefix}${field}`}>
+                {labels[field] ? `${labels[field]}: ` : ""}
+                {message(key)}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function FieldError({ id, error }: { id: string; error?: string }) {
+  const message = useMessage();
+  if (!error) return null;
+  return (
+    <p className="field-error" id={`${id}-error`}>
+      <span aria-hidden="true">⚠ </span>
+      {message(error)}
+    </p>
+  );
+}
+
+function describedBy(id: string, hint?: string, error?: string) {
+  const ids = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+export function TextField({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  type = "text",
+  multiline = false,
+  ...rest
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  defaultValue?: string | number;
+  type?: string;
+  multiline?: boolean;
+  autoComplete?: string;
+  required?: boolean;
+  inputMode?: "numeric" | "email" | "text";
+}) {
+  const common = {
+    id,
+    name,
+    defaultValue,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy(id, hint, error),
+    ...rest,
+  };
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <FieldError id={id} error={error} />
+      {multiline ? <textarea rows={4} {...common} /> : <input type={type} {...common} />}
+    </div>
+  );
+}
+
+export function CheckboxGroup({
+  id,
+  name,
+  legend,
+  hint,
+  error,
+  options,
+  checked,
+}: {
+  id: string;
+  name: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  options: { value: string; label: string }[];
+  checked: readonly string[];
+}) {
+  return (
+    <fieldset
+      className={`field${error ? " field-invalid" : ""}`}
+      id={id}
+      tabIndex={-1}
+      aria-describedby={describedBy(id, hint, error)}
+    >
+      <legend>{legend}</legend>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <FieldError id={id} error={error} />
+      {options.map((option) => (
+        <div className="checkbox" key={option.value}>
+          <input
+            type="checkbox"
+            id={`${id}-${option.value}`}
+            name={name}
+            value={option.value}
+            defaultChecked={checked.includes(option.value)}
+          />
+          <label htmlFor={`${id}-${option.value}`}>{option.label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** A polite confirmation after a successful save ("Sparat."). */
+export function Notice({ children }: { children: React.ReactNode }) {
+  return (
+    <p className="notice" role="status">
+      <span aria-hidden="true">✓ </span>
+      {children}
+    </p>
+  );
+}

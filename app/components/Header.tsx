@@ -1,0 +1,84 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import type { Permission } from "../../server/domain/policy";
+import { useLocale, useT } from "../utils/i18n";
+import { OnlineUsers } from "./OnlineUsers";
+
+export interface HeaderUser {
+  name: string;
+  organisationName: string;
+  permissions: Permission[];
+}
+
+function LanguageToggle() {
+  const locale = useLocale();
+  const t = useT();
+  const location = useLocation();
+  const other = locale === "sv" ? "en" : "sv";
+  return (
+    <Form method="post" action="/sprak" className="language-toggle">
+      <input type="hidden" name="locale" value={other} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" className="link-button" lang={other}>
+        {t("nav.language")}
+      </button>
+    </Form>
+  );
+}
+
+export function Header({ user }: { user: HeaderUser | null }) {
+  const t = useT();
+  const isAdmin = user?.permissions.includes("users:manage");
+  return (
+    <header className="top-bar">
+      <Link to="/" className="brand">
+        <span className="brand-name">{t("app.name")}</span>
+        {user && <span className="brand-org">{user.organisationName}</span>}
+      </Link>
+      {user && (
+        <nav aria-label={t("nav.main")} className="main-nav">
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                {t("nav.overview")}
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+      )}
+      <div className="top-bar-end">
+        {user && <OnlineUsers />}
+        <LanguageToggle />
+        {user && (
+          <details className="user-menu">
+            <summary aria-label={t("nav.userMenu", { name: user.name })}>{user.name}</summary>
+            <ul>
+              <li>
+                <Link to="/installningar">{t("nav.settings")}</Link>
+              </li>
+              {isAdmin && (
+                <>
+                  <li>
+                    <Link to="/admin/anvandare">{t("nav.adminUsers")}</Link>
+                  </li>
+                  <li>
+                    <Link to="/admin/forvaltningar">{t("nav.adminDepartments")}</Link>
+                  </li>
+                  <li>
+                    <Link to="/admin/strategier">{t("nav.adminStrategies")}</Link>
+                  </li>
+                </>
+              )}
+              <li>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    {t("nav.logout")}
+                  </button>
+                </Form>
+              </li>
+            </ul>
+          </details>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from "react";
+import type { OnlineUser } from "../../server/realtime";
+import { useT } from "../utils/i18n";
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? "")
+    .join("");
+}
+
+/** Who in the working group has Samverkan open right now; updated live over the socket. */
+export function OnlineUsers() {
+  const t = useT();
+  const [users, setUsers] = useState<OnlineUser[] | null>(null);
+  const [connected, setConnected] = useState(false);
+
+  useEffect(() => {
+    let active = true;
+    let cleanup = () => {};
+    import("../utils/realtime.client").then(({ getSocket }) => {
+      if (!active) return;
+      const socket = getSocket();
+      const onPresence = (list: OnlineUser[]) => setUsers(list);
+      const onConnect = () => {
+        setConnected(true);
+        socket.emit("presence:list", null, (list: OnlineUser[] | { error: string }) => {
+          if (Array.isArray(list)) setUsers(list);
+        });
+      };
+      const onDisconnect = () => setConnected(false);
+      socket.on("presence", onPresence);
+      socket.on("connect", onConnect);
+      socket.on("disconnect", onDisconnect);
+      if (socket.connected) onConnect();
+      cleanup = () => {
+        socket.off("presence", onPresence);
+        socket.off("connect", onConnect);
+        socket.off("disconnect", onDisconnect);
+      };
+    });
+    return () => {
+      active = false;
+      cleanup();
+    };
+  }, []);
+
+  return (
+    <section className="online" aria-labelledby="online-heading">
+      <h2 id="online-heading" className="visually-hidden">
+        {t("online.heading")}
+      </h2>
+      {users === null ? (
+        <span className="online-status">{t("online.connecting")}</span>
+      ) : (
+        <>
+          <ul className="avatars" data-testid="online-users">
+            {users.map((user) => (
+              <li key={user.id} className="avatar" title={user.name}>
+                <span aria-hidden="true">{initials(user.name)}</span>
+                <span className="visually-hidden">{user.name}</span>
+              </li>
+            ))}
+          </ul>
+          <span className="online-status">
+            {connected ? t("online.count", { count: users.length }) : t("online.offline")}
+          </span>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,5 @@
+import type { AppContext } from "../server/context";
+
+declare module "@remix-run/server-runtime" {
+  interface AppLoadContext extends AppContext {}
+}

@@ -1,0 +1,87 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { listDepartments } from "../../server/domain/departments";
+import { getUser, setUserActive, updateUser } from "../../server/domain/users";
+import { ErrorSummary, Notice } from "../components/FormFields";
+import { UserFields, userInput } from "../components/UserForm";
+import { ActiveBadge } from "../components/Badge";
+import { requirePermission } from "../utils/auth.server";
+import { pageTitle, useT } from "../utils/i18n";
+import { guard, runForm } from "../utils/route.server";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const actor = await requirePermission(request, context, "users:manage");
+  return guard(async () => ({
+    user: await getUser(context.db, actor, params.userId ?? ""),
+    departments: await listDepartments(context.db, actor),
+    isSelf: params.userId === actor.userId,
+  }));
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, context, "users:manage");
+  const form = await request.formData();
+  const userId = params.userId ?? "";
+  const intent = form.get("intent");
+  return runForm(form, async () => {
+    if (intent === "deactivate" || intent === "reactivate") {
+      await setUserActive(context.db, actor, userId, intent === "reactivate");
+      return redirect(`/admin/anvandare/${userId}?${intent === "reactivate" ? "aktiverad" : "inaktiverad"}=1`, { status: 303 });
+    }
+    await updateUser(context.db, actor, userId, userInput(form));
+    return redirect(`/admin/anvandare/${userId}?sparat=1`, { status: 303 });
+  });
+}
+
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, "users.edit", { name: args.data?.user.name ?? "" });
+
+export default function EditUser() {
+  const t = useT();
+  const { user, departments, isSelf } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const saveFailure = failure && failure.intent === undefined ? failure : undefined;
+  const statusFailure = failure && failure.intent !== undefined ? failure : undefined;
+  return (
+    <div className="page narrow">
+      <p>
+        <Link to="/admin/anvandare">← {t("users.back")}</Link>
+      </p>
+      <h1>{t("users.edit", { name: user.name })}</h1>
+      {params.has("skapad") && <Notice>{t("users.created", { name: user.name })}</Notice>}
+      {params.has("sparat") && <Notice>{t("users.saved")}</Notice>}
+      {params.has("inaktiverad") && <Notice>{t("users.deactivated")}</Notice>}
+      {params.has("aktiverad") && <Notice>{t("users.reactivated")}</Notice>}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="version" value={user.version} />
+        <UserFields
+          defaults={user}
+          departments={departments}
+          errors={saveFailure?.fieldErrors}
+          values={saveFailure?.values}
+          withPassword={false}
+        />
+        <button type="submit" className="button">
+          {t("users.save")}
+        </button>
+      </Form>
+      {!isSelf && (
+        <section className="panel" aria-labelledby="status-heading">
+          <h2 id="status-heading">{t("users.status")}</h2>
+          <ErrorSummary errors={statusFailure?.fieldErrors} labels={{}} idPrefix="status-" />
+          <p>
+            <ActiveBadge active={user.active} labels={{ active: t("users.active"), inactive: t("users.inactive") }} />
+          </p>
+          <Form method="post">
+            {user.active && <p className="hint">{t("users.deactivateHint")}</p>}
+            <input type="hidden" name="intent" value={user.active ? "deactivate" : "reactivate"} />
+            <button type="submit" className={user.active ? "button button-danger" : "button"}>
+              {user.active ? t("users.deactivate") : t("users.reactivate")}
+            </button>
+          </Form>
+        </section>
+      )}
+    </div>
+  );
+}

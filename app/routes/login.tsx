@@ -1,0 +1,104 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { sessionCookie } from "../../server/auth/cookie";
+import { LoginSchema, logIn } from "../../server/auth/login";
+import { ErrorSummary, TextField } from "../components/FormFields";
+import { getUser, sessionSettings } from "../utils/auth.server";
+import { safeRedirect } from "../utils/route.server";
+import { pageTitle, useT } from "../utils/i18n";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getUser(request, context)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = String(form.get("email") ?? "");
+  const parsed = LoginSchema.safeParse({ email, password: form.get("password") ?? "" });
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+    return data({ fieldErrors, email, throttledMinutes: 0 }, { status: 400 });
+  }
+  const { config } = context;
+  const result = await logIn(
+    context.db,
+    { ...sessionSettings(context), maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes },
+    parsed.data,
+    context.clientAddress,
+  );
+  if (result.ok) {
+    return redirect(safeRedirect(form.get("redirectTo")), {
+      status: 303,
+      headers: { "Set-Cookie": sessionCookie(result.token, result.expiresAt, config.secureCookies) },
+    });
+  }
+  if (result.reason === "throttled") {
+    return data(
+      { fieldErrors: { form: "login.throttled" }, email, throttledMinutes: result.minutes },
+      { status: 429, headers: { "Retry-After": String(result.minutes * 60) } },
+    );
+  }
+  return data({ fieldErrors: { form: "login.invalid" }, email, throttledMinutes: 0 }, { status: 401 });
+}
+
+export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
+
+export default function Login() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors = result?.fieldErrors as Record<string, string> | undefined;
+  const formError = errors?.form;
+  return (
+    <div className="page narrow">
+      <h1>{t("login.title")}</h1>
+      <p>{t("login.intro")}</p>
+      {formError ? (
+        <div className="error-summary" role="alert">
+          <p>
+            {formError === "login.throttled"
+              ? t("login.throttled", { count: result?.throttledMinutes ?? 1 })
+              : t("login.invalid")}
+          </p>
+        </div>
+      ) : (
+        <ErrorSummary errors={errors} labels={{ email: t("login.email"), password: t("login.password") }} />
+      )}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <TextField
+          id="email"
+          name="email"
+          type="email"
+          label={t("login.email")}
+          autoComplete="username"
+          defaultValue={result?.email}
+          error={errors?.email}
+          required
+        />
+        <TextField
+          id="password"
+          name="password"
+          type="password"
+          label={t("login.password")}
+          autoComplete="current-password"
+          error={errors?.password}
+          required
+        />
+        <button type="submit" className="button">
+          {t("login.submit")}
+        </button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { clearedSessionCookie } from "../../server/auth/cookie";
+import { destroySession } from "../../server/auth/sessions";
+import { getUser } from "../utils/auth.server";
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await getUser(request, context);
+  if (user) await destroySession(context.db, user.sessionId);
+  return redirect("/login", {
+    status: 303,
+    headers: { "Set-Cookie": clearedSessionCookie(context.config.secureCookies) },
+  });
+}
+
+/** Logging out changes state, so it is a POST; a plain visit goes to the login page. */
+export async function loader() {
+  return redirect("/login");
+}

@@ -1,0 +1,14 @@
+import type { FormValues } from "./route.server";
+
+/** Reads one value echoed back after a failed submit, falling back to what was stored. */
+export function echoed(values: FormValues | undefined, name: string, fallback = ""): string {
+  const value = values?.[name];
+  return typeof value === "string" ? value : fallback;
+}
+
+/** The same for checkbox groups: after a failed submit, exactly what the person had ticked. */
+export function echoedList(values: FormValues | undefined, name: string, fallback: readonly string[]): readonly string[] {
+  if (!values) return fallback;
+  const value = values[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

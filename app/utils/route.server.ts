@@ -1,0 +1,66 @@
+import { data } from "@remix-run/node";
+import { ConflictError, ValidationError } from "../../server/domain/errors";
+import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
+
+/** Turns domain refusals into the HTTP answers the ErrorBoundary shows. */
+function toResponse(error: unknown): unknown {
+  if (error instanceof NotFoundError) return new Response("Not Found", { status: 404 });
+  if (error instanceof ForbiddenError) return new Response("Forbidden", { status: 403 });
+  return error;
+}
+
+export async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toResponse(error);
+  }
+}
+
+export type FormValues = Record<string, string | string[]>;
+export interface FormFailure {
+  ok: false;
+  fieldErrors: Record<string, string>;
+  values: FormValues;
+  intent?: string;
+}
+
+/** Every field of a form as strings, repeated names as arrays; echoed back so nothing typed is lost. */
+export function formValues(formData: FormData): FormValues {
+  const values: FormValues = {};
+  for (const key of new Set(formData.keys())) {
+    if (key === "password") continue;
+    const all = formData.getAll(key).map(String);
+    values[key] = all.length > 1 ? all : all[0];
+  }
+  return values;
+}
+
+/**
+ * Runs a form's command: invalid input and stale versions come back as field errors with the
+ * user's own input (status 400/409), refusals become 403/404.
+ */
+export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
+  try {
+    return await work();
+  } catch (error) {
+    const values = formValues(formData);
+    const intent = typeof values.intent === "string" ? values.intent : undefined;
+    if (error instanceof ValidationError) {
+      return data<FormFailure>({ ok: false, fieldErrors: error.fields, values, intent }, { status: 400 });
+    }
+    if (error instanceof ConflictError) {
+      return data<FormFailure>(
+        { ok: false, fieldErrors: { form: "validation.conflict" }, values, intent },
+        { status: 409 },
+      );
+    }
+    throw toResponse(error);
+  }
+}
+
+/** Only local paths, never `//other.site`, so a form cannot send people elsewhere. */
+export function safeRedirect(target: FormDataEntryValue | string | null): string {
+  const path = typeof target === "string" ? target : "";
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+}

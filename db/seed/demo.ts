@@ -1,0 +1,83 @@
+import type { Role } from "../schema";
+import { createUser } from "../../server/domain/users";
+import { type Executor, inTransaction } from "..";
+
+export const DEMO_PASSWORD = "Samverkan-demo-1";
+export const DEMO_ORGANISATION_SLUG = "exempelkommun";
+
+export const DEMO_DEPARTMENTS = ["Kommunledning", "Socialtjänst", "Barn och utbildning", "Kultur och teknik"];
+
+/** The four national målsättningar (skr. 2016/17:10), verbatim; the county strategy uses the same. */
+export const NATIONAL_GOALS = [
+  "Ett utökat och verkningsfullt förebyggande arbete mot våld.",
+  "Förbättrad upptäckt av våld och starkare skydd och stöd för våldsutsatta kvinnor och barn.",
+  "Effektivare brottsbekämpning.",
+  "Förbättrad kunskap och metodutveckling.",
+];
+
+export const DEMO_USERS: { email: string; name: string; roles: Role[]; department?: string }[] = [
+  { email: "admin@kommun.test", name: "Sara Lind", roles: ["admin"] },
+  { email: "arbetsgrupp@kommun.test", name: "Anna Berg", roles: ["member"], department: "Kommunledning" },
+  { email: "socialtjanst@kommun.test", name: "Karin Nilsson", roles: ["editor"], department: "Socialtjänst" },
+  { email: "skola@kommun.test", name: "Erik Holm", roles: ["editor"], department: "Barn och utbildning" },
+  { email: "kommunchef@kommun.test", name: "Johan Ek", roles: ["chief"] },
+  { email: "observator@kommun.test", name: "Maria Sjö", roles: ["observer"] },
+];
+
+/** Seeds the demo organisation once; a second call finds it and does nothing. Returns its id. */
+export async function seedDemo(db: Executor): Promise<string> {
+  const existing = await db
+    .selectFrom("organisations")
+    .select("id")
+    .where("slug", "=", DEMO_ORGANISATION_SLUG)
+    .executeTakeFirst();
+  if (existing) return existing.id;
+
+  return inTransaction(db, async (trx) => {
+    const { id: organisationId } = await trx
+      .insertInto("organisations")
+      .values({ name: "Exempelkommun", slug: DEMO_ORGANISATION_SLUG })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const departments = await trx
+      .insertInto("departments")
+      .values(DEMO_DEPARTMENTS.map((name) => ({ organisation_id: organisationId, name })))
+      .returning(["id", "name"])
+      .execute();
+    const { id: strategyId } = await trx
+      .insertInto("strategies")
+      .values({
+        organisation_id: organisationId,
+        name: "Länsstrategi Västernorrland 2017–2020",
+        description:
+          "Arbetet mot mäns våld mot kvinnor/våld i nära relationer. Utgår från de fyra målsättningarna i regeringens nationella strategi (skr. 2016/17:10) och jämställdhetspolitiska delmål 6: Mäns våld mot kvinnor ska upphöra.",
+        valid_from: 2017,
+        valid_to: 2020,
+        is_active: true,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("goals")
+      .values(
+        NATIONAL_GOALS.map((title, index) => ({
+          organisation_id: organisationId,
+          strategy_id: strategyId,
+          position: index + 1,
+          title,
+        })),
+      )
+      .execute();
+    for (const user of DEMO_USERS) {
+      const department = departments.find((d) => d.name === user.department);
+      await createUser(trx, null, organisationId, {
+        email: user.email,
+        name: user.name,
+        password: DEMO_PASSWORD,
+        roles: user.roles,
+        departmentIds: department ? [department.id] : [],
+      });
+    }
+    return organisationId;
+  });
+}

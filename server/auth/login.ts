@@ -1,0 +1,49 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import { type Executor, inTransaction } from "../../db";
+import { verifyAgainstDummy, verifyPassword } from "./passwords";
+import { createSession, type SessionSettings } from "./sessions";
+import { minutesUntilLoginAllowed, recordLoginAttempt, type ThrottleSettings } from "./throttle";
+
+export const LoginSchema = z.object({
+  email: z.string().trim().toLowerCase().min(1, "validation.required").max(254, "validation.tooLong"),
+  password: z.string().min(1, "validation.required").max(256, "validation.tooLong"),
+});
+
+export type LoginResult =
+  | { ok: true; token: string; expiresAt: Date }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; minutes: number };
+
+/** Checks a password and opens a fresh session; the same answer for an unknown email as a wrong password. */
+export async function logIn(
+  db: Executor,
+  settings: SessionSettings & ThrottleSettings,
+  credentials: { email: string; password: string },
+  ip: string,
+): Promise<LoginResult> {
+  const { email, password } = credentials;
+  const minutes = await minutesUntilLoginAllowed(db, settings, email, ip);
+  if (minutes > 0) return { ok: false, reason: "throttled", minutes };
+
+  const account = await db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select(["users.id", "users.password_hash", "memberships.organisation_id"])
+    .where(sql`lower(users.email)`, "=", email)
+    .where("memberships.deactivated_at", "is", null)
+    .orderBy("memberships.created_at")
+    .executeTakeFirst();
+  const valid = account
+    ? await verifyPassword(account.password_hash, password)
+    : await verifyAgainstDummy(password);
+  if (!account || !valid) {
+    await recordLoginAttempt(db, email, ip, false);
+    return { ok: false, reason: "invalid" };
+  }
+  return inTransaction(db, async (trx) => {
+    await recordLoginAttempt(trx, email, ip, true);
+    const session = await createSession(trx, settings, account.id, account.organisation_id);
+    return { ok: true, ...session };
+  });
+}

@@ -1,0 +1,16 @@
+import type { DatabaseKind, DB } from "../db";
+import type { EventBus } from "./bus";
+import type { Config } from "./config";
+
+/** What the composition root hands every Remix loader and action (see server/app.ts). */
+// A type alias, not an interface, so it fits Remix's index-signature AppLoadContext.
+export type AppContext = {
+  db: DB;
+  dbKind: DatabaseKind;
+  bus: EventBus;
+  config: Config;
+  /** Per-request CSP nonce for inline scripts. */
+  nonce: string;
+  clientAddress: string;
+  secure: boolean;
+};

@@ -1,0 +1,15 @@
+/** Field-level validation failure; `fields` maps a field name to an i18n message key. */
+export class ValidationError extends Error {
+  constructor(readonly fields: Record<string, string>) {
+    super(`Invalid: ${Object.keys(fields).join(", ")}`);
+  }
+}
+
+/** An update based on an old version of a row. */
+export class ConflictError extends Error {
+  constructor(
+    readonly current: { version: number; changedBy?: string | null; changedAt?: Date | null },
+  ) {
+    super("Stale version");
+  }
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import type { Server as HttpServer } from "node:http";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type Express, type Request, type Response } from "express";
+import type { AppContext } from "../context";
+
+export const BUILD_DIR = path.resolve(import.meta.dirname, "../../build");
+
+/**
+ * Mounts the Remix app: in development through Vite's middleware (HMR), otherwise from the
+ * production build. Returns a function that stops what it started.
+ */
+export async function mountRemix(
+  app: Express,
+  httpServer: HttpServer,
+  mode: "development" | "production",
+  getLoadContext: (req: Request, res: Response) => AppContext,
+): Promise<() => Promise<void>> {
+  if (mode === "development") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({
+      server: { middlewareMode: true, hmr: { server: httpServer } },
+    });
+    app.use(devServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext,
+      }),
+    );
+    return () => devServer.close();
+  }
+
+  const build = (await import(path.join(BUILD_DIR, "server/index.js"))) as ServerBuild;
+  app.use(
+    "/assets",
+    express.static(path.join(BUILD_DIR, "client/assets"), { immutable: true, maxAge: "1y" }),
+  );
+  app.use(express.static(path.join(BUILD_DIR, "client"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, getLoadContext }));
+  return async () => {};
+}

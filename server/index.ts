@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from "./config";
+import { startApp } from "./app";
+
+try {
+  const config = loadConfig();
+  const app = await startApp(config);
+  const where = config.databaseUrl ? "PostgreSQL" : `PGlite in ${config.dataDir}/pglite`;
+  console.log(`Samverkan is listening on ${app.url} (${config.env}, database: ${where})`);
+
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+  } else {
+    console.error(`Samverkan could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+}

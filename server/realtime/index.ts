@@ -1,0 +1,124 @@
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import type { DB } from "../../db";
+import { readSessionToken } from "../auth/cookie";
+import { resolveSession, type SessionUser } from "../auth/sessions";
+import type { EventBus } from "../bus";
+import type { Config } from "../config";
+import { expectedOrigin, isSameOrigin } from "../http/security";
+import { can, type Permission } from "../domain/policy";
+
+export interface OnlineUser {
+  id: string;
+  name: string;
+}
+
+interface SocketData {
+  user: SessionUser;
+  checkedAt: number;
+}
+type AppSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+// A session ended elsewhere (logout, expiry) is noticed by the next event after this long.
+const SESSION_RECHECK_MS = 30_000;
+const MAX_MESSAGE_BYTES = 100_000;
+
+export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
+const userRoom = (userId: string) => `user:${userId}`;
+
+export function createRealtime(httpServer: HttpServer, deps: { db: DB; config: Config; bus: EventBus }) {
+  const { db, config, bus } = deps;
+  const sessionSettings = {
+    secret: config.sessionSecret,
+    idleMinutes: config.sessionIdleMinutes,
+    absoluteHours: config.sessionAbsoluteHours,
+  };
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    allowRequest: (req, callback) => {
+      const secure = "encrypted" in req.socket && Boolean(req.socket.encrypted);
+      const allowed = isSameOrigin(req.headers, expectedOrigin(req.headers, secure, config));
+      callback(allowed ? null : "Foreign origin", allowed);
+    },
+  });
+
+  const authenticate = (socket: AppSocket) =>
+    resolveSession(db, sessionSettings, readSessionToken(socket.handshake.headers.cookie, config.secureCookies));
+
+  io.use(async (socket: AppSocket, next) => {
+    try {
+      const user = await authenticate(socket);
+      if (!user || !can(user, "organisation:read")) return next(new Error("unauthorized"));
+      socket.data = { user, checkedAt: Date.now() };
+      next();
+    } catch (error) {
+      next(error instanceof Error ? error : new Error("unauthorized"));
+    }
+  });
+
+  /** Every event goes through here: a live session, then the policy. */
+  function on(
+    socket: AppSocket,
+    event: string,
+    permission: Permission,
+    handler: (user: SessionUser, payload: unknown, reply: (response: unknown) => void) => Promise<void> | void,
+  ) {
+    (socket as Socket).on(event, async (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};
+      try {
+        if (Date.now() - socket.data.checkedAt > SESSION_RECHECK_MS) {
+          const user = await authenticate(socket);
+          if (!user) {
+            reply({ error: "unauthorized" });
+            socket.disconnect(true);
+            return;
+          }
+          socket.data = { user, checkedAt: Date.now() };
+        }
+        if (!can(socket.data.user, permission)) return reply({ error: "forbidden" });
+        await handler(socket.data.user, payload, reply);
+      } catch {
+        reply({ error: "internal" });
+      }
+    });
+  }
+
+  async function onlineUsers(organisationId: string): Promise<OnlineUser[]> {
+    // fetchSockets asks every server process through the adapter, so nothing here goes stale.
+    const sockets = await io.in(organisationRoom(organisationId)).fetchSockets();
+    const byId = new Map<string, OnlineUser>();
+    for (const s of sockets) {
+      const user = (s.data as SocketData).user;
+      byId.set(user.userId, { id: user.userId, name: user.name });
+    }
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, "sv"));
+  }
+
+  async function broadcastPresence(organisationId: string) {
+    io.to(organisationRoom(organisationId)).emit("presence", await onlineUsers(organisationId));
+  }
+
+  io.on("connection", async (socket: AppSocket) => {
+    const { user } = socket.data;
+    await socket.join([organisationRoom(user.organisationId), userRoom(user.userId)]);
+    on(socket, "presence:list", "presence:read", async (actor, _payload, reply) => {
+      reply(await onlineUsers(actor.organisationId));
+    });
+    socket.on("disconnect", () => void broadcastPresence(user.organisationId));
+    await broadcastPresence(user.organisationId);
+  });
+
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === "user.deactivated") io.in(userRoom(event.userId)).disconnectSockets(true);
+  });
+
+  return {
+    io,
+    async close() {
+      unsubscribe();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
