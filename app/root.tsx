@@ -24,7 +24,9 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   const cookieLocale = parse(request.headers.get("Cookie") ?? "").lang;
-  const fallback: Locale = LOCALES.includes(cookieLocale as Locale) ? (cookieLocale as Locale) : "sv";
+  const fallback: Locale = LOCALES.includes(cookieLocale as Locale)
+    ? (cookieLocale as Locale)
+    : "sv";
   return {
     locale: user?.locale ?? fallback,
     user: user && {

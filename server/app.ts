@@ -25,7 +25,10 @@ export interface RunningApp {
  * The one composition root: one database handle, one bus, one socket.io server, shared by every
  * request through the Remix load context. Used by server/index.ts and by the tests.
  */
-export async function startApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  options: { database?: DatabaseHandle } = {},
+): Promise<RunningApp> {
   const database =
     options.database ??
     openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
@@ -45,7 +48,9 @@ export async function startApp(config: Config, options: { database?: DatabaseHan
       await sql`select 1`.execute(database.db);
       res.json({ status: "ok", db: database.kind, version: packageJson.version });
     } catch {
-      res.status(503).json({ status: "unavailable", db: database.kind, version: packageJson.version });
+      res
+        .status(503)
+        .json({ status: "unavailable", db: database.kind, version: packageJson.version });
     }
   });
 

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "./config";
 import { startApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
 
 try {
   const config = loadConfig();
@@ -20,7 +20,9 @@ try {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
   } else {
-    console.error(`Samverkan could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Samverkan could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   process.exit(1);
 }

@@ -1,5 +1,13 @@
 /** A status shown with colour *and* a symbol *and* text, never colour alone. */
-export function Badge({ tone, symbol, children }: { tone: "ok" | "muted" | "warn" | "bad" | "info"; symbol: string; children: React.ReactNode }) {
+export function Badge({
+  tone,
+  symbol,
+  children,
+}: {
+  tone: "ok" | "muted" | "warn" | "bad" | "info";
+  symbol: string;
+  children: React.ReactNode;
+}) {
   return (
     <span className={`badge badge-${tone}`}>
       <span aria-hidden="true">{symbol} </span>
@@ -8,7 +16,13 @@ export function Badge({ tone, symbol, children }: { tone: "ok" | "muted" | "warn
   );
 }
 
-export function ActiveBadge({ active, labels }: { active: boolean; labels: { active: string; inactive: string } }) {
+export function ActiveBadge({
+  active,
+  labels,
+}: {
+  active: boolean;
+  labels: { active: string; inactive: string };
+}) {
   return active ? (
     <Badge tone="ok" symbol="●">
       {labels.active}

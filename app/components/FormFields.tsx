@@ -30,7 +30,13 @@ export function ErrorSummary({
   }, [errors]);
   if (!errors || Object.keys(errors).length === 0) return null;
   return (
-    <div className="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${idPrefix}error-summary-title`}>
+    <div
+      className="error-summary"
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      aria-labelledby={`${idPrefix}error-summary-title`}
+    >
       <h2 id={`${idPrefix}error-summary-title`}>{t("errors.summary")}</h2>
       <ul>
         {Object.entries(errors).map(([field, key]) => (

@@ -1,6 +1,6 @@
 import { ROLES } from "../../db/schema";
-import { useT } from "../utils/i18n";
 import { echoed, echoedList } from "../utils/forms";
+import { useT } from "../utils/i18n";
 import type { FormValues } from "../utils/route.server";
 import { CheckboxGroup, ErrorSummary, type FieldErrors, TextField } from "./FormFields";
 
@@ -36,10 +36,33 @@ export function UserFields({
   return (
     <>
       <ErrorSummary errors={errors} labels={labels} />
-      <TextField id="name" name="name" label={labels.name} autoComplete="off" defaultValue={echoed(values, "name", defaults.name)} error={errors?.name} />
-      <TextField id="email" name="email" type="email" label={labels.email} autoComplete="off" defaultValue={echoed(values, "email", defaults.email)} error={errors?.email} />
+      <TextField
+        id="name"
+        name="name"
+        label={labels.name}
+        autoComplete="off"
+        defaultValue={echoed(values, "name", defaults.name)}
+        error={errors?.name}
+      />
+      <TextField
+        id="email"
+        name="email"
+        type="email"
+        label={labels.email}
+        autoComplete="off"
+        defaultValue={echoed(values, "email", defaults.email)}
+        error={errors?.email}
+      />
       {withPassword && (
-        <TextField id="password" name="password" type="password" label={labels.password} hint={t("users.passwordHint")} autoComplete="new-password" error={errors?.password} />
+        <TextField
+          id="password"
+          name="password"
+          type="password"
+          label={labels.password}
+          hint={t("users.passwordHint")}
+          autoComplete="new-password"
+          error={errors?.password}
+        />
       )}
       <CheckboxGroup
         id="roles"

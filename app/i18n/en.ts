@@ -13,7 +13,8 @@ export const en: Catalogue = {
   "nav.logout": "Log out",
   "nav.language": "På svenska",
   "footer.accessibility": "Accessibility statement",
-  "footer.about": "Samverkan – the working group's portal for the work against men's violence against women",
+  "footer.about":
+    "Samverkan – the working group's portal for the work against men's violence against women",
   "online.heading": "Online now",
   "online.connecting": "Connecting…",
   "online.count": { one: "{count} person online", other: "{count} people online" },
@@ -38,7 +39,8 @@ export const en: Catalogue = {
   "home.validYears": "Valid {from}–{to}",
   "home.goals": "Goals",
   "home.goalNumber": "Goal {number}",
-  "home.noStrategy": "No strategy is active yet. An administrator can add one under Strategies and goals.",
+  "home.noStrategy":
+    "No strategy is active yet. An administrator can add one under Strategies and goals.",
   "home.departments": "Departments in the working group",
   "home.members": { one: "{count} person", other: "{count} people" },
   "home.noDepartments": "No departments yet.",
@@ -87,13 +89,15 @@ export const en: Catalogue = {
   "departments.editLegend": "Edit {name}",
 
   "strategies.title": "Strategies and goals",
-  "strategies.intro": "Strategies and their goals are data: add a new strategy when a new period begins and mark it active.",
+  "strategies.intro":
+    "Strategies and their goals are data: add a new strategy when a new period begins and mark it active.",
   "strategies.name": "Name",
   "strategies.description": "Description",
   "strategies.validFrom": "From year",
   "strategies.validTo": "To year",
   "strategies.active": "Active strategy",
-  "strategies.activeHint": "The active strategy is shown on the overview. Only one strategy can be active.",
+  "strategies.activeHint":
+    "The active strategy is shown on the overview. Only one strategy can be active.",
   "strategies.years": "Years",
   "strategies.goalCount": { one: "{count} goal", other: "{count} goals" },
   "strategies.create": "New strategy",
@@ -122,19 +126,25 @@ export const en: Catalogue = {
   "language.en": "English",
 
   "a11y.title": "Accessibility statement",
-  "a11y.intro": "Samverkan should be usable by everyone. This statement describes how the service meets the Swedish act on accessibility of digital public services (DOS-lagen), known gaps and how to report problems.",
+  "a11y.intro":
+    "Samverkan should be usable by everyone. This statement describes how the service meets the Swedish act on accessibility of digital public services (DOS-lagen), known gaps and how to report problems.",
   "a11y.statusHeading": "How accessible is the service?",
-  "a11y.status": "The service is built to meet WCAG 2.1 level AA. Everything works with a keyboard, status is always shown with text and shape and never by colour alone, and every page is tested automatically with axe-core.",
+  "a11y.status":
+    "The service is built to meet WCAG 2.1 level AA. Everything works with a keyboard, status is always shown with text and shape and never by colour alone, and every page is tested automatically with axe-core.",
   "a11y.gapsHeading": "Known gaps",
-  "a11y.gaps": "We know of no gaps right now. If you find something that does not work, we want to know.",
+  "a11y.gaps":
+    "We know of no gaps right now. If you find something that does not work, we want to know.",
   "a11y.reportHeading": "Report a problem",
-  "a11y.report": "Contact your municipality's Samverkan administrator. If you are not satisfied with the answer, you can contact the Agency for Digital Government (Digg), the supervisory authority.",
+  "a11y.report":
+    "Contact your municipality's Samverkan administrator. If you are not satisfied with the answer, you can contact the Agency for Digital Government (Digg), the supervisory authority.",
   "a11y.testedHeading": "How we tested",
-  "a11y.tested": "Automated axe-core tests in Chromium on every page and manual keyboard checks. This statement was updated on 2026-11-27.",
+  "a11y.tested":
+    "Automated axe-core tests in Chromium on every page and manual keyboard checks. This statement was updated on 2026-11-27.",
 
   "errors.summary": "There is a problem with the form",
   "errors.notFoundTitle": "Page not found",
-  "errors.notFound": "We cannot find the page you are looking for. Check the address or go to the overview.",
+  "errors.notFound":
+    "We cannot find the page you are looking for. Check the address or go to the overview.",
   "errors.forbiddenTitle": "You do not have access",
   "errors.forbidden": "Your role does not give access to this page.",
   "errors.genericTitle": "Something went wrong",
@@ -154,8 +164,10 @@ export const en: Catalogue = {
   "validation.year": "Enter a year between 1990 and 2100.",
   "validation.yearOrder": "The end year cannot be before the start year.",
   "validation.position": "Enter a number between 1 and 99.",
-  "validation.identityNumber": "The text contains what looks like a Swedish personal identity or coordination number. Data about individuals does not belong in Samverkan – remove the number.",
-  "validation.conflict": "Someone else changed this since you opened the page. Reload the page and make your change again.",
+  "validation.identityNumber":
+    "The text contains what looks like a Swedish personal identity or coordination number. Data about individuals does not belong in Samverkan – remove the number.",
+  "validation.conflict":
+    "Someone else changed this since you opened the page. Reload the page and make your change again.",
   "validation.cannotDropOwnAdmin": "You cannot remove your own administrator role.",
   "validation.cannotDeactivateSelf": "You cannot deactivate yourself.",
 };

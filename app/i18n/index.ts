@@ -14,14 +14,19 @@ export function translator(locale: Locale): Translate {
   return (key, vars = {}) => {
     const entry = catalogue[key] ?? sv[key] ?? key;
     const text =
-      typeof entry === "string" ? entry : entry[plural.select(Number(vars.count ?? 0)) === "one" ? "one" : "other"];
-    return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? formatValue(name, vars[name], locale) : match));
+      typeof entry === "string"
+        ? entry
+        : entry[plural.select(Number(vars.count ?? 0)) === "one" ? "one" : "other"];
+    return text.replace(/\{(\w+)\}/g, (match, name: string) =>
+      name in vars ? formatValue(name, vars[name], locale) : match,
+    );
   };
 }
 
 function formatValue(name: string, value: string | number, locale: Locale): string {
   // Counts get thousands separators (Swedish: 10 000); years and numbers of goals do not.
-  if (name === "count" && typeof value === "number") return value.toLocaleString(locale === "sv" ? "sv-SE" : "en-GB");
+  if (name === "count" && typeof value === "number")
+    return value.toLocaleString(locale === "sv" ? "sv-SE" : "en-GB");
   return String(value);
 }
 

@@ -37,7 +37,8 @@ export const sv = {
   "home.validYears": "Gäller {from}–{to}",
   "home.goals": "Målsättningar",
   "home.goalNumber": "Mål {number}",
-  "home.noStrategy": "Ingen strategi är aktiv ännu. En administratör kan lägga till en under Strategier och mål.",
+  "home.noStrategy":
+    "Ingen strategi är aktiv ännu. En administratör kan lägga till en under Strategier och mål.",
   "home.departments": "Förvaltningar i arbetsgruppen",
   "home.members": { one: "{count} person", other: "{count} personer" },
   "home.noDepartments": "Inga förvaltningar ännu.",
@@ -86,13 +87,15 @@ export const sv = {
   "departments.editLegend": "Ändra {name}",
 
   "strategies.title": "Strategier och mål",
-  "strategies.intro": "Strategier och deras målsättningar är data: lägg till en ny strategi när en ny period börjar och markera den som aktiv.",
+  "strategies.intro":
+    "Strategier och deras målsättningar är data: lägg till en ny strategi när en ny period börjar och markera den som aktiv.",
   "strategies.name": "Namn",
   "strategies.description": "Beskrivning",
   "strategies.validFrom": "Från år",
   "strategies.validTo": "Till år",
   "strategies.active": "Aktiv strategi",
-  "strategies.activeHint": "Den aktiva strategin visas på översikten. Bara en strategi kan vara aktiv.",
+  "strategies.activeHint":
+    "Den aktiva strategin visas på översikten. Bara en strategi kan vara aktiv.",
   "strategies.years": "År",
   "strategies.goalCount": { one: "{count} mål", other: "{count} mål" },
   "strategies.create": "Ny strategi",
@@ -121,19 +124,25 @@ export const sv = {
   "language.en": "English",
 
   "a11y.title": "Tillgänglighetsredogörelse",
-  "a11y.intro": "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur tjänsten uppfyller lagen om tillgänglighet till digital offentlig service (DOS-lagen), kända brister och hur du kan rapportera problem.",
+  "a11y.intro":
+    "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur tjänsten uppfyller lagen om tillgänglighet till digital offentlig service (DOS-lagen), kända brister och hur du kan rapportera problem.",
   "a11y.statusHeading": "Hur tillgänglig är tjänsten?",
-  "a11y.status": "Tjänsten är byggd för att uppfylla WCAG 2.1 nivå AA. Allt går att använda med tangentbord, status visas alltid med text och form och inte bara med färg, och varje sida testas automatiskt med axe-core.",
+  "a11y.status":
+    "Tjänsten är byggd för att uppfylla WCAG 2.1 nivå AA. Allt går att använda med tangentbord, status visas alltid med text och form och inte bara med färg, och varje sida testas automatiskt med axe-core.",
   "a11y.gapsHeading": "Kända brister",
-  "a11y.gaps": "Vi känner inte till några brister just nu. Hittar du något som inte fungerar vill vi veta det.",
+  "a11y.gaps":
+    "Vi känner inte till några brister just nu. Hittar du något som inte fungerar vill vi veta det.",
   "a11y.reportHeading": "Rapportera brister",
-  "a11y.report": "Kontakta kommunens administratör för Samverkan. Är du inte nöjd med svaret kan du kontakta Myndigheten för digital förvaltning (Digg), som är tillsynsmyndighet.",
+  "a11y.report":
+    "Kontakta kommunens administratör för Samverkan. Är du inte nöjd med svaret kan du kontakta Myndigheten för digital förvaltning (Digg), som är tillsynsmyndighet.",
   "a11y.testedHeading": "Hur vi testat",
-  "a11y.tested": "Automatiska tester med axe-core i Chromium på varje sida samt manuell kontroll med tangentbord. Redogörelsen uppdaterades 2026-11-27.",
+  "a11y.tested":
+    "Automatiska tester med axe-core i Chromium på varje sida samt manuell kontroll med tangentbord. Redogörelsen uppdaterades 2026-11-27.",
 
   "errors.summary": "Det finns fel i formuläret",
   "errors.notFoundTitle": "Sidan finns inte",
-  "errors.notFound": "Vi hittar inte sidan du letar efter. Kontrollera adressen eller gå till översikten.",
+  "errors.notFound":
+    "Vi hittar inte sidan du letar efter. Kontrollera adressen eller gå till översikten.",
   "errors.forbiddenTitle": "Du har inte behörighet",
   "errors.forbidden": "Din roll ger inte tillgång till den här sidan.",
   "errors.genericTitle": "Något gick fel",
@@ -147,14 +156,17 @@ export const sv = {
   "validation.emailTaken": "Det finns redan en användare med den e-postadressen.",
   "validation.passwordTooShort": "Lösenordet måste ha minst 12 tecken.",
   "validation.roleRequired": "Välj minst en roll.",
-  "validation.editorNeedsDepartment": "En förvaltningsredaktör måste höra till minst en förvaltning.",
+  "validation.editorNeedsDepartment":
+    "En förvaltningsredaktör måste höra till minst en förvaltning.",
   "validation.unknownDepartment": "Välj förvaltningar ur listan.",
   "validation.nameTaken": "Det namnet används redan.",
   "validation.year": "Ange ett årtal mellan 1990 och 2100.",
   "validation.yearOrder": "Slutåret kan inte vara före startåret.",
   "validation.position": "Ange ett nummer mellan 1 och 99.",
-  "validation.identityNumber": "Texten innehåller något som ser ut som ett personnummer eller samordningsnummer. Uppgifter om enskilda personer hör inte hemma i Samverkan – ta bort numret.",
-  "validation.conflict": "Någon annan har ändrat detta sedan du öppnade sidan. Ladda om sidan och gör din ändring igen.",
+  "validation.identityNumber":
+    "Texten innehåller något som ser ut som ett personnummer eller samordningsnummer. Uppgifter om enskilda personer hör inte hemma i Samverkan – ta bort numret.",
+  "validation.conflict":
+    "Någon annan har ändrat detta sedan du öppnade sidan. Ladda om sidan och gör din ändring igen.",
   "validation.cannotDropOwnAdmin": "Du kan inte ta bort din egen administratörsroll.",
   "validation.cannotDeactivateSelf": "Du kan inte inaktivera dig själv.",
 } as const;

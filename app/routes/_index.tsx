@@ -19,7 +19,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       description: active.strategy.description,
       validFrom: active.strategy.valid_from,
       validTo: active.strategy.valid_to,
-      goals: active.goals.map((goal) => ({ id: goal.id, position: goal.position, title: goal.title })),
+      goals: active.goals.map((goal) => ({
+        id: goal.id,
+        position: goal.position,
+        title: goal.title,
+      })),
     },
     departments: departments.map((d) => ({ id: d.id, name: d.name, memberCount: d.memberCount })),
   };
@@ -41,13 +45,17 @@ export default function Overview() {
         {strategy ? (
           <>
             <h2 id="strategy-heading">{strategy.name}</h2>
-            <p className="meta">{t("home.validYears", { from: strategy.validFrom, to: strategy.validTo })}</p>
+            <p className="meta">
+              {t("home.validYears", { from: strategy.validFrom, to: strategy.validTo })}
+            </p>
             {strategy.description && <p>{strategy.description}</p>}
             <h3>{t("home.goals")}</h3>
             <ol className="goal-cards">
               {strategy.goals.map((goal) => (
                 <li key={goal.id} className="goal-card">
-                  <span className="goal-number">{t("home.goalNumber", { number: String(goal.position) })}</span>
+                  <span className="goal-number">
+                    {t("home.goalNumber", { number: String(goal.position) })}
+                  </span>
                   <span className="goal-title">{goal.title}</span>
                 </li>
               ))}
@@ -68,7 +76,8 @@ export default function Overview() {
           <ul className="department-list">
             {departments.map((d) => (
               <li key={d.id}>
-                <strong>{d.name}</strong> <span className="meta">{t("home.members", { count: d.memberCount })}</span>
+                <strong>{d.name}</strong>{" "}
+                <span className="meta">{t("home.members", { count: d.memberCount })}</span>
               </li>
             ))}
           </ul>

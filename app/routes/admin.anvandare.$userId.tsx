@@ -1,10 +1,15 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listDepartments } from "../../server/domain/departments";
 import { getUser, setUserActive, updateUser } from "../../server/domain/users";
+import { ActiveBadge } from "../components/Badge";
 import { ErrorSummary, Notice } from "../components/FormFields";
 import { UserFields, userInput } from "../components/UserForm";
-import { ActiveBadge } from "../components/Badge";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { guard, runForm } from "../utils/route.server";
@@ -26,7 +31,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return runForm(form, async () => {
     if (intent === "deactivate" || intent === "reactivate") {
       await setUserActive(context.db, actor, userId, intent === "reactivate");
-      return redirect(`/admin/anvandare/${userId}?${intent === "reactivate" ? "aktiverad" : "inaktiverad"}=1`, { status: 303 });
+      return redirect(
+        `/admin/anvandare/${userId}?${intent === "reactivate" ? "aktiverad" : "inaktiverad"}=1`,
+        { status: 303 },
+      );
     }
     await updateUser(context.db, actor, userId, userInput(form));
     return redirect(`/admin/anvandare/${userId}?sparat=1`, { status: 303 });
@@ -71,7 +79,10 @@ export default function EditUser() {
           <h2 id="status-heading">{t("users.status")}</h2>
           <ErrorSummary errors={statusFailure?.fieldErrors} labels={{}} idPrefix="status-" />
           <p>
-            <ActiveBadge active={user.active} labels={{ active: t("users.active"), inactive: t("users.inactive") }} />
+            <ActiveBadge
+              active={user.active}
+              labels={{ active: t("users.active"), inactive: t("users.inactive") }}
+            />
           </p>
           <Form method="post">
             {user.active && <p className="hint">{t("users.deactivateHint")}</p>}

@@ -37,7 +37,10 @@ export default function Users() {
           {users.map((user) => (
             <tr key={user.id}>
               <th scope="row">
-                <Link to={`/admin/anvandare/${user.id}`} aria-label={t("users.edit", { name: user.name })}>
+                <Link
+                  to={`/admin/anvandare/${user.id}`}
+                  aria-label={t("users.edit", { name: user.name })}
+                >
                   {user.name}
                 </Link>
               </th>
@@ -45,7 +48,10 @@ export default function Users() {
               <td>{user.roles.map((role) => t(`role.${role}`)).join(", ")}</td>
               <td>{user.departmentNames.join(", ") || t("users.none")}</td>
               <td>
-                <ActiveBadge active={user.active} labels={{ active: t("users.active"), inactive: t("users.inactive") }} />
+                <ActiveBadge
+                  active={user.active}
+                  labels={{ active: t("users.active"), inactive: t("users.inactive") }}
+                />
               </td>
             </tr>
           ))}

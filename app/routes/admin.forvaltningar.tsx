@@ -1,6 +1,15 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { createDepartment, listDepartments, updateDepartment } from "../../server/domain/departments";
+import {
+  createDepartment,
+  listDepartments,
+  updateDepartment,
+} from "../../server/domain/departments";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
@@ -19,7 +28,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const intent = String(form.get("intent"));
     if (intent === "create") {
       await createDepartment(context.db, user, { name: form.get("name") });
-      return redirect(`/admin/forvaltningar?skapad=${encodeURIComponent(String(form.get("name")).trim())}`, { status: 303 });
+      return redirect(
+        `/admin/forvaltningar?skapad=${encodeURIComponent(String(form.get("name")).trim())}`,
+        { status: 303 },
+      );
     }
     await updateDepartment(context.db, user, intent.replace(/^update:/, ""), {
       name: form.get("name"),
@@ -43,7 +55,9 @@ export default function Departments() {
     <div className="page narrow">
       <h1>{t("departments.title")}</h1>
       {params.has("sparat") && <Notice>{t("departments.saved")}</Notice>}
-      {params.get("skapad") && <Notice>{t("departments.created", { name: params.get("skapad") ?? "" })}</Notice>}
+      {params.get("skapad") && (
+        <Notice>{t("departments.created", { name: params.get("skapad") ?? "" })}</Notice>
+      )}
       <ul className="plain-list">
         {departments.map((department) => {
           const f = failed(`update:${department.id}`);
@@ -53,7 +67,11 @@ export default function Departments() {
               <Form method="post" className="stack" noValidate>
                 <fieldset>
                   <legend>{t("departments.editLegend", { name: department.name })}</legend>
-                  <ErrorSummary errors={f?.fieldErrors} labels={{ name: t("departments.name") }} idPrefix={prefix} />
+                  <ErrorSummary
+                    errors={f?.fieldErrors}
+                    labels={{ name: t("departments.name") }}
+                    idPrefix={prefix}
+                  />
                   <input type="hidden" name="version" value={department.version} />
                   <TextField
                     id={`${prefix}name`}
@@ -63,13 +81,23 @@ export default function Departments() {
                     error={f?.fieldErrors.name}
                   />
                   <div className="checkbox">
-                    <input type="checkbox" id={`${prefix}archived`} name="archived" defaultChecked={department.archived} />
+                    <input
+                      type="checkbox"
+                      id={`${prefix}archived`}
+                      name="archived"
+                      defaultChecked={department.archived}
+                    />
                     <label htmlFor={`${prefix}archived`}>{t("departments.archived")}</label>
                   </div>
                   <p className="meta">
                     {t("departments.members")}: {department.memberCount}
                   </p>
-                  <button type="submit" name="intent" value={`update:${department.id}`} className="button button-secondary">
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`update:${department.id}`}
+                    className="button button-secondary"
+                  >
                     {t("departments.save", { name: department.name })}
                   </button>
                 </fieldset>
@@ -81,8 +109,18 @@ export default function Departments() {
       <section className="panel" aria-labelledby="add-heading">
         <h2 id="add-heading">{t("departments.add")}</h2>
         <Form method="post" className="stack" noValidate>
-          <ErrorSummary errors={createFailure?.fieldErrors} labels={{ name: t("departments.name") }} idPrefix="new-" />
-          <TextField id="new-name" name="name" label={t("departments.name")} defaultValue={echoed(createFailure?.values, "name")} error={createFailure?.fieldErrors.name} />
+          <ErrorSummary
+            errors={createFailure?.fieldErrors}
+            labels={{ name: t("departments.name") }}
+            idPrefix="new-"
+          />
+          <TextField
+            id="new-name"
+            name="name"
+            label={t("departments.name")}
+            defaultValue={echoed(createFailure?.values, "name")}
+            error={createFailure?.fieldErrors.name}
+          />
           <button type="submit" name="intent" value="create" className="button">
             {t("departments.addSubmit")}
           </button>

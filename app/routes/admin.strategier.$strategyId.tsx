@@ -1,6 +1,17 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { addGoal, getStrategy, removeGoal, updateGoal, updateStrategy } from "../../server/domain/strategies";
+import {
+  addGoal,
+  getStrategy,
+  removeGoal,
+  updateGoal,
+  updateStrategy,
+} from "../../server/domain/strategies";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { StrategyFields, strategyInput } from "../components/StrategyFields";
 import { requirePermission } from "../utils/auth.server";
@@ -14,7 +25,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 function goalInput(form: FormData) {
-  return { position: form.get("position") ?? "", title: form.get("title") ?? "", description: form.get("description") ?? "" };
+  return {
+    position: form.get("position") ?? "",
+    title: form.get("title") ?? "",
+    description: form.get("description") ?? "",
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -22,7 +37,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const strategyId = params.strategyId ?? "";
   const form = await request.formData();
   const intent = String(form.get("intent"));
-  const back = (notice: string) => redirect(`/admin/strategier/${strategyId}?${notice}=1`, { status: 303 });
+  const back = (notice: string) =>
+    redirect(`/admin/strategier/${strategyId}?${notice}=1`, { status: 303 });
   return runForm(form, async () => {
     if (intent === "save") {
       await updateStrategy(context.db, user, strategyId, strategyInput(form));
@@ -42,18 +58,53 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = (args) =>
-  pageTitle(args, "strategies.title").map(({ title }) => ({ title: `${args.data?.strategy.name ?? ""} – ${title}` }));
+  pageTitle(args, "strategies.title").map(({ title }) => ({
+    title: `${args.data?.strategy.name ?? ""} – ${title}`,
+  }));
 
-function GoalFields({ prefix, defaults, failure }: { prefix: string; defaults: { position: string; title: string; description: string }; failure?: { fieldErrors: Record<string, string>; values: Record<string, string | string[]> } }) {
+function GoalFields({
+  prefix,
+  defaults,
+  failure,
+}: {
+  prefix: string;
+  defaults: { position: string; title: string; description: string };
+  failure?: { fieldErrors: Record<string, string>; values: Record<string, string | string[]> };
+}) {
   const t = useT();
-  const labels = { position: t("strategies.goalPosition"), title: t("strategies.goalTitle"), description: t("strategies.goalDescription") };
+  const labels = {
+    position: t("strategies.goalPosition"),
+    title: t("strategies.goalTitle"),
+    description: t("strategies.goalDescription"),
+  };
   const errors = failure?.fieldErrors;
   return (
     <>
       <ErrorSummary errors={errors} labels={labels} idPrefix={prefix} />
-      <TextField id={`${prefix}position`} name="position" label={labels.position} inputMode="numeric" defaultValue={echoed(failure?.values, "position", defaults.position)} error={errors?.position} />
-      <TextField id={`${prefix}title`} name="title" label={labels.title} multiline defaultValue={echoed(failure?.values, "title", defaults.title)} error={errors?.title} />
-      <TextField id={`${prefix}description`} name="description" label={labels.description} multiline defaultValue={echoed(failure?.values, "description", defaults.description)} error={errors?.description} />
+      <TextField
+        id={`${prefix}position`}
+        name="position"
+        label={labels.position}
+        inputMode="numeric"
+        defaultValue={echoed(failure?.values, "position", defaults.position)}
+        error={errors?.position}
+      />
+      <TextField
+        id={`${prefix}title`}
+        name="title"
+        label={labels.title}
+        multiline
+        defaultValue={echoed(failure?.values, "title", defaults.title)}
+        error={errors?.title}
+      />
+      <TextField
+        id={`${prefix}description`}
+        name="description"
+        label={labels.description}
+        multiline
+        defaultValue={echoed(failure?.values, "description", defaults.description)}
+        error={errors?.description}
+      />
     </>
   );
 }
@@ -102,14 +153,28 @@ export default function EditStrategy() {
                 <legend>{t("home.goalNumber", { number: String(goal.position) })}</legend>
                 <GoalFields
                   prefix={`g-${goal.id}-`}
-                  defaults={{ position: String(goal.position), title: goal.title, description: goal.description }}
+                  defaults={{
+                    position: String(goal.position),
+                    title: goal.title,
+                    description: goal.description,
+                  }}
                   failure={failed(`save-goal:${goal.id}`)}
                 />
                 <div className="button-row">
-                  <button type="submit" name="intent" value={`save-goal:${goal.id}`} className="button button-secondary">
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`save-goal:${goal.id}`}
+                    className="button button-secondary"
+                  >
                     {t("strategies.goalSave", { number: String(goal.position) })}
                   </button>
-                  <button type="submit" name="intent" value={`remove-goal:${goal.id}`} className="button button-danger">
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`remove-goal:${goal.id}`}
+                    className="button button-danger"
+                  >
                     {t("strategies.goalRemove", { number: String(goal.position) })}
                   </button>
                 </div>
@@ -121,7 +186,11 @@ export default function EditStrategy() {
       <section className="panel" aria-labelledby="add-goal-heading">
         <h2 id="add-goal-heading">{t("strategies.goalAdd")}</h2>
         <Form method="post" className="stack" noValidate>
-          <GoalFields prefix="new-goal-" defaults={{ position: nextPosition, title: "", description: "" }} failure={failed("add-goal")} />
+          <GoalFields
+            prefix="new-goal-"
+            defaults={{ position: nextPosition, title: "", description: "" }}
+            failure={failed("add-goal")}
+          />
           <button type="submit" name="intent" value="add-goal" className="button">
             {t("strategies.goalAddSubmit")}
           </button>

@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { createStrategy, listStrategies } from "../../server/domain/strategies";
 import { ActiveBadge } from "../components/Badge";
@@ -11,7 +16,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "strategies:manage");
   const strategies = await listStrategies(context.db, user);
   return {
-    strategies: strategies.map((s) => ({ id: s.id, name: s.name, validFrom: s.valid_from, validTo: s.valid_to, isActive: s.is_active })),
+    strategies: strategies.map((s) => ({
+      id: s.id,
+      name: s.name,
+      validFrom: s.valid_from,
+      validTo: s.valid_to,
+      isActive: s.is_active,
+    })),
   };
 }
 
@@ -52,7 +63,10 @@ export default function Strategies() {
                 {s.validFrom}–{s.validTo}
               </td>
               <td>
-                <ActiveBadge active={s.isActive} labels={{ active: t("strategies.active"), inactive: "–" }} />
+                <ActiveBadge
+                  active={s.isActive}
+                  labels={{ active: t("strategies.active"), inactive: "–" }}
+                />
               </td>
             </tr>
           ))}

@@ -27,7 +27,13 @@ export default function Settings() {
           <legend>{t("settings.language")}</legend>
           {LOCALES.map((option) => (
             <div className="radio" key={option}>
-              <input type="radio" id={`locale-${option}`} name="locale" value={option} defaultChecked={option === locale} />
+              <input
+                type="radio"
+                id={`locale-${option}`}
+                name="locale"
+                value={option}
+                defaultChecked={option === locale}
+              />
               <label htmlFor={`locale-${option}`} lang={option}>
                 {t(`language.${option}`)}
               </label>

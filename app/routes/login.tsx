@@ -10,8 +10,8 @@ import { sessionCookie } from "../../server/auth/cookie";
 import { LoginSchema, logIn } from "../../server/auth/login";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { getUser, sessionSettings } from "../utils/auth.server";
-import { safeRedirect } from "../utils/route.server";
 import { pageTitle, useT } from "../utils/i18n";
+import { safeRedirect } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) {
@@ -32,14 +32,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { config } = context;
   const result = await logIn(
     context.db,
-    { ...sessionSettings(context), maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes },
+    {
+      ...sessionSettings(context),
+      maxFailures: config.loginMaxFailures,
+      windowMinutes: config.loginWindowMinutes,
+    },
     parsed.data,
     context.clientAddress,
   );
   if (result.ok) {
     return redirect(safeRedirect(form.get("redirectTo")), {
       status: 303,
-      headers: { "Set-Cookie": sessionCookie(result.token, result.expiresAt, config.secureCookies) },
+      headers: {
+        "Set-Cookie": sessionCookie(result.token, result.expiresAt, config.secureCookies),
+      },
     });
   }
   if (result.reason === "throttled") {
@@ -48,7 +54,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(result.minutes * 60) } },
     );
   }
-  return data({ fieldErrors: { form: "login.invalid" }, email, throttledMinutes: 0 }, { status: 401 });
+  return data(
+    { fieldErrors: { form: "login.invalid" }, email, throttledMinutes: 0 },
+    { status: 401 },
+  );
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
@@ -72,7 +81,10 @@ export default function Login() {
           </p>
         </div>
       ) : (
-        <ErrorSummary errors={errors} labels={{ email: t("login.email"), password: t("login.password") }} />
+        <ErrorSummary
+          errors={errors}
+          labels={{ email: t("login.email"), password: t("login.password") }}
+        />
       )}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />

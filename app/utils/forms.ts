@@ -7,7 +7,11 @@ export function echoed(values: FormValues | undefined, name: string, fallback = 
 }
 
 /** The same for checkbox groups: after a failed submit, exactly what the person had ticked. */
-export function echoedList(values: FormValues | undefined, name: string, fallback: readonly string[]): readonly string[] {
+export function echoedList(
+  values: FormValues | undefined,
+  name: string,
+  fallback: readonly string[],
+): readonly string[] {
   if (!values) return fallback;
   const value = values[name];
   return value === undefined ? [] : Array.isArray(value) ? value : [value];

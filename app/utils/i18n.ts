@@ -15,7 +15,11 @@ export function useT() {
 }
 
 /** "Användare – Samverkan": every page's title names the page first. */
-export function pageTitle(args: Pick<MetaArgs, "matches">, key: MessageKey, vars?: Record<string, string>) {
+export function pageTitle(
+  args: Pick<MetaArgs, "matches">,
+  key: MessageKey,
+  vars?: Record<string, string>,
+) {
   const root = args.matches.find((match) => match.id === "root")?.data as RootData | undefined;
   const t = translator(root?.locale ?? "sv");
   return [{ title: `${t(key, vars)} – ${t("app.name")}` }];

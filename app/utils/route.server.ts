@@ -47,7 +47,10 @@ export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
     const values = formValues(formData);
     const intent = typeof values.intent === "string" ? values.intent : undefined;
     if (error instanceof ValidationError) {
-      return data<FormFailure>({ ok: false, fieldErrors: error.fields, values, intent }, { status: 400 });
+      return data<FormFailure>(
+        { ok: false, fieldErrors: error.fields, values, intent },
+        { status: 400 },
+      );
     }
     if (error instanceof ConflictError) {
       return data<FormFailure>(

@@ -16,15 +16,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email", "text", (c) => c.notNull())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("password_hash", "text", (c) => c.notNull())
-    .addColumn("locale", "text", (c) => c.notNull().defaultTo("sv").check(sql`locale in ('sv', 'en')`))
+    .addColumn("locale", "text", (c) =>
+      c.notNull().defaultTo("sv").check(sql`locale in ('sv', 'en')`),
+    )
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("users_email_key").on("users").expression(sql`lower(email)`).unique().execute();
+  await db.schema
+    .createIndex("users_email_key")
+    .on("users")
+    .expression(sql`lower(email)`)
+    .unique()
+    .execute();
 
   await db.schema
     .createTable("memberships")
     .addColumn("user_id", "uuid", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addColumn("roles", sql`text[]`, (c) => c.notNull())
     .addColumn("deactivated_at", "timestamptz")
     .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
@@ -39,7 +48,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("departments")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("archived_at", "timestamptz")
     .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
@@ -55,15 +66,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("user_departments")
     .addColumn("user_id", "uuid", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("department_id", "uuid", (c) => c.notNull().references("departments.id").onDelete("cascade"))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("department_id", "uuid", (c) =>
+      c.notNull().references("departments.id").onDelete("cascade"),
+    )
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addPrimaryKeyConstraint("user_departments_pkey", ["user_id", "department_id"])
     .execute();
 
   await db.schema
     .createTable("strategies")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("valid_from", "integer", (c) => c.notNull())
@@ -77,8 +94,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("goals")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
-    .addColumn("strategy_id", "uuid", (c) => c.notNull().references("strategies.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
+    .addColumn("strategy_id", "uuid", (c) =>
+      c.notNull().references("strategies.id").onDelete("cascade"),
+    )
     .addColumn("position", "integer", (c) => c.notNull())
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
@@ -89,7 +110,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("sessions")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("user_id", "uuid", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("last_seen_at", "timestamptz", (c) => c.notNull())
     .addColumn("expires_at", "timestamptz", (c) => c.notNull())
@@ -113,7 +136,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("audit_events")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id").onDelete("cascade"))
+    .addColumn("organisation_id", "uuid", (c) =>
+      c.notNull().references("organisations.id").onDelete("cascade"),
+    )
     .addColumn("actor_id", "uuid", (c) => c.references("users.id").onDelete("set null"))
     .addColumn("action", "text", (c) => c.notNull())
     .addColumn("entity_type", "text", (c) => c.notNull())

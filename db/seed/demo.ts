@@ -1,11 +1,16 @@
-import type { Role } from "../schema";
 import { createUser } from "../../server/domain/users";
 import { type Executor, inTransaction } from "..";
+import type { Role } from "../schema";
 
 export const DEMO_PASSWORD = "Samverkan-demo-1";
 export const DEMO_ORGANISATION_SLUG = "exempelkommun";
 
-export const DEMO_DEPARTMENTS = ["Kommunledning", "Socialtjänst", "Barn och utbildning", "Kultur och teknik"];
+export const DEMO_DEPARTMENTS = [
+  "Kommunledning",
+  "Socialtjänst",
+  "Barn och utbildning",
+  "Kultur och teknik",
+];
 
 /** The four national målsättningar (skr. 2016/17:10), verbatim; the county strategy uses the same. */
 export const NATIONAL_GOALS = [
@@ -17,9 +22,24 @@ export const NATIONAL_GOALS = [
 
 export const DEMO_USERS: { email: string; name: string; roles: Role[]; department?: string }[] = [
   { email: "admin@kommun.test", name: "Sara Lind", roles: ["admin"] },
-  { email: "arbetsgrupp@kommun.test", name: "Anna Berg", roles: ["member"], department: "Kommunledning" },
-  { email: "socialtjanst@kommun.test", name: "Karin Nilsson", roles: ["editor"], department: "Socialtjänst" },
-  { email: "skola@kommun.test", name: "Erik Holm", roles: ["editor"], department: "Barn och utbildning" },
+  {
+    email: "arbetsgrupp@kommun.test",
+    name: "Anna Berg",
+    roles: ["member"],
+    department: "Kommunledning",
+  },
+  {
+    email: "socialtjanst@kommun.test",
+    name: "Karin Nilsson",
+    roles: ["editor"],
+    department: "Socialtjänst",
+  },
+  {
+    email: "skola@kommun.test",
+    name: "Erik Holm",
+    roles: ["editor"],
+    department: "Barn och utbildning",
+  },
   { email: "kommunchef@kommun.test", name: "Johan Ek", roles: ["chief"] },
   { email: "observator@kommun.test", name: "Maria Sjö", roles: ["observer"] },
 ];

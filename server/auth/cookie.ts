@@ -5,7 +5,10 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? "__Host-samverkan_session" : "samverkan_session";
 }
 
-export function readSessionToken(cookieHeader: string | null | undefined, secure: boolean): string | undefined {
+export function readSessionToken(
+  cookieHeader: string | null | undefined,
+  secure: boolean,
+): string | undefined {
   if (!cookieHeader) return undefined;
   return parse(cookieHeader)[sessionCookieName(secure)];
 }

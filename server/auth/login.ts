@@ -6,7 +6,12 @@ import { createSession, type SessionSettings } from "./sessions";
 import { minutesUntilLoginAllowed, recordLoginAttempt, type ThrottleSettings } from "./throttle";
 
 export const LoginSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, "validation.required").max(254, "validation.tooLong"),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "validation.required")
+    .max(254, "validation.tooLong"),
   password: z.string().min(1, "validation.required").max(256, "validation.tooLong"),
 });
 

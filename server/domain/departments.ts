@@ -48,7 +48,12 @@ export async function listDepartments(
   }));
 }
 
-async function assertNameFree(db: Executor, organisationId: string, name: string, exceptId?: string) {
+async function assertNameFree(
+  db: Executor,
+  organisationId: string,
+  name: string,
+  exceptId?: string,
+) {
   let query = db
     .selectFrom("departments")
     .select("id")
@@ -58,7 +63,11 @@ async function assertNameFree(db: Executor, organisationId: string, name: string
   if (await query.executeTakeFirst()) throw new ValidationError({ name: "validation.nameTaken" });
 }
 
-export async function createDepartment(db: Executor, actor: Actor, input: unknown): Promise<string> {
+export async function createDepartment(
+  db: Executor,
+  actor: Actor,
+  input: unknown,
+): Promise<string> {
   assertCan(actor, "departments:manage");
   const { name } = parseInput(DepartmentSchema, input);
   assertNoIdentityNumbers({ name });

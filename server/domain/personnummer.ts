@@ -15,7 +15,8 @@ export function findIdentityNumbers(text: string): IdentityNumberMatch[] {
   const matches: IdentityNumberMatch[] = [];
   for (const m of text.matchAll(CANDIDATE)) {
     const [whole, century, yy, mm, dd, , last4] = m;
-    if (isIdentityNumber(century, yy, mm, dd, last4)) matches.push({ index: m.index ?? 0, text: whole });
+    if (isIdentityNumber(century, yy, mm, dd, last4))
+      matches.push({ index: m.index ?? 0, text: whole });
   }
   return matches;
 }

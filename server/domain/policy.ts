@@ -51,7 +51,11 @@ export class ForbiddenError extends Error {
 /** Another organisation's resource does not exist for the actor: callers answer 404, not 403. */
 export class NotFoundError extends Error {}
 
-export function assertCan(actor: Actor, permission: Permission, resource?: OrganisationScoped): void {
+export function assertCan(
+  actor: Actor,
+  permission: Permission,
+  resource?: OrganisationScoped,
+): void {
   if (resource && resource.organisationId !== actor.organisationId) throw new NotFoundError();
   if (!can(actor, permission)) throw new ForbiddenError(permission);
 }

@@ -22,10 +22,16 @@ export const StrategySchema = z
   })
   .refine((s) => s.validFrom <= s.validTo, { path: ["validTo"], message: "validation.yearOrder" });
 
-export const StrategyUpdateSchema = StrategySchema.and(z.object({ version: z.coerce.number().int().min(1) }));
+export const StrategyUpdateSchema = StrategySchema.and(
+  z.object({ version: z.coerce.number().int().min(1) }),
+);
 
 export const GoalSchema = z.object({
-  position: z.coerce.number("validation.position").int("validation.position").min(1, "validation.position").max(99, "validation.position"),
+  position: z.coerce
+    .number("validation.position")
+    .int("validation.position")
+    .min(1, "validation.position")
+    .max(99, "validation.position"),
   title: z.string().trim().min(1, "validation.required").max(500, "validation.tooLong"),
   description: z.string().trim().max(5000, "validation.tooLong").default(""),
 });
@@ -47,10 +53,19 @@ export async function listStrategies(db: Executor, actor: Actor): Promise<Strate
 }
 
 async function goalsOf(db: Executor, strategyId: string): Promise<Goal[]> {
-  return db.selectFrom("goals").selectAll().where("strategy_id", "=", strategyId).orderBy("position").execute();
+  return db
+    .selectFrom("goals")
+    .selectAll()
+    .where("strategy_id", "=", strategyId)
+    .orderBy("position")
+    .execute();
 }
 
-export async function getStrategy(db: Executor, actor: Actor, strategyId: string): Promise<StrategyWithGoals> {
+export async function getStrategy(
+  db: Executor,
+  actor: Actor,
+  strategyId: string,
+): Promise<StrategyWithGoals> {
   assertCan(actor, "organisation:read");
   if (!z.uuid().safeParse(strategyId).success) throw new NotFoundError();
   const strategy = await db
@@ -63,7 +78,10 @@ export async function getStrategy(db: Executor, actor: Actor, strategyId: string
   return { strategy, goals: await goalsOf(db, strategyId) };
 }
 
-export async function getActiveStrategy(db: Executor, actor: Actor): Promise<StrategyWithGoals | null> {
+export async function getActiveStrategy(
+  db: Executor,
+  actor: Actor,
+): Promise<StrategyWithGoals | null> {
   assertCan(actor, "organisation:read");
   const strategy = await db
     .selectFrom("strategies")
@@ -115,7 +133,12 @@ export async function createStrategy(db: Executor, actor: Actor, input: unknown)
   });
 }
 
-export async function updateStrategy(db: Executor, actor: Actor, strategyId: string, input: unknown) {
+export async function updateStrategy(
+  db: Executor,
+  actor: Actor,
+  strategyId: string,
+  input: unknown,
+) {
   assertCan(actor, "strategies:manage");
   const { strategy: before } = await getStrategy(db, actor, strategyId);
   const data = parseInput(StrategyUpdateSchema, input);
@@ -154,7 +177,12 @@ export async function updateStrategy(db: Executor, actor: Actor, strategyId: str
   });
 }
 
-export async function addGoal(db: Executor, actor: Actor, strategyId: string, input: unknown): Promise<string> {
+export async function addGoal(
+  db: Executor,
+  actor: Actor,
+  strategyId: string,
+  input: unknown,
+): Promise<string> {
   assertCan(actor, "strategies:manage");
   await getStrategy(db, actor, strategyId);
   const data = parseInput(GoalSchema, input);

@@ -131,12 +131,23 @@ async function setDepartments(trx: Tx, organisationId: string, userId: string, i
   if (unique.length === 0) return;
   await trx
     .insertInto("user_departments")
-    .values(unique.map((department_id) => ({ user_id: userId, department_id, organisation_id: organisationId })))
+    .values(
+      unique.map((department_id) => ({
+        user_id: userId,
+        department_id,
+        organisation_id: organisationId,
+      })),
+    )
     .execute();
 }
 
 /** Creates an account and its membership; used by admins and by the first-admin script. */
-export async function createUser(db: Executor, actor: Actor | null, organisationId: string, input: unknown) {
+export async function createUser(
+  db: Executor,
+  actor: Actor | null,
+  organisationId: string,
+  input: unknown,
+) {
   if (actor) assertCan(actor, "users:manage", { organisationId });
   const data = parseInput(NewUserSchema, input);
   assertNoIdentityNumbers({ name: data.name });
@@ -160,7 +171,12 @@ export async function createUser(db: Executor, actor: Actor | null, organisation
       action: "user.created",
       entityType: "user",
       entityId: id,
-      after: { name: data.name, email: data.email, roles: data.roles, departmentIds: data.departmentIds },
+      after: {
+        name: data.name,
+        email: data.email,
+        roles: data.roles,
+        departmentIds: data.departmentIds,
+      },
     });
     return id;
   });
@@ -184,7 +200,11 @@ export async function updateUser(db: Executor, actor: Actor, userId: string, inp
       .where("version", "=", data.version)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw new ConflictError({ version: before.version });
-    await trx.updateTable("users").set({ name: data.name, email: data.email }).where("id", "=", userId).execute();
+    await trx
+      .updateTable("users")
+      .set({ name: data.name, email: data.email })
+      .where("id", "=", userId)
+      .execute();
     await setDepartments(trx, actor.organisationId, userId, data.departmentIds);
     await recordAudit(trx, {
       organisationId: actor.organisationId,
@@ -192,8 +212,18 @@ export async function updateUser(db: Executor, actor: Actor, userId: string, inp
       action: "user.updated",
       entityType: "user",
       entityId: userId,
-      before: { name: before.name, email: before.email, roles: before.roles, departmentIds: before.departmentIds },
-      after: { name: data.name, email: data.email, roles: data.roles, departmentIds: data.departmentIds },
+      before: {
+        name: before.name,
+        email: before.email,
+        roles: before.roles,
+        departmentIds: before.departmentIds,
+      },
+      after: {
+        name: data.name,
+        email: data.email,
+        roles: data.roles,
+        departmentIds: data.departmentIds,
+      },
     });
   });
 }
@@ -201,7 +231,8 @@ export async function updateUser(db: Executor, actor: Actor, userId: string, inp
 /** Deactivating ends every session at once; reactivating lets the person sign in again. */
 export async function setUserActive(db: Executor, actor: Actor, userId: string, active: boolean) {
   const before = await getUser(db, actor, userId);
-  if (!active && userId === actor.userId) throw new ValidationError({ form: "validation.cannotDeactivateSelf" });
+  if (!active && userId === actor.userId)
+    throw new ValidationError({ form: "validation.cannotDeactivateSelf" });
   if (before.active === active) return;
   await inTransaction(db, async (trx) => {
     await trx

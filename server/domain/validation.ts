@@ -9,7 +9,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "form");
-    fields[field] ??= issue.message.startsWith("validation.") ? issue.message : "validation.invalid";
+    fields[field] ??= issue.message.startsWith("validation.")
+      ? issue.message
+      : "validation.invalid";
   }
   throw new ValidationError(fields);
 }

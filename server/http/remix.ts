@@ -1,5 +1,5 @@
-import path from "node:path";
 import type { Server as HttpServer } from "node:http";
+import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request, type Response } from "express";

@@ -6,9 +6,15 @@ import type { Config } from "../config";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The origin this request was addressed to: APP_ORIGIN when set, else the Host it came with. */
-export function expectedOrigin(headers: IncomingHttpHeaders, secure: boolean, config: Config): string {
+export function expectedOrigin(
+  headers: IncomingHttpHeaders,
+  secure: boolean,
+  config: Config,
+): string {
   if (config.appOrigin) return config.appOrigin;
-  const forwardedProto = config.trustProxy ? String(headers["x-forwarded-proto"] ?? "").split(",")[0] : "";
+  const forwardedProto = config.trustProxy
+    ? String(headers["x-forwarded-proto"] ?? "").split(",")[0]
+    : "";
   const protocol = forwardedProto || (secure ? "https" : "http");
   return `${protocol}://${headers.host ?? ""}`;
 }
@@ -30,7 +36,10 @@ export function securityHeaders(config: Config) {
     const nonce = randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
     // Vite's development client injects inline scripts and evaluates modules; only then is that allowed.
-    const scriptSrc = production || config.env === "test" ? `'self' 'nonce-${nonce}'` : `'self' 'unsafe-inline' 'unsafe-eval'`;
+    const scriptSrc =
+      production || config.env === "test"
+        ? `'self' 'nonce-${nonce}'`
+        : `'self' 'unsafe-inline' 'unsafe-eval'`;
     res.setHeader(
       "Content-Security-Policy",
       [

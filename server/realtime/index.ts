@@ -5,8 +5,8 @@ import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";
 import type { EventBus } from "../bus";
 import type { Config } from "../config";
-import { expectedOrigin, isSameOrigin } from "../http/security";
 import { can, type Permission } from "../domain/policy";
+import { expectedOrigin, isSameOrigin } from "../http/security";
 
 export interface OnlineUser {
   id: string;
@@ -17,7 +17,12 @@ interface SocketData {
   user: SessionUser;
   checkedAt: number;
 }
-type AppSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+type AppSocket = Socket<
+  Record<string, never>,
+  Record<string, never>,
+  Record<string, never>,
+  SocketData
+>;
 
 // A session ended elsewhere (logout, expiry) is noticed by the next event after this long.
 const SESSION_RECHECK_MS = 30_000;
@@ -26,7 +31,10 @@ const MAX_MESSAGE_BYTES = 100_000;
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
-export function createRealtime(httpServer: HttpServer, deps: { db: DB; config: Config; bus: EventBus }) {
+export function createRealtime(
+  httpServer: HttpServer,
+  deps: { db: DB; config: Config; bus: EventBus },
+) {
   const { db, config, bus } = deps;
   const sessionSettings = {
     secret: config.sessionSecret,
@@ -44,7 +52,11 @@ export function createRealtime(httpServer: HttpServer, deps: { db: DB; config: C
   });
 
   const authenticate = (socket: AppSocket) =>
-    resolveSession(db, sessionSettings, readSessionToken(socket.handshake.headers.cookie, config.secureCookies));
+    resolveSession(
+      db,
+      sessionSettings,
+      readSessionToken(socket.handshake.headers.cookie, config.secureCookies),
+    );
 
   io.use(async (socket: AppSocket, next) => {
     try {
@@ -62,7 +74,11 @@ export function createRealtime(httpServer: HttpServer, deps: { db: DB; config: C
     socket: AppSocket,
     event: string,
     permission: Permission,
-    handler: (user: SessionUser, payload: unknown, reply: (response: unknown) => void) => Promise<void> | void,
+    handler: (
+      user: SessionUser,
+      payload: unknown,
+      reply: (response: unknown) => void,
+    ) => Promise<void> | void,
   ) {
     (socket as Socket).on(event, async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};

@@ -1,0 +1,88 @@
+/**
+ * Creates an account without demo data, e.g. the first admin of a production instance:
+ *   npm run user:create -- --email anna@kommun.se --role admin [--name "Anna Berg"]
+ *     [--organisation "Exempelkommun"]
+ * The password is read from standard input when piped, otherwise asked for without echo.
+ */
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { migrateToLatest, openDatabase } from "../db";
+import { loadConfig } from "../server/config";
+import { ValidationError } from "../server/domain/errors";
+import { ensureOrganisation } from "../server/domain/organisations";
+import { createUser } from "../server/domain/users";
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let input = "";
+    for await (const chunk of process.stdin) input += chunk;
+    return input.split(/\r?\n/)[0];
+  }
+  process.stdout.write("Lösenord (minst 12 tecken): ");
+  const rl = createInterface({ input: process.stdin, terminal: true });
+  // Echo nothing while the password is typed.
+  (rl as unknown as { _writeToOutput: () => void })._writeToOutput = () => {};
+  const password = await new Promise<string>((resolve) => rl.question("", resolve));
+  rl.close();
+  process.stdout.write("\n");
+  return password;
+}
+
+const { values } = parseArgs({
+  options: {
+    email: { type: "string" },
+    role: { type: "string", multiple: true },
+    name: { type: "string" },
+    organisation: { type: "string", default: "Kommunen" },
+  },
+});
+
+if (!values.email || !values.role?.length) {
+  console.error(
+    'Usage: npm run user:create -- --email NAME@KOMMUN.SE --role admin [--name "För Efternamn"] [--organisation "Kommun"]',
+  );
+  process.exit(2);
+}
+
+const config = loadConfig();
+const database = openDatabase({
+  databaseUrl: config.databaseUrl,
+  pgliteDir: `${config.dataDir}/pglite`,
+});
+try {
+  await migrateToLatest(database.db);
+  const organisationId = await ensureOrganisation(
+    database.db,
+    values.organisation,
+    slugify(values.organisation),
+  );
+  const password = await readPassword();
+  await createUser(database.db, null, organisationId, {
+    email: values.email,
+    name: values.name ?? values.email.split("@")[0],
+    password,
+    roles: values.role.flatMap((role) => role.split(",")),
+    departmentIds: [],
+  });
+  console.log(`Created ${values.email} (${values.role.join(", ")}) in ${values.organisation}.`);
+} catch (error) {
+  if (error instanceof ValidationError) {
+    console.error(
+      `Not created: ${Object.entries(error.fields)
+        .map(([field, key]) => `${field} (${key})`)
+        .join(", ")}`,
+    );
+    process.exitCode = 1;
+  } else throw error;
+} finally {
+  await database.close();
+}
