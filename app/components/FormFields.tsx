@@ -10,6 +10,18 @@ function useMessage() {
 }
 
 /**
+ * Moves focus to the field a summary link points at without a fragment navigation: Remix treats
+ * one as a new location and drops the action data, which would wipe the errors just shown.
+ */
+function focusField(event: React.MouseEvent<HTMLAnchorElement>) {
+  const target = document.getElementById(event.currentTarget.hash.slice(1));
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+  (target.closest(".field") ?? target).scrollIntoView({ block: "center" });
+}
+
+/**
  * GOV.UK-style error summary: focused when it appears, each message a link to its field.
  * `labels` maps field names to their visible labels; `ids` to the element to focus.
  */
@@ -44,7 +56,7 @@ export function ErrorSummary({
             {field === "form" ? (
               message(key)
             ) : (
-              <a href={`#${idPrefix}${field}`}>
+              <a href={`#${idPrefix}${field}`} onClick={focusField}>
                 {labels[field] ? `${labels[field]}: ` : ""}
                 {message(key)}
               </a>
