@@ -169,6 +169,38 @@ export const sv = {
     "Någon annan har ändrat detta sedan du öppnade sidan. Ladda om sidan och gör din ändring igen.",
   "validation.cannotDropOwnAdmin": "Du kan inte ta bort din egen administratörsroll.",
   "validation.cannotDeactivateSelf": "Du kan inte inaktivera dig själv.",
+  "validation.progress": "Ange framsteg som ett heltal mellan 0 och 100.",
+  "validation.status": "Välj en status ur listan.",
+  "validation.unknownGoal": "Välj ett mål ur listan.",
+  "validation.unknownOwner": "Välj en ansvarig person ur listan.",
+  "validation.date": "Ange ett datum i formatet 2017-10-12.",
+  "validation.dateRange": "Ange ett datum mellan år 2000 och 2100.",
+  "validation.dateOrder": "Slutdatum kan inte vara före startdatum.",
+  "validation.version": "Formuläret saknar version. Ladda om sidan.",
+  "validation.assessment": "Välj en bedömning.",
+  "validation.commentRequired": "Skriv en kommentar till bedömningen.",
+  "validation.reportIncomplete":
+    "Alla åtgärder måste ha en bedömning för perioden innan rapporten kan klarmarkeras.",
+  "status.not_started": "Ej påbörjad",
+  "status.in_progress": "Pågående",
+  "status.overdue": "Försenad",
+  "status.done": "Genomförd",
+  "status.paused": "Vilande",
+  "status.cancelled": "Avförd",
+  "assessment.on_track": "Enligt plan",
+  "assessment.at_risk": "Risk för avvikelse",
+  "assessment.off_track": "Avvikelse",
+  "assessment.not_assessed": "Ej bedömd",
+  "import.unreadable":
+    "Filen går inte att läsa som CSV. Spara den som CSV (UTF-8) i Excel och försök igen.",
+  "import.missingColumns": "Filen saknar någon av kolumnerna Titel, Mål och Ansvarig förvaltning.",
+  "import.noRows": "Filen innehåller inga åtgärder.",
+  "import.tooManyRows": "Filen har fler än 1 000 rader. Dela upp den.",
+  "import.rowsHaveErrors":
+    "Några rader har fel. Inget har sparats – rätta raderna och försök igen.",
+  "nav.actions": "Åtgärder",
+  "nav.todo": "Att göra",
+  "nav.apiKeys": "API-nycklar",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -260,3 +260,27 @@ export async function reopenPeriodReport(
     });
   });
 }
+
+/** How many of the actor's departments' actions still lack an assessment this period ("Att göra"). */
+export async function countAwaitingFollowUp(
+  db: Executor,
+  actor: Actor,
+  period: { id: string; startDate: string; endDate: string } | null,
+): Promise<number> {
+  if (!period || actor.departmentIds.length === 0) return 0;
+  let total = 0;
+  for (const departmentId of actor.departmentIds) {
+    const row = await actionsToReport(db, actor.organisationId, departmentId, {
+      id: period.id,
+      start_date: period.startDate,
+      end_date: period.endDate,
+    })
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where((eb) =>
+        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+      )
+      .executeTakeFirstOrThrow();
+    total += Number(row.n);
+  }
+  return total;
+}
