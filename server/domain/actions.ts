@@ -218,7 +218,8 @@ export async function listActions(
   if (filter.goalId) query = query.where("actions.goal_id", "=", filter.goalId);
   if (filter.departmentId) query = query.where("actions.department_id", "=", filter.departmentId);
   if (filter.ownerId) query = query.where("actions.owner_id", "=", filter.ownerId);
-  const overdueSql = sql<boolean>`(actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
+  // `is not null` first: without it an action without a due date is neither overdue nor not.
+  const overdueSql = sql<boolean>`(actions.due_date is not null and actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
   if (filter.status === "overdue") query = query.where(overdueSql);
   else if (filter.status) {
     query = query
