@@ -123,10 +123,10 @@ function statusFrom(value: string): ActionStatus | undefined {
   const v = value.trim().toLowerCase();
   if (!v) return "not_started";
   if ((ACTION_STATUSES as readonly string[]).includes(v)) return v as ActionStatus;
-  const entry = Object.entries(STATUS_LABELS_SV).find(
-    ([code, label]) => code !== "overdue" && label.toLowerCase() === v,
-  );
-  return entry?.[0] as ActionStatus | undefined;
+  const code = Object.entries(STATUS_LABELS_SV).find(([, label]) => label.toLowerCase() === v)?.[0];
+  // The export shows the derived Försenad: an action under way whose due date has passed.
+  if (code === "overdue" || v === "overdue") return "in_progress";
+  return code as ActionStatus | undefined;
 }
 
 /** Reads and checks every row without saving anything: what the preview shows. */
