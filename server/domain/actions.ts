@@ -195,7 +195,13 @@ export const ActionFilterSchema = z.object({
   sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
   dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
   limit: z.coerce.number().int().min(1).max(500).default(500),
-  cursor: z.string().max(40).optional(),
+  // Opaque to callers: the offset of the next page, as listActions wrote it into nextCursor.
+  cursor: z
+    .string()
+    .max(40, "validation.invalid")
+    .transform((c) => Number(Buffer.from(c, "base64url").toString()))
+    .pipe(z.number("validation.invalid").int("validation.invalid").min(0, "validation.invalid"))
+    .optional(),
 });
 export type ActionFilter = z.input<typeof ActionFilterSchema>;
 
@@ -243,9 +249,7 @@ export async function listActions(
     department: sql`lower(departments.name)`,
     goal: sql`goals.position`,
   }[filter.sort];
-  const offset = filter.cursor
-    ? Number.parseInt(Buffer.from(filter.cursor, "base64url").toString(), 10) || 0
-    : 0;
+  const offset = filter.cursor ?? 0;
   const rows = await query
     .orderBy(sql`${column} ${sql.raw(direction)} nulls last`)
     .orderBy("actions.id")
