@@ -296,7 +296,7 @@ export const en: Catalogue = {
   "apiKeys.created": "Created",
   "apiKeys.lastUsed": "Last used",
   "apiKeys.neverUsed": "Never",
-  "apiKeys.actions": "Actions",
+  "apiKeys.actions": "Manage",
   "apiKeys.revoke": "Revoke",
   "apiKeys.confirmHeading": "Revoke the key “{name}”?",
   "apiKeys.confirmText": "Programs using the key stop working at once. This cannot be undone.",

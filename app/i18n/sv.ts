@@ -298,7 +298,7 @@ export const sv = {
   "apiKeys.created": "Skapad",
   "apiKeys.lastUsed": "Senast använd",
   "apiKeys.neverUsed": "Aldrig",
-  "apiKeys.actions": "Åtgärder",
+  "apiKeys.actions": "Hantera",
   "apiKeys.revoke": "Återkalla",
   "apiKeys.confirmHeading": "Återkalla nyckeln ”{name}”?",
   "apiKeys.confirmText":
