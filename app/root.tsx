@@ -12,6 +12,8 @@ import {
 } from "@remix-run/react";
 import { parse } from "cookie";
 import { LOCALES, type Locale } from "../db/schema";
+import { countAwaitingFollowUp } from "../server/domain/followups";
+import { currentPeriod } from "../server/domain/periods";
 import { permissionsOf } from "../server/domain/policy";
 import { Header } from "./components/Header";
 import { useNonce } from "./components/Nonce";
@@ -27,6 +29,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const fallback: Locale = LOCALES.includes(cookieLocale as Locale)
     ? (cookieLocale as Locale)
     : "sv";
+  const reportsForDepartments = Boolean(
+    user?.roles.includes("editor") && user.departmentIds.length > 0,
+  );
+  const todoCount =
+    user && reportsForDepartments
+      ? await countAwaitingFollowUp(context.db, user, await currentPeriod(context.db, user))
+      : 0;
   return {
     locale: user?.locale ?? fallback,
     user: user && {
@@ -35,6 +44,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       organisationName: user.organisationName,
       roles: user.roles,
       permissions: permissionsOf(user),
+      reportsForDepartments,
+      todoCount,
     },
   };
 }

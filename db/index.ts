@@ -42,7 +42,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
-  const pglite = new PGlite(options.pgliteDir, {
+  // PGlite ignores options given after an undefined data folder, so pass them in one object.
+  const pglite = new PGlite({
+    dataDir: options.pgliteDir,
     parsers: { [DATE_OID]: (value: string) => value },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

@@ -11,10 +11,14 @@ export type Role = (typeof ROLES)[number];
 export const LOCALES = ["sv", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
+export const PERIOD_KINDS = ["tertial", "quarter", "year"] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
 export interface OrganisationsTable {
   id: Generated<string>;
   name: string;
   slug: string;
+  period_kind: ColumnType<PeriodKind, PeriodKind | undefined, PeriodKind>;
   created_at: CreatedAt;
 }
 
@@ -103,6 +107,95 @@ export interface AuditEventsTable {
   created_at: CreatedAt;
 }
 
+/** Stored lifecycle statuses; "overdue" (Försenad) is derived from the due date, never stored. */
+export const ACTION_STATUSES = [
+  "not_started",
+  "in_progress",
+  "done",
+  "paused",
+  "cancelled",
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const ASSESSMENTS = ["on_track", "at_risk", "off_track", "not_assessed"] as const;
+export type Assessment = (typeof ASSESSMENTS)[number];
+
+/** A date column: always 'YYYY-MM-DD'. */
+type DateString = string;
+
+export interface FollowUpPeriodsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  start_date: DateString;
+  end_date: DateString;
+  report_deadline: DateString;
+}
+
+export interface ActionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  goal_id: string;
+  department_id: string;
+  owner_id: string | null;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  start_date: DateString | null;
+  due_date: DateString | null;
+  status: ColumnType<ActionStatus, ActionStatus | undefined, ActionStatus>;
+  progress: ColumnType<number, number | undefined, number>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ActionDepartmentsTable {
+  action_id: string;
+  department_id: string;
+  organisation_id: string;
+}
+
+export interface FollowUpsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  action_id: string;
+  period_id: string;
+  assessment: Assessment;
+  comment: string;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PeriodReportsTable {
+  organisation_id: string;
+  department_id: string;
+  period_id: string;
+  completed_at: Timestamp;
+  completed_by: string | null;
+}
+
+export interface ActionCommentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  action_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -114,6 +207,13 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_events: AuditEventsTable;
+  follow_up_periods: FollowUpPeriodsTable;
+  actions: ActionsTable;
+  action_departments: ActionDepartmentsTable;
+  follow_ups: FollowUpsTable;
+  period_reports: PeriodReportsTable;
+  action_comments: ActionCommentsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
@@ -123,3 +223,5 @@ export type Department = Selectable<DepartmentsTable>;
 export type Strategy = Selectable<StrategiesTable>;
 export type StrategyUpdate = Updateable<StrategiesTable>;
 export type Goal = Selectable<GoalsTable>;
+export type FollowUpPeriod = Selectable<FollowUpPeriodsTable>;
+export type ActionRow = Selectable<ActionsTable>;

@@ -9,6 +9,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { createEventBus, type EventBus } from "./bus";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
+import { createApiRouter } from "./http/api";
 import { mountRemix } from "./http/remix";
 import { guardStateChangingRequests, securityHeaders } from "./http/security";
 import { createRealtime } from "./realtime";
@@ -55,6 +56,7 @@ export async function startApp(
   });
 
   app.use(guardStateChangingRequests(config));
+  app.use("/api/v1", createApiRouter({ db: database.db, config, bus }));
   const realtime = createRealtime(httpServer, { db: database.db, config, bus });
   const stopRemix = await mountRemix(
     app,

@@ -1,9 +1,29 @@
 import { EventEmitter } from "node:events";
+import type { Actor } from "./domain/policy";
+
+export type ActionChange = "created" | "updated" | "followup" | "comment";
 
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =
   | { type: "user.deactivated"; organisationId: string; userId: string }
-  | { type: "user.updated"; organisationId: string; userId: string };
+  | {
+      type: "action.changed";
+      organisationId: string;
+      actionId: string;
+      departmentId: string;
+      change: ActionChange;
+      actorId: string;
+      actorName: string;
+    }
+  | {
+      type: "period-report.changed";
+      organisationId: string;
+      departmentId: string;
+      periodId: string;
+      completed: boolean;
+      actorId: string;
+      actorName: string;
+    };
 
 export interface EventBus {
   publish(event: DomainEvent): void;
@@ -19,4 +39,37 @@ export function createEventBus(): EventBus {
       return () => emitter.off("event", listener);
     },
   };
+}
+
+/** Tells everyone in the organisation that an action changed (after the change committed). */
+export function publishActionChanged(
+  bus: EventBus,
+  actor: Actor & { name: string },
+  action: { id: string; departmentId: string },
+  change: ActionChange,
+) {
+  bus.publish({
+    type: "action.changed",
+    organisationId: actor.organisationId,
+    actionId: action.id,
+    departmentId: action.departmentId,
+    change,
+    actorId: actor.userId,
+    actorName: actor.name,
+  });
+}
+
+/** Tells everyone in the organisation that a department's period report was marked done or reopened. */
+export function publishPeriodReportChanged(
+  bus: EventBus,
+  actor: Actor & { name: string },
+  report: { departmentId: string; periodId: string; completed: boolean },
+) {
+  bus.publish({
+    type: "period-report.changed",
+    organisationId: actor.organisationId,
+    ...report,
+    actorId: actor.userId,
+    actorName: actor.name,
+  });
 }

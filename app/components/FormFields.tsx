@@ -4,7 +4,8 @@ import { useT } from "../utils/i18n";
 
 export type FieldErrors = Record<string, string> | undefined;
 
-function useMessage() {
+/** Turns a domain message key into text; unknown keys say "Värdet är ogiltigt". */
+export function useMessage() {
   const t = useT();
   return (key: string) => (isMessageKey(key) ? t(key) : t("validation.invalid"));
 }
@@ -106,6 +107,7 @@ export function TextField({
   autoComplete?: string;
   required?: boolean;
   inputMode?: "numeric" | "email" | "text";
+  accept?: string;
 }) {
   const common = {
     id,
@@ -125,6 +127,53 @@ export function TextField({
       )}
       <FieldError id={id} error={error} />
       {multiline ? <textarea rows={4} {...common} /> : <input type={type} {...common} />}
+    </div>
+  );
+}
+
+/** A labelled `<select>`; `placeholder` adds an empty first choice ("Välj …" or "Alla"). */
+export function SelectField({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  options,
+  placeholder,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  defaultValue?: string;
+  options: { value: string; label: string }[];
+  placeholder?: string;
+}) {
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <FieldError id={id} error={error} />
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -8,6 +8,9 @@ export interface HeaderUser {
   name: string;
   organisationName: string;
   permissions: Permission[];
+  /** Department editors report on their departments' actions in "Att göra". */
+  reportsForDepartments: boolean;
+  todoCount: number;
 }
 
 function LanguageToggle() {
@@ -55,6 +58,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
         <li>
           <Link to="/installningar">{t("nav.settings")}</Link>
         </li>
+        <li>
+          <Link to="/installningar/api-nycklar">{t("nav.apiKeys")}</Link>
+        </li>
         {isAdmin && (
           <>
             <li>
@@ -96,6 +102,17 @@ export function Header({ user }: { user: HeaderUser | null }) {
                 {t("nav.overview")}
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
+            </li>
+            {user.reportsForDepartments && (
+              <li>
+                <NavLink to="/att-gora">
+                  {t("nav.todo")}
+                  {user.todoCount > 0 && <span className="count-badge"> {user.todoCount}</span>}
+                </NavLink>
+              </li>
+            )}
           </ul>
         </nav>
       )}

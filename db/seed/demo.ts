@@ -1,6 +1,7 @@
 import { createUser } from "../../server/domain/users";
 import { type Executor, inTransaction } from "..";
 import type { Role } from "../schema";
+import { seedDemoActions } from "./demo-actions";
 
 export const DEMO_PASSWORD = "Samverkan-demo-1";
 export const DEMO_ORGANISATION_SLUG = "exempelkommun";
@@ -98,6 +99,7 @@ export async function seedDemo(db: Executor): Promise<string> {
         departmentIds: department ? [department.id] : [],
       });
     }
+    await seedDemoActions(trx, organisationId);
     return organisationId;
   });
 }

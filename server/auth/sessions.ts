@@ -90,12 +90,6 @@ export async function resolveSession(
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
   }
-  const departments = await db
-    .selectFrom("user_departments")
-    .select("department_id")
-    .where("user_id", "=", row.userId)
-    .where("organisation_id", "=", row.organisationId)
-    .execute();
   return {
     sessionId: row.sessionId,
     userId: row.userId,
@@ -105,8 +99,22 @@ export async function resolveSession(
     name: row.name,
     locale: row.locale,
     roles: row.roles as Role[],
-    departmentIds: departments.map((d) => d.department_id),
+    departmentIds: await departmentIdsOf(db, row.userId, row.organisationId),
   };
+}
+
+export async function departmentIdsOf(
+  db: Executor,
+  userId: string,
+  organisationId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("user_departments")
+    .select("department_id")
+    .where("user_id", "=", userId)
+    .where("organisation_id", "=", organisationId)
+    .execute();
+  return rows.map((r) => r.department_id);
 }
 
 export async function destroySession(db: Executor, sessionId: string): Promise<void> {

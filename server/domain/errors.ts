@@ -8,7 +8,12 @@ export class ValidationError extends Error {
 /** An update based on an old version of a row. */
 export class ConflictError extends Error {
   constructor(
-    readonly current: { version: number; changedBy?: string | null; changedAt?: Date | null },
+    readonly current: {
+      version: number;
+      changedBy?: string | null;
+      changedAt?: Date | null;
+      changedFields?: string[];
+    },
   ) {
     super("Stale version");
   }

@@ -8,19 +8,58 @@ export const PERMISSIONS = [
   "organisation:read",
   "presence:read",
   "settings:update-own",
+  "tokens:manage-own",
   "users:manage",
   "departments:manage",
   "strategies:manage",
+  "periods:manage",
+  "actions:read",
+  "actions:create",
+  "actions:edit",
+  "actions:update-progress",
+  "actions:comment",
+  "actions:import",
+  "period-reports:complete",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const everyone: Permission[] = ["organisation:read", "presence:read", "settings:update-own"];
+/** `own-department`: only for resources owned by one of the actor's departments. */
+type Scope = "any" | "own-department";
+type Grants = Partial<Record<Permission, Scope>>;
 
-const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [...everyone, "users:manage", "departments:manage", "strategies:manage"],
-  member: everyone,
-  editor: everyone,
-  chief: everyone,
+const everyone: Grants = {
+  "organisation:read": "any",
+  "presence:read": "any",
+  "settings:update-own": "any",
+  "tokens:manage-own": "any",
+  "actions:read": "any",
+};
+const workingGroup: Grants = {
+  ...everyone,
+  "actions:create": "any",
+  "actions:edit": "any",
+  "actions:update-progress": "any",
+  "actions:comment": "any",
+  "actions:import": "any",
+};
+
+const GRANTS: Record<Role, Grants> = {
+  admin: {
+    ...workingGroup,
+    "users:manage": "any",
+    "departments:manage": "any",
+    "strategies:manage": "any",
+    "periods:manage": "any",
+    "period-reports:complete": "any",
+  },
+  member: workingGroup,
+  editor: {
+    ...everyone,
+    "actions:update-progress": "own-department",
+    "actions:comment": "any",
+    "period-reports:complete": "own-department",
+  },
+  chief: { ...everyone, "actions:comment": "any" },
   observer: everyone,
 };
 
@@ -32,14 +71,23 @@ export interface Actor {
   departmentIds: readonly string[];
 }
 
-/** Anything that belongs to an organisation. */
-export interface OrganisationScoped {
+/** Anything that belongs to an organisation, and maybe to one department (plus involved ones). */
+export interface Resource {
   organisationId: string;
+  departmentId?: string;
 }
 
-export function can(actor: Actor, permission: Permission, resource?: OrganisationScoped): boolean {
+export function can(actor: Actor, permission: Permission, resource?: Resource): boolean {
   if (resource && resource.organisationId !== actor.organisationId) return false;
-  return actor.roles.some((role) => GRANTS[role].includes(permission));
+  return actor.roles.some((role) => {
+    const scope = GRANTS[role][permission];
+    if (scope === "any") return true;
+    if (scope !== "own-department") return false;
+    // Without a resource, the question is "may they do this to anything at all?"
+    return (
+      resource?.departmentId === undefined || actor.departmentIds.includes(resource.departmentId)
+    );
+  });
 }
 
 export class ForbiddenError extends Error {
@@ -51,13 +99,9 @@ export class ForbiddenError extends Error {
 /** Another organisation's resource does not exist for the actor: callers answer 404, not 403. */
 export class NotFoundError extends Error {}
 
-export function assertCan(
-  actor: Actor,
-  permission: Permission,
-  resource?: OrganisationScoped,
-): void {
+export function assertCan(actor: Actor, permission: Permission, resource?: Resource): void {
   if (resource && resource.organisationId !== actor.organisationId) throw new NotFoundError();
-  if (!can(actor, permission)) throw new ForbiddenError(permission);
+  if (!can(actor, permission, resource)) throw new ForbiddenError(permission);
 }
 
 export function permissionsOf(actor: Actor): Permission[] {

@@ -67,7 +67,15 @@ export function securityHeaders(config: Config) {
   };
 }
 
-function refuse(res: Response, status: number, message: string) {
+/** Pages get a short bilingual text; the JSON API gets its error shape. */
+function refuse(req: Request, res: Response, status: number, message: string) {
+  if (req.path.startsWith("/api/")) {
+    const code =
+      { 403: "forbidden", 411: "invalid_input", 413: "payload_too_large" }[status] ??
+      "invalid_input";
+    res.status(status).json({ error: { code, message } });
+    return;
+  }
   res.status(status).type("text/plain; charset=utf-8").send(message);
 }
 
@@ -75,8 +83,11 @@ function refuse(res: Response, status: number, message: string) {
 export function guardStateChangingRequests(config: Config) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
-    if (!isSameOrigin(req.headers, expectedOrigin(req.headers, req.secure, config))) {
+    // A bearer token cannot be attached by another site's page (no CORS here), so it needs no origin.
+    const bearer = req.headers.authorization?.startsWith("Bearer ") ?? false;
+    if (!bearer && !isSameOrigin(req.headers, expectedOrigin(req.headers, req.secure, config))) {
       return refuse(
+        req,
         res,
         403,
         "Förfrågan avvisades: den kom inte från Samverkans egen sida. (Cross-site request refused.)",
@@ -84,11 +95,12 @@ export function guardStateChangingRequests(config: Config) {
     }
     const length = req.headers["content-length"];
     if (length === undefined && req.headers["transfer-encoding"]) {
-      return refuse(res, 411, "Förfrågan saknar längd. (Content-Length required.)");
+      return refuse(req, res, 411, "Förfrågan saknar längd. (Content-Length required.)");
     }
     if (Number(length ?? 0) > config.bodyLimitBytes) {
       const limitKb = Math.floor(config.bodyLimitBytes / 1024);
       return refuse(
+        req,
         res,
         413,
         `Det du skickade är för stort (högst ${limitKb} kB). (Request body too large.)`,

@@ -129,7 +129,13 @@ export function createRealtime(
   });
 
   const unsubscribe = bus.subscribe((event) => {
-    if (event.type === "user.deactivated") io.in(userRoom(event.userId)).disconnectSockets(true);
+    if (event.type === "user.deactivated") {
+      io.in(userRoom(event.userId)).disconnectSockets(true);
+      return;
+    }
+    // Every role may read actions and period reports, so the whole organisation hears of them.
+    const { organisationId, ...payload } = event;
+    io.to(organisationRoom(organisationId)).emit(event.type, payload);
   });
 
   return {

@@ -1,0 +1,47 @@
+import type { Assessment } from "../../db/schema";
+import type { DisplayStatus } from "../../server/domain/actions";
+import { useT } from "../utils/i18n";
+import { Badge } from "./Badge";
+
+const STATUS_LOOK: Record<
+  DisplayStatus,
+  { tone: "ok" | "info" | "muted" | "bad"; symbol: string }
+> = {
+  done: { tone: "ok", symbol: "✓" },
+  in_progress: { tone: "info", symbol: "◐" },
+  not_started: { tone: "muted", symbol: "○" },
+  overdue: { tone: "bad", symbol: "!" },
+  paused: { tone: "muted", symbol: "‖" },
+  cancelled: { tone: "muted", symbol: "×" },
+};
+
+const ASSESSMENT_LOOK: Record<
+  Assessment,
+  { tone: "ok" | "warn" | "bad" | "muted"; symbol: string }
+> = {
+  on_track: { tone: "ok", symbol: "●" },
+  at_risk: { tone: "warn", symbol: "▲" },
+  off_track: { tone: "bad", symbol: "■" },
+  not_assessed: { tone: "muted", symbol: "○" },
+};
+
+/** An action's lifecycle status (Försenad derived), the same everywhere: colour, shape and word. */
+export function StatusBadge({ status }: { status: DisplayStatus }) {
+  const t = useT();
+  const look = STATUS_LOOK[status];
+  return (
+    <Badge tone={look.tone} symbol={look.symbol}>
+      {t(`status.${status}`)}
+    </Badge>
+  );
+}
+
+export function AssessmentBadge({ assessment }: { assessment: Assessment }) {
+  const t = useT();
+  const look = ASSESSMENT_LOOK[assessment];
+  return (
+    <Badge tone={look.tone} symbol={look.symbol}>
+      {t(`assessment.${assessment}`)}
+    </Badge>
+  );
+}

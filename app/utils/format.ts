@@ -1,0 +1,49 @@
+import type { Locale } from "../../db/schema";
+
+const tag = (locale: Locale) => (locale === "sv" ? "sv-SE" : "en-GB");
+
+/** Tables: 2017-10-12 in both languages; a timestamp is shown as its day in Swedish time. */
+export function formatDate(iso: string | null): string {
+  if (!iso) return "–";
+  if (iso.length === 10) return iso;
+  return new Intl.DateTimeFormat("sv-SE", {
+    dateStyle: "short",
+    timeZone: "Europe/Stockholm",
+  }).format(new Date(iso));
+}
+
+/** Running text: "12 oktober 2017". */
+export function formatLongDate(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(tag(locale), {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Europe/Stockholm",
+  }).format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso));
+}
+
+/** Date and 24-hour time in Swedish time: 2017-10-12 14:05. */
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat("sv-SE", {
+    dateStyle: "short",
+    timeStyle: "short",
+    timeZone: "Europe/Stockholm",
+  }).format(new Date(iso));
+}
+
+/** "för 5 minuter sedan"; pair it with formatDateTime in a title for the exact time. */
+export function formatRelative(iso: string, locale: Locale, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(tag(locale), { numeric: "auto" });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["year", 31_536_000],
+    ["month", 2_592_000],
+    ["week", 604_800],
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units)
+    if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
+  return rtf.format(0, "minute");
+}

@@ -1,0 +1,526 @@
+import { type ExpressionBuilder, sql } from "kysely";
+import { z } from "zod";
+import { type Executor, inTransaction, type Tx } from "../../db";
+import { ACTION_STATUSES, type ActionRow, type ActionStatus, type Database } from "../../db/schema";
+import { recordAudit } from "./audit";
+import { optionalDate, swedishToday } from "./dates";
+import { ConflictError, ValidationError } from "./errors";
+import { type Actor, assertCan, NotFoundError } from "./policy";
+import { assertNoIdentityNumbers, parseInput } from "./validation";
+
+/** What a list shows and filters by: the stored statuses plus the derived "overdue". */
+export const DISPLAY_STATUSES = [
+  "not_started",
+  "in_progress",
+  "overdue",
+  "done",
+  "paused",
+  "cancelled",
+] as const;
+export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
+
+const uuid = (key: string) => z.uuid(key);
+const progress = z.coerce
+  .number("validation.progress")
+  .int("validation.progress")
+  .min(0, "validation.progress")
+  .max(100, "validation.progress");
+const status = z.enum(ACTION_STATUSES, "validation.status");
+
+/** Every editable field, without defaults: a PATCH must leave unsent fields as they are. */
+const ActionFields = z.object({
+  title: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
+  description: z.string().trim().max(10_000, "validation.tooLong"),
+  goalId: uuid("validation.unknownGoal"),
+  departmentId: uuid("validation.unknownDepartment"),
+  involvedDepartmentIds: z.array(uuid("validation.unknownDepartment")),
+  ownerId: z
+    .union([z.literal(""), z.null(), uuid("validation.unknownOwner")])
+    .transform((v) => v || null),
+  startDate: optionalDate,
+  dueDate: optionalDate,
+  status,
+  progress,
+});
+
+function datesInOrder(a: { startDate: string | null; dueDate: string | null }) {
+  return !a.startDate || !a.dueDate || a.startDate <= a.dueDate;
+}
+
+export const NewActionSchema = ActionFields.extend({
+  description: ActionFields.shape.description.default(""),
+  involvedDepartmentIds: ActionFields.shape.involvedDepartmentIds.default([]),
+  ownerId: ActionFields.shape.ownerId.default(null),
+  startDate: optionalDate.default(null),
+  dueDate: optionalDate.default(null),
+  status: status.default("not_started"),
+  progress: progress.default(0),
+}).refine(datesInOrder, { path: ["dueDate"], message: "validation.dateOrder" });
+export const ActionUpdateSchema = ActionFields.partial()
+  .extend({
+    version: z.coerce
+      .number("validation.version")
+      .int("validation.version")
+      .min(1, "validation.version"),
+  })
+  .strict();
+export type ActionUpdate = z.infer<typeof ActionUpdateSchema>;
+
+/** Fields a department editor may change on their own department's actions. */
+const PROGRESS_FIELDS = new Set(["status", "progress", "version"]);
+
+export interface ActionView {
+  id: string;
+  title: string;
+  description: string;
+  goalId: string;
+  departmentId: string;
+  involvedDepartmentIds: string[];
+  ownerId: string | null;
+  startDate: string | null;
+  dueDate: string | null;
+  status: ActionStatus;
+  overdue: boolean;
+  progress: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An action as it goes over the wire (API and pages), with names for display. */
+export interface ActionDetails extends ActionView {
+  goalPosition: number;
+  goalTitle: string;
+  departmentName: string;
+  ownerName: string | null;
+  updatedByName: string | null;
+}
+
+export function isOverdue(
+  action: { status: ActionStatus; dueDate: string | null },
+  today = swedishToday(),
+) {
+  return (
+    action.dueDate !== null &&
+    action.dueDate < today &&
+    action.status !== "done" &&
+    action.status !== "cancelled"
+  );
+}
+
+export function displayStatus(action: { status: ActionStatus; overdue: boolean }): DisplayStatus {
+  return action.overdue ? "overdue" : action.status;
+}
+
+function involved(eb: ExpressionBuilder<Database, "actions">) {
+  return sql<
+    string[]
+  >`coalesce(array(select ad.department_id::text from action_departments ad where ad.action_id = ${eb.ref("actions.id")} order by ad.department_id), '{}')`;
+}
+
+function detailsQuery(db: Executor, organisationId: string) {
+  return db
+    .selectFrom("actions")
+    .innerJoin("goals", "goals.id", "actions.goal_id")
+    .innerJoin("departments", "departments.id", "actions.department_id")
+    .leftJoin("users as owner", "owner.id", "actions.owner_id")
+    .leftJoin("users as editor", "editor.id", "actions.updated_by")
+    .selectAll("actions")
+    .select((eb) => [
+      involved(eb).as("involved_department_ids"),
+      "goals.position as goal_position",
+      "goals.title as goal_title",
+      "departments.name as department_name",
+      "owner.name as owner_name",
+      "editor.name as updated_by_name",
+    ])
+    .where("actions.organisation_id", "=", organisationId);
+}
+
+type DetailsRow = ActionRow & {
+  involved_department_ids: string[];
+  goal_position: number;
+  goal_title: string;
+  department_name: string;
+  owner_name: string | null;
+  updated_by_name: string | null;
+};
+
+function present(row: DetailsRow, today: string): ActionDetails {
+  const view = {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    goalId: row.goal_id,
+    departmentId: row.department_id,
+    involvedDepartmentIds: row.involved_department_ids,
+    ownerId: row.owner_id,
+    startDate: row.start_date,
+    dueDate: row.due_date,
+    status: row.status,
+    progress: row.progress,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  return {
+    ...view,
+    overdue: isOverdue(view, today),
+    goalPosition: row.goal_position,
+    goalTitle: row.goal_title,
+    departmentName: row.department_name,
+    ownerName: row.owner_name,
+    updatedByName: row.updated_by_name,
+  };
+}
+
+/** The public JSON shape (docs/api): exactly the documented fields. */
+export function toApiAction(a: ActionDetails): ActionView {
+  const { goalPosition, goalTitle, departmentName, ownerName, updatedByName, ...view } = a;
+  return view;
+}
+
+export const SORTS = ["title", "dueDate", "status", "updatedAt", "department", "goal"] as const;
+
+export const ActionFilterSchema = z.object({
+  goalId: z.uuid("validation.unknownGoal").optional(),
+  departmentId: z.uuid("validation.unknownDepartment").optional(),
+  status: z.enum(DISPLAY_STATUSES, "validation.status").optional(),
+  ownerId: z.uuid("validation.unknownOwner").optional(),
+  overdue: z
+    .enum(["true", "false", "1", "0"], "validation.invalid")
+    .transform((v) => v === "true" || v === "1")
+    .optional(),
+  q: z.string().trim().max(200, "validation.tooLong").optional(),
+  sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
+  dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+  // Opaque to callers: the offset of the next page, as listActions wrote it into nextCursor.
+  cursor: z
+    .string()
+    .max(40, "validation.invalid")
+    .transform((c) => Number(Buffer.from(c, "base64url").toString()))
+    .pipe(z.number("validation.invalid").int("validation.invalid").min(0, "validation.invalid"))
+    .optional(),
+});
+export type ActionFilter = z.input<typeof ActionFilterSchema>;
+
+/** Reads filters from URL search params, ignoring empty ones (as a GET form sends them). */
+export function filterFromSearchParams(params: URLSearchParams): Record<string, string> {
+  const filter: Record<string, string> = {};
+  for (const [key, value] of params) if (value !== "") filter[key] = value;
+  return filter;
+}
+
+export async function listActions(
+  db: Executor,
+  actor: Actor,
+  rawFilter: unknown,
+  today = swedishToday(),
+): Promise<{ items: ActionDetails[]; nextCursor: string | null }> {
+  assertCan(actor, "actions:read");
+  const filter = parseInput(ActionFilterSchema, rawFilter);
+  let query = detailsQuery(db, actor.organisationId);
+  if (filter.goalId) query = query.where("actions.goal_id", "=", filter.goalId);
+  if (filter.departmentId) query = query.where("actions.department_id", "=", filter.departmentId);
+  if (filter.ownerId) query = query.where("actions.owner_id", "=", filter.ownerId);
+  // `is not null` first: without it an action without a due date is neither overdue nor not.
+  const overdueSql = sql<boolean>`(actions.due_date is not null and actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
+  if (filter.status === "overdue") query = query.where(overdueSql);
+  else if (filter.status) {
+    query = query
+      .where("actions.status", "=", filter.status)
+      .where(sql<boolean>`not ${overdueSql}`);
+  }
+  if (filter.overdue !== undefined)
+    query = query.where(filter.overdue ? overdueSql : sql<boolean>`not ${overdueSql}`);
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb("actions.title", "ilike", pattern), eb("actions.description", "ilike", pattern)]),
+    );
+  }
+  const direction = filter.dir;
+  const column = {
+    title: sql`lower(actions.title)`,
+    dueDate: sql`actions.due_date`,
+    status: sql`actions.status`,
+    updatedAt: sql`actions.updated_at`,
+    department: sql`lower(departments.name)`,
+    goal: sql`goals.position`,
+  }[filter.sort];
+  const offset = filter.cursor ?? 0;
+  const rows = await query
+    .orderBy(sql`${column} ${sql.raw(direction)} nulls last`)
+    .orderBy("actions.id")
+    .limit(filter.limit + 1)
+    .offset(offset)
+    .execute();
+  const items = rows.slice(0, filter.limit).map((row) => present(row as DetailsRow, today));
+  const nextCursor =
+    rows.length > filter.limit
+      ? Buffer.from(String(offset + filter.limit)).toString("base64url")
+      : null;
+  return { items, nextCursor };
+}
+
+export async function getAction(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  today = swedishToday(),
+): Promise<ActionDetails> {
+  assertCan(actor, "actions:read");
+  if (!z.uuid().safeParse(actionId).success) throw new NotFoundError();
+  const row = await detailsQuery(db, actor.organisationId)
+    .where("actions.id", "=", actionId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return present(row as DetailsRow, today);
+}
+
+/** Goal, departments and owner must all be the organisation's own. */
+async function assertReferences(
+  trx: Tx,
+  organisationId: string,
+  refs: {
+    goalId?: string;
+    departmentId?: string;
+    involvedDepartmentIds?: string[];
+    ownerId?: string | null;
+  },
+) {
+  const errors: Record<string, string> = {};
+  if (refs.goalId) {
+    const goal = await trx
+      .selectFrom("goals")
+      .select("id")
+      .where("id", "=", refs.goalId)
+      .where("organisation_id", "=", organisationId)
+      .executeTakeFirst();
+    if (!goal) errors.goalId = "validation.unknownGoal";
+  }
+  const departmentIds = [
+    ...(refs.departmentId ? [refs.departmentId] : []),
+    ...(refs.involvedDepartmentIds ?? []),
+  ];
+  if (departmentIds.length > 0) {
+    const found = await trx
+      .selectFrom("departments")
+      .select("id")
+      .where("organisation_id", "=", organisationId)
+      .where("archived_at", "is", null)
+      .where("id", "in", departmentIds)
+      .execute();
+    const known = new Set(found.map((d) => d.id));
+    if (refs.departmentId && !known.has(refs.departmentId))
+      errors.departmentId = "validation.unknownDepartment";
+    if (refs.involvedDepartmentIds?.some((id) => !known.has(id)))
+      errors.involvedDepartmentIds = "validation.unknownDepartment";
+  }
+  if (refs.ownerId) {
+    const owner = await trx
+      .selectFrom("memberships")
+      .select("user_id")
+      .where("user_id", "=", refs.ownerId)
+      .where("organisation_id", "=", organisationId)
+      .where("deactivated_at", "is", null)
+      .executeTakeFirst();
+    if (!owner) errors.ownerId = "validation.unknownOwner";
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+}
+
+async function setInvolved(
+  trx: Tx,
+  organisationId: string,
+  actionId: string,
+  departmentIds: string[],
+) {
+  await trx.deleteFrom("action_departments").where("action_id", "=", actionId).execute();
+  const unique = [...new Set(departmentIds)];
+  if (unique.length === 0) return;
+  await trx
+    .insertInto("action_departments")
+    .values(
+      unique.map((department_id) => ({
+        action_id: actionId,
+        department_id,
+        organisation_id: organisationId,
+      })),
+    )
+    .execute();
+}
+
+/** The audited state of an action: every field a person can change. */
+function snapshot(a: Omit<ActionView, "id" | "overdue" | "createdAt" | "updatedAt">) {
+  return {
+    title: a.title,
+    description: a.description,
+    goalId: a.goalId,
+    departmentId: a.departmentId,
+    involvedDepartmentIds: [...a.involvedDepartmentIds].sort(),
+    ownerId: a.ownerId,
+    startDate: a.startDate,
+    dueDate: a.dueDate,
+    status: a.status,
+    progress: a.progress,
+    version: a.version,
+  };
+}
+
+export async function createAction(
+  db: Executor,
+  actor: Actor,
+  input: unknown,
+): Promise<ActionDetails> {
+  const data = parseInput(NewActionSchema, input);
+  assertCan(actor, "actions:create", {
+    organisationId: actor.organisationId,
+    departmentId: data.departmentId,
+  });
+  assertNoIdentityNumbers({ title: data.title, description: data.description });
+  const id = await inTransaction(db, async (trx) => {
+    await assertReferences(trx, actor.organisationId, data);
+    const { id } = await trx
+      .insertInto("actions")
+      .values({
+        organisation_id: actor.organisationId,
+        goal_id: data.goalId,
+        department_id: data.departmentId,
+        owner_id: data.ownerId,
+        title: data.title,
+        description: data.description,
+        start_date: data.startDate,
+        due_date: data.dueDate,
+        status: data.status,
+        progress: data.progress,
+        created_by: actor.userId,
+        updated_by: actor.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setInvolved(
+      trx,
+      actor.organisationId,
+      id,
+      data.involvedDepartmentIds.filter((d) => d !== data.departmentId),
+    );
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "action.created",
+      entityType: "action",
+      entityId: id,
+      after: snapshot({ ...data, version: 1 }),
+    });
+    return id;
+  });
+  return getAction(db, actor, id);
+}
+
+/** Who changed a stale row, and which fields, since the version the person started from. */
+async function conflictDetails(
+  db: Executor,
+  organisationId: string,
+  actionId: string,
+  fromVersion: number,
+) {
+  const events = await db
+    .selectFrom("audit_events")
+    .leftJoin("users", "users.id", "audit_events.actor_id")
+    .select(["audit_events.before", "audit_events.after", "audit_events.created_at", "users.name"])
+    .where("audit_events.organisation_id", "=", organisationId)
+    .where("audit_events.entity_type", "=", "action")
+    .where("audit_events.entity_id", "=", actionId)
+    .where(sql<boolean>`(audit_events.after->>'version')::int > ${fromVersion}`)
+    .orderBy("audit_events.created_at")
+    .execute();
+  const fields = new Set<string>();
+  for (const event of events) {
+    const before = (event.before ?? {}) as Record<string, unknown>;
+    const after = (event.after ?? {}) as Record<string, unknown>;
+    for (const key of Object.keys(after)) {
+      if (key !== "version" && JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+        fields.add(key);
+    }
+  }
+  const last = events.at(-1);
+  return {
+    changedBy: last?.name ?? null,
+    changedAt: last?.created_at ?? null,
+    changedFields: [...fields],
+  };
+}
+
+/**
+ * Updates an action if `version` is still current. Working-group members may change every
+ * field; a department editor only status and progress of their own department's actions.
+ */
+export async function updateAction(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  input: unknown,
+): Promise<ActionDetails> {
+  const before = await getAction(db, actor, actionId);
+  const data = parseInput(ActionUpdateSchema, input);
+  const resource = { organisationId: actor.organisationId, departmentId: before.departmentId };
+  const onlyProgress = Object.keys(data).every((key) => PROGRESS_FIELDS.has(key));
+  assertCan(actor, onlyProgress ? "actions:update-progress" : "actions:edit", resource);
+  const next = { ...before, ...data, version: data.version + 1 };
+  if (!datesInOrder(next)) throw new ValidationError({ dueDate: "validation.dateOrder" });
+  assertNoIdentityNumbers({ title: data.title, description: data.description });
+
+  await inTransaction(db, async (trx) => {
+    await assertReferences(trx, actor.organisationId, data);
+    const updated = await trx
+      .updateTable("actions")
+      .set({
+        title: next.title,
+        description: next.description,
+        goal_id: next.goalId,
+        department_id: next.departmentId,
+        owner_id: next.ownerId,
+        start_date: next.startDate,
+        due_date: next.dueDate,
+        status: next.status,
+        progress: next.progress,
+        version: next.version,
+        updated_by: actor.userId,
+        updated_at: new Date(),
+      })
+      .where("id", "=", actionId)
+      .where("version", "=", data.version)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      const current = await trx
+        .selectFrom("actions")
+        .select("version")
+        .where("id", "=", actionId)
+        .executeTakeFirstOrThrow();
+      throw new ConflictError({
+        version: current.version,
+        ...(await conflictDetails(trx, actor.organisationId, actionId, data.version)),
+      });
+    }
+    if (data.involvedDepartmentIds) {
+      await setInvolved(
+        trx,
+        actor.organisationId,
+        actionId,
+        data.involvedDepartmentIds.filter((d) => d !== next.departmentId),
+      );
+    }
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "action.updated",
+      entityType: "action",
+      entityId: actionId,
+      before: snapshot(before),
+      after: snapshot(next),
+    });
+  });
+  return getAction(db, actor, actionId);
+}

@@ -1,0 +1,286 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import { type Executor, inTransaction } from "../../db";
+import { ASSESSMENTS, type Assessment } from "../../db/schema";
+import { getAction } from "./actions";
+import { recordAudit } from "./audit";
+import { ValidationError } from "./errors";
+import { type Actor, assertCan, NotFoundError } from "./policy";
+import { assertNoIdentityNumbers, parseInput } from "./validation";
+
+export const FollowUpSchema = z.object({
+  assessment: z.enum(ASSESSMENTS, "validation.assessment"),
+  comment: z.string().trim().min(1, "validation.commentRequired").max(5000, "validation.tooLong"),
+});
+
+export interface FollowUpView {
+  periodId: string;
+  assessment: Assessment;
+  comment: string;
+  updatedAt: string;
+  updatedByName: string | null;
+}
+
+async function getPeriod(db: Executor, actor: Actor, periodId: string) {
+  if (!z.uuid().safeParse(periodId).success) throw new NotFoundError();
+  const period = await db
+    .selectFrom("follow_up_periods")
+    .selectAll()
+    .where("id", "=", periodId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!period) throw new NotFoundError();
+  return period;
+}
+
+export async function listFollowUps(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+): Promise<FollowUpView[]> {
+  await getAction(db, actor, actionId);
+  const rows = await db
+    .selectFrom("follow_ups")
+    .leftJoin("users", "users.id", "follow_ups.updated_by")
+    .select([
+      "follow_ups.period_id",
+      "follow_ups.assessment",
+      "follow_ups.comment",
+      "follow_ups.updated_at",
+      "users.name",
+    ])
+    .where("follow_ups.action_id", "=", actionId)
+    .where("follow_ups.organisation_id", "=", actor.organisationId)
+    .execute();
+  return rows.map((r) => ({
+    periodId: r.period_id,
+    assessment: r.assessment,
+    comment: r.comment,
+    updatedAt: r.updated_at.toISOString(),
+    updatedByName: r.name,
+  }));
+}
+
+/** Saves one action's assessment for one period (created or replaced); a comment is mandatory. */
+export async function saveFollowUp(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  periodId: string,
+  input: unknown,
+) {
+  const action = await getAction(db, actor, actionId);
+  assertCan(actor, "actions:update-progress", {
+    organisationId: actor.organisationId,
+    departmentId: action.departmentId,
+  });
+  await getPeriod(db, actor, periodId);
+  const data = parseInput(FollowUpSchema, input);
+  assertNoIdentityNumbers({ comment: data.comment });
+  await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom("follow_ups")
+      .select(["assessment", "comment"])
+      .where("action_id", "=", actionId)
+      .where("period_id", "=", periodId)
+      .executeTakeFirst();
+    await trx
+      .insertInto("follow_ups")
+      .values({
+        organisation_id: actor.organisationId,
+        action_id: actionId,
+        period_id: periodId,
+        ...data,
+        updated_by: actor.userId,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(["action_id", "period_id"])
+          .doUpdateSet({ ...data, updated_by: actor.userId, updated_at: new Date() }),
+      )
+      .execute();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "followup.saved",
+      entityType: "action",
+      entityId: actionId,
+      before: before ? { periodId, ...before } : undefined,
+      after: { periodId, ...data },
+    });
+  });
+  return { departmentId: action.departmentId };
+}
+
+export interface PeriodReportStatus {
+  departmentId: string;
+  periodId: string;
+  completedAt: string | null;
+  completedByName: string | null;
+  /** Actions that still need an assessment before the report can be marked done. */
+  missing: number;
+}
+
+/**
+ * The actions a department reports on in a period: its own, not cancelled, not finished before
+ * the period began, and started by the period's end.
+ */
+export function actionsToReport(
+  db: Executor,
+  organisationId: string,
+  departmentId: string,
+  period: { id: string; start_date: string; end_date: string },
+) {
+  return db
+    .selectFrom("actions")
+    .leftJoin("follow_ups", (join) =>
+      join
+        .onRef("follow_ups.action_id", "=", "actions.id")
+        .on("follow_ups.period_id", "=", period.id),
+    )
+    .where("actions.organisation_id", "=", organisationId)
+    .where("actions.department_id", "=", departmentId)
+    .where("actions.status", "!=", "cancelled")
+    .where((eb) =>
+      eb.or([
+        eb("actions.status", "!=", "done"),
+        eb("actions.updated_at", ">=", sql<Date>`${period.start_date}::date`),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb("actions.start_date", "is", null),
+        eb("actions.start_date", "<=", period.end_date),
+      ]),
+    );
+}
+
+export async function periodReportStatus(
+  db: Executor,
+  actor: Actor,
+  departmentId: string,
+  periodId: string,
+): Promise<PeriodReportStatus> {
+  assertCan(actor, "actions:read");
+  const period = await getPeriod(db, actor, periodId);
+  const missing = await actionsToReport(db, actor.organisationId, departmentId, period)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where((eb) =>
+      eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+    )
+    .executeTakeFirstOrThrow();
+  const report = await db
+    .selectFrom("period_reports")
+    .leftJoin("users", "users.id", "period_reports.completed_by")
+    .select(["period_reports.completed_at", "users.name"])
+    .where("period_reports.department_id", "=", departmentId)
+    .where("period_reports.period_id", "=", periodId)
+    .where("period_reports.organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  return {
+    departmentId,
+    periodId,
+    completedAt: report?.completed_at.toISOString() ?? null,
+    completedByName: report?.name ?? null,
+    missing: Number(missing.n),
+  };
+}
+
+async function assertOwnDepartment(db: Executor, actor: Actor, departmentId: string) {
+  if (!z.uuid().safeParse(departmentId).success) throw new NotFoundError();
+  const department = await db
+    .selectFrom("departments")
+    .select("id")
+    .where("id", "=", departmentId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!department) throw new NotFoundError();
+  assertCan(actor, "period-reports:complete", {
+    organisationId: actor.organisationId,
+    departmentId,
+  });
+}
+
+/** Klarmarkera: allowed once every action to report has an assessment. */
+export async function completePeriodReport(
+  db: Executor,
+  actor: Actor,
+  departmentId: string,
+  periodId: string,
+) {
+  await assertOwnDepartment(db, actor, departmentId);
+  const status = await periodReportStatus(db, actor, departmentId, periodId);
+  if (status.missing > 0) throw new ValidationError({ form: "validation.reportIncomplete" });
+  if (status.completedAt) return;
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto("period_reports")
+      .values({
+        organisation_id: actor.organisationId,
+        department_id: departmentId,
+        period_id: periodId,
+        completed_at: new Date(),
+        completed_by: actor.userId,
+      })
+      .execute();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "period-report.completed",
+      entityType: "period_report",
+      entityId: `${departmentId}:${periodId}`,
+      after: { departmentId, periodId },
+    });
+  });
+}
+
+export async function reopenPeriodReport(
+  db: Executor,
+  actor: Actor,
+  departmentId: string,
+  periodId: string,
+) {
+  await assertOwnDepartment(db, actor, departmentId);
+  await getPeriod(db, actor, periodId);
+  await inTransaction(db, async (trx) => {
+    const removed = await trx
+      .deleteFrom("period_reports")
+      .where("department_id", "=", departmentId)
+      .where("period_id", "=", periodId)
+      .where("organisation_id", "=", actor.organisationId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n) return;
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "period-report.reopened",
+      entityType: "period_report",
+      entityId: `${departmentId}:${periodId}`,
+      before: { departmentId, periodId },
+    });
+  });
+}
+
+/** How many of the actor's departments' actions still lack an assessment this period ("Att göra"). */
+export async function countAwaitingFollowUp(
+  db: Executor,
+  actor: Actor,
+  period: { id: string; startDate: string; endDate: string } | null,
+): Promise<number> {
+  if (!period || actor.departmentIds.length === 0) return 0;
+  let total = 0;
+  for (const departmentId of actor.departmentIds) {
+    const row = await actionsToReport(db, actor.organisationId, departmentId, {
+      id: period.id,
+      start_date: period.startDate,
+      end_date: period.endDate,
+    })
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where((eb) =>
+        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+      )
+      .executeTakeFirstOrThrow();
+    total += Number(row.n);
+  }
+  return total;
+}

@@ -1,0 +1,97 @@
+import type { Executor } from "../../db";
+import type { FollowUpPeriod, PeriodKind } from "../../db/schema";
+import { addDays, swedishToday } from "./dates";
+import { type Actor, assertCan } from "./policy";
+
+export interface PeriodView {
+  id: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  reportDeadline: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The periods of one year: tertial T1 jan–apr, T2 maj–aug, T3 sep–dec; or quarters; or the year. */
+export function periodsOfYear(year: number, kind: PeriodKind) {
+  const months = kind === "tertial" ? 4 : kind === "quarter" ? 3 : 12;
+  const prefix = kind === "tertial" ? "T" : kind === "quarter" ? "Kv" : "";
+  const periods = [];
+  for (let first = 1, n = 1; first <= 12; first += months, n++) {
+    const last = first + months - 1;
+    const endDate = `${year}-${pad(last)}-${pad(new Date(Date.UTC(year, last, 0)).getUTCDate())}`;
+    periods.push({
+      name: prefix ? `${year} ${prefix}${n}` : String(year),
+      start_date: `${year}-${pad(first)}-01`,
+      end_date: endDate,
+      // Departments report in the two weeks after a period ends.
+      report_deadline: addDays(endDate, 14),
+    });
+  }
+  return periods;
+}
+
+/** Creates the organisation's periods for the given years (skipping those that exist). */
+export async function ensurePeriods(
+  db: Executor,
+  organisationId: string,
+  years: number[],
+  kind: PeriodKind,
+) {
+  const rows = years
+    .flatMap((year) => periodsOfYear(year, kind))
+    .map((p) => ({ ...p, organisation_id: organisationId }));
+  if (rows.length === 0) return;
+  await db
+    .insertInto("follow_up_periods")
+    .values(rows)
+    .onConflict((oc) => oc.columns(["organisation_id", "start_date"]).doNothing())
+    .execute();
+}
+
+export function presentPeriod(p: FollowUpPeriod): PeriodView {
+  return {
+    id: p.id,
+    name: p.name,
+    startDate: p.start_date,
+    endDate: p.end_date,
+    reportDeadline: p.report_deadline,
+  };
+}
+
+export async function listPeriods(db: Executor, actor: Actor): Promise<PeriodView[]> {
+  assertCan(actor, "actions:read");
+  const rows = await db
+    .selectFrom("follow_up_periods")
+    .selectAll()
+    .where("organisation_id", "=", actor.organisationId)
+    .orderBy("start_date")
+    .execute();
+  return rows.map(presentPeriod);
+}
+
+/**
+ * The period being reported on: the one whose report deadline is the next to come (a period
+ * that ended last week is still being reported), else the latest one.
+ */
+export async function currentPeriod(
+  db: Executor,
+  actor: Actor,
+  today = swedishToday(),
+): Promise<PeriodView | null> {
+  assertCan(actor, "actions:read");
+  const base = db
+    .selectFrom("follow_up_periods")
+    .selectAll()
+    .where("organisation_id", "=", actor.organisationId);
+  const upcoming = await base
+    .where("start_date", "<=", today)
+    .where("report_deadline", ">=", today)
+    .orderBy("start_date")
+    .executeTakeFirst();
+  const period =
+    upcoming ??
+    (await base.where("start_date", "<=", today).orderBy("start_date", "desc").executeTakeFirst());
+  return period ? presentPeriod(period) : null;
+}

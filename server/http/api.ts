@@ -1,0 +1,253 @@
+import express, { type NextFunction, type Request, type Response, Router } from "express";
+import { isMessageKey } from "../../app/i18n";
+import { en } from "../../app/i18n/en";
+import type { DB } from "../../db";
+import { readSessionToken } from "../auth/cookie";
+import { resolveSession, type SessionUser } from "../auth/sessions";
+import { createApiToken, resolveApiToken } from "../auth/tokens";
+import { type EventBus, publishActionChanged } from "../bus";
+import type { Config } from "../config";
+import { createAction, getAction, listActions, toApiAction, updateAction } from "../domain/actions";
+import { listDepartments } from "../domain/departments";
+import { ConflictError, ValidationError } from "../domain/errors";
+import { saveFollowUp } from "../domain/followups";
+import { listPeriods } from "../domain/periods";
+import { ForbiddenError, NotFoundError } from "../domain/policy";
+import { getActiveStrategy } from "../domain/strategies";
+import { openApiDocument } from "./openapi";
+
+type ErrorCode =
+  | "invalid_input"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "personal_identity_number"
+  | "rate_limited"
+  | "internal";
+
+export function sendError(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
+  res.status(status).json({ error: { code, message, ...extra } });
+}
+
+/** Field messages in English: the API speaks to scripts, the catalogue already has the words. */
+function fieldMessages(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, key]) => [
+      field,
+      isMessageKey(key) ? (en[key] as string) : key,
+    ]),
+  );
+}
+
+function handleError(error: unknown, res: Response) {
+  if (error instanceof ValidationError) {
+    const personal = Object.values(error.fields).includes("validation.identityNumber");
+    return personal
+      ? sendError(
+          res,
+          422,
+          "personal_identity_number",
+          "A field contains a Swedish personal identity number; data about individuals is not stored.",
+          { fields: fieldMessages(error.fields) },
+        )
+      : sendError(res, 400, "invalid_input", "The request has invalid fields.", {
+          fields: fieldMessages(error.fields),
+        });
+  }
+  if (error instanceof ConflictError)
+    return sendError(
+      res,
+      409,
+      "conflict",
+      "The action was changed by someone else since that version.",
+    );
+  if (error instanceof NotFoundError) return sendError(res, 404, "not_found", "No such resource.");
+  if (error instanceof ForbiddenError)
+    return sendError(res, 403, "forbidden", "Your role does not allow this.");
+  console.error(error);
+  return sendError(res, 500, "internal", "Something went wrong.");
+}
+
+export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus }) {
+  const { db, config, bus } = deps;
+  const router = Router();
+  // A script gone wrong should not starve the people using the portal: requests per token per minute.
+  const windows = new Map<string, { start: number; count: number }>();
+
+  router.use(express.json({ limit: config.bodyLimitBytes }));
+  router.get("/openapi.json", (_req, res) => res.json(openApiDocument));
+
+  // Creating a token needs a signed-in browser session (and passed the same-origin check).
+  router.post("/tokens", async (req, res) => {
+    try {
+      const token = readSessionToken(req.headers.cookie, config.secureCookies);
+      const user = await resolveSession(
+        db,
+        {
+          secret: config.sessionSecret,
+          idleMinutes: config.sessionIdleMinutes,
+          absoluteHours: config.sessionAbsoluteHours,
+        },
+        token,
+      );
+      if (!user) return sendError(res, 401, "unauthorized", "Sign in first.");
+      const created = await createApiToken(db, user, config.sessionSecret, req.body ?? {});
+      res.status(201).json(created);
+    } catch (error) {
+      handleError(error, res);
+    }
+  });
+
+  // Every other endpoint: Authorization: Bearer <token>, acting with the owner's permissions.
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const header = req.headers.authorization ?? "";
+      const user = await resolveApiToken(
+        db,
+        config.sessionSecret,
+        header.startsWith("Bearer ") ? header.slice(7).trim() : undefined,
+      );
+      if (!user) return sendError(res, 401, "unauthorized", "A valid bearer token is required.");
+      const now = Date.now();
+      const window = windows.get(user.sessionId);
+      if (!window || now - window.start > 60_000)
+        windows.set(user.sessionId, { start: now, count: 1 });
+      else if (++window.count > config.apiRateLimitPerMinute) {
+        res.setHeader("Retry-After", String(Math.ceil((window.start + 60_000 - now) / 1000)));
+        return sendError(res, 429, "rate_limited", "Too many requests; slow down.");
+      }
+      res.locals.user = user;
+      next();
+    } catch (error) {
+      handleError(error, res);
+    }
+  });
+
+  const route =
+    (handler: (user: SessionUser, req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      try {
+        await handler(res.locals.user as SessionUser, req, res);
+      } catch (error) {
+        handleError(error, res);
+      }
+    };
+
+  router.get(
+    "/goals",
+    route(async (user, _req, res) => {
+      const active = await getActiveStrategy(db, user);
+      res.json({
+        items: (active?.goals ?? []).map((g) => ({
+          id: g.id,
+          strategyId: g.strategy_id,
+          number: g.position,
+          title: g.title,
+          description: g.description,
+        })),
+      });
+    }),
+  );
+  router.get(
+    "/departments",
+    route(async (user, _req, res) => {
+      res.json({
+        items: (await listDepartments(db, user)).map((d) => ({ id: d.id, name: d.name })),
+      });
+    }),
+  );
+  router.get(
+    "/periods",
+    route(async (user, _req, res) => {
+      res.json({ items: await listPeriods(db, user) });
+    }),
+  );
+  router.get(
+    "/actions",
+    route(async (user, req, res) => {
+      const { items, nextCursor } = await listActions(db, user, { limit: "100", ...req.query });
+      res.json({ items: items.map(toApiAction), ...(nextCursor ? { nextCursor } : {}) });
+    }),
+  );
+  router.post(
+    "/actions",
+    route(async (user, req, res) => {
+      const action = await createAction(db, user, req.body ?? {});
+      publishActionChanged(bus, user, action, "created");
+      res.status(201).json(toApiAction(action));
+    }),
+  );
+  router.get(
+    "/actions/:id",
+    route(async (user, req, res) => {
+      res.json(toApiAction(await getAction(db, user, req.params.id)));
+    }),
+  );
+  router.patch(
+    "/actions/:id",
+    route(async (user, req, res) => {
+      try {
+        const action = await updateAction(db, user, req.params.id, req.body ?? {});
+        publishActionChanged(bus, user, action, "updated");
+        res.json(toApiAction(action));
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const current = await getAction(db, user, req.params.id);
+        sendError(
+          res,
+          409,
+          "conflict",
+          `The action was changed by ${error.current.changedBy ?? "someone"} since that version.`,
+          {
+            current: toApiAction(current),
+          },
+        );
+      }
+    }),
+  );
+  router.put(
+    "/actions/:id/followups/:periodId",
+    route(async (user, req, res) => {
+      const { departmentId } = await saveFollowUp(
+        db,
+        user,
+        req.params.id,
+        req.params.periodId,
+        req.body ?? {},
+      );
+      publishActionChanged(bus, user, { id: req.params.id, departmentId }, "followup");
+      res.json({
+        actionId: req.params.id,
+        periodId: req.params.periodId,
+        assessment: req.body.assessment,
+        comment: String(req.body.comment).trim(),
+      });
+    }),
+  );
+
+  router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
+  // Malformed JSON and oversized bodies from express.json.
+  router.use(
+    (
+      error: { type?: string; status?: number },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      if (error.type === "entity.too.large")
+        return sendError(res, 413, "payload_too_large", "The request body is too large.");
+      if (error.type === "entity.parse.failed")
+        return sendError(res, 400, "invalid_input", "The body is not valid JSON.");
+      handleError(error, res);
+    },
+  );
+  return router;
+}

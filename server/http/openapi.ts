@@ -1,0 +1,341 @@
+import { ACTION_STATUSES, ASSESSMENTS } from "../../db/schema";
+
+const uuid = { type: "string", format: "uuid" } as const;
+const date = { type: "string", format: "date", example: "2017-10-12" } as const;
+const nullableDate = { type: ["string", "null"], format: "date" } as const;
+
+/** What a client may set on an action, when creating it and when changing it. */
+const actionFields = {
+  title: { type: "string", maxLength: 200 },
+  description: { type: "string" },
+  goalId: uuid,
+  departmentId: uuid,
+  involvedDepartmentIds: { type: "array", items: uuid },
+  ownerId: { type: ["string", "null"], format: "uuid" },
+  startDate: nullableDate,
+  dueDate: nullableDate,
+  status: { type: "string", enum: [...ACTION_STATUSES] },
+  progress: { type: "integer", minimum: 0, maximum: 100 },
+} as const;
+
+const error = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+const json = (schema: object, description = "OK") => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const list = (ref: string) =>
+  json({
+    type: "object",
+    required: ["items"],
+    properties: { items: { type: "array", items: { $ref: ref } } },
+  });
+
+const standardErrors = {
+  "401": error("No valid bearer token"),
+  "429": error("Too many requests"),
+};
+
+/** The contract of /api/v1; tests check real responses against it. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Samverkan API",
+    version: "1.0.0",
+    description:
+      "Actions against the strategy's goals, follow-up periods and assessments. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
+  },
+  servers: [{ url: "/api/v1" }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message"],
+            properties: {
+              code: {
+                type: "string",
+                enum: [
+                  "invalid_input",
+                  "unauthorized",
+                  "forbidden",
+                  "not_found",
+                  "conflict",
+                  "payload_too_large",
+                  "personal_identity_number",
+                  "rate_limited",
+                  "internal",
+                ],
+              },
+              message: { type: "string" },
+              fields: {
+                type: "object",
+                additionalProperties: { type: "string" },
+                description: "Each bad field with what is wrong",
+              },
+              current: { $ref: "#/components/schemas/Action" },
+            },
+          },
+        },
+      },
+      Goal: {
+        type: "object",
+        required: ["id", "strategyId", "number", "title", "description"],
+        properties: {
+          id: uuid,
+          strategyId: uuid,
+          number: { type: "integer" },
+          title: { type: "string" },
+          description: { type: "string" },
+        },
+      },
+      Department: {
+        type: "object",
+        required: ["id", "name"],
+        properties: { id: uuid, name: { type: "string" } },
+      },
+      Period: {
+        type: "object",
+        required: ["id", "name", "startDate", "endDate", "reportDeadline"],
+        properties: {
+          id: uuid,
+          name: { type: "string", example: "2017 T3" },
+          startDate: date,
+          endDate: date,
+          reportDeadline: date,
+        },
+      },
+      Action: {
+        type: "object",
+        additionalProperties: false,
+        required: [
+          "id",
+          "title",
+          "description",
+          "goalId",
+          "departmentId",
+          "involvedDepartmentIds",
+          "ownerId",
+          "startDate",
+          "dueDate",
+          "status",
+          "overdue",
+          "progress",
+          "version",
+          "createdAt",
+          "updatedAt",
+        ],
+        properties: {
+          id: uuid,
+          ...actionFields,
+          overdue: {
+            type: "boolean",
+            description: "Derived (Försenad): past the due date and not done or cancelled",
+          },
+          version: { type: "integer", minimum: 1 },
+          createdAt: { type: "string", format: "date-time" },
+          updatedAt: { type: "string", format: "date-time" },
+        },
+      },
+      NewAction: {
+        type: "object",
+        required: ["title", "goalId", "departmentId"],
+        properties: actionFields,
+      },
+      ActionChanges: {
+        type: "object",
+        additionalProperties: false,
+        required: ["version"],
+        description:
+          "Only the fields to change, with the version you read. A department editor may send only status and progress.",
+        properties: { ...actionFields, version: { type: "integer", minimum: 1 } },
+      },
+      FollowUp: {
+        type: "object",
+        required: ["assessment", "comment"],
+        properties: {
+          assessment: { type: "string", enum: [...ASSESSMENTS] },
+          comment: { type: "string", minLength: 1 },
+        },
+      },
+    },
+  },
+  paths: {
+    "/tokens": {
+      post: {
+        summary: "Create an API token (signed-in browser session, same origin)",
+        security: [],
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["name"],
+                properties: { name: { type: "string" } },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": json(
+            {
+              type: "object",
+              required: ["id", "token"],
+              properties: { id: uuid, token: { type: "string" } },
+            },
+            "The token, shown once",
+          ),
+          "400": error("Invalid name"),
+          "401": error("Not signed in"),
+          "403": error("Not same origin"),
+          "422": error("A personal identity number in the name"),
+        },
+      },
+    },
+    "/goals": {
+      get: {
+        summary: "Goals of the active strategy",
+        responses: { "200": list("#/components/schemas/Goal"), ...standardErrors },
+      },
+    },
+    "/departments": {
+      get: {
+        summary: "Departments",
+        responses: { "200": list("#/components/schemas/Department"), ...standardErrors },
+      },
+    },
+    "/periods": {
+      get: {
+        summary: "Follow-up periods",
+        responses: { "200": list("#/components/schemas/Period"), ...standardErrors },
+      },
+    },
+    "/actions": {
+      get: {
+        summary: "List actions",
+        parameters: [
+          { name: "goalId", in: "query", schema: uuid },
+          { name: "departmentId", in: "query", schema: uuid },
+          {
+            name: "status",
+            in: "query",
+            schema: { type: "string", enum: [...ACTION_STATUSES, "overdue"] },
+          },
+          { name: "ownerId", in: "query", schema: uuid },
+          { name: "overdue", in: "query", schema: { type: "boolean" } },
+          { name: "q", in: "query", schema: { type: "string", maxLength: 200 } },
+          {
+            name: "sort",
+            in: "query",
+            schema: {
+              type: "string",
+              enum: ["title", "dueDate", "status", "updatedAt", "department", "goal"],
+            },
+          },
+          { name: "dir", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
+          {
+            name: "limit",
+            in: "query",
+            schema: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+          },
+          { name: "cursor", in: "query", schema: { type: "string" } },
+        ],
+        responses: {
+          "200": json({
+            type: "object",
+            required: ["items"],
+            properties: {
+              items: { type: "array", items: { $ref: "#/components/schemas/Action" } },
+              nextCursor: { type: "string" },
+            },
+          }),
+          "400": error("Invalid filter"),
+          ...standardErrors,
+        },
+      },
+      post: {
+        summary: "Create an action",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/NewAction" } } },
+        },
+        responses: {
+          "201": json({ $ref: "#/components/schemas/Action" }, "Created"),
+          "400": error("Invalid fields (each named in fields)"),
+          "403": error("Role may not create actions"),
+          "413": error("Body too large"),
+          "422": error("A personal identity number in free text"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/actions/{id}": {
+      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
+      get: {
+        summary: "One action",
+        responses: {
+          "200": json({ $ref: "#/components/schemas/Action" }),
+          "404": error("No such action"),
+          ...standardErrors,
+        },
+      },
+      patch: {
+        summary: "Change an action; send the version you read",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/ActionChanges" } },
+          },
+        },
+        responses: {
+          "200": json({ $ref: "#/components/schemas/Action" }),
+          "400": error("Invalid fields"),
+          "403": error("Role or department may not change this"),
+          "404": error("No such action"),
+          "409": error("Stale version; `current` holds the action as it is now"),
+          "413": error("Body too large"),
+          "422": error("A personal identity number in free text"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/actions/{id}/followups/{periodId}": {
+      parameters: [
+        { name: "id", in: "path", required: true, schema: uuid },
+        { name: "periodId", in: "path", required: true, schema: uuid },
+      ],
+      put: {
+        summary: "Save the action's assessment for a period",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/FollowUp" } } },
+        },
+        responses: {
+          "200": json({
+            type: "object",
+            required: ["actionId", "periodId", "assessment", "comment"],
+            properties: {
+              actionId: uuid,
+              periodId: uuid,
+              assessment: { type: "string", enum: [...ASSESSMENTS] },
+              comment: { type: "string" },
+            },
+          }),
+          "400": error("Invalid assessment or missing comment"),
+          "403": error("Not the action's department"),
+          "404": error("No such action or period"),
+          "413": error("Body too large"),
+          "422": error("A personal identity number in the comment"),
+          ...standardErrors,
+        },
+      },
+    },
+  },
+} as const;
