@@ -202,12 +202,13 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await page.keyboard.press("Enter");
       await expect.poll(isOpen).toBe(true);
       const items: string[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 6; i++) {
         await page.keyboard.press("Tab");
         items.push(await focusedText());
       }
       expect(items).toEqual([
         "Inställningar",
+        "API-nycklar",
         "Användare",
         "Förvaltningar",
         "Strategier och mål",
