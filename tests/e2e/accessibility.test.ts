@@ -228,6 +228,8 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       // Following a link from the menu: the new page, the menu closed, focus on its content.
       await page.keyboard.press("Enter");
       await expect.poll(isOpen).toBe(true);
+      // Inställningar, API-nycklar, then Användare.
+      await page.keyboard.press("Tab");
       await page.keyboard.press("Tab");
       await page.keyboard.press("Tab");
       await page.keyboard.press("Enter");
