@@ -58,6 +58,7 @@ const database = openDatabase({
   databaseUrl: config.databaseUrl,
   pgliteDir: `${config.dataDir}/pglite`,
 });
+let failed = false;
 try {
   await migrateToLatest(database.db);
   const organisationId = await ensureOrganisation(
@@ -81,8 +82,10 @@ try {
         .map(([field, key]) => `${field} (${key})`)
         .join(", ")}`,
     );
-    process.exitCode = 1;
+    failed = true;
   } else throw error;
 } finally {
   await database.close();
+  // Set after closing: PGlite's shutdown resets process.exitCode to 0.
+  if (failed) process.exitCode = 1;
 }

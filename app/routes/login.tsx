@@ -1,6 +1,7 @@
 import {
   type ActionFunctionArgs,
   data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
@@ -59,6 +60,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { status: 401 },
   );
 }
+
+// A document POST only sends the action's headers (Retry-After on 429) when the route passes them on.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
 

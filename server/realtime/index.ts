@@ -80,7 +80,10 @@ export function createRealtime(
       reply: (response: unknown) => void,
     ) => Promise<void> | void,
   ) {
-    (socket as Socket).on(event, async (payload: unknown, ack?: unknown) => {
+    (socket as Socket).on(event, async (...args: unknown[]) => {
+      // The acknowledgement is always the last argument, also when no payload was sent.
+      const ack = args.at(-1);
+      const payload = typeof ack === "function" && args.length === 1 ? undefined : args[0];
       const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};
       try {
         if (Date.now() - socket.data.checkedAt > SESSION_RECHECK_MS) {

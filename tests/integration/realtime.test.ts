@@ -1,0 +1,265 @@
+import { io, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../server/domain/users";
+import { HttpClient } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+interface OnlineUser {
+  id: string;
+  name: string;
+}
+
+const TIMEOUT_MS = 5_000;
+
+describe("realtime (socket.io)", () => {
+  let server: TestServer;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(() => server?.close());
+
+  function connect(
+    options: { cookie?: string; origin?: string | null; transport?: "websocket" | "polling" } = {},
+  ): Socket {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.origin !== null) headers.origin = options.origin ?? server.url;
+    const socket = io(server.url, {
+      transports: [options.transport ?? "websocket"],
+      extraHeaders: headers,
+      reconnection: false,
+      forceNew: true,
+      timeout: TIMEOUT_MS,
+    });
+    sockets.push(socket);
+    return socket;
+  }
+
+  async function cookieOf(email: string, password?: string): Promise<string> {
+    const client = new HttpClient(server.url);
+    await client.logIn(email, password);
+    return client.cookieHeader;
+  }
+
+  function connected(socket: Socket): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (socket.connected) return resolve();
+      const timer = setTimeout(() => reject(new Error("no connect")), TIMEOUT_MS);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once("connect_error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  /** Resolves with the connect_error; rejects if the socket connects instead. */
+  function refused(socket: Socket): Promise<Error> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error("neither connected nor refused")),
+        TIMEOUT_MS,
+      );
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        reject(new Error("connected although it should have been refused"));
+      });
+      socket.once("connect_error", (error) => {
+        clearTimeout(timer);
+        resolve(error);
+      });
+    });
+  }
+
+  /** The next `presence` list that satisfies `predicate`. */
+  function presence(
+    socket: Socket,
+    predicate: (names: string[]) => boolean,
+  ): Promise<OnlineUser[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off("presence", listener);
+        reject(new Error("no matching presence list"));
+      }, TIMEOUT_MS);
+      const listener = (list: OnlineUser[]) => {
+        if (!predicate(list.map((u) => u.name))) return;
+        clearTimeout(timer);
+        socket.off("presence", listener);
+        resolve(list);
+      };
+      socket.on("presence", listener);
+    });
+  }
+
+  function disconnected(socket: Socket): Promise<string> {
+    return new Promise((resolve, reject) => {
+      if (!socket.connected) return resolve("already");
+      const timer = setTimeout(() => reject(new Error("still connected")), TIMEOUT_MS);
+      socket.once("disconnect", (reason) => {
+        clearTimeout(timer);
+        resolve(reason);
+      });
+    });
+  }
+
+  describe("the handshake", () => {
+    it("refuses a socket without a session cookie", async () => {
+      const error = await refused(connect());
+      expect(error.message).toBe("unauthorized");
+    });
+
+    it("refuses an invalid session cookie", async () => {
+      const error = await refused(connect({ cookie: "samverkan_session=not-a-real-token" }));
+      expect(error.message).toBe("unauthorized");
+    });
+
+    it("refuses an expired session", async () => {
+      const cookie = await cookieOf("kommunchef@kommun.test");
+      const { id } = await server.database.db
+        .selectFrom("users")
+        .select("id")
+        .where("email", "=", "kommunchef@kommun.test")
+        .executeTakeFirstOrThrow();
+      await server.database.db
+        .updateTable("sessions")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("user_id", "=", id)
+        .execute();
+      const error = await refused(connect({ cookie }));
+      expect(error.message).toBe("unauthorized");
+    });
+
+    it.each(["websocket", "polling"] as const)(
+      "refuses a foreign Origin over %s, even with a valid session",
+      async (transport) => {
+        const cookie = await cookieOf("admin@kommun.test");
+        await refused(connect({ cookie, origin: "https://evil.example", transport }));
+        // The same session from our own origin is let in: only the Origin made the difference.
+        await connected(connect({ cookie, transport }));
+      },
+    );
+
+    it("accepts a valid session from our own origin", async () => {
+      const socket = connect({ cookie: await cookieOf("observator@kommun.test") });
+      await connected(socket);
+      expect(socket.connected).toBe(true);
+    });
+  });
+
+  describe("who is online", () => {
+    it("two people each see both names; when one leaves the other sees the change", async () => {
+      const sara = connect({ cookie: await cookieOf("admin@kommun.test") });
+      const saraSeesBoth = presence(sara, (names) => names.includes("Anna Berg"));
+      await connected(sara);
+      const anna = connect({ cookie: await cookieOf("arbetsgrupp@kommun.test") });
+      const annaSeesBoth = presence(anna, (names) => names.includes("Sara Lind"));
+      await connected(anna);
+
+      for (const list of [await saraSeesBoth, await annaSeesBoth]) {
+        const names = list.map((u) => u.name);
+        expect(names).toEqual(expect.arrayContaining(["Anna Berg", "Sara Lind"]));
+        expect(new Set(names).size).toBe(names.length);
+        for (const user of list) expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+      }
+
+      const saraSeesAnnaGone = presence(sara, (names) => !names.includes("Anna Berg"));
+      anna.disconnect();
+      const after = await saraSeesAnnaGone;
+      expect(after.map((u) => u.name)).toContain("Sara Lind");
+      expect(after.map((u) => u.name)).not.toContain("Anna Berg");
+    });
+
+    it("lists a person once however many tabs they have open", async () => {
+      const cookie = await cookieOf("skola@kommun.test");
+      const first = connect({ cookie });
+      const second = connect({ cookie });
+      await Promise.all([connected(first), connected(second)]);
+      const list = (await first.timeout(TIMEOUT_MS).emitWithAck("presence:list")) as OnlineUser[];
+      expect(list.filter((u) => u.name === "Erik Holm")).toHaveLength(1);
+    });
+
+    it("answers presence:list with an acknowledgement carrying the list", async () => {
+      const karin = connect({ cookie: await cookieOf("socialtjanst@kommun.test") });
+      await connected(karin);
+      // As the header sends it (a null payload) and with no payload at all.
+      const withPayload = (await karin
+        .timeout(TIMEOUT_MS)
+        .emitWithAck("presence:list", null)) as OnlineUser[];
+      const list = (await karin.timeout(TIMEOUT_MS).emitWithAck("presence:list")) as OnlineUser[];
+      expect(list).toEqual(withPayload);
+      expect(Array.isArray(list)).toBe(true);
+      expect(list.map((u) => u.name)).toContain("Karin Nilsson");
+      // Sorted by name, Swedish collation.
+      const names = list.map((u) => u.name);
+      expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "sv")));
+    });
+
+    it("keeps organisations apart", async () => {
+      const db = server.database.db;
+      const { id: organisationId } = await db
+        .insertInto("organisations")
+        .values({ name: "Grannkommun", slug: "grannkommun" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await createUser(db, null, organisationId, {
+        email: "greta@grannkommun.test",
+        name: "Greta Granne",
+        password: "Grannkommun-losen-1",
+        roles: ["member"],
+        departmentIds: [],
+      });
+      const ours = connect({ cookie: await cookieOf("admin@kommun.test") });
+      await connected(ours);
+      const greta = connect({
+        cookie: await cookieOf("greta@grannkommun.test", "Grannkommun-losen-1"),
+      });
+      await connected(greta);
+      const theirList = (await greta
+        .timeout(TIMEOUT_MS)
+        .emitWithAck("presence:list")) as OnlineUser[];
+      expect(theirList.map((u) => u.name)).toEqual(["Greta Granne"]);
+      const ourList = (await ours.timeout(TIMEOUT_MS).emitWithAck("presence:list")) as OnlineUser[];
+      expect(ourList.map((u) => u.name)).not.toContain("Greta Granne");
+    });
+  });
+
+  describe("deactivation", () => {
+    it("deactivating a person through the admin form disconnects their socket at once", async () => {
+      const db = server.database.db;
+      const userId = await createUser(db, null, server.organisationId, {
+        email: "avgar@kommun.test",
+        name: "Ove Avgår",
+        password: "Ove-avgar-losen-1",
+        roles: ["member"],
+        departmentIds: [],
+      });
+      const ove = connect({ cookie: await cookieOf("avgar@kommun.test", "Ove-avgar-losen-1") });
+      await connected(ove);
+      const watcher = connect({ cookie: await cookieOf("kommunchef@kommun.test") });
+      const watcherSeesOve = presence(watcher, (names) => names.includes("Ove Avgår"));
+      await connected(watcher);
+      await watcherSeesOve;
+
+      const gone = disconnected(ove);
+      const watcherSeesOveGone = presence(watcher, (names) => !names.includes("Ove Avgår"));
+      const admin = new HttpClient(server.url);
+      await admin.logIn("admin@kommun.test");
+      const response = await admin.postForm(`/admin/anvandare/${userId}`, { intent: "deactivate" });
+      expect(response.status).toBe(303);
+
+      expect(await gone).toBe("io server disconnect");
+      await watcherSeesOveGone;
+      // And the same cookie cannot open a new socket.
+      const again = connect({ cookie: ove.io.opts.extraHeaders?.cookie });
+      expect((await refused(again)).message).toBe("unauthorized");
+    });
+  });
+});
