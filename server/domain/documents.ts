@@ -253,9 +253,12 @@ export async function documentContent(
 }
 
 /** Re-renders a document's text, HTML and JSON into its row (search, exports, read-only views). */
-export async function refreshRendered(db: Executor, documentId: string): Promise<void> {
-  const stored = await loadState(db, documentId);
-  if (stored) await storeRendered(db, documentId, renderState(stored.state));
+export async function refreshRenderedFromState(
+  db: Executor,
+  documentId: string,
+  state: Uint8Array,
+): Promise<void> {
+  await storeRendered(db, documentId, renderState(state));
 }
 
 async function insertVersion(
