@@ -38,6 +38,8 @@ export class SocketIoProvider {
   writable = false;
   private listeners = new Map<string, Set<Listener>>();
   private pending = 0;
+  /** Bumped on every disconnect: acknowledgements from an older connection no longer count. */
+  private connection = 0;
   private unsent = false;
   private failed = false;
   private connected = false;
@@ -139,6 +141,11 @@ export class SocketIoProvider {
 
   private onDisconnect = () => {
     this.connected = false;
+    // socket.io drops the acknowledgements of messages in flight, so they would stay pending
+    // forever; they are unconfirmed instead, and the sync on reconnect sends what the server lacks.
+    this.connection++;
+    if (this.pending > 0) this.unsent = true;
+    this.pending = 0;
     // Others' cursors are unknown while offline.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
@@ -155,8 +162,9 @@ export class SocketIoProvider {
   /** Sends one sync message; updates count as pending until the server's COMMIT acknowledgement. */
   private send(data: Uint8Array, carriesUpdate: boolean) {
     if (carriesUpdate) this.pending++;
+    const connection = this.connection;
     this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack: Ack) => {
-      if (!carriesUpdate) return;
+      if (!carriesUpdate || connection !== this.connection) return;
       this.pending--;
       if (!ack?.ok) {
         this.failed = true;

@@ -159,7 +159,8 @@ export function createRealtime(
     async close() {
       unsubscribe();
       for (const feature of features) await feature.close?.();
-      io.disconnectSockets(true);
+      // Closing the transports (not a socket.io "disconnect" packet, which clients never retry)
+      // lets every open tab reconnect by itself once the server is back, e.g. after a deploy.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
