@@ -22,3 +22,6 @@ export const EDITOR_NODES: Klass<LexicalNode>[] = [
 
 /** Lexical's namespace for our documents; the same on both sides. */
 export const EDITOR_NAMESPACE = "samverkan-document";
+
+/** The Yjs key Lexical's CollaborationPlugin (V1) binds to: the `id` the browser's plugin gets. */
+export const COLLAB_ROOT_ID = "main";

@@ -16,10 +16,9 @@ import {
 } from "lexical";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { EDITOR_NAMESPACE, EDITOR_NODES } from "../../app/editor/nodes";
+import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../app/editor/nodes";
 
-/** The Yjs key Lexical's CollaborationPlugin (V1) binds to; the document id given to the plugin. */
-export const COLLAB_ROOT_ID = "main";
+export { COLLAB_ROOT_ID };
 
 /** Headless editors never connect anywhere; the binding only needs the provider's shape. */
 function offlineProvider(doc: Y.Doc): Provider {

@@ -330,16 +330,19 @@ export class CollabHub implements RealtimeFeature {
     if (isEmptyUpdate(update)) return;
     const id = await appendUpdate(this.db, documentId, update, userId);
     const loaded = this.documents.get(documentId);
-    if (!loaded) return;
+    if (!loaded) {
+      // Nobody has it open here: no render is pending, so refresh the rendered views now.
+      const stored = await loadState(this.db, documentId);
+      if (stored) await refreshRenderedFromState(this.db, documentId, stored.state);
+      return;
+    }
     if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
     loaded.storedBytes += update.length;
     Y.applyUpdate(loaded.doc, update, "server");
-    this.io
-      .to(docRoom(documentId))
-      .emit("collab:sync", {
-        documentId,
-        data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
-      });
+    this.io.to(docRoom(documentId)).emit("collab:sync", {
+      documentId,
+      data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
+    });
     this.afterChange(loaded);
   }
 

@@ -463,3 +463,25 @@ export async function restoreUpdate(
   if (!stored) throw new NotFoundError();
   return updateToContent(stored.state, version.json);
 }
+
+/**
+ * Restores a version as a new change: `apply` (the collaboration hub) saves the update and sends
+ * it to every open editor; the audit log then records who restored which version.
+ */
+export async function restoreVersion(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  versionId: string,
+  apply: (update: Uint8Array) => Promise<void>,
+): Promise<void> {
+  await apply(await restoreUpdate(db, actor, documentId, versionId));
+  await recordAudit(db, {
+    organisationId: actor.organisationId,
+    actorId: actor.userId,
+    action: "document.version-restored",
+    entityType: "document",
+    entityId: documentId,
+    after: { versionId },
+  });
+}
