@@ -67,18 +67,26 @@ async function unfolded(db: Executor, documentId: string) {
 }
 
 export async function loadState(db: Executor, documentId: string): Promise<StoredState | null> {
-  const snapshot = await db
+  // One statement, so one snapshot of the data: read separately, a compaction committing in
+  // between would pair the old snapshot with a log it had already emptied, losing edits.
+  const rows = await db
     .selectFrom("document_snapshots")
-    .select(["state", "last_update_id"])
+    .select([sql<number>`0`.as("part"), "last_update_id as id", "state as data"])
     .where("document_id", "=", documentId)
-    .executeTakeFirst();
-  const log = await unfolded(db, documentId);
-  if (!snapshot && log.length === 0) return null;
-  const updates = [...(snapshot ? [toBytes(snapshot.state)] : []), ...log.map((t) => t.update)];
-  const lastIds = [snapshot ? BigInt(snapshot.last_update_id) : 0n, ...log.map((t) => t.id)];
+    .unionAll(
+      db
+        .selectFrom("document_updates")
+        .select([sql<number>`1`.as("part"), "id", "update as data"])
+        .where("document_id", "=", documentId),
+    )
+    .orderBy("part")
+    .orderBy("id")
+    .execute();
+  if (rows.length === 0) return null;
+  const updates = rows.map((row) => toBytes(row.data));
   return {
     state: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates),
-    lastUpdateId: lastIds.reduce((a, b) => (b > a ? b : a)),
+    lastUpdateId: rows.map((row) => BigInt(row.id)).reduce((a, b) => (b > a ? b : a), 0n),
     storedBytes: updates.reduce((sum, u) => sum + u.length, 0),
   };
 }

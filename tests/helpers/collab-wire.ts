@@ -98,13 +98,37 @@ export async function actorOf(db: DB, email: string): Promise<Actor> {
   };
 }
 
-/** A document's full content as comparable JSON: every root type, as a fresh doc sees it. */
+/** A shared type as plain JSON, nested types and formatting included. */
+function plain(value: unknown): unknown {
+  if (value instanceof Y.XmlText)
+    return {
+      attributes: value.getAttributes(),
+      delta: value
+        .toDelta()
+        .map((op: { insert: unknown }) => ({ ...op, insert: plain(op.insert) })),
+    };
+  if (value instanceof Y.XmlElement)
+    return {
+      name: value.nodeName,
+      attributes: value.getAttributes(),
+      children: value.toArray().map(plain),
+    };
+  if (value instanceof Y.Map)
+    return Object.fromEntries([...value.entries()].map(([key, v]) => [key, plain(v)]));
+  if (value instanceof Y.Array) return value.toArray().map(plain);
+  return value;
+}
+
+/**
+ * A document's content as comparable JSON, read from a fresh copy: the Lexical tree under
+ * "root" (paragraphs, text nodes and their properties) and the test text "t" with formatting.
+ */
 export function contentOf(doc: Y.Doc): unknown {
   const fresh = new Y.Doc();
   Y.applyUpdate(fresh, Y.encodeStateAsUpdate(doc));
   const result = {
-    root: fresh.get("root", Y.XmlText).toString(),
-    text: fresh.getText("t").toDelta(),
+    root: plain(fresh.get("root", Y.XmlText)),
+    t: fresh.getText("t").toDelta(),
   };
   fresh.destroy();
   return result;
