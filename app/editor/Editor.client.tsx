@@ -164,6 +164,19 @@ const SHORTCUTS = {
   redo: { keys: "Ctrl+Shift+Z", mac: "⌘⇧Z", aria: "Control+Shift+Z Meta+Shift+Z" },
 };
 
+// Where CollaborationPlugin publishes its Yjs UndoManager on the editor (a Symbol.for key, for tooling).
+const COLLAB_UNDO_MANAGER = Symbol.for("@lexical/yjs/UndoManager");
+
+/**
+ * Yjs merges edits less than 500 ms apart into one undo step; a toolbar action (a heading, a
+ * list, a table) gets a step of its own, so "Ångra" takes back just that.
+ */
+function separateUndoStep(editor: LexicalEditor) {
+  (editor as unknown as Record<symbol, Y.UndoManager | undefined>)[
+    COLLAB_UNDO_MANAGER
+  ]?.stopCapturing();
+}
+
 function ToolbarButton({
   label,
   shortcut,
@@ -216,6 +229,7 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
       inputRef.current?.focus();
       return;
     }
+    separateUndoStep(editor);
     const collapsed = editor.getEditorState().read(() => {
       const selection = $getSelection();
       return !$isRangeSelection(selection) || selection.isCollapsed();
@@ -239,10 +253,8 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: a <fieldset> would need a <form>, and a form cannot sit in the toolbar
-    <div className="link-form" role="group" aria-labelledby={`${id}-label`}>
-      <label htmlFor={`${id}-url`} id={`${id}-label`}>
-        {t("editor.linkUrl")}
-      </label>
+    <div className="link-form" role="group" aria-label={t("editor.link")}>
+      <label htmlFor={`${id}-url`}>{t("editor.linkUrl")}</label>
       {invalid && (
         <p className="field-error" id={`${id}-error`}>
           <span aria-hidden="true">⚠ </span>
@@ -313,7 +325,8 @@ function Toolbar() {
   );
 
   const format = (type: TextFormatType) => editor.dispatchCommand(FORMAT_TEXT_COMMAND, type);
-  const setBlock = (block: BlockType) =>
+  const setBlock = (block: BlockType) => {
+    separateUndoStep(editor);
     editor.update(() => {
       const selection = $getSelection();
       if (!$isRangeSelection(selection)) return;
@@ -325,7 +338,9 @@ function Toolbar() {
             : $createHeadingNode(block),
       );
     });
+  };
   const toggleList = (type: Exclude<ListType, null>) => {
+    separateUndoStep(editor);
     if (state.list === type) editor.dispatchCommand(REMOVE_LIST_COMMAND, undefined);
     else if (type === "bullet") editor.dispatchCommand(INSERT_UNORDERED_LIST_COMMAND, undefined);
     else if (type === "number") editor.dispatchCommand(INSERT_ORDERED_LIST_COMMAND, undefined);
@@ -418,13 +433,14 @@ function Toolbar() {
         )}
         <ToolbarButton
           label={t("editor.table")}
-          onClick={() =>
+          onClick={() => {
+            separateUndoStep(editor);
             editor.dispatchCommand(INSERT_TABLE_COMMAND, {
               columns: "3",
               rows: "3",
               includeHeaders: { rows: true, columns: false },
-            })
-          }
+            });
+          }}
         >
           ⊞
         </ToolbarButton>

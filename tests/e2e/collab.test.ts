@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderState } from "../../server/collab/headless";
+import { loadState } from "../../server/collab/store";
 import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -184,5 +186,62 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await a.page.getByRole("link", { name: "Före omskrivningen" }).click();
     await a.page.getByRole("heading", { level: 1, name: /^Version från/ }).waitFor();
     await expectAccessible(a.page);
+  });
+
+  it("the toolbar and shortcuts format text; undo takes the last edit back", async () => {
+    const { page } = await signIn(WRITER_B.email);
+    await page.goto(`${server.url}/dokument/ny`);
+    await page.getByLabel("Titel").fill("Verktygsfältet");
+    await page.getByLabel("Typ").selectOption("ovrigt");
+    await page.getByRole("button", { name: "Skapa dokument" }).click();
+    const editor = page.getByRole("textbox", { name: "Verktygsfältet" });
+    await editor.waitFor({ state: "visible" });
+    await editor.focus();
+    await page.keyboard.type("Rubrik");
+    await page.getByLabel("Styckeformat").selectOption("h2");
+    await editor.locator("h2", { hasText: "Rubrik" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("fet");
+    await page.keyboard.press("Shift+Home");
+    const bold = page.getByRole("button", { name: "Fetstil" });
+    await bold.click();
+    await expect(bold.getAttribute("aria-pressed")).resolves.toBe("true");
+    await editor.locator("strong", { hasText: "fet" }).waitFor();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Control+b");
+    await expect(bold.getAttribute("aria-pressed")).resolves.toBe("false");
+    await page.keyboard.press("Control+i");
+    await page.keyboard.type(" kursiv");
+    await editor.locator("em", { hasText: "kursiv" }).waitFor();
+    await page.keyboard.press("Control+i");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Punktlista" }).click();
+    await page.keyboard.type("punkt");
+    await editor.locator("ul li", { hasText: "punkt" }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Länk", exact: true }).click();
+    await page.getByLabel("Länkadress").fill("https://example.org/plan");
+    await page.getByRole("button", { name: "Infoga länk" }).click();
+    await editor.locator('a[href="https://example.org/plan"]').waitFor();
+    await saved(page).waitFor();
+
+    await page.getByRole("button", { name: "Infoga tabell" }).click();
+    await editor.locator("table").waitFor();
+    await page.getByRole("button", { name: "Ångra" }).click();
+    await editor.locator("table").waitFor({ state: "detached" });
+    await saved(page).waitFor();
+
+    // What the server stored, rendered by its headless editor.
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    const stored = await loadState(server.database.db, id);
+    const html = renderState(stored?.state ?? new Uint8Array()).html;
+    expect(html).toMatch(/<h2[^>]*>.*Rubrik/);
+    expect(html).toMatch(/<strong[^>]*>fet<\/strong>/);
+    expect(html).toMatch(/<em[^>]*> kursiv<\/em>/);
+    expect(html).toMatch(/<ul[^>]*><li[^>]*>.*punkt/);
+    expect(html).toContain('href="https://example.org/plan"');
+    expect(html).not.toContain("<table");
   });
 });
