@@ -84,9 +84,12 @@ export async function loadState(db: Executor, documentId: string): Promise<Store
     .execute();
   if (rows.length === 0) return null;
   const updates = rows.map((row) => toBytes(row.data));
+  // Not simply the last row: a log row committed late can have a lower id than the snapshot's.
+  let lastUpdateId = 0n;
+  for (const row of rows) if (BigInt(row.id) > lastUpdateId) lastUpdateId = BigInt(row.id);
   return {
     state: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates),
-    lastUpdateId: rows.map((row) => BigInt(row.id)).reduce((a, b) => (b > a ? b : a), 0n),
+    lastUpdateId,
     storedBytes: updates.reduce((sum, u) => sum + u.length, 0),
   };
 }
