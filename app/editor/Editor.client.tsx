@@ -420,7 +420,7 @@ function Toolbar() {
             label={t("editor.linkRemove")}
             onClick={() => editor.dispatchCommand(TOGGLE_LINK_COMMAND, null)}
           >
-            ⛓̸
+            {t("editor.link")} ✕
           </ToolbarButton>
         ) : (
           <ToolbarButton
@@ -428,7 +428,7 @@ function Toolbar() {
             pressed={linkOpen}
             onClick={() => setLinkOpen((open) => !open)}
           >
-            🔗
+            {t("editor.link")}
           </ToolbarButton>
         )}
         <ToolbarButton
