@@ -149,6 +149,7 @@ export interface ActionsTable {
   updated_by: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  document_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ActionDepartmentsTable {
@@ -196,6 +197,72 @@ export interface ApiTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export const DOCUMENT_KINDS = [
+  "samverkansform",
+  "handlingsplan",
+  "motesanteckningar",
+  "yttrande",
+  "ovrigt",
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+/** utkast → för granskning → fastställd (frozen, read-only). */
+export const DOCUMENT_STATUSES = ["draft", "review", "adopted"] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  title: string;
+  kind: DocumentKind;
+  status: ColumnType<DocumentStatus, DocumentStatus | undefined, DocumentStatus>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  content_updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  rendered_text: ColumnType<string, string | undefined, string>;
+  rendered_html: ColumnType<string, string | undefined, string>;
+  rendered_json: ColumnType<unknown, string | null | undefined, string | null>;
+  rendered_at: Timestamp | null;
+}
+
+export interface DocumentDepartmentsTable {
+  document_id: string;
+  department_id: string;
+  organisation_id: string;
+}
+
+export interface DocumentUpdatesTable {
+  /** bigserial: returned as a string by both drivers. */
+  id: Generated<string>;
+  document_id: string;
+  update: Uint8Array;
+  user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentSnapshotsTable {
+  document_id: string;
+  state: Uint8Array;
+  last_update_id: ColumnType<string, string | number, string | number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DocumentVersionsTable {
+  id: Generated<string>;
+  document_id: string;
+  organisation_id: string;
+  note: ColumnType<string, string | undefined, string>;
+  state: Uint8Array;
+  rendered_json: ColumnType<unknown, string, string>;
+  rendered_html: string;
+  rendered_text: string;
+  adopted: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -214,6 +281,11 @@ export interface Database {
   period_reports: PeriodReportsTable;
   action_comments: ActionCommentsTable;
   api_tokens: ApiTokensTable;
+  documents: DocumentsTable;
+  document_departments: DocumentDepartmentsTable;
+  document_updates: DocumentUpdatesTable;
+  document_snapshots: DocumentSnapshotsTable;
+  document_versions: DocumentVersionsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

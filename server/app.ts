@@ -7,6 +7,7 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
 import { seedDemo } from "../db/seed/demo";
 import packageJson from "../package.json" with { type: "json" };
 import { createEventBus, type EventBus } from "./bus";
+import { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
 import { createApiRouter } from "./http/api";
@@ -19,6 +20,7 @@ export interface RunningApp {
   url: string;
   database: DatabaseHandle;
   bus: EventBus;
+  collab: CollabHub;
   close(): Promise<void>;
 }
 
@@ -56,8 +58,10 @@ export async function startApp(
   });
 
   app.use(guardStateChangingRequests(config));
-  app.use("/api/v1", createApiRouter({ db: database.db, config, bus }));
   const realtime = createRealtime(httpServer, { db: database.db, config, bus });
+  const collab = new CollabHub(realtime.io, database.db);
+  realtime.addFeature(collab);
+  app.use("/api/v1", createApiRouter({ db: database.db, config, bus }));
   const stopRemix = await mountRemix(
     app,
     httpServer,
@@ -66,6 +70,7 @@ export async function startApp(
       db: database.db,
       dbKind: database.kind,
       bus,
+      collab,
       config,
       nonce: res.locals.nonce,
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
@@ -82,6 +87,7 @@ export async function startApp(
     url: `http://localhost:${port}`,
     database,
     bus,
+    collab,
     close() {
       // Stop accepting, close sockets, then the database.
       closing ??= (async () => {

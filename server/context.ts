@@ -1,5 +1,6 @@
 import type { DatabaseKind, DB } from "../db";
 import type { EventBus } from "./bus";
+import type { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
 
 /** What the composition root hands every Remix loader and action (see server/app.ts). */
@@ -8,6 +9,8 @@ export type AppContext = {
   db: DB;
   dbKind: DatabaseKind;
   bus: EventBus;
+  /** The co-editing hub, for changes made on the server (restoring a version, freezing). */
+  collab: CollabHub;
   config: Config;
   /** Per-request CSP nonce for inline scripts. */
   nonce: string;

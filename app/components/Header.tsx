@@ -105,6 +105,9 @@ export function Header({ user }: { user: HeaderUser | null }) {
             <li>
               <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
             </li>
+            <li>
+              <NavLink to="/dokument">{t("nav.documents")}</NavLink>
+            </li>
             {user.reportsForDepartments && (
               <li>
                 <NavLink to="/att-gora">

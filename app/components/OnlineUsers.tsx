@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { OnlineUser } from "../../server/realtime";
 import { useT } from "../utils/i18n";
 
-function initials(name: string): string {
+export function initials(name: string): string {
   return name
     .split(/\s+/)
     .slice(0, 2)

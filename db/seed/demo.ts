@@ -2,6 +2,7 @@ import { createUser } from "../../server/domain/users";
 import { type Executor, inTransaction } from "..";
 import type { Role } from "../schema";
 import { seedDemoActions } from "./demo-actions";
+import { seedDemoDocuments } from "./demo-documents";
 
 export const DEMO_PASSWORD = "Samverkan-demo-1";
 export const DEMO_ORGANISATION_SLUG = "exempelkommun";
@@ -100,6 +101,7 @@ export async function seedDemo(db: Executor): Promise<string> {
       });
     }
     await seedDemoActions(trx, organisationId);
+    await seedDemoDocuments(trx, organisationId);
     return organisationId;
   });
 }

@@ -35,6 +35,9 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "actions:comment": true,
     "actions:import": true,
     "period-reports:complete": true,
+    "documents:read": true,
+    "documents:create": true,
+    "documents:edit": true,
   },
   member: {
     "organisation:read": true,
@@ -52,6 +55,9 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "actions:comment": true,
     "actions:import": true,
     "period-reports:complete": false,
+    "documents:read": true,
+    "documents:create": true,
+    "documents:edit": true,
   },
   editor: {
     "organisation:read": true,
@@ -69,6 +75,9 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "actions:comment": true,
     "actions:import": false,
     "period-reports:complete": "own",
+    "documents:read": true,
+    "documents:create": false,
+    "documents:edit": false,
   },
   chief: {
     "organisation:read": true,
@@ -86,6 +95,9 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "actions:comment": true,
     "actions:import": false,
     "period-reports:complete": false,
+    "documents:read": true,
+    "documents:create": false,
+    "documents:edit": false,
   },
   observer: {
     "organisation:read": true,
@@ -103,6 +115,9 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "actions:comment": false,
     "actions:import": false,
     "period-reports:complete": false,
+    "documents:read": true,
+    "documents:create": false,
+    "documents:edit": false,
   },
 };
 

@@ -20,6 +20,9 @@ export const PERMISSIONS = [
   "actions:comment",
   "actions:import",
   "period-reports:complete",
+  "documents:read",
+  "documents:create",
+  "documents:edit",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,6 +36,8 @@ const everyone: Grants = {
   "settings:update-own": "any",
   "tokens:manage-own": "any",
   "actions:read": "any",
+  // Everyone sees documents live; only the working group writes (others get a read-only editor).
+  "documents:read": "any",
 };
 const workingGroup: Grants = {
   ...everyone,
@@ -41,6 +46,8 @@ const workingGroup: Grants = {
   "actions:update-progress": "any",
   "actions:comment": "any",
   "actions:import": "any",
+  "documents:create": "any",
+  "documents:edit": "any",
 };
 
 const GRANTS: Record<Role, Grants> = {

@@ -9,6 +9,15 @@ import { type EventBus, publishActionChanged } from "../bus";
 import type { Config } from "../config";
 import { createAction, getAction, listActions, toApiAction, updateAction } from "../domain/actions";
 import { listDepartments } from "../domain/departments";
+import {
+  createDocument,
+  createVersion,
+  type DocumentView,
+  documentContent,
+  getDocument,
+  listDocuments,
+  listVersions,
+} from "../domain/documents";
 import { ConflictError, ValidationError } from "../domain/errors";
 import { saveFollowUp } from "../domain/followups";
 import { listPeriods } from "../domain/periods";
@@ -233,6 +242,64 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
     }),
   );
 
+  const documentJson = (d: DocumentView) => ({
+    id: d.id,
+    url: `/dokument/${d.id}`,
+    title: d.title,
+    kind: d.kind,
+    status: d.status,
+    departmentIds: d.departmentIds,
+    version: d.version,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    contentUpdatedAt: d.contentUpdatedAt,
+  });
+  router.get(
+    "/documents",
+    route(async (user, req, res) => {
+      res.json({ items: (await listDocuments(db, user, req.query)).map(documentJson) });
+    }),
+  );
+  router.post(
+    "/documents",
+    route(async (user, req, res) => {
+      const id = await createDocument(db, user, req.body ?? {});
+      res.status(201).json(documentJson(await getDocument(db, user, id)));
+    }),
+  );
+  router.get(
+    "/documents/:id",
+    route(async (user, req, res) => {
+      res.json(documentJson(await getDocument(db, user, req.params.id)));
+    }),
+  );
+  router.get(
+    "/documents/:id/content",
+    route(async (user, req, res) => {
+      const format = req.query.format ?? "json";
+      if (format !== "json" && format !== "html" && format !== "text") {
+        throw new ValidationError({ format: "validation.contentFormat" });
+      }
+      const content = await documentContent(db, user, req.params.id);
+      if (format === "text") res.type("text/plain; charset=utf-8").send(content.text);
+      else if (format === "html") res.type("text/html; charset=utf-8").send(content.html);
+      else res.json(content.json);
+    }),
+  );
+  router.get(
+    "/documents/:id/versions",
+    route(async (user, req, res) => {
+      res.json({ items: await listVersions(db, user, req.params.id) });
+    }),
+  );
+  router.post(
+    "/documents/:id/versions",
+    route(async (user, req, res) => {
+      const id = await createVersion(db, user, req.params.id, req.body ?? {});
+      const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
+      res.status(201).json(version);
+    }),
+  );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   // Malformed JSON and oversized bodies from express.json.
   router.use(

@@ -1,8 +1,9 @@
-import { ACTION_STATUSES, ASSESSMENTS } from "../../db/schema";
+import { ACTION_STATUSES, ASSESSMENTS, DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
 
 const uuid = { type: "string", format: "uuid" } as const;
 const date = { type: "string", format: "date", example: "2017-10-12" } as const;
 const nullableDate = { type: ["string", "null"], format: "date" } as const;
+const dateTime = { type: "string", format: "date-time" } as const;
 
 /** What a client may set on an action, when creating it and when changing it. */
 const actionFields = {
@@ -45,7 +46,7 @@ export const openApiDocument = {
     title: "Samverkan API",
     version: "1.0.0",
     description:
-      "Actions against the strategy's goals, follow-up periods and assessments. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
+      "Actions against the strategy's goals, follow-up periods and assessments, and the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md). Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
@@ -156,6 +157,85 @@ export const openApiDocument = {
         description:
           "Only the fields to change, with the version you read. A department editor may send only status and progress.",
         properties: { ...actionFields, version: { type: "integer", minimum: 1 } },
+      },
+      Document: {
+        type: "object",
+        additionalProperties: false,
+        required: [
+          "id",
+          "url",
+          "title",
+          "kind",
+          "status",
+          "departmentIds",
+          "version",
+          "createdAt",
+          "updatedAt",
+          "contentUpdatedAt",
+        ],
+        properties: {
+          id: uuid,
+          url: {
+            type: "string",
+            description: "The document's page in the portal (relative)",
+            example: "/dokument/0b6f1c9e-2f7d-4c1b-9a43-5d1a2f0e7c11",
+          },
+          title: { type: "string", maxLength: 200 },
+          kind: { type: "string", enum: [...DOCUMENT_KINDS] },
+          status: {
+            type: "string",
+            enum: [...DOCUMENT_STATUSES],
+            description: "draft (utkast) → review (för granskning) → adopted (fastställd, frozen)",
+          },
+          departmentIds: { type: "array", items: uuid },
+          version: {
+            type: "integer",
+            minimum: 1,
+            description: "Version of the metadata (title, kind, departments, status)",
+          },
+          createdAt: dateTime,
+          updatedAt: dateTime,
+          contentUpdatedAt: { ...dateTime, description: "When the content was last edited" },
+        },
+      },
+      NewDocument: {
+        type: "object",
+        required: ["title", "kind"],
+        properties: {
+          title: { type: "string", minLength: 1, maxLength: 200 },
+          kind: { type: "string", enum: [...DOCUMENT_KINDS] },
+          departmentIds: { type: "array", items: uuid },
+        },
+      },
+      DocumentVersion: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "note", "adopted", "createdByName", "createdAt"],
+        properties: {
+          id: uuid,
+          note: { type: "string", maxLength: 500 },
+          adopted: {
+            type: "boolean",
+            description: "The version kept when the document was adopted (fastställd)",
+          },
+          createdByName: { type: ["string", "null"] },
+          createdAt: dateTime,
+        },
+      },
+      LexicalDocument: {
+        type: "object",
+        required: ["root"],
+        description: "Lexical's serialised editor state (the editor's own JSON format)",
+        properties: {
+          root: {
+            type: "object",
+            required: ["type", "children"],
+            properties: {
+              type: { const: "root" },
+              children: { type: "array", items: { type: "object" } },
+            },
+          },
+        },
       },
       FollowUp: {
         type: "object",
@@ -333,6 +413,117 @@ export const openApiDocument = {
           "404": error("No such action or period"),
           "413": error("Body too large"),
           "422": error("A personal identity number in the comment"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/documents": {
+      get: {
+        summary: "List documents, newest edit first",
+        parameters: [
+          { name: "kind", in: "query", schema: { type: "string", enum: [...DOCUMENT_KINDS] } },
+          {
+            name: "status",
+            in: "query",
+            schema: { type: "string", enum: [...DOCUMENT_STATUSES] },
+          },
+          { name: "departmentId", in: "query", schema: uuid },
+          {
+            name: "q",
+            in: "query",
+            description: "Part of the title",
+            schema: { type: "string", maxLength: 200 },
+          },
+        ],
+        responses: {
+          "200": list("#/components/schemas/Document"),
+          "400": error("Invalid filter"),
+          ...standardErrors,
+        },
+      },
+      post: {
+        summary: "Create a document (its first, empty content is made on the server)",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/NewDocument" } },
+          },
+        },
+        responses: {
+          "201": json({ $ref: "#/components/schemas/Document" }, "Created"),
+          "400": error("Invalid fields (each named in fields)"),
+          "403": error("Role may not create documents"),
+          "413": error("Body too large"),
+          "422": error("A personal identity number in the title"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/documents/{id}": {
+      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
+      get: {
+        summary: "One document's metadata",
+        responses: {
+          "200": json({ $ref: "#/components/schemas/Document" }),
+          "404": error("No such document"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/documents/{id}/content": {
+      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
+      get: {
+        summary: "The current content, rendered from the stored Yjs state",
+        parameters: [
+          {
+            name: "format",
+            in: "query",
+            schema: { type: "string", enum: ["json", "html", "text"], default: "json" },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The content in the requested format",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/LexicalDocument" } },
+              "text/html": { schema: { type: "string" } },
+              "text/plain": { schema: { type: "string" } },
+            },
+          },
+          "400": error("Unknown format"),
+          "404": error("No such document"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/documents/{id}/versions": {
+      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
+      get: {
+        summary: "Named versions, newest first",
+        responses: {
+          "200": list("#/components/schemas/DocumentVersion"),
+          "404": error("No such document"),
+          ...standardErrors,
+        },
+      },
+      post: {
+        summary: "Name the current content as a version",
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { note: { type: "string", maxLength: 500 } },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": json({ $ref: "#/components/schemas/DocumentVersion" }, "Created"),
+          "400": error("Invalid note, or the document is adopted (frozen)"),
+          "403": error("Role may not edit documents"),
+          "404": error("No such document"),
+          "422": error("A personal identity number in the note"),
           ...standardErrors,
         },
       },

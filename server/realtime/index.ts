@@ -17,16 +17,35 @@ interface SocketData {
   user: SessionUser;
   checkedAt: number;
 }
-type AppSocket = Socket<
+export type AppSocket = Socket<
   Record<string, never>,
   Record<string, never>,
   Record<string, never>,
   SocketData
 >;
 
+/** Registers a handler for one event behind the session check and the policy. */
+export type GuardedOn = (
+  socket: AppSocket,
+  event: string,
+  permission: Permission,
+  handler: (
+    user: SessionUser,
+    payload: unknown,
+    reply: (response: unknown) => void,
+  ) => Promise<void> | void,
+) => void;
+
+/** A feature that speaks over the shared socket.io server (e.g. co-editing). */
+export interface RealtimeFeature {
+  onConnection(socket: AppSocket, on: GuardedOn): void;
+  close?(): Promise<void>;
+}
+
 // A session ended elsewhere (logout, expiry) is noticed by the next event after this long.
 const SESSION_RECHECK_MS = 30_000;
-const MAX_MESSAGE_BYTES = 100_000;
+// Large enough for a pasted page of a document; each feature checks its own limits within it.
+const MAX_MESSAGE_BYTES = 1_048_576;
 
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -36,6 +55,7 @@ export function createRealtime(
   deps: { db: DB; config: Config; bus: EventBus },
 ) {
   const { db, config, bus } = deps;
+  const features: RealtimeFeature[] = [];
   const sessionSettings = {
     secret: config.sessionSecret,
     idleMinutes: config.sessionIdleMinutes,
@@ -70,16 +90,7 @@ export function createRealtime(
   });
 
   /** Every event goes through here: a live session, then the policy. */
-  function on(
-    socket: AppSocket,
-    event: string,
-    permission: Permission,
-    handler: (
-      user: SessionUser,
-      payload: unknown,
-      reply: (response: unknown) => void,
-    ) => Promise<void> | void,
-  ) {
+  const on: GuardedOn = (socket, event, permission, handler) => {
     (socket as Socket).on(event, async (...args: unknown[]) => {
       // The acknowledgement is always the last argument, also when no payload was sent.
       const ack = args.at(-1);
@@ -101,7 +112,7 @@ export function createRealtime(
         reply({ error: "internal" });
       }
     });
-  }
+  };
 
   async function onlineUsers(organisationId: string): Promise<OnlineUser[]> {
     // fetchSockets asks every server process through the adapter, so nothing here goes stale.
@@ -120,11 +131,13 @@ export function createRealtime(
 
   io.on("connection", async (socket: AppSocket) => {
     const { user } = socket.data;
-    await socket.join([organisationRoom(user.organisationId), userRoom(user.userId)]);
+    // Handlers first: an event that arrives while we await below must find its listener.
     on(socket, "presence:list", "presence:read", async (actor, _payload, reply) => {
       reply(await onlineUsers(actor.organisationId));
     });
+    for (const feature of features) feature.onConnection(socket, on);
     socket.on("disconnect", () => void broadcastPresence(user.organisationId));
+    await socket.join([organisationRoom(user.organisationId), userRoom(user.userId)]);
     await broadcastPresence(user.organisationId);
   });
 
@@ -140,9 +153,14 @@ export function createRealtime(
 
   return {
     io,
+    addFeature(feature: RealtimeFeature) {
+      features.push(feature);
+    },
     async close() {
       unsubscribe();
-      io.disconnectSockets(true);
+      for (const feature of features) await feature.close?.();
+      // Closing the transports (not a socket.io "disconnect" packet, which clients never retry)
+      // lets every open tab reconnect by itself once the server is back, e.g. after a deploy.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -1,0 +1,256 @@
+import type { Provider } from "@lexical/yjs";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import type { Socket } from "socket.io-client";
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+
+/** What the editor's saved indicator shows; "saved" only when the server has committed everything. */
+export type SaveState = "saved" | "saving" | "unsaved" | "offline";
+
+type Listener = (...args: never[]) => void;
+type Ack = { ok?: true; writable?: boolean; error?: string };
+
+// Cursor moves are many; sending them at most this often keeps presence cheap.
+const AWARENESS_THROTTLE_MS = 50;
+const RESYNC_DELAY_MS = 1_000;
+
+function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Lexical's collaboration provider over our socket.io connection, speaking y-protocols sync and
+ * awareness (docs/collab-protocol.md). Every local update is sent with an acknowledgement that
+ * the server gives only after COMMIT; the save state is "saved" when none is outstanding. On
+ * every (re)connect the two-way sync runs again, so edits made offline are sent exactly once.
+ */
+export class SocketIoProvider {
+  readonly awareness: Awareness;
+  writable = false;
+  private listeners = new Map<string, Set<Listener>>();
+  private pending = 0;
+  /** Bumped on every disconnect: acknowledgements from an older connection no longer count. */
+  private connection = 0;
+  private unsent = false;
+  private failed = false;
+  private connected = false;
+  private started = false;
+  private synced = false;
+  private changedClients = new Set<number>();
+  private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly documentId: string,
+    readonly doc: Y.Doc,
+  ) {
+    this.awareness = new Awareness(doc);
+  }
+
+  get saveState(): SaveState {
+    if (!this.connected) return "offline";
+    if (this.failed) return "unsaved";
+    return this.pending > 0 || this.unsent ? "saving" : "saved";
+  }
+
+  on(type: string, listener: Listener) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(listener);
+  }
+
+  off(type: string, listener: Listener) {
+    this.listeners.get(type)?.delete(listener);
+  }
+
+  private emit(type: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(type) ?? [])
+      (listener as (...a: unknown[]) => void)(...args);
+  }
+
+  private changed() {
+    this.emit("save-state", this.saveState);
+  }
+
+  /** Idempotent: React StrictMode and remounts may call it twice. */
+  connect() {
+    if (this.started) return;
+    this.started = true;
+    this.doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+    this.socket.on("connect", this.onConnect);
+    this.socket.on("disconnect", this.onDisconnect);
+    this.socket.on("collab:sync", this.onSync);
+    this.socket.on("collab:awareness", this.onRemoteAwareness);
+    this.socket.on("collab:status", this.onStatus);
+    if (this.socket.connected) this.onConnect();
+    else this.socket.connect();
+  }
+
+  disconnect() {
+    if (!this.started) return;
+    this.started = false;
+    clearTimeout(this.awarenessTimer);
+    clearTimeout(this.resyncTimer);
+    this.awareness.setLocalState(null);
+    this.flushAwareness();
+    this.socket.emit("collab:leave", { documentId: this.documentId });
+    this.doc.off("update", this.onDocUpdate);
+    this.awareness.off("update", this.onAwarenessUpdate);
+    this.socket.off("connect", this.onConnect);
+    this.socket.off("disconnect", this.onDisconnect);
+    this.socket.off("collab:sync", this.onSync);
+    this.socket.off("collab:awareness", this.onRemoteAwareness);
+    this.socket.off("collab:status", this.onStatus);
+    this.connected = false;
+    this.emit("status", { status: "disconnected" });
+  }
+
+  private onConnect = () => {
+    this.socket.emit("collab:join", { documentId: this.documentId }, (ack: Ack) => {
+      if (!ack?.ok) {
+        this.emit("error", ack?.error ?? "internal");
+        return;
+      }
+      this.connected = true;
+      this.writable = Boolean(ack.writable);
+      this.failed = false;
+      this.emit("writable", this.writable);
+      this.emit("status", { status: "connected" });
+      // Ask for what we lack; the server's own step 1 (sent on join) asks for what it lacks.
+      this.send(
+        message((e) => syncProtocol.writeSyncStep1(e, this.doc)),
+        false,
+      );
+      if (this.writable && this.awareness.getLocalState()) {
+        this.changedClients.add(this.doc.clientID);
+        this.flushAwareness();
+      }
+      this.changed();
+    });
+  };
+
+  private onDisconnect = () => {
+    this.connected = false;
+    // socket.io drops the acknowledgements of messages in flight, so they would stay pending
+    // forever; they are unconfirmed instead, and the sync on reconnect sends what the server lacks.
+    this.connection++;
+    if (this.pending > 0) this.unsent = true;
+    this.pending = 0;
+    // Others' cursors are unknown while offline.
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    removeAwarenessStates(this.awareness, others, this);
+    this.emit("status", { status: "disconnected" });
+    this.changed();
+  };
+
+  private onStatus = (payload: { documentId: string; frozen: boolean }) => {
+    if (payload.documentId !== this.documentId) return;
+    if (payload.frozen) this.writable = false;
+    this.emit("writable", this.writable);
+  };
+
+  /** Sends one sync message; updates count as pending until the server's COMMIT acknowledgement. */
+  private send(data: Uint8Array, carriesUpdate: boolean) {
+    if (carriesUpdate) this.pending++;
+    const connection = this.connection;
+    this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack: Ack) => {
+      if (!carriesUpdate || connection !== this.connection) return;
+      this.pending--;
+      if (!ack?.ok) {
+        this.failed = true;
+        this.unsent = true;
+        this.emit("error", ack?.error ?? "internal");
+        this.scheduleResync();
+      }
+      this.changed();
+    });
+    this.changed();
+  }
+
+  /** Rejoining runs the two-way sync again, which re-sends whatever the server did not take. */
+  private scheduleResync() {
+    clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => {
+      if (this.started && this.socket.connected) this.onConnect();
+    }, RESYNC_DELAY_MS);
+  }
+
+  private onSync = (payload: { documentId: string; data: ArrayBuffer | Uint8Array }) => {
+    if (payload.documentId !== this.documentId) return;
+    const decoder = decoding.createDecoder(new Uint8Array(payload.data));
+    const type = decoding.readVarUint(decoder);
+    const body = decoding.readVarUint8Array(decoder);
+    if (type === syncProtocol.messageYjsSyncStep1) {
+      if (!this.writable) return;
+      const missing = Y.encodeStateAsUpdate(this.doc, body);
+      this.unsent = false;
+      this.send(
+        message((e) => {
+          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(e, missing);
+        }),
+        true,
+      );
+      return;
+    }
+    Y.applyUpdate(this.doc, body, this);
+    if (type === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      this.synced = true;
+      this.emit("sync", true);
+      this.changed();
+    }
+  };
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === this) return;
+    if (!this.connected || !this.writable) {
+      // Kept in the Y.Doc; the sync on reconnect sends it.
+      this.unsent = true;
+      this.changed();
+      return;
+    }
+    this.send(
+      message((e) => syncProtocol.writeUpdate(e, update)),
+      true,
+    );
+  };
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === this) return;
+    for (const id of [...added, ...updated, ...removed]) this.changedClients.add(id);
+    if (!this.awarenessTimer)
+      this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_THROTTLE_MS);
+  };
+
+  private flushAwareness() {
+    this.awarenessTimer = undefined;
+    const clients = [...this.changedClients];
+    this.changedClients.clear();
+    if (clients.length === 0 || !this.connected || !this.writable) return;
+    this.socket.emit("collab:awareness", {
+      documentId: this.documentId,
+      data: encodeAwarenessUpdate(this.awareness, clients),
+    });
+  }
+
+  private onRemoteAwareness = (payload: { documentId: string; data: ArrayBuffer | Uint8Array }) => {
+    if (payload.documentId !== this.documentId) return;
+    applyAwarenessUpdate(this.awareness, new Uint8Array(payload.data), this);
+  };
+}
+
+/** Lexical's Provider type is narrower than y-protocols' Awareness; the shapes match at runtime. */
+export const asLexicalProvider = (provider: SocketIoProvider) => provider as unknown as Provider;

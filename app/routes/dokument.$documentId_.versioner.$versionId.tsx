@@ -1,0 +1,72 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDocument, getVersion } from "../../server/domain/documents";
+import { Badge } from "../components/Badge";
+import { requirePermission } from "../utils/auth.server";
+import { formatDateTime } from "../utils/format";
+import { pageTitle, useT } from "../utils/i18n";
+import { guard } from "../utils/route.server";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "documents:read");
+  const documentId = params.documentId ?? "";
+  return guard(async () => {
+    const [document, version] = await Promise.all([
+      getDocument(context.db, user, documentId),
+      getVersion(context.db, user, documentId, params.versionId ?? ""),
+    ]);
+    return {
+      document: { id: document.id, title: document.title },
+      version: {
+        note: version.note,
+        adopted: version.adopted,
+        createdByName: version.createdByName,
+        createdAt: version.createdAt,
+        html: version.html,
+      },
+    };
+  });
+}
+
+export const meta: MetaFunction<typeof loader> = (args) =>
+  pageTitle(args, "documents.title").map(({ title }) => ({
+    title: `${args.data?.document.title ?? ""}, ${args.data ? formatDateTime(args.data.version.createdAt) : ""} – ${title}`,
+  }));
+
+export default function DocumentVersion() {
+  const t = useT();
+  const { document, version } = useLoaderData<typeof loader>();
+  const date = formatDateTime(version.createdAt);
+  return (
+    <div className="page narrow">
+      <p>
+        <Link to={`/dokument/${document.id}`}>← {t("documents.versionBack")}</Link>
+      </p>
+      <p className="meta">{document.title}</p>
+      <h1>{t("documents.versionTitle", { date })}</h1>
+      <p>
+        {version.adopted && (
+          <>
+            <Badge tone="ok" symbol="✓">
+              {t("documents.versionAdopted")}
+            </Badge>{" "}
+          </>
+        )}
+        {t("documents.versionBy", { name: version.createdByName ?? "–", date })}
+      </p>
+      {version.note && (
+        <p>
+          <strong>{t("documents.versionNote")}:</strong> {version.note}
+        </p>
+      )}
+      <p className="read-only-note">{t("documents.versionReadOnly")}</p>
+      <section aria-label={t("documents.content")}>
+        <div
+          className="document-content"
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: HTML rendered by the server's headless Lexical
+          dangerouslySetInnerHTML={{ __html: version.html }}
+        />
+      </section>
+    </div>
+  );
+}

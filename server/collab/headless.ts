@@ -1,0 +1,143 @@
+import { createHeadlessEditor } from "@lexical/headless";
+import { withDOM } from "@lexical/headless/dom";
+import { $generateHtmlFromNodes } from "@lexical/html";
+import {
+  type Binding,
+  createBinding,
+  type Provider,
+  syncLexicalUpdateToYjs,
+  syncYjsChangesToLexical,
+} from "@lexical/yjs";
+import {
+  $createParagraphNode,
+  $getRoot,
+  type LexicalEditor,
+  type SerializedEditorState,
+} from "lexical";
+import { Awareness } from "y-protocols/awareness";
+import * as Y from "yjs";
+import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../app/editor/nodes";
+
+export { COLLAB_ROOT_ID };
+
+/** Headless editors never connect anywhere; the binding only needs the provider's shape. */
+function offlineProvider(doc: Y.Doc): Provider {
+  const awareness = new Awareness(doc);
+  return {
+    awareness: awareness as unknown as Provider["awareness"],
+    connect() {},
+    disconnect() {},
+    on() {},
+    off() {},
+  };
+}
+
+interface HeadlessSession {
+  editor: LexicalEditor;
+  doc: Y.Doc;
+  binding: Binding;
+}
+
+/**
+ * A headless Lexical editor bound to a Y.Doc both ways, like the browser's: Yjs changes flow
+ * into Lexical, Lexical updates flow into Yjs. `state` (a Yjs update) is applied first.
+ */
+function withHeadlessSession<T>(
+  state: Uint8Array | null,
+  work: (session: HeadlessSession) => T,
+): T {
+  const editor = createHeadlessEditor({
+    namespace: EDITOR_NAMESPACE,
+    nodes: EDITOR_NODES,
+    onError: (error) => {
+      throw error;
+    },
+  });
+  const doc = new Y.Doc();
+  const docMap = new Map([[COLLAB_ROOT_ID, doc]]);
+  const provider = offlineProvider(doc);
+  const binding = createBinding(editor, provider, COLLAB_ROOT_ID, doc, docMap);
+  const root = binding.root.getSharedType();
+  const onYjsChange = (events: Y.YEvent<Y.XmlText>[], transaction: Y.Transaction) => {
+    if (transaction.origin !== binding) syncYjsChangesToLexical(binding, provider, events, false);
+  };
+  root.observeDeep(onYjsChange as never);
+  const removeListener = editor.registerUpdateListener(
+    ({ prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags }) => {
+      if (!tags.has("collaboration")) {
+        syncLexicalUpdateToYjs(
+          binding,
+          provider,
+          prevEditorState,
+          editorState,
+          dirtyElements,
+          dirtyLeaves,
+          normalizedNodes,
+          tags,
+        );
+      }
+    },
+  );
+  try {
+    if (state) {
+      Y.applyUpdate(doc, state);
+      // Yjs → Lexical queues an editor update; a discrete no-op update commits it now.
+      discreteUpdate(editor, () => {});
+    }
+    return work({ editor, doc, binding });
+  } finally {
+    removeListener();
+    root.unobserveDeep(onYjsChange as never);
+    doc.destroy();
+  }
+}
+
+/** Runs `build` as a discrete Lexical update so Yjs receives its result synchronously. */
+function discreteUpdate(editor: LexicalEditor, build: () => void) {
+  editor.update(build, { discrete: true });
+}
+
+/**
+ * The first state of a new document, made on the server so no client ever bootstraps content
+ * (two clients seeding an empty document both insert). `build` fills the root; by default one
+ * empty paragraph. Returns the Yjs state as an update.
+ */
+export function createInitialState(build?: () => void): Uint8Array {
+  return withHeadlessSession(null, ({ editor, doc }) => {
+    discreteUpdate(editor, () => {
+      const root = $getRoot();
+      if (build) build();
+      if (root.getChildrenSize() === 0) root.append($createParagraphNode());
+    });
+    return Y.encodeStateAsUpdate(doc);
+  });
+}
+
+export interface RenderedDocument {
+  json: SerializedEditorState;
+  text: string;
+  html: string;
+}
+
+/** Lexical JSON, plain text and HTML of a stored document, for read-only views, exports and search. */
+export function renderState(state: Uint8Array): RenderedDocument {
+  return withHeadlessSession(state, ({ editor }) => {
+    const editorState = editor.getEditorState();
+    const text = editorState.read(() => $getRoot().getTextContent());
+    const html = withDOM(() => editorState.read(() => $generateHtmlFromNodes(editor, null)));
+    return { json: editorState.toJSON(), text, html };
+  });
+}
+
+/**
+ * The Yjs update that turns the current document into the content of `target` (Lexical JSON):
+ * an ordinary edit on top of the current history, so open editors receive it as a change and
+ * nothing is rebuilt (rebuilding a Y.Doc makes reconnecting clients duplicate everything).
+ */
+export function updateToContent(current: Uint8Array, target: SerializedEditorState): Uint8Array {
+  return withHeadlessSession(current, ({ editor, doc }) => {
+    const before = Y.encodeStateVector(doc);
+    editor.setEditorState(editor.parseEditorState(target), { tag: "restore" });
+    return Y.encodeStateAsUpdate(doc, before);
+  });
+}

@@ -1,0 +1,475 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import type { Server } from "socket.io";
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { z } from "zod";
+import type { DB } from "../../db";
+import type { SessionUser } from "../auth/sessions";
+import { getDocument, refreshRenderedFromState } from "../domain/documents";
+import { can, NotFoundError } from "../domain/policy";
+import type { AppSocket, GuardedOn, RealtimeFeature } from "../realtime";
+import { appendUpdate, compact, loadState, loadTail } from "./store";
+
+/** Limits, checked when an update is written; the sender gets a clear error event. */
+export const COLLAB_LIMITS = {
+  maxUpdateBytes: 512 * 1024,
+  maxDocumentBytes: 8 * 1024 * 1024,
+  /** Updates per user per second, sustained; bursts up to `burst`. */
+  updatesPerSecond: 60,
+  burst: 300,
+  compactAfterUpdates: 500,
+  renderDelayMs: 2_000,
+  unloadAfterMs: 30_000,
+};
+
+export type CollabErrorCode =
+  | "not_found"
+  | "read_only"
+  | "frozen"
+  | "malformed"
+  | "too_large"
+  | "document_too_large"
+  | "rate_limited"
+  | "internal";
+
+const docRoom = (documentId: string) => `doc:${documentId}`;
+
+const JoinSchema = z.object({ documentId: z.uuid() });
+const MessageSchema = z.object({ documentId: z.uuid(), data: z.instanceof(Uint8Array) });
+
+interface LoadedDocument {
+  id: string;
+  organisationId: string;
+  doc: Y.Doc;
+  awareness: Awareness;
+  lastUpdateId: bigint;
+  storedBytes: number;
+  updatesSinceCompaction: number;
+  frozen: boolean;
+  /** Awareness client ids each socket set, removed when the socket leaves. */
+  clientIdsBySocket: Map<string, Set<number>>;
+  renderTimer?: ReturnType<typeof setTimeout>;
+  unloadTimer?: ReturnType<typeof setTimeout>;
+}
+
+export interface CollabStats {
+  droppedReadOnlyUpdates: number;
+  droppedReadOnlyAwareness: number;
+  persistedUpdates: number;
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
+}
+
+/**
+ * The co-editing hub: one in-memory Y.Doc per open document, fed by the standard y-protocols
+ * sync and awareness messages over socket.io (docs/collab-protocol.md). Every update is
+ * appended to the database and acknowledged to its author only after COMMIT, then sent to the
+ * others. Nothing here is trusted to stay current: a join first catches up from the log.
+ */
+export class CollabHub implements RealtimeFeature {
+  readonly stats: CollabStats = {
+    droppedReadOnlyUpdates: 0,
+    droppedReadOnlyAwareness: 0,
+    persistedUpdates: 0,
+  };
+  private documents = new Map<string, LoadedDocument>();
+  private loading = new Map<string, Promise<LoadedDocument>>();
+  private buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly io: Server,
+    private readonly db: DB,
+  ) {}
+
+  onConnection(socket: AppSocket, on: GuardedOn): void {
+    on(socket, "collab:join", "documents:read", (user, payload, reply) =>
+      this.join(socket, user, payload, reply),
+    );
+    on(socket, "collab:sync", "documents:read", (user, payload, reply) =>
+      this.sync(socket, user, payload, reply),
+    );
+    on(socket, "collab:awareness", "documents:read", (user, payload, reply) =>
+      this.awareness(socket, user, payload, reply),
+    );
+    on(socket, "collab:leave", "documents:read", (_user, payload, reply) => {
+      const parsed = JoinSchema.safeParse(payload);
+      if (parsed.success) this.leave(socket, parsed.data.documentId);
+      reply({ ok: true });
+    });
+    socket.on("disconnecting", () => {
+      for (const room of socket.rooms)
+        if (room.startsWith("doc:")) this.leave(socket, room.slice(4));
+    });
+  }
+
+  private fail(
+    socket: AppSocket,
+    reply: (r: unknown) => void,
+    documentId: string | undefined,
+    code: CollabErrorCode,
+  ) {
+    reply({ error: code });
+    (socket as unknown as { emit: (e: string, p: unknown) => void }).emit("collab:error", {
+      documentId,
+      code,
+    });
+  }
+
+  private writable(user: SessionUser, loaded: LoadedDocument) {
+    return !loaded.frozen && can(user, "documents:edit", { organisationId: loaded.organisationId });
+  }
+
+  /** Loads a document once per process, or catches an already loaded copy up from the log. */
+  private async open(documentId: string, user: SessionUser): Promise<LoadedDocument> {
+    const meta = await getDocument(this.db, user, documentId);
+    const existing = this.documents.get(documentId);
+    if (existing) {
+      existing.frozen = meta.status === "adopted";
+      for (const row of await loadTail(this.db, documentId, existing.lastUpdateId)) {
+        Y.applyUpdate(existing.doc, row.update, "store");
+        if (row.id > existing.lastUpdateId) existing.lastUpdateId = row.id;
+      }
+      return existing;
+    }
+    let pending = this.loading.get(documentId);
+    if (!pending) {
+      pending = (async () => {
+        const stored = await loadState(this.db, documentId);
+        if (!stored) throw new NotFoundError();
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, stored.state, "store");
+        const loaded: LoadedDocument = {
+          id: documentId,
+          organisationId: user.organisationId,
+          doc,
+          awareness: new Awareness(doc),
+          lastUpdateId: stored.lastUpdateId,
+          storedBytes: stored.storedBytes,
+          updatesSinceCompaction: 0,
+          frozen: meta.status === "adopted",
+          clientIdsBySocket: new Map(),
+        };
+        // The server has no cursor of its own.
+        loaded.awareness.setLocalState(null);
+        this.documents.set(documentId, loaded);
+        return loaded;
+      })().finally(() => this.loading.delete(documentId));
+      this.loading.set(documentId, pending);
+    }
+    return pending;
+  }
+
+  private async join(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (r: unknown) => void,
+  ) {
+    const parsed = JoinSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "not_found");
+    const { documentId } = parsed.data;
+    let loaded: LoadedDocument;
+    try {
+      loaded = await this.open(documentId, user);
+    } catch (error) {
+      if (error instanceof NotFoundError) return this.fail(socket, reply, documentId, "not_found");
+      throw error;
+    }
+    clearTimeout(loaded.unloadTimer);
+    await socket.join(docRoom(documentId));
+    reply({ ok: true, writable: this.writable(user, loaded) });
+    // Our state vector: the client answers with whatever we lack (edits made offline).
+    const emit = socket as unknown as { emit: (e: string, p: unknown) => void };
+    emit.emit("collab:sync", {
+      documentId,
+      data: syncMessage((e) => syncProtocol.writeSyncStep1(e, loaded.doc)),
+    });
+    const states = [...loaded.awareness.getStates().keys()];
+    if (states.length > 0) {
+      emit.emit("collab:awareness", {
+        documentId,
+        data: encodeAwarenessUpdate(loaded.awareness, states),
+      });
+    }
+    await this.broadcastPeople(documentId);
+  }
+
+  private loadedFor(socket: AppSocket, documentId: string): LoadedDocument | undefined {
+    return socket.rooms.has(docRoom(documentId)) ? this.documents.get(documentId) : undefined;
+  }
+
+  private allow(userId: string): boolean {
+    const now = Date.now();
+    const bucket = this.buckets.get(userId) ?? { tokens: COLLAB_LIMITS.burst, at: now };
+    bucket.tokens = Math.min(
+      COLLAB_LIMITS.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * COLLAB_LIMITS.updatesPerSecond,
+    );
+    bucket.at = now;
+    this.buckets.set(userId, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  private async sync(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (r: unknown) => void,
+  ) {
+    const parsed = MessageSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "malformed");
+    const { documentId, data } = parsed.data;
+    const loaded = this.loadedFor(socket, documentId);
+    if (!loaded) return this.fail(socket, reply, documentId, "not_found");
+
+    let type: number;
+    let body: Uint8Array;
+    try {
+      const decoder = decoding.createDecoder(data);
+      type = decoding.readVarUint(decoder);
+      body = decoding.readVarUint8Array(decoder);
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    if (type === syncProtocol.messageYjsSyncStep1) {
+      // The client's state vector: answer with everything it lacks.
+      let answer: Uint8Array;
+      try {
+        answer = Y.encodeStateAsUpdate(loaded.doc, body);
+      } catch {
+        return this.fail(socket, reply, documentId, "malformed");
+      }
+      reply({ ok: true });
+      (socket as unknown as { emit: (e: string, p: unknown) => void }).emit("collab:sync", {
+        documentId,
+        data: syncMessage((e) => {
+          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(e, answer);
+        }),
+      });
+      return;
+    }
+    if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    await this.receiveUpdate(socket, user, loaded, body, reply);
+  }
+
+  /** Validate → check limits → COMMIT → apply → send to the others → acknowledge. */
+  private async receiveUpdate(
+    socket: AppSocket,
+    user: SessionUser,
+    loaded: LoadedDocument,
+    update: Uint8Array,
+    reply: (r: unknown) => void,
+  ) {
+    const documentId = loaded.id;
+    try {
+      if (isEmptyUpdate(update)) return reply({ ok: true });
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    if (!this.writable(user, loaded)) {
+      this.stats.droppedReadOnlyUpdates++;
+      return this.fail(socket, reply, documentId, loaded.frozen ? "frozen" : "read_only");
+    }
+    if (update.length > COLLAB_LIMITS.maxUpdateBytes)
+      return this.fail(socket, reply, documentId, "too_large");
+    if (loaded.storedBytes + update.length > COLLAB_LIMITS.maxDocumentBytes)
+      return this.fail(socket, reply, documentId, "document_too_large");
+    if (!this.allow(user.userId)) return this.fail(socket, reply, documentId, "rate_limited");
+    // Applying to a scratch copy first proves the update is well-formed before it is stored.
+    try {
+      const probe = new Y.Doc();
+      Y.applyUpdate(probe, update);
+      probe.destroy();
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+
+    const id = await appendUpdate(this.db, documentId, update, user.userId);
+    this.stats.persistedUpdates++;
+    if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
+    loaded.storedBytes += update.length;
+    Y.applyUpdate(loaded.doc, update, socket.id);
+    socket.to(docRoom(documentId)).emit(
+      "collab:sync" as never,
+      {
+        documentId,
+        data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
+      } as never,
+    );
+    reply({ ok: true });
+    this.afterChange(loaded);
+  }
+
+  /** An update made on the server (restoring a version): saved, applied and sent to every editor. */
+  async applyServerUpdate(
+    documentId: string,
+    update: Uint8Array,
+    userId: string | null,
+  ): Promise<void> {
+    if (isEmptyUpdate(update)) return;
+    const id = await appendUpdate(this.db, documentId, update, userId);
+    const loaded = this.documents.get(documentId);
+    if (!loaded) {
+      // Nobody has it open here: no render is pending, so refresh the rendered views now.
+      const stored = await loadState(this.db, documentId);
+      if (stored) await refreshRenderedFromState(this.db, documentId, stored.state);
+      return;
+    }
+    if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
+    loaded.storedBytes += update.length;
+    Y.applyUpdate(loaded.doc, update, "server");
+    this.io.to(docRoom(documentId)).emit("collab:sync", {
+      documentId,
+      data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
+    });
+    this.afterChange(loaded);
+  }
+
+  /** A document became frozen (fastställd) or changed metadata: open editors learn it at once. */
+  documentChanged(documentId: string, frozen: boolean) {
+    const loaded = this.documents.get(documentId);
+    if (loaded) loaded.frozen = frozen;
+    this.io.to(docRoom(documentId)).emit("collab:status", { documentId, frozen });
+  }
+
+  private afterChange(loaded: LoadedDocument) {
+    loaded.updatesSinceCompaction++;
+    clearTimeout(loaded.renderTimer);
+    // Rendered text/HTML for search, exports and read-only views: within seconds of the last edit.
+    loaded.renderTimer = setTimeout(() => void this.render(loaded), COLLAB_LIMITS.renderDelayMs);
+    if (loaded.updatesSinceCompaction >= COLLAB_LIMITS.compactAfterUpdates) {
+      loaded.updatesSinceCompaction = 0;
+      void this.compact(loaded);
+    }
+  }
+
+  private async render(loaded: LoadedDocument) {
+    try {
+      await refreshRenderedFromState(this.db, loaded.id, Y.encodeStateAsUpdate(loaded.doc));
+    } catch (error) {
+      console.error(`Rendering document ${loaded.id} failed:`, error);
+    }
+  }
+
+  private async compact(loaded: LoadedDocument) {
+    try {
+      await compact(this.db, loaded.id);
+      loaded.storedBytes = Y.encodeStateAsUpdate(loaded.doc).length;
+    } catch (error) {
+      console.error(`Compacting document ${loaded.id} failed:`, error);
+    }
+  }
+
+  private async awareness(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (r: unknown) => void,
+  ) {
+    const parsed = MessageSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "malformed");
+    const { documentId, data } = parsed.data;
+    const loaded = this.loadedFor(socket, documentId);
+    if (!loaded) return this.fail(socket, reply, documentId, "not_found");
+    if (!this.writable(user, loaded)) {
+      this.stats.droppedReadOnlyAwareness++;
+      return reply({ ok: true, dropped: true });
+    }
+    try {
+      const owned = loaded.clientIdsBySocket.get(socket.id) ?? new Set<number>();
+      loaded.clientIdsBySocket.set(socket.id, owned);
+      const onChange = ({ added, updated }: { added: number[]; updated: number[] }) => {
+        for (const clientId of [...added, ...updated]) owned.add(clientId);
+      };
+      loaded.awareness.on("change", onChange);
+      applyAwarenessUpdate(loaded.awareness, data, socket.id);
+      loaded.awareness.off("change", onChange);
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    socket.to(docRoom(documentId)).emit("collab:awareness" as never, { documentId, data } as never);
+    reply({ ok: true });
+  }
+
+  /** Everyone in the document (writers and readers) for the avatars, across processes. */
+  private async broadcastPeople(documentId: string) {
+    const sockets = await this.io.in(docRoom(documentId)).fetchSockets();
+    const people = new Map<string, { id: string; name: string }>();
+    for (const s of sockets) {
+      const user = (s.data as { user: SessionUser }).user;
+      people.set(user.userId, { id: user.userId, name: user.name });
+    }
+    this.io
+      .to(docRoom(documentId))
+      .emit("collab:people", { documentId, people: [...people.values()] });
+  }
+
+  private leave(socket: AppSocket, documentId: string) {
+    const loaded = this.documents.get(documentId);
+    void socket.leave(docRoom(documentId));
+    if (!loaded) return;
+    // Remove this socket's cursors now, so they vanish for the others at once.
+    const owned = loaded.clientIdsBySocket.get(socket.id);
+    loaded.clientIdsBySocket.delete(socket.id);
+    if (owned && owned.size > 0) {
+      const ids = [...owned];
+      removeAwarenessStates(loaded.awareness, ids, "left");
+      // Encoded after removal, the update carries "null" states with a newer clock: a removal.
+      this.io
+        .to(docRoom(documentId))
+        .except(socket.id)
+        .emit("collab:awareness", {
+          documentId,
+          data: encodeAwarenessUpdate(loaded.awareness, ids),
+        });
+    }
+    void this.broadcastPeople(documentId);
+    this.scheduleUnload(loaded);
+  }
+
+  private scheduleUnload(loaded: LoadedDocument) {
+    clearTimeout(loaded.unloadTimer);
+    loaded.unloadTimer = setTimeout(async () => {
+      const sockets = await this.io.in(docRoom(loaded.id)).local.fetchSockets();
+      if (sockets.length > 0) return;
+      this.documents.delete(loaded.id);
+      clearTimeout(loaded.renderTimer);
+      await this.render(loaded);
+      await this.compact(loaded);
+      loaded.awareness.destroy();
+      loaded.doc.destroy();
+    }, COLLAB_LIMITS.unloadAfterMs);
+  }
+
+  async close(): Promise<void> {
+    for (const loaded of this.documents.values()) {
+      clearTimeout(loaded.unloadTimer);
+      clearTimeout(loaded.renderTimer);
+      await this.render(loaded);
+      loaded.awareness.destroy();
+      loaded.doc.destroy();
+    }
+    this.documents.clear();
+  }
+}

@@ -1,0 +1,141 @@
+import { sql } from "kysely";
+import * as Y from "yjs";
+import { type Executor, inTransaction } from "../../db";
+
+/** A document's stored Yjs state: the snapshot merged with every log row not folded into it. */
+export interface StoredState {
+  state: Uint8Array;
+  /** The newest log row included (for catching up an in-memory copy). */
+  lastUpdateId: bigint;
+  /** Approximate stored size in bytes (snapshot plus log), for the document size limit. */
+  storedBytes: number;
+}
+
+const toBytes = (value: Uint8Array) =>
+  value instanceof Uint8Array ? value : new Uint8Array(value);
+
+/** Appends one update; resolves after COMMIT, so the caller may then acknowledge it. */
+export async function appendUpdate(
+  db: Executor,
+  documentId: string,
+  update: Uint8Array,
+  userId: string | null,
+): Promise<bigint> {
+  const row = await db
+    .insertInto("document_updates")
+    .values({ document_id: documentId, update, user_id: userId })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable("documents")
+    .set({ content_updated_at: new Date() })
+    .where("id", "=", documentId)
+    .execute();
+  return BigInt(row.id);
+}
+
+/**
+ * Log rows after `afterId`, oldest first, to bring an in-memory copy up to date. Concurrent
+ * inserts may commit out of id order, so rows from the last seconds are read again too:
+ * applying a Yjs update twice changes nothing.
+ */
+export async function loadTail(db: Executor, documentId: string, afterId: bigint) {
+  const rows = await db
+    .selectFrom("document_updates")
+    .select(["id", "update"])
+    .where("document_id", "=", documentId)
+    .where((eb) =>
+      eb.or([
+        eb("id", ">", afterId.toString()),
+        eb("created_at", ">", sql<Date>`now() - interval '10 seconds'`),
+      ]),
+    )
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ id: BigInt(r.id), update: toBytes(r.update) }));
+}
+
+/** Every log row not yet folded into the snapshot. */
+async function unfolded(db: Executor, documentId: string) {
+  const rows = await db
+    .selectFrom("document_updates")
+    .select(["id", "update"])
+    .where("document_id", "=", documentId)
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ id: BigInt(r.id), update: toBytes(r.update) }));
+}
+
+export async function loadState(db: Executor, documentId: string): Promise<StoredState | null> {
+  // One statement, so one snapshot of the data: read separately, a compaction committing in
+  // between would pair the old snapshot with a log it had already emptied, losing edits.
+  const rows = await db
+    .selectFrom("document_snapshots")
+    .select([sql<number>`0`.as("part"), "last_update_id as id", "state as data"])
+    .where("document_id", "=", documentId)
+    .unionAll(
+      db
+        .selectFrom("document_updates")
+        .select([sql<number>`1`.as("part"), "id", "update as data"])
+        .where("document_id", "=", documentId),
+    )
+    .orderBy("part")
+    .orderBy("id")
+    .execute();
+  if (rows.length === 0) return null;
+  const updates = rows.map((row) => toBytes(row.data));
+  // Not simply the last row: a log row committed late can have a lower id than the snapshot's.
+  let lastUpdateId = 0n;
+  for (const row of rows) if (BigInt(row.id) > lastUpdateId) lastUpdateId = BigInt(row.id);
+  return {
+    state: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates),
+    lastUpdateId,
+    storedBytes: updates.reduce((sum, u) => sum + u.length, 0),
+  };
+}
+
+/**
+ * Folds the log into the snapshot in one transaction, through a real Y.Doc so deleted content is
+ * garbage-collected, and deletes exactly the rows it folded. Serialised per document with an
+ * advisory lock, so two processes never compact the same document at once.
+ */
+export async function compact(db: Executor, documentId: string): Promise<{ folded: number }> {
+  return inTransaction(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${documentId}))`.execute(trx);
+    const snapshot = await trx
+      .selectFrom("document_snapshots")
+      .select(["state", "last_update_id"])
+      .where("document_id", "=", documentId)
+      .executeTakeFirst();
+    const tail = await unfolded(trx, documentId);
+    if (tail.length === 0) return { folded: 0 };
+    const doc = new Y.Doc();
+    try {
+      if (snapshot) Y.applyUpdate(doc, toBytes(snapshot.state));
+      for (const row of tail) Y.applyUpdate(doc, row.update);
+      const maxId = tail[tail.length - 1].id;
+      const state = Y.encodeStateAsUpdate(doc);
+      await trx
+        .insertInto("document_snapshots")
+        .values({ document_id: documentId, state, last_update_id: maxId.toString() })
+        .onConflict((oc) =>
+          oc
+            .column("document_id")
+            .doUpdateSet({ state, last_update_id: maxId.toString(), updated_at: new Date() }),
+        )
+        .execute();
+      // Exactly the rows folded: one committed meanwhile with a lower id stays in the log.
+      await trx
+        .deleteFrom("document_updates")
+        .where(
+          "id",
+          "in",
+          tail.map((row) => row.id.toString()),
+        )
+        .execute();
+      return { folded: tail.length };
+    } finally {
+      doc.destroy();
+    }
+  });
+}

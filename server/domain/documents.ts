@@ -1,0 +1,487 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import { type Executor, inTransaction, type Tx } from "../../db";
+import {
+  DOCUMENT_KINDS,
+  DOCUMENT_STATUSES,
+  type DocumentKind,
+  type DocumentStatus,
+} from "../../db/schema";
+import {
+  createInitialState,
+  type RenderedDocument,
+  renderState,
+  updateToContent,
+} from "../collab/headless";
+import { loadState } from "../collab/store";
+import { recordAudit } from "./audit";
+import { ConflictError, ValidationError } from "./errors";
+import { type Actor, assertCan, can, NotFoundError } from "./policy";
+import { assertNoIdentityNumbers, parseInput } from "./validation";
+
+const DocumentFields = z.object({
+  title: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
+  kind: z.enum(DOCUMENT_KINDS, "validation.documentKind"),
+  departmentIds: z.array(z.uuid("validation.unknownDepartment")).default([]),
+});
+export const NewDocumentSchema = DocumentFields;
+export const DocumentUpdateSchema = DocumentFields.extend({
+  status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus"),
+  version: z.coerce
+    .number("validation.version")
+    .int("validation.version")
+    .min(1, "validation.version"),
+});
+export const VersionSchema = z.object({
+  note: z.string().trim().max(500, "validation.tooLong").default(""),
+});
+
+export interface DocumentView {
+  id: string;
+  title: string;
+  kind: DocumentKind;
+  status: DocumentStatus;
+  departmentIds: string[];
+  departmentNames: string[];
+  version: number;
+  createdByName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  contentUpdatedAt: string;
+  /** May this actor type in it now (role allows and the document is not adopted)? */
+  writable: boolean;
+}
+
+function documentsQuery(db: Executor, organisationId: string) {
+  return db
+    .selectFrom("documents")
+    .leftJoin("users as creator", "creator.id", "documents.created_by")
+    .select((eb) => [
+      "documents.id",
+      "documents.title",
+      "documents.kind",
+      "documents.status",
+      "documents.version",
+      "documents.created_at",
+      "documents.updated_at",
+      "documents.content_updated_at",
+      "creator.name as created_by_name",
+      sql<
+        string[]
+      >`coalesce(array(select dd.department_id::text from document_departments dd join departments d on d.id = dd.department_id where dd.document_id = ${eb.ref("documents.id")} order by lower(d.name)), '{}')`.as(
+        "department_ids",
+      ),
+      sql<
+        string[]
+      >`coalesce(array(select d.name from document_departments dd join departments d on d.id = dd.department_id where dd.document_id = ${eb.ref("documents.id")} order by lower(d.name)), '{}')`.as(
+        "department_names",
+      ),
+    ])
+    .where("documents.organisation_id", "=", organisationId);
+}
+
+type DocumentRow = Awaited<
+  ReturnType<ReturnType<typeof documentsQuery>["executeTakeFirstOrThrow"]>
+>;
+
+function present(row: DocumentRow, actor: Actor): DocumentView {
+  return {
+    id: row.id,
+    title: row.title,
+    kind: row.kind,
+    status: row.status,
+    departmentIds: row.department_ids,
+    departmentNames: row.department_names,
+    version: row.version,
+    createdByName: row.created_by_name,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    contentUpdatedAt: row.content_updated_at.toISOString(),
+    writable: row.status !== "adopted" && can(actor, "documents:edit"),
+  };
+}
+
+export const DocumentFilterSchema = z.object({
+  kind: z.enum(DOCUMENT_KINDS, "validation.documentKind").optional(),
+  status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus").optional(),
+  departmentId: z.uuid("validation.unknownDepartment").optional(),
+  q: z.string().trim().max(200, "validation.tooLong").optional(),
+});
+
+export async function listDocuments(
+  db: Executor,
+  actor: Actor,
+  rawFilter: unknown = {},
+): Promise<DocumentView[]> {
+  assertCan(actor, "documents:read");
+  const filter = parseInput(DocumentFilterSchema, rawFilter);
+  let query = documentsQuery(db, actor.organisationId);
+  if (filter.kind) query = query.where("documents.kind", "=", filter.kind);
+  if (filter.status) query = query.where("documents.status", "=", filter.status);
+  if (filter.departmentId) {
+    const departmentId = filter.departmentId;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("document_departments as dd")
+          .select("dd.document_id")
+          .whereRef("dd.document_id", "=", "documents.id")
+          .where("dd.department_id", "=", departmentId),
+      ),
+    );
+  }
+  if (filter.q)
+    query = query.where(
+      "documents.title",
+      "ilike",
+      `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    );
+  const rows = await query.orderBy("documents.content_updated_at", "desc").execute();
+  return rows.map((row) => present(row, actor));
+}
+
+export async function getDocument(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<DocumentView> {
+  assertCan(actor, "documents:read");
+  if (!z.uuid().safeParse(documentId).success) throw new NotFoundError();
+  const row = await documentsQuery(db, actor.organisationId)
+    .where("documents.id", "=", documentId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return present(row, actor);
+}
+
+async function assertDepartments(trx: Tx, organisationId: string, ids: string[]) {
+  if (ids.length === 0) return;
+  const found = await trx
+    .selectFrom("departments")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("id", "in", ids)
+    .execute();
+  if (found.length !== new Set(ids).size)
+    throw new ValidationError({ departmentIds: "validation.unknownDepartment" });
+}
+
+async function setDepartments(trx: Tx, organisationId: string, documentId: string, ids: string[]) {
+  await trx.deleteFrom("document_departments").where("document_id", "=", documentId).execute();
+  const unique = [...new Set(ids)];
+  if (unique.length > 0) {
+    await trx
+      .insertInto("document_departments")
+      .values(
+        unique.map((department_id) => ({
+          document_id: documentId,
+          department_id,
+          organisation_id: organisationId,
+        })),
+      )
+      .execute();
+  }
+}
+
+async function storeRendered(trx: Executor, documentId: string, rendered: RenderedDocument) {
+  await trx
+    .updateTable("documents")
+    .set({
+      rendered_text: rendered.text,
+      rendered_html: rendered.html,
+      rendered_json: JSON.stringify(rendered.json),
+      rendered_at: new Date(),
+    })
+    .where("id", "=", documentId)
+    .execute();
+}
+
+/**
+ * Creates a document and its first Yjs state on the server (one empty paragraph, or what
+ * `buildContent` puts in the root): no client ever bootstraps content.
+ */
+export async function createDocument(
+  db: Executor,
+  actor: Actor,
+  input: unknown,
+  buildContent?: () => void,
+): Promise<string> {
+  assertCan(actor, "documents:create");
+  const data = parseInput(NewDocumentSchema, input);
+  assertNoIdentityNumbers({ title: data.title });
+  const state = createInitialState(buildContent);
+  return inTransaction(db, async (trx) => {
+    await assertDepartments(trx, actor.organisationId, data.departmentIds);
+    const { id } = await trx
+      .insertInto("documents")
+      .values({
+        organisation_id: actor.organisationId,
+        title: data.title,
+        kind: data.kind,
+        created_by: actor.userId,
+        updated_by: actor.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setDepartments(trx, actor.organisationId, id, data.departmentIds);
+    await trx
+      .insertInto("document_snapshots")
+      .values({ document_id: id, state, last_update_id: 0 })
+      .execute();
+    await storeRendered(trx, id, renderState(state));
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "document.created",
+      entityType: "document",
+      entityId: id,
+      after: data,
+    });
+    return id;
+  });
+}
+
+/** The stored content, rendered from the Yjs state (never from an old copy). */
+export async function documentContent(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<RenderedDocument> {
+  await getDocument(db, actor, documentId);
+  const stored = await loadState(db, documentId);
+  if (!stored) throw new NotFoundError();
+  return renderState(stored.state);
+}
+
+/** Re-renders a document's text, HTML and JSON into its row (search, exports, read-only views). */
+export async function refreshRenderedFromState(
+  db: Executor,
+  documentId: string,
+  state: Uint8Array,
+): Promise<void> {
+  await storeRendered(db, documentId, renderState(state));
+}
+
+async function insertVersion(
+  trx: Tx,
+  actor: Actor,
+  documentId: string,
+  note: string,
+  adopted: boolean,
+): Promise<string> {
+  const stored = await loadState(trx, documentId);
+  if (!stored) throw new NotFoundError();
+  const rendered = renderState(stored.state);
+  const { id } = await trx
+    .insertInto("document_versions")
+    .values({
+      document_id: documentId,
+      organisation_id: actor.organisationId,
+      note,
+      state: stored.state,
+      rendered_json: JSON.stringify(rendered.json),
+      rendered_html: rendered.html,
+      rendered_text: rendered.text,
+      adopted,
+      created_by: actor.userId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    organisationId: actor.organisationId,
+    actorId: actor.userId,
+    action: adopted ? "document.adopted" : "document.version-created",
+    entityType: "document",
+    entityId: documentId,
+    after: { versionId: id, note },
+  });
+  return id;
+}
+
+/**
+ * Title, kind, departments and status, with optimistic concurrency. Becoming *fastställd*
+ * freezes the document (read-only from then on) and keeps that adopted version.
+ */
+export async function updateDocumentMeta(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  input: unknown,
+): Promise<{ adoptedNow: boolean }> {
+  const before = await getDocument(db, actor, documentId);
+  assertCan(actor, "documents:edit");
+  if (before.status === "adopted") throw new ValidationError({ form: "validation.documentFrozen" });
+  const data = parseInput(DocumentUpdateSchema, input);
+  assertNoIdentityNumbers({ title: data.title });
+  const adoptedNow = data.status === "adopted";
+  await inTransaction(db, async (trx) => {
+    await assertDepartments(trx, actor.organisationId, data.departmentIds);
+    const updated = await trx
+      .updateTable("documents")
+      .set({
+        title: data.title,
+        kind: data.kind,
+        status: data.status,
+        version: data.version + 1,
+        updated_by: actor.userId,
+        updated_at: new Date(),
+      })
+      .where("id", "=", documentId)
+      .where("version", "=", data.version)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new ConflictError({ version: before.version });
+    await setDepartments(trx, actor.organisationId, documentId, data.departmentIds);
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "document.updated",
+      entityType: "document",
+      entityId: documentId,
+      before: {
+        title: before.title,
+        kind: before.kind,
+        status: before.status,
+        departmentIds: before.departmentIds,
+      },
+      after: {
+        title: data.title,
+        kind: data.kind,
+        status: data.status,
+        departmentIds: data.departmentIds,
+      },
+    });
+    if (adoptedNow) await insertVersion(trx, actor, documentId, "Fastställd", true);
+  });
+  return { adoptedNow };
+}
+
+export interface VersionView {
+  id: string;
+  note: string;
+  adopted: boolean;
+  createdByName: string | null;
+  createdAt: string;
+}
+
+export async function createVersion(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  input: unknown,
+): Promise<string> {
+  const document = await getDocument(db, actor, documentId);
+  assertCan(actor, "documents:edit");
+  if (document.status === "adopted")
+    throw new ValidationError({ form: "validation.documentFrozen" });
+  const { note } = parseInput(VersionSchema, input);
+  assertNoIdentityNumbers({ note });
+  return inTransaction(db, (trx) => insertVersion(trx, actor, documentId, note, false));
+}
+
+export async function listVersions(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<VersionView[]> {
+  await getDocument(db, actor, documentId);
+  const rows = await db
+    .selectFrom("document_versions")
+    .leftJoin("users", "users.id", "document_versions.created_by")
+    .select([
+      "document_versions.id",
+      "document_versions.note",
+      "document_versions.adopted",
+      "document_versions.created_at",
+      "users.name",
+    ])
+    .where("document_versions.document_id", "=", documentId)
+    .where("document_versions.organisation_id", "=", actor.organisationId)
+    .orderBy("document_versions.created_at", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    note: r.note,
+    adopted: r.adopted,
+    createdByName: r.name,
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function getVersion(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  versionId: string,
+) {
+  await getDocument(db, actor, documentId);
+  if (!z.uuid().safeParse(versionId).success) throw new NotFoundError();
+  const row = await db
+    .selectFrom("document_versions")
+    .leftJoin("users", "users.id", "document_versions.created_by")
+    .select([
+      "document_versions.id",
+      "document_versions.note",
+      "document_versions.adopted",
+      "document_versions.created_at",
+      "document_versions.rendered_html",
+      "document_versions.rendered_text",
+      "document_versions.rendered_json",
+      "users.name",
+    ])
+    .where("document_versions.id", "=", versionId)
+    .where("document_versions.document_id", "=", documentId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return {
+    id: row.id,
+    note: row.note,
+    adopted: row.adopted,
+    createdByName: row.name,
+    createdAt: row.created_at.toISOString(),
+    html: row.rendered_html,
+    text: row.rendered_text,
+    json: row.rendered_json as RenderedDocument["json"],
+  };
+}
+
+/**
+ * The Yjs update that brings the document back to a version's content, as a new change on top
+ * of its history (history is never rewritten). The caller hands it to the collaboration hub,
+ * which saves it and sends it to every open editor.
+ */
+export async function restoreUpdate(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  versionId: string,
+): Promise<Uint8Array> {
+  const document = await getDocument(db, actor, documentId);
+  assertCan(actor, "documents:edit");
+  if (document.status === "adopted")
+    throw new ValidationError({ form: "validation.documentFrozen" });
+  const version = await getVersion(db, actor, documentId, versionId);
+  const stored = await loadState(db, documentId);
+  if (!stored) throw new NotFoundError();
+  return updateToContent(stored.state, version.json);
+}
+
+/**
+ * Restores a version as a new change: `apply` (the collaboration hub) saves the update and sends
+ * it to every open editor; the audit log then records who restored which version.
+ */
+export async function restoreVersion(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  versionId: string,
+  apply: (update: Uint8Array) => Promise<void>,
+): Promise<void> {
+  await apply(await restoreUpdate(db, actor, documentId, versionId));
+  await recordAudit(db, {
+    organisationId: actor.organisationId,
+    actorId: actor.userId,
+    action: "document.version-restored",
+    entityType: "document",
+    entityId: documentId,
+    after: { versionId },
+  });
+}

@@ -1,0 +1,255 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderState } from "../../server/collab/headless";
+import { loadState } from "../../server/collab/store";
+import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const TITLE = "Samverkan skola–socialtjänst vid oro för barn";
+const WRITER_A = { email: "admin@kommun.test", name: "Sara Lind" };
+const WRITER_B = { email: "arbetsgrupp@kommun.test", name: "Anna Berg" };
+const CHIEF = { email: "kommunchef@kommun.test", name: "Johan Ek" };
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+}
+
+describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let documentUrl: string;
+  const sessions: Session[] = [];
+  /** Errors and warnings the pages log (a second copy of Yjs, hydration mismatches, Lexical). */
+  const consoleProblems: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+    const doc = await server.database.db
+      .selectFrom("documents")
+      .select("id")
+      .where("title", "=", TITLE)
+      .executeTakeFirstOrThrow();
+    documentUrl = `${server.url}/dokument/${doc.id}`;
+  });
+  afterAll(async () => {
+    for (const s of sessions) await s.context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signIn(email: string): Promise<Session> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      // The browser's own favicon request is no concern of the page.
+      if (message.location().url.endsWith("/favicon.ico")) return;
+      if (message.type() === "error" || message.type() === "warning")
+        consoleProblems.push(`${email}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => consoleProblems.push(`${email}: ${error.message}`));
+    await logInAs(page, server.url, email);
+    const session = { context, page };
+    sessions.push(session);
+    return session;
+  }
+
+  /** The live editor, shown once the server's state has been synced into it. */
+  const editorOf = (page: Page) => page.getByRole("textbox", { name: TITLE });
+
+  async function openDocument(page: Page) {
+    await page.goto(documentUrl);
+    await editorOf(page).waitFor({ state: "visible" });
+  }
+
+  const saved = (page: Page) =>
+    page.getByTestId("save-indicator").filter({ hasText: /^✓ Sparat$/ });
+  const cursorLabel = (page: Page, name: string) =>
+    page.getByTestId("editor-cursors").getByText(name, { exact: true });
+
+  let a: Session;
+  let b: Session;
+
+  it("two writers type at once, see each other's text and named cursor, and it is saved", async () => {
+    [a, b] = await Promise.all([signIn(WRITER_A.email), signIn(WRITER_B.email)]);
+    await Promise.all([openDocument(a.page), openDocument(b.page)]);
+    await expectAccessible(a.page);
+
+    await editorOf(a.page).focus();
+    await a.page.keyboard.press("Control+End");
+    await a.page.keyboard.press("Enter");
+    await editorOf(b.page).focus();
+    await b.page.keyboard.press("Control+Home");
+    await Promise.all([
+      a.page.keyboard.type("Sara skriver i slutet.", { delay: 15 }),
+      b.page.keyboard.type("Anna skriver först. ", { delay: 15 }),
+    ]);
+
+    for (const page of [a.page, b.page]) {
+      await editorOf(page).getByText("Sara skriver i slutet.").waitFor();
+      await editorOf(page)
+        .getByText(/Anna skriver först\./)
+        .waitFor();
+    }
+    await cursorLabel(a.page, WRITER_B.name).waitFor();
+    await cursorLabel(b.page, WRITER_A.name).waitFor();
+    // Presence: names as text next to the colour chips.
+    await a.page.getByTestId("document-people").getByText(WRITER_B.name).waitFor();
+    await Promise.all([saved(a.page).waitFor(), saved(b.page).waitFor()]);
+
+    await a.page.reload();
+    await editorOf(a.page).waitFor({ state: "visible" });
+    await editorOf(a.page).getByText("Sara skriver i slutet.").waitFor();
+    await editorOf(a.page)
+      .getByText(/Anna skriver först\./)
+      .waitFor();
+    const text = (await editorOf(a.page).textContent()) ?? "";
+    expect(text.split("Sara skriver i slutet.").length).toBe(2);
+    expect(text.split("Anna skriver först.").length).toBe(2);
+    expect(consoleProblems).toEqual([]);
+  });
+
+  it("the kommunchef sees edits live and cannot type", async () => {
+    const chief = await signIn(CHIEF.email);
+    await openDocument(chief.page);
+    const editor = editorOf(chief.page);
+    await expect(editor.getAttribute("contenteditable")).resolves.toBe("false");
+    await expect(editor.getAttribute("aria-readonly")).resolves.toBe("true");
+    await expect(chief.page.getByRole("toolbar").count()).resolves.toBe(0);
+    await expectAccessible(chief.page);
+
+    await editorOf(a.page).focus();
+    await a.page.keyboard.press("Control+End");
+    await a.page.keyboard.type(" Live till kommunchefen.");
+    await editor.getByText(/Live till kommunchefen\./).waitFor();
+
+    const before = await editor.textContent();
+    await editor.click({ force: true });
+    await chief.page.keyboard.type("xyz");
+    await chief.page.keyboard.press("Enter");
+    await chief.page.waitForTimeout(500);
+    expect(await editor.textContent()).toBe(before);
+    expect(await editorOf(a.page).textContent()).not.toContain("xyz");
+    expect(server.collab.stats.droppedReadOnlyUpdates).toBe(0);
+    await chief.context.close();
+  });
+
+  it("a version saved by one writer and restored by the other reaches the first without reload", async () => {
+    await saved(a.page).waitFor();
+    await a.page.getByLabel("Anteckning").fill("Före omskrivningen");
+    await a.page.getByRole("button", { name: "Spara version" }).click();
+    await a.page.getByText("Versionen är sparad.").waitFor();
+
+    await editorOf(b.page).focus();
+    await b.page.keyboard.press("Control+End");
+    await b.page.keyboard.type(" Text efter versionen.");
+    await saved(b.page).waitFor();
+    await editorOf(a.page)
+      .getByText(/Text efter versionen\./)
+      .waitFor();
+
+    // B's version list comes with the page: reload it, then restore.
+    await b.page.reload();
+    await editorOf(b.page).waitFor({ state: "visible" });
+    await b.page.getByRole("link", { name: "Före omskrivningen" }).waitFor();
+    await b.page
+      .getByRole("button", { name: /^Återställ versionen från/ })
+      .first()
+      .click();
+    await b.page.getByText("Versionen är återställd").waitFor();
+
+    await expect
+      .poll(() => editorOf(a.page).textContent(), { timeout: 5_000 })
+      .not.toContain("Text efter versionen.");
+    const restored = await editorOf(a.page).textContent();
+    expect(restored).toContain("Live till kommunchefen.");
+    expect(await editorOf(b.page).textContent()).toBe(restored);
+  });
+
+  it("closing a tab removes that writer's cursor from the others within a second", async () => {
+    await editorOf(b.page).focus();
+    await b.page.keyboard.press("Control+End");
+    await b.page.keyboard.type("!");
+    await cursorLabel(a.page, WRITER_B.name).waitFor();
+    const closedAt = Date.now();
+    await b.page.close();
+    await cursorLabel(a.page, WRITER_B.name).waitFor({ state: "detached", timeout: 1_500 });
+    expect(Date.now() - closedAt).toBeLessThan(1_500);
+    await a.page
+      .getByTestId("document-people")
+      .getByText(WRITER_B.name)
+      .waitFor({ state: "detached" });
+  });
+
+  it("the list, the new-document form with errors and a version page are accessible", async () => {
+    await a.page.goto(`${server.url}/dokument`);
+    await a.page.getByRole("link", { name: TITLE }).waitFor();
+    await expectAccessible(a.page);
+
+    await a.page.goto(`${server.url}/dokument/ny`);
+    await a.page.getByRole("button", { name: "Skapa dokument" }).click();
+    await a.page.getByRole("alert").waitFor();
+    await expectAccessible(a.page);
+
+    await a.page.goto(documentUrl);
+    await a.page.getByRole("link", { name: "Före omskrivningen" }).click();
+    await a.page.getByRole("heading", { level: 1, name: /^Version från/ }).waitFor();
+    await expectAccessible(a.page);
+  });
+
+  it("the toolbar and shortcuts format text; undo takes the last edit back", async () => {
+    const { page } = await signIn(WRITER_B.email);
+    await page.goto(`${server.url}/dokument/ny`);
+    await page.getByLabel("Titel").fill("Verktygsfältet");
+    await page.getByLabel("Typ").selectOption("ovrigt");
+    await page.getByRole("button", { name: "Skapa dokument" }).click();
+    const editor = page.getByRole("textbox", { name: "Verktygsfältet" });
+    await editor.waitFor({ state: "visible" });
+    await editor.focus();
+    await page.keyboard.type("Rubrik");
+    await page.getByLabel("Styckeformat").selectOption("h2");
+    await editor.locator("h2", { hasText: "Rubrik" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    const bold = page.getByRole("button", { name: "Fetstil" });
+    await bold.click();
+    await expect.poll(() => bold.getAttribute("aria-pressed")).toBe("true");
+    await page.keyboard.type("fet");
+    await editor.locator("strong", { hasText: "fet" }).waitFor();
+    await bold.click();
+    await expect.poll(() => bold.getAttribute("aria-pressed")).toBe("false");
+    await page.keyboard.press("Control+i");
+    await page.keyboard.type(" kursiv");
+    await editor.locator("em", { hasText: "kursiv" }).waitFor();
+    await page.keyboard.press("Control+i");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Punktlista" }).click();
+    await page.keyboard.type("punkt");
+    await editor.locator("ul li", { hasText: "punkt" }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Länk", exact: true }).click();
+    await page.getByLabel("Länkadress").fill("https://example.org/plan");
+    await page.getByRole("button", { name: "Infoga länk" }).click();
+    await editor.locator('a[href="https://example.org/plan"]').waitFor();
+    await saved(page).waitFor();
+
+    await page.getByRole("button", { name: "Infoga tabell" }).click();
+    await editor.locator("table").waitFor();
+    await page.getByRole("button", { name: "Ångra" }).click();
+    await editor.locator("table").waitFor({ state: "detached" });
+    await saved(page).waitFor();
+
+    // What the server stored, rendered by its headless editor.
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    const stored = await loadState(server.database.db, id);
+    const html = renderState(stored?.state ?? new Uint8Array()).html;
+    expect(html).toMatch(/<h2[^>]*>.*Rubrik/);
+    expect(html).toMatch(/<strong[^>]*>fet<\/strong>/);
+    expect(html).toMatch(/<em[^>]*> kursiv<\/em>/);
+    expect(html).toMatch(/<ul[^>]*><li[^>]*>.*punkt/);
+    expect(html).toContain('href="https://example.org/plan"');
+    expect(html).not.toContain("<table");
+  });
+});
