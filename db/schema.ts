@@ -263,6 +263,15 @@ export interface DocumentVersionsTable {
   created_at: CreatedAt;
 }
 
+export interface ReportAdoptionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  period_id: string;
+  data: ColumnType<unknown, string, never>;
+  adopted_by: string | null;
+  adopted_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -286,6 +295,7 @@ export interface Database {
   document_updates: DocumentUpdatesTable;
   document_snapshots: DocumentSnapshotsTable;
   document_versions: DocumentVersionsTable;
+  report_adoptions: ReportAdoptionsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -334,12 +334,10 @@ export class CollabHub implements RealtimeFeature {
     if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
     loaded.storedBytes += update.length;
     Y.applyUpdate(loaded.doc, update, "server");
-    this.io
-      .to(docRoom(documentId))
-      .emit("collab:sync", {
-        documentId,
-        data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
-      });
+    this.io.to(docRoom(documentId)).emit("collab:sync", {
+      documentId,
+      data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
+    });
     this.afterChange(loaded);
   }
 
