@@ -63,6 +63,8 @@ export interface Dashboard {
   strategies: { id: string; name: string }[];
   period: PeriodView | null;
   periods: PeriodView[];
+  /** Every goal of the strategy, for the goal filter (also when one goal is chosen). */
+  goalOptions: { id: string; position: number }[];
   goals: GoalSummary[];
   departments: DepartmentSummary[];
   trend: TrendPoint[];
@@ -141,24 +143,29 @@ export async function loadDashboard(
     periods: periods.map(presentPeriod),
     today,
   };
-  if (!strategy) return { ...base, goals: [], departments: [], trend: [], activity: [] };
+  if (!strategy)
+    return { ...base, goalOptions: [], goals: [], departments: [], trend: [], activity: [] };
 
-  const goals = await db
+  const allGoals = await db
     .selectFrom("goals")
     .select(["id", "position", "title"])
     .where("strategy_id", "=", strategy.id)
-    .$if(Boolean(filter.goalId), (q) => q.where("id", "=", filter.goalId!))
     .orderBy("position")
     .execute();
+  const goalOptions = allGoals.map((g) => ({ id: g.id, position: g.position }));
+  const goals = filter.goalId ? allGoals.filter((g) => g.id === filter.goalId) : allGoals;
+  if (filter.goalId && goals.length === 0) throw new NotFoundError();
   const goalIds = goals.map((g) => g.id);
-  if (goalIds.length === 0)
+  if (goalIds.length === 0) {
     return {
       ...base,
+      goalOptions,
       goals: [],
       departments: [],
       trend: [],
       activity: await recentActivity(db, org),
     };
+  }
 
   const overdue = sql<boolean>`(actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
   let actionsInScope = db
@@ -245,6 +252,7 @@ export async function loadDashboard(
 
   return {
     ...base,
+    goalOptions,
     goals: summaries,
     departments: departmentRows,
     trend: [...trendByKey.values()],
