@@ -275,11 +275,38 @@ export async function listAdoptions(
     .where("report_adoptions.period_id", "=", periodId)
     .orderBy("report_adoptions.adopted_at", "desc")
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    adoptedAt: r.adopted_at.toISOString(),
-    adoptedByName: r.name,
-  }));
+  return rows.map(presentAdoption);
+}
+
+function presentAdoption(row: { id: string; adopted_at: Date; name: string | null }) {
+  return { id: row.id, adoptedAt: row.adopted_at.toISOString(), adoptedByName: row.name };
+}
+
+/** Per period id: its latest adoption and how many there are, for the list of reports. */
+export async function adoptionsByPeriod(
+  db: Executor,
+  actor: Actor,
+): Promise<Record<string, { latest: AdoptionSummary; count: number }>> {
+  assertCan(actor, "reports:read-adopted");
+  const rows = await db
+    .selectFrom("report_adoptions")
+    .leftJoin("users", "users.id", "report_adoptions.adopted_by")
+    .select([
+      "report_adoptions.id",
+      "report_adoptions.period_id",
+      "report_adoptions.adopted_at",
+      "users.name",
+    ])
+    .where("report_adoptions.organisation_id", "=", actor.organisationId)
+    .orderBy("report_adoptions.adopted_at", "desc")
+    .execute();
+  const byPeriod: Record<string, { latest: AdoptionSummary; count: number }> = {};
+  for (const row of rows) {
+    const entry = byPeriod[row.period_id];
+    if (entry) entry.count++;
+    else byPeriod[row.period_id] = { latest: presentAdoption(row), count: 1 };
+  }
+  return byPeriod;
 }
 
 /** An adopted report exactly as it was frozen, with who adopted it and when. */
@@ -307,6 +334,6 @@ export async function getAdoptedReport(
   if (!row) throw new NotFoundError();
   return {
     ...(row.data as PeriodReport),
-    adoption: { id: row.id, adoptedAt: row.adopted_at.toISOString(), adoptedByName: row.name },
+    adoption: presentAdoption(row),
   };
 }
