@@ -119,6 +119,8 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const ASSESSMENTS = ["on_track", "at_risk", "off_track", "not_assessed"] as const;
 export type Assessment = (typeof ASSESSMENTS)[number];
+/** Worst first: a goal's roll-up is the worst assessment among its assessed actions. */
+export const ASSESSMENT_SEVERITY: Assessment[] = ["off_track", "at_risk", "on_track"];
 
 /** A date column: always 'YYYY-MM-DD'. */
 type DateString = string;

@@ -1,12 +1,7 @@
 import { Link } from "@remix-run/react";
-import type { Assessment } from "../../db/schema";
+import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
-import {
-  ASSESSMENT_SEVERITY,
-  type DepartmentSummary,
-  type GoalSummary,
-  type TrendPoint,
-} from "../../server/domain/dashboard";
+import type { DepartmentSummary, GoalSummary, TrendPoint } from "../../server/domain/dashboard";
 import type { PeriodView } from "../../server/domain/periods";
 import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../utils/format";
 import { useLocale, useT } from "../utils/i18n";

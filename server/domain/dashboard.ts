@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Executor } from "../../db";
-import type { Assessment } from "../../db/schema";
+import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
 import { swedishToday } from "./dates";
 import { reportableActions } from "./followups";
@@ -15,9 +15,6 @@ export const DashboardFilterSchema = z.object({
   departmentId: z.uuid("validation.unknownDepartment").optional(),
   goalId: z.uuid("validation.unknownGoal").optional(),
 });
-
-/** Worst first: a goal's roll-up is the worst assessment among its assessed actions. */
-export const ASSESSMENT_SEVERITY: Assessment[] = ["off_track", "at_risk", "on_track"];
 
 export interface GoalSummary {
   id: string;
