@@ -1,17 +1,14 @@
 import { type Kysely, sql } from "kysely";
 
 // Swedish full-text search: stored tsvector columns kept by PostgreSQL itself, with GIN indexes.
+// Titles weigh A and body text B, so a match in a title ranks above the same match in the text.
+const words = (column: string, weight: "A" | "B") =>
+  sql`setweight(to_tsvector('swedish', coalesce(${sql.ref(column)}, '')), ${sql.lit(weight)})`;
 const SEARCHABLE = [
-  {
-    table: "actions",
-    expression: sql`to_tsvector('swedish', coalesce(title, '') || ' ' || coalesce(description, ''))`,
-  },
-  { table: "action_comments", expression: sql`to_tsvector('swedish', coalesce(body, ''))` },
-  { table: "follow_ups", expression: sql`to_tsvector('swedish', coalesce(comment, ''))` },
-  {
-    table: "documents",
-    expression: sql`to_tsvector('swedish', coalesce(title, '') || ' ' || coalesce(rendered_text, ''))`,
-  },
+  { table: "actions", expression: sql`${words("title", "A")} || ${words("description", "B")}` },
+  { table: "action_comments", expression: words("body", "B") },
+  { table: "follow_ups", expression: words("comment", "B") },
+  { table: "documents", expression: sql`${words("title", "A")} || ${words("rendered_text", "B")}` },
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
