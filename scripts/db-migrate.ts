@@ -1,14 +1,5 @@
-import { migrateToLatest, openDatabase } from "../db";
-import { loadConfig } from "../server/config";
+import { withConfiguredDatabase } from "./configured-database";
 
-const config = loadConfig();
-const database = openDatabase({
-  databaseUrl: config.databaseUrl,
-  pgliteDir: `${config.dataDir}/pglite`,
-});
-try {
-  await migrateToLatest(database.db);
+await withConfiguredDatabase(async (database) => {
   console.log(`Migrated the ${database.kind} database to the latest schema.`);
-} finally {
-  await database.close();
-}
+});

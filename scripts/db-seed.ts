@@ -1,18 +1,9 @@
-import { migrateToLatest, openDatabase } from "../db";
 import { seedDemo } from "../db/seed/demo";
-import { loadConfig } from "../server/config";
+import { withConfiguredDatabase } from "./configured-database";
 
-const config = loadConfig();
-const database = openDatabase({
-  databaseUrl: config.databaseUrl,
-  pgliteDir: `${config.dataDir}/pglite`,
-});
-try {
-  await migrateToLatest(database.db);
+await withConfiguredDatabase(async (database) => {
   await seedDemo(database.db);
   console.log(
     `The ${database.kind} database has the demo organisation (password Samverkan-demo-1).`,
   );
-} finally {
-  await database.close();
-}
+});

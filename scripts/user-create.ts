@@ -6,11 +6,10 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { migrateToLatest, openDatabase } from "../db";
-import { loadConfig } from "../server/config";
 import { ValidationError } from "../server/domain/errors";
 import { ensureOrganisation } from "../server/domain/organisations";
 import { createUser } from "../server/domain/users";
+import { withConfiguredDatabase } from "./configured-database";
 
 function slugify(name: string): string {
   return name
@@ -53,39 +52,31 @@ if (!values.email || !values.role?.length) {
   process.exit(2);
 }
 
-const config = loadConfig();
-const database = openDatabase({
-  databaseUrl: config.databaseUrl,
-  pgliteDir: `${config.dataDir}/pglite`,
-});
+const { email, role: roles, organisation, name } = values;
 let failed = false;
 try {
-  await migrateToLatest(database.db);
-  const organisationId = await ensureOrganisation(
-    database.db,
-    values.organisation,
-    slugify(values.organisation),
-  );
-  const password = await readPassword();
-  await createUser(database.db, null, organisationId, {
-    email: values.email,
-    name: values.name ?? values.email.split("@")[0],
-    password,
-    roles: values.role.flatMap((role) => role.split(",")),
-    departmentIds: [],
-  });
-  console.log(`Created ${values.email} (${values.role.join(", ")}) in ${values.organisation}.`);
-} catch (error) {
-  if (error instanceof ValidationError) {
-    console.error(
-      `Not created: ${Object.entries(error.fields)
-        .map(([field, key]) => `${field} (${key})`)
-        .join(", ")}`,
+  await withConfiguredDatabase(async ({ db }) => {
+    const organisationId = await ensureOrganisation(
+      db,
+      values.organisation,
+      slugify(values.organisation),
     );
-    failed = true;
-  } else throw error;
+    const password = await readPassword();
+    await createUser(db, null, organisationId, {
+      email,
+      name: name ?? email.split("@")[0],
+      password,
+      roles: roles.flatMap((role) => role.split(",")),
+      departmentIds: [],
+    });
+  });
+  console.log(`Created ${email} (${roles.join(", ")}) in ${organisation}.`);
+} catch (error) {
+  if (!(error instanceof ValidationError)) throw error;
+  const fields = Object.entries(error.fields).map(([field, key]) => `${field} (${key})`);
+  console.error(`Not created: ${fields.join(", ")}`);
+  failed = true;
 } finally {
-  await database.close();
-  // Set after closing: PGlite's shutdown resets process.exitCode to 0.
+  // Set after the database closed: PGlite's shutdown resets process.exitCode to 0.
   if (failed) process.exitCode = 1;
 }

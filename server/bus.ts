@@ -58,3 +58,18 @@ export function publishActionChanged(
     actorName: actor.name,
   });
 }
+
+/** Tells everyone in the organisation that a department's period report was marked done or reopened. */
+export function publishPeriodReportChanged(
+  bus: EventBus,
+  actor: Actor & { name: string },
+  report: { departmentId: string; periodId: string; completed: boolean },
+) {
+  bus.publish({
+    type: "period-report.changed",
+    organisationId: actor.organisationId,
+    ...report,
+    actorId: actor.userId,
+    actorName: actor.name,
+  });
+}

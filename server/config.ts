@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanString.optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: booleanString.default(false),
 });
 
@@ -43,6 +44,8 @@ export interface Config {
   seedDemo: boolean;
   loginMaxFailures: number;
   loginWindowMinutes: number;
+  /** API requests per token per minute; more get 429. */
+  apiRateLimitPerMinute: number;
   trustProxy: boolean;
 }
 
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
   };
 }

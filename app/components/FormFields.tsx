@@ -4,9 +4,22 @@ import { useT } from "../utils/i18n";
 
 export type FieldErrors = Record<string, string> | undefined;
 
-function useMessage() {
+/** Turns a domain message key into text; unknown keys say "Värdet är ogiltigt". */
+export function useMessage() {
   const t = useT();
   return (key: string) => (isMessageKey(key) ? t(key) : t("validation.invalid"));
+}
+
+/**
+ * Moves focus to the field a summary link points at without a fragment navigation: Remix treats
+ * one as a new location and drops the action data, which would wipe the errors just shown.
+ */
+function focusField(event: React.MouseEvent<HTMLAnchorElement>) {
+  const target = document.getElementById(event.currentTarget.hash.slice(1));
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+  (target.closest(".field") ?? target).scrollIntoView({ block: "center" });
 }
 
 /**
@@ -44,7 +57,7 @@ export function ErrorSummary({
             {field === "form" ? (
               message(key)
             ) : (
-              <a href={`#${idPrefix}${field}`}>
+              <a href={`#${idPrefix}${field}`} onClick={focusField}>
                 {labels[field] ? `${labels[field]}: ` : ""}
                 {message(key)}
               </a>
@@ -94,6 +107,7 @@ export function TextField({
   autoComplete?: string;
   required?: boolean;
   inputMode?: "numeric" | "email" | "text";
+  accept?: string;
 }) {
   const common = {
     id,
@@ -113,6 +127,53 @@ export function TextField({
       )}
       <FieldError id={id} error={error} />
       {multiline ? <textarea rows={4} {...common} /> : <input type={type} {...common} />}
+    </div>
+  );
+}
+
+/** A labelled `<select>`; `placeholder` adds an empty first choice ("Välj …" or "Alla"). */
+export function SelectField({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  options,
+  placeholder,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  defaultValue?: string;
+  options: { value: string; label: string }[];
+  placeholder?: string;
+}) {
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <FieldError id={id} error={error} />
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import type { Permission } from "../../server/domain/policy";
 import { useLocale, useT } from "../utils/i18n";
 import { OnlineUsers } from "./OnlineUsers";
@@ -48,9 +49,65 @@ function LanguageToggle() {
   );
 }
 
+/**
+ * The user menu: a native disclosure. Closed again after each navigation so it never covers the
+ * new page (focus then moves to the new page's content), and by Escape (focus back on the toggle).
+ */
+function UserMenu({ user }: { user: HeaderUser }) {
+  const t = useT();
+  const isAdmin = user.permissions.includes("users:manage");
+  const location = useLocation();
+  const menu = useRef<HTMLDetailsElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation (location.key).
+  useEffect(() => {
+    const details = menu.current;
+    if (!details?.open) return;
+    const hadFocus = details.contains(document.activeElement);
+    details.open = false;
+    if (hadFocus) document.getElementById("main")?.focus();
+  }, [location.key]);
+  const closeOnEscape = (event: React.KeyboardEvent<HTMLDetailsElement>) => {
+    if (event.key !== "Escape" || !menu.current?.open) return;
+    menu.current.open = false;
+    menu.current.querySelector("summary")?.focus();
+  };
+  return (
+    <details className="user-menu" ref={menu} onKeyDown={closeOnEscape}>
+      <summary aria-label={t("nav.userMenu", { name: user.name })}>{user.name}</summary>
+      <ul>
+        <li>
+          <Link to="/installningar">{t("nav.settings")}</Link>
+        </li>
+        <li>
+          <Link to="/installningar/api-nycklar">{t("nav.apiKeys")}</Link>
+        </li>
+        {isAdmin && (
+          <>
+            <li>
+              <Link to="/admin/anvandare">{t("nav.adminUsers")}</Link>
+            </li>
+            <li>
+              <Link to="/admin/forvaltningar">{t("nav.adminDepartments")}</Link>
+            </li>
+            <li>
+              <Link to="/admin/strategier">{t("nav.adminStrategies")}</Link>
+            </li>
+          </>
+        )}
+        <li>
+          <Form method="post" action="/logout">
+            <button type="submit" className="link-button">
+              {t("nav.logout")}
+            </button>
+          </Form>
+        </li>
+      </ul>
+    </details>
+  );
+}
+
 export function Header({ user }: { user: HeaderUser | null }) {
   const t = useT();
-  const isAdmin = user?.permissions.includes("users:manage");
   return (
     <header className="top-bar">
       <Link to="/" className="brand">
@@ -68,6 +125,9 @@ export function Header({ user }: { user: HeaderUser | null }) {
             <li>
               <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
             </li>
+            <li>
+              <NavLink to="/rapporter">{t("nav.reports")}</NavLink>
+            </li>
             {user.reportsForDepartments && (
               <li>
                 <NavLink to="/att-gora">
@@ -83,39 +143,7 @@ export function Header({ user }: { user: HeaderUser | null }) {
         {user?.permissions.includes("search:use") && <HeaderSearch />}
         {user && <OnlineUsers />}
         <LanguageToggle />
-        {user && (
-          <details className="user-menu">
-            <summary aria-label={t("nav.userMenu", { name: user.name })}>{user.name}</summary>
-            <ul>
-              <li>
-                <Link to="/installningar">{t("nav.settings")}</Link>
-              </li>
-              <li>
-                <Link to="/installningar/api-nycklar">{t("nav.apiKeys")}</Link>
-              </li>
-              {isAdmin && (
-                <>
-                  <li>
-                    <Link to="/admin/anvandare">{t("nav.adminUsers")}</Link>
-                  </li>
-                  <li>
-                    <Link to="/admin/forvaltningar">{t("nav.adminDepartments")}</Link>
-                  </li>
-                  <li>
-                    <Link to="/admin/strategier">{t("nav.adminStrategies")}</Link>
-                  </li>
-                </>
-              )}
-              <li>
-                <Form method="post" action="/logout">
-                  <button type="submit" className="link-button">
-                    {t("nav.logout")}
-                  </button>
-                </Form>
-              </li>
-            </ul>
-          </details>
-        )}
+        {user && <UserMenu user={user} />}
       </div>
     </header>
   );

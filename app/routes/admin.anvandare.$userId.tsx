@@ -31,6 +31,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return runForm(form, async () => {
     if (intent === "deactivate" || intent === "reactivate") {
       await setUserActive(context.db, actor, userId, intent === "reactivate");
+      // Their open sockets close too (the realtime layer listens), so they drop off "online now".
+      if (intent === "deactivate") {
+        context.bus.publish({
+          type: "user.deactivated",
+          organisationId: actor.organisationId,
+          userId,
+        });
+      }
       return redirect(
         `/admin/anvandare/${userId}?${intent === "reactivate" ? "aktiverad" : "inaktiverad"}=1`,
         { status: 303 },

@@ -2,9 +2,14 @@ import type { Locale } from "../../db/schema";
 
 const tag = (locale: Locale) => (locale === "sv" ? "sv-SE" : "en-GB");
 
-/** Tables: 2017-10-12 in both languages (ISO, as Swedish public sector writes dates). */
+/** Tables: 2017-10-12 in both languages; a timestamp is shown as its day in Swedish time. */
 export function formatDate(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : "–";
+  if (!iso) return "–";
+  if (iso.length === 10) return iso;
+  return new Intl.DateTimeFormat("sv-SE", {
+    dateStyle: "short",
+    timeZone: "Europe/Stockholm",
+  }).format(new Date(iso));
 }
 
 /** Running text: "12 oktober 2017". */

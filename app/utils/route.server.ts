@@ -18,11 +18,20 @@ export async function guard<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export type FormValues = Record<string, string | string[]>;
+/** Who saved in between, so a refused save can say who changed what and when. */
+export interface ConflictDetails {
+  /** The current version: the next save builds on it. */
+  version: number;
+  changedBy: string | null;
+  changedAt: string | null;
+  changedFields: string[];
+}
 export interface FormFailure {
   ok: false;
   fieldErrors: Record<string, string>;
   values: FormValues;
   intent?: string;
+  conflict?: ConflictDetails;
 }
 
 /** Every field of a form as strings, repeated names as arrays; echoed back so nothing typed is lost. */
@@ -53,8 +62,15 @@ export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
       );
     }
     if (error instanceof ConflictError) {
+      const { version, changedBy, changedAt, changedFields } = error.current;
+      const conflict = {
+        version,
+        changedBy: changedBy ?? null,
+        changedAt: changedAt ? new Date(changedAt).toISOString() : null,
+        changedFields: changedFields ?? [],
+      };
       return data<FormFailure>(
-        { ok: false, fieldErrors: { form: "validation.conflict" }, values, intent },
+        { ok: false, fieldErrors: { form: "validation.conflict" }, values, intent, conflict },
         { status: 409 },
       );
     }

@@ -101,7 +101,7 @@ async function lookups(db: Executor, actor: Actor) {
     db
       .selectFrom("memberships")
       .innerJoin("users", "users.id", "memberships.user_id")
-      .select(["users.id", "users.email"])
+      .select(["users.id", "users.email", "users.name"])
       .where("memberships.organisation_id", "=", actor.organisationId)
       .where("memberships.deactivated_at", "is", null)
       .execute(),
@@ -115,7 +115,9 @@ async function lookups(db: Executor, actor: Actor) {
       )?.id;
     },
     department: (value: string) => departments.find((d) => norm(d.name) === norm(value))?.id,
-    owner: (value: string) => members.find((m) => norm(m.email) === norm(value))?.id,
+    // The export writes the owner's name, so a re-imported export matches by name as well.
+    owner: (value: string) =>
+      members.find((m) => norm(m.email) === norm(value) || norm(m.name) === norm(value))?.id,
   };
 }
 
@@ -123,10 +125,10 @@ function statusFrom(value: string): ActionStatus | undefined {
   const v = value.trim().toLowerCase();
   if (!v) return "not_started";
   if ((ACTION_STATUSES as readonly string[]).includes(v)) return v as ActionStatus;
-  const entry = Object.entries(STATUS_LABELS_SV).find(
-    ([code, label]) => code !== "overdue" && label.toLowerCase() === v,
-  );
-  return entry?.[0] as ActionStatus | undefined;
+  const code = Object.entries(STATUS_LABELS_SV).find(([, label]) => label.toLowerCase() === v)?.[0];
+  // The export shows the derived Försenad: an action under way whose due date has passed.
+  if (code === "overdue" || v === "overdue") return "in_progress";
+  return code as ActionStatus | undefined;
 }
 
 /** Reads and checks every row without saving anything: what the preview shows. */
@@ -199,15 +201,19 @@ export async function previewActionImport(
 }
 
 /** Saves every row in one transaction, or none: a file with any bad row changes nothing. */
-export async function importActions(db: Executor, actor: Actor, text: string): Promise<string[]> {
+export async function importActions(
+  db: Executor,
+  actor: Actor,
+  text: string,
+): Promise<ActionDetails[]> {
   const preview = await previewActionImport(db, actor, text);
   if (preview.fileError) throw new ValidationError({ file: preview.fileError });
   if (preview.rows.some((row) => Object.keys(row.errors).length > 0))
     throw new ValidationError({ file: "import.rowsHaveErrors" });
   return inTransaction(db, async (trx) => {
-    const ids: string[] = [];
-    for (const row of preview.rows) ids.push((await createAction(trx, actor, row.input)).id);
-    return ids;
+    const created: ActionDetails[] = [];
+    for (const row of preview.rows) created.push(await createAction(trx, actor, row.input));
+    return created;
   });
 }
 

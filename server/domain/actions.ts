@@ -195,7 +195,13 @@ export const ActionFilterSchema = z.object({
   sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
   dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
   limit: z.coerce.number().int().min(1).max(500).default(500),
-  cursor: z.string().max(40).optional(),
+  // Opaque to callers: the offset of the next page, as listActions wrote it into nextCursor.
+  cursor: z
+    .string()
+    .max(40, "validation.invalid")
+    .transform((c) => Number(Buffer.from(c, "base64url").toString()))
+    .pipe(z.number("validation.invalid").int("validation.invalid").min(0, "validation.invalid"))
+    .optional(),
 });
 export type ActionFilter = z.input<typeof ActionFilterSchema>;
 
@@ -218,7 +224,8 @@ export async function listActions(
   if (filter.goalId) query = query.where("actions.goal_id", "=", filter.goalId);
   if (filter.departmentId) query = query.where("actions.department_id", "=", filter.departmentId);
   if (filter.ownerId) query = query.where("actions.owner_id", "=", filter.ownerId);
-  const overdueSql = sql<boolean>`(actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
+  // `is not null` first: without it an action without a due date is neither overdue nor not.
+  const overdueSql = sql<boolean>`(actions.due_date is not null and actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
   if (filter.status === "overdue") query = query.where(overdueSql);
   else if (filter.status) {
     query = query
@@ -242,9 +249,7 @@ export async function listActions(
     department: sql`lower(departments.name)`,
     goal: sql`goals.position`,
   }[filter.sort];
-  const offset = filter.cursor
-    ? Number.parseInt(Buffer.from(filter.cursor, "base64url").toString(), 10) || 0
-    : 0;
+  const offset = filter.cursor ?? 0;
   const rows = await query
     .orderBy(sql`${column} ${sql.raw(direction)} nulls last`)
     .orderBy("actions.id")

@@ -11,6 +11,9 @@ export function toExcelCsv(header: string[], rows: (string | number | null)[][])
 
 export class CsvFormatError extends Error {}
 
+/** Line breaks inside a record's (quoted) cells. */
+const lineBreaks = (cells: string[]) => cells.join("").split("\n").length - 1;
+
 /**
  * Reads a CSV file as Swedish Excel (`;`) or others (`,`) write it: the separator is whichever
  * the header line uses more. Returns the header and the rows with their line numbers.
@@ -19,7 +22,8 @@ export function readCsv(text: string): {
   header: string[];
   rows: { line: number; cells: string[] }[];
 } {
-  const content = text.replace(/^\uFEFF/, "");
+  // One kind of line break, so csv-parse counts lines the same way inside and outside quotes.
+  const content = text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
   const firstLine = content.split(/\r?\n/, 1)[0] ?? "";
   const delimiter =
     (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
@@ -39,6 +43,7 @@ export function readCsv(text: string): {
   if (!header) throw new CsvFormatError("empty");
   return {
     header: header.record.map((h) => h.trim()),
-    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+    // csv-parse gives the line a record ends on; a person looks for the line it starts on.
+    rows: rest.map((r) => ({ line: r.info.lines - lineBreaks(r.record), cells: r.record })),
   };
 }

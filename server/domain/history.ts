@@ -6,6 +6,8 @@ export interface HistoryEntry {
   action: string;
   actorName: string | null;
   at: string;
+  /** The follow-up period a change concerns (follow-ups are saved per period). */
+  periodId?: string;
   /** Field name → [before, after], only for fields that changed. */
   changes: Record<string, [unknown, unknown]>;
 }
@@ -40,7 +42,7 @@ export async function entityHistory(
     const after = (row.after ?? {}) as Record<string, unknown>;
     const changes: Record<string, [unknown, unknown]> = {};
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      if (key === "version") continue;
+      if (key === "version" || key === "periodId") continue;
       if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
         changes[key] = [before[key] ?? null, after[key] ?? null];
     }
@@ -49,6 +51,7 @@ export async function entityHistory(
       action: row.action,
       actorName: row.name,
       at: row.created_at.toISOString(),
+      ...(typeof after.periodId === "string" ? { periodId: after.periodId } : {}),
       changes,
     };
   });

@@ -88,6 +88,22 @@ export async function listUsers(db: Executor, actor: Actor): Promise<UserView[]>
   return rows.map(present);
 }
 
+/** Everyone active in the organisation, for choosing an action's owner (any reader may see names). */
+export async function listActiveMembers(
+  db: Executor,
+  actor: Actor,
+): Promise<{ id: string; name: string }[]> {
+  assertCan(actor, "organisation:read");
+  return db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.name"])
+    .where("memberships.organisation_id", "=", actor.organisationId)
+    .where("memberships.deactivated_at", "is", null)
+    .orderBy(sql`lower(users.name)`)
+    .execute();
+}
+
 export async function getUser(db: Executor, actor: Actor, userId: string): Promise<UserView> {
   assertCan(actor, "users:manage");
   if (!z.uuid().safeParse(userId).success) throw new NotFoundError();

@@ -87,12 +87,10 @@ function handleError(error: unknown, res: Response) {
   return sendError(res, 500, "internal", "Something went wrong.");
 }
 
-// A script gone wrong should not starve the people using the portal: requests per token per minute.
-const RATE_LIMIT_PER_MINUTE = 600;
-
 export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus }) {
   const { db, config, bus } = deps;
   const router = Router();
+  // A script gone wrong should not starve the people using the portal: requests per token per minute.
   const windows = new Map<string, { start: number; count: number }>();
 
   router.use(express.json({ limit: config.bodyLimitBytes }));
@@ -133,7 +131,7 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
       const window = windows.get(user.sessionId);
       if (!window || now - window.start > 60_000)
         windows.set(user.sessionId, { start: now, count: 1 });
-      else if (++window.count > RATE_LIMIT_PER_MINUTE) {
+      else if (++window.count > config.apiRateLimitPerMinute) {
         res.setHeader("Retry-After", String(Math.ceil((window.start + 60_000 - now) / 1000)));
         return sendError(res, 429, "rate_limited", "Too many requests; slow down.");
       }

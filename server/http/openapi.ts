@@ -5,6 +5,20 @@ const uuid = { type: "string", format: "uuid" } as const;
 const date = { type: "string", format: "date", example: "2017-10-12" } as const;
 const nullableDate = { type: ["string", "null"], format: "date" } as const;
 
+/** What a client may set on an action, when creating it and when changing it. */
+const actionFields = {
+  title: { type: "string", maxLength: 200 },
+  description: { type: "string" },
+  goalId: uuid,
+  departmentId: uuid,
+  involvedDepartmentIds: { type: "array", items: uuid },
+  ownerId: { type: ["string", "null"], format: "uuid" },
+  startDate: nullableDate,
+  dueDate: nullableDate,
+  status: { type: "string", enum: [...ACTION_STATUSES] },
+  progress: { type: "integer", minimum: 0, maximum: 100 },
+} as const;
+
 const error = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
@@ -121,20 +135,11 @@ export const openApiDocument = {
         ],
         properties: {
           id: uuid,
-          title: { type: "string", maxLength: 200 },
-          description: { type: "string" },
-          goalId: uuid,
-          departmentId: uuid,
-          involvedDepartmentIds: { type: "array", items: uuid },
-          ownerId: { type: ["string", "null"], format: "uuid" },
-          startDate: nullableDate,
-          dueDate: nullableDate,
-          status: { type: "string", enum: [...ACTION_STATUSES] },
+          ...actionFields,
           overdue: {
             type: "boolean",
             description: "Derived (Försenad): past the due date and not done or cancelled",
           },
-          progress: { type: "integer", minimum: 0, maximum: 100 },
           version: { type: "integer", minimum: 1 },
           createdAt: { type: "string", format: "date-time" },
           updatedAt: { type: "string", format: "date-time" },
@@ -143,18 +148,15 @@ export const openApiDocument = {
       NewAction: {
         type: "object",
         required: ["title", "goalId", "departmentId"],
-        properties: {
-          title: { type: "string", maxLength: 200 },
-          description: { type: "string" },
-          goalId: uuid,
-          departmentId: uuid,
-          involvedDepartmentIds: { type: "array", items: uuid },
-          ownerId: { type: ["string", "null"], format: "uuid" },
-          startDate: nullableDate,
-          dueDate: nullableDate,
-          status: { type: "string", enum: [...ACTION_STATUSES] },
-          progress: { type: "integer", minimum: 0, maximum: 100 },
-        },
+        properties: actionFields,
+      },
+      ActionChanges: {
+        type: "object",
+        additionalProperties: false,
+        required: ["version"],
+        description:
+          "Only the fields to change, with the version you read. A department editor may send only status and progress.",
+        properties: { ...actionFields, version: { type: "integer", minimum: 1 } },
       },
       SearchHit: {
         type: "object",
@@ -225,6 +227,7 @@ export const openApiDocument = {
           "400": error("Invalid name"),
           "401": error("Not signed in"),
           "403": error("Not same origin"),
+          "422": error("A personal identity number in the name"),
         },
       },
     },
@@ -320,18 +323,7 @@ export const openApiDocument = {
         requestBody: {
           required: true,
           content: {
-            "application/json": {
-              schema: {
-                allOf: [
-                  { $ref: "#/components/schemas/NewAction" },
-                  {
-                    type: "object",
-                    required: ["version"],
-                    properties: { version: { type: "integer" } },
-                  },
-                ],
-              },
-            },
+            "application/json": { schema: { $ref: "#/components/schemas/ActionChanges" } },
           },
         },
         responses: {
@@ -340,6 +332,7 @@ export const openApiDocument = {
           "403": error("Role or department may not change this"),
           "404": error("No such action"),
           "409": error("Stale version; `current` holds the action as it is now"),
+          "413": error("Body too large"),
           "422": error("A personal identity number in free text"),
           ...standardErrors,
         },
@@ -370,6 +363,7 @@ export const openApiDocument = {
           "400": error("Invalid assessment or missing comment"),
           "403": error("Not the action's department"),
           "404": error("No such action or period"),
+          "413": error("Body too large"),
           "422": error("A personal identity number in the comment"),
           ...standardErrors,
         },

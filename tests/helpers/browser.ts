@@ -94,3 +94,16 @@ export async function expectAccessible(page: Page) {
   });
   expect(violations, `axe violations on ${page.url()}`).toEqual([]);
 }
+
+/** A fresh browser context (its own cookies: one person) signed in as `email`, on the overview. */
+export async function signedInPage(browser: Browser, baseUrl: string, email: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logInAs(page, baseUrl, email);
+  return { context, page };
+}
+
+/** The header's live online list: the full names behind the avatars. */
+export function onlineUser(page: Page, name: string) {
+  return page.getByTestId("online-users").getByText(name, { exact: true });
+}

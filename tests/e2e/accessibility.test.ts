@@ -1,0 +1,282 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  launchBrowser,
+  onlineUser,
+  signedInPage,
+} from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+/** What every page must get right: axe-clean, exactly one h1 (the expected one), a full title. */
+async function expectGoodPage(page: Page, h1: string) {
+  const headings = page.getByRole("heading", { level: 1 });
+  await headings.first().waitFor();
+  await expect(headings.allTextContents()).resolves.toEqual([h1]);
+  await expect(page.title()).resolves.toMatch(/^\S.* – Samverkan$/);
+  await expectAccessible(page);
+}
+
+/** Signed-in pages: wait until the header's live list has arrived, so axe sees the final page. */
+async function settled(page: Page, name: string) {
+  await onlineUser(page, name).waitFor();
+}
+
+describe.skipIf(!browserTestsEnabled())("accessibility", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let anonymous: BrowserContext;
+  let member: { context: BrowserContext; page: Page };
+  let admin: { context: BrowserContext; page: Page };
+  let userId: string;
+  let strategyId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+    anonymous = await browser.newContext();
+    member = await signedInPage(browser, server.url, "arbetsgrupp@kommun.test");
+    admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const { db } = server.database;
+    ({ id: userId } = await db
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "socialtjanst@kommun.test")
+      .executeTakeFirstOrThrow());
+    ({ id: strategyId } = await db
+      .selectFrom("strategies")
+      .select("id")
+      .where("organisation_id", "=", server.organisationId)
+      .executeTakeFirstOrThrow());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  describe("signed out", () => {
+    it.each([
+      ["/login", "Logga in", "Logga in – Samverkan"],
+      ["/tillganglighet", "Tillgänglighetsredogörelse", "Tillgänglighetsredogörelse – Samverkan"],
+      ["/finns-inte", "Sidan finns inte", "Sidan finns inte – Samverkan"],
+    ])("%s", async (path, h1, title) => {
+      const page = await anonymous.newPage();
+      await page.goto(`${server.url}${path}`);
+      await expectGoodPage(page, h1);
+      await expect(page.title()).resolves.toBe(title);
+      await page.close();
+    });
+
+    it("the login page after a wrong password", async () => {
+      const page = await anonymous.newPage();
+      await page.goto(`${server.url}/login`);
+      await page.getByLabel("E-postadress").fill("admin@kommun.test");
+      await page.getByLabel("Lösenord").fill("fel-lösenord");
+      await page.getByRole("button", { name: "Logga in" }).click();
+      await page.getByRole("alert").getByText("Fel e-postadress eller lösenord.").waitFor();
+      await expectGoodPage(page, "Logga in");
+      await page.close();
+    });
+
+    it("the login page after submitting empty fields", async () => {
+      const page = await anonymous.newPage();
+      await page.goto(`${server.url}/login`);
+      await page.getByRole("button", { name: "Logga in" }).click();
+      await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
+      await expectGoodPage(page, "Logga in");
+      await page.close();
+    });
+  });
+
+  describe("signed in as a working-group member", () => {
+    it.each([
+      ["/", "Översikt"],
+      ["/installningar", "Inställningar"],
+      ["/tillganglighet", "Tillgänglighetsredogörelse"],
+      ["/finns-inte", "Sidan finns inte"],
+      ["/admin/anvandare", "Du har inte behörighet"],
+    ])("%s", async (path, h1) => {
+      await member.page.goto(`${server.url}${path}`);
+      await settled(member.page, "Anna Berg");
+      await expectGoodPage(member.page, h1);
+    });
+  });
+
+  describe("signed in as admin", () => {
+    it.each([
+      ["/", "Översikt"],
+      ["/admin/anvandare", "Användare"],
+      ["/admin/anvandare/ny", "Ny användare"],
+      ["/admin/forvaltningar", "Förvaltningar"],
+      ["/admin/strategier", "Strategier och mål"],
+      ["/finns-inte", "Sidan finns inte"],
+    ])("%s", async (path, h1) => {
+      await admin.page.goto(`${server.url}${path}`);
+      await settled(admin.page, "Sara Lind");
+      await expectGoodPage(admin.page, h1);
+    });
+
+    it("a user's edit page", async () => {
+      await admin.page.goto(`${server.url}/admin/anvandare/${userId}`);
+      await settled(admin.page, "Sara Lind");
+      await expectGoodPage(admin.page, "Redigera Karin Nilsson");
+      await expect(admin.page.title()).resolves.toBe("Redigera Karin Nilsson – Samverkan");
+    });
+
+    it("a strategy's edit page", async () => {
+      await admin.page.goto(`${server.url}/admin/strategier/${strategyId}`);
+      await settled(admin.page, "Sara Lind");
+      await expectGoodPage(admin.page, "Länsstrategi Västernorrland 2017–2020");
+    });
+
+    it("the new-user form with its errors shown", async () => {
+      const { page } = admin;
+      await page.goto(`${server.url}/admin/anvandare/ny`);
+      await settled(page, "Sara Lind");
+      await page.getByLabel("E-postadress").fill("inte-en-adress");
+      await page.getByRole("button", { name: "Skapa användare" }).click();
+      await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
+      await page.locator(".field-error").first().waitFor();
+      await expectGoodPage(page, "Ny användare");
+    });
+
+    it("the departments page with an error shown", async () => {
+      const { page } = admin;
+      await page.goto(`${server.url}/admin/forvaltningar`);
+      await settled(page, "Sara Lind");
+      await page.getByRole("button", { name: "Lägg till", exact: true }).click();
+      await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
+      await expectGoodPage(page, "Förvaltningar");
+    });
+  });
+
+  describe("keyboard", () => {
+    it.each([
+      ["signed out", "/login"],
+      ["signed in", "/"],
+    ])(
+      "%s, the skip link is the first Tab stop and moves focus to the main content",
+      async (who, path) => {
+        const page = who === "signed out" ? await anonymous.newPage() : member.page;
+        await page.goto(`${server.url}${path}`);
+        if (who === "signed in") await settled(page, "Anna Berg");
+        await page.keyboard.press("Tab");
+        const focused = page.locator(":focus");
+        await expect(focused.textContent()).resolves.toBe("Hoppa till innehållet");
+        await expect(focused.getAttribute("href")).resolves.toBe("#main");
+        // Visible when focused, not just present for screen readers.
+        const box = await focused.boundingBox();
+        expect(box && box.y >= 0 && box.height > 1).toBe(true);
+        await page.keyboard.press("Enter");
+        await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+        // The next Tab continues after the header, not back at the top of the page.
+        await page.keyboard.press("Tab");
+        await expect(
+          page.evaluate(() => {
+            const el = document.activeElement;
+            return Boolean(el && el !== document.body && !el.closest("header, .skip-link"));
+          }),
+        ).resolves.toBe(true);
+        if (who === "signed out") await page.close();
+      },
+    );
+
+    it("the user menu opens with Enter and Space, its links are reached by Tab, Escape closes it", async () => {
+      const { page } = admin;
+      await page.goto(`${server.url}/`);
+      await settled(page, "Sara Lind");
+      const menu = page.locator("details.user-menu");
+      const isOpen = () => menu.evaluate((el) => (el as HTMLDetailsElement).open);
+      const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? "");
+
+      // Tab from the top of the page until the menu's toggle has focus.
+      let presses = 0;
+      while (!(await page.evaluate(() => document.activeElement?.tagName === "SUMMARY"))) {
+        expect(presses++, "the user menu should be reachable by Tab").toBeLessThan(20);
+        await page.keyboard.press("Tab");
+      }
+      await expect(focusedText()).resolves.toBe("Sara Lind");
+      await expect(isOpen()).resolves.toBe(false);
+
+      await page.keyboard.press("Enter");
+      await expect.poll(isOpen).toBe(true);
+      const items: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        await page.keyboard.press("Tab");
+        items.push(await focusedText());
+      }
+      expect(items).toEqual([
+        "Inställningar",
+        "API-nycklar",
+        "Användare",
+        "Förvaltningar",
+        "Strategier och mål",
+        "Logga ut",
+      ]);
+
+      // Escape closes it and puts focus back on the toggle.
+      await page.keyboard.press("Escape");
+      await expect.poll(isOpen).toBe(false);
+      await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe("SUMMARY");
+
+      await page.keyboard.press("Space");
+      await expect.poll(isOpen).toBe(true);
+      await page.keyboard.press("Space");
+      await expect.poll(isOpen).toBe(false);
+
+      // Following a link from the menu: the new page, the menu closed, focus on its content.
+      await page.keyboard.press("Enter");
+      await expect.poll(isOpen).toBe(true);
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { level: 1, name: "Användare" }).waitFor();
+      await expect.poll(isOpen).toBe(false);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+    });
+  });
+
+  describe("language", () => {
+    it("“In English” switches the page to English, lang attribute included", async () => {
+      const observer = await signedInPage(browser, server.url, "observator@kommun.test");
+      const { page } = observer;
+      await settled(page, "Maria Sjö");
+      await expect(page.locator("html").getAttribute("lang")).resolves.toBe("sv");
+      const toggle = page.getByRole("button", { name: "In English" });
+      await expect(toggle.getAttribute("lang")).resolves.toBe("en");
+      await toggle.click();
+
+      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+      await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+      await page
+        .getByRole("heading", { level: 2, name: "Departments in the working group" })
+        .waitFor();
+      await expect.poll(() => page.title()).toBe("Overview – Samverkan");
+      await expectGoodPage(page, "Overview");
+      const back = page.getByRole("button", { name: "På svenska" });
+      await expect(back.getAttribute("lang")).resolves.toBe("sv");
+
+      // Stored on the account: the next page is English too.
+      await page.goto(`${server.url}/installningar`);
+      await expectGoodPage(page, "Settings");
+      await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+
+      await back.click();
+      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("sv");
+      await page.getByRole("heading", { level: 1, name: "Inställningar" }).waitFor();
+      await observer.context.close();
+    });
+
+    it("signed out, the login page switches too", async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.url}/login`);
+      await page.getByRole("button", { name: "In English" }).click();
+      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+      await expectGoodPage(page, "Log in");
+      await expect(page.title()).resolves.toBe("Log in – Samverkan");
+      await context.close();
+    });
+  });
+});

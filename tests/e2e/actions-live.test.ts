@@ -1,0 +1,219 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveFollowUp } from "../../server/domain/followups";
+import { actorFor, DEMO_EMAILS, periodIds } from "../helpers/actions";
+import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+// Live changes must arrive well within this; the margin is for a busy two-core test machine.
+const LIVE_TIMEOUT = 5_000;
+
+describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function pageAs(email: string, path: string): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await logInAs(page, server.url, email);
+    await page.goto(`${server.url}${path}`);
+    // Once the socket is connected the header lists who is online.
+    await page.getByTestId("online-users").waitFor({ state: "attached" });
+    return page;
+  }
+
+  /** A flag in the page's window: still there later means the page was never reloaded. */
+  async function markNoReload(page: Page) {
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+  }
+  async function wasNotReloaded(page: Page) {
+    return page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded);
+  }
+
+  async function actionId(title: string) {
+    const row = await server.database.db
+      .selectFrom("actions")
+      .select("id")
+      .where("title", "=", title)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  it("the chief's list shows the social-services editor's status change without a reload", async () => {
+    const title = "Stödsamtal med biståndsbeslut för män som utövar våld";
+    const id = await actionId(title);
+    const chief = await pageAs(DEMO_EMAILS.chief, "/atgarder");
+    const row = chief.getByRole("row", { name: new RegExp(title) });
+    await row.getByText("Försenad").waitFor();
+    await markNoReload(chief);
+
+    const editor = await pageAs(DEMO_EMAILS.editor, `/atgarder/${id}`);
+    await expectAccessible(editor);
+    await editor.getByLabel("Status", { exact: true }).selectOption({ label: "Genomförd" });
+    await editor.getByLabel("Framsteg (%)").fill("100");
+    await editor.getByRole("button", { name: "Spara ändringarna" }).click();
+    await editor.getByText("Ändringarna är sparade.").waitFor();
+
+    const followUp = editor.locator("form", {
+      has: editor.getByRole("button", { name: "Spara uppföljningen för 2020 T3" }),
+    });
+    await followUp.getByLabel("Enligt plan").check();
+    await followUp
+      .getByLabel("Kommentar till bedömningen")
+      .fill("Alla planerade samtal genomförda.");
+    await followUp.getByRole("button", { name: "Spara uppföljningen för 2020 T3" }).click();
+    await editor.getByText("Uppföljningen är sparad.").waitFor();
+
+    await row.getByText("Genomförd").waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await wasNotReloaded(chief)).toBe(true);
+    await chief.getByText("Uppdaterad av Karin Nilsson just nu.").waitFor();
+  });
+
+  it("an action a member creates for Barn och utbildning appears in the school editor's Att göra", async () => {
+    const title = "Våldsförebyggande program på fritidsgårdarna";
+    const school = await pageAs(DEMO_EMAILS.schoolEditor, "/att-gora");
+    await school.getByRole("heading", { level: 1, name: "Att göra" }).waitFor();
+    await school.getByText("Rapportera senast 14 januari 2021.").waitFor();
+    await expectAccessible(school);
+    await markNoReload(school);
+
+    const member = await pageAs(DEMO_EMAILS.member, "/atgarder/ny");
+    await member.getByLabel("Titel").fill(title);
+    await member.getByLabel("Mål", { exact: true }).selectOption({ index: 1 });
+    await member.getByLabel("Ansvarig förvaltning").selectOption({ label: "Barn och utbildning" });
+    await member.getByRole("button", { name: "Skapa åtgärd" }).click();
+    await member.getByRole("heading", { level: 1, name: title }).waitFor();
+
+    const item = school.getByRole("listitem").filter({
+      has: school.getByRole("heading", { level: 3, name: title }),
+    });
+    await item.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await wasNotReloaded(school)).toBe(true);
+
+    // Klarmarkera waits until every action has an assessment.
+    const complete = school.getByRole("button", { name: "Klarmarkera rapporten för 2020 T3" });
+    expect(await complete.isDisabled()).toBe(true);
+    await school.getByText(/åtgärder? saknar bedömning\./).waitFor();
+
+    // The new action is assessed in place; the others through the domain, to keep the test short.
+    await item.getByLabel("Enligt plan").check();
+    await item.getByLabel("Kommentar till bedömningen").fill("Planeringen har börjat.");
+    await item.getByRole("button", { name: /^Spara/ }).click();
+    await item.getByText("Sparat.").waitFor();
+    const db = server.database.db;
+    const erik = await actorFor(db, DEMO_EMAILS.schoolEditor);
+    const periodId = (await periodIds(db, server.organisationId))["2020 T3"];
+    const open = await db
+      .selectFrom("actions")
+      .leftJoin("follow_ups", (join) =>
+        join
+          .onRef("follow_ups.action_id", "=", "actions.id")
+          .on("follow_ups.period_id", "=", periodId),
+      )
+      .select("actions.id")
+      .where("actions.department_id", "in", erik.departmentIds)
+      .where("follow_ups.id", "is", null)
+      .execute();
+    for (const { id } of open)
+      await saveFollowUp(db, erik, id, periodId, {
+        assessment: "on_track",
+        comment: "Enligt plan.",
+      });
+    await school.reload();
+
+    await complete.click();
+    await school.getByText(/Klarmarkerad \d{4}-\d{2}-\d{2} av Erik Holm/).waitFor();
+    await expectAccessible(school);
+    await school.getByRole("button", { name: "Öppna rapporten igen" }).click();
+    await school.getByText("Rapporten är öppnad igen.").waitFor();
+  });
+
+  it("a concurrent edit keeps the second person's text and names the first", async () => {
+    const title = "Modell liknande SMADIT för att nå våldsutövare i ett mottagligt skede";
+    const id = await actionId(title);
+    const member = await pageAs(DEMO_EMAILS.member, `/atgarder/${id}`);
+    const editor = await pageAs(DEMO_EMAILS.editor, `/atgarder/${id}`);
+
+    const typed = "Anna Bergs nya beskrivning som inte får gå förlorad.";
+    const description = member.getByLabel("Beskrivning", { exact: true });
+    await description.fill(typed);
+
+    await editor.getByLabel("Status", { exact: true }).selectOption({ label: "Vilande" });
+    await editor.getByLabel("Framsteg (%)").fill("40");
+    await editor.getByRole("button", { name: "Spara ändringarna" }).click();
+    await editor.getByText("Ändringarna är sparade.").waitFor();
+
+    // The member hears of it, keeps typing undisturbed and is offered a reload.
+    await member
+      .getByText("Uppdaterad av Karin Nilsson just nu.")
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await member.getByText(/Någon annan har ändrat åtgärden medan du skriver/).waitFor();
+    expect(await description.inputValue()).toBe(typed);
+
+    await member.getByRole("button", { name: "Spara ändringarna" }).click();
+    const conflict = member.getByRole("alert").filter({ hasText: "Någon annan hann spara först" });
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toMatch(
+      /Karin Nilsson ändrade status och framsteg \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dina ändringar finns kvar nedan – kontrollera och spara igen\./,
+    );
+    expect(await member.getByLabel("Beskrivning", { exact: true }).inputValue()).toBe(typed);
+    await expectAccessible(member);
+
+    // Fields Anna left alone now show Karin's values; saving again builds on Karin's version.
+    expect(await member.getByLabel("Status", { exact: true }).inputValue()).toBe("paused");
+    expect(await member.getByLabel("Framsteg (%)").inputValue()).toBe("40");
+    await member.getByRole("button", { name: "Spara ändringarna" }).click();
+    await member.getByText("Ändringarna är sparade.").waitFor();
+    const saved = await server.database.db
+      .selectFrom("actions")
+      .select(["description", "status", "progress"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(saved).toEqual({ description: typed, status: "paused", progress: 40 });
+
+    // The editor's untouched form simply follows; once she types, it stays on her version.
+    await editor.getByText("Uppdaterad av Anna Berg just nu.").waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await editor.getByLabel("Framsteg (%)").inputValue()).toBe("40");
+    await editor.getByLabel("Framsteg (%)").fill("45");
+    await member.getByLabel("Beskrivning", { exact: true }).fill(`${typed} Tillägg.`);
+    await member.getByRole("button", { name: "Spara ändringarna" }).click();
+    await member.getByText("Ändringarna är sparade.").waitFor();
+    await editor.getByText(/Någon annan har ändrat åtgärden medan du skriver/).waitFor({
+      timeout: LIVE_TIMEOUT,
+    });
+    await editor.getByRole("button", { name: "Spara ändringarna" }).click();
+    await editor
+      .getByRole("alert")
+      .filter({ hasText: /Anna Berg ändrade beskrivning/ })
+      .waitFor();
+    expect(await editor.getByLabel("Framsteg (%)").inputValue()).toBe("45");
+    await expectAccessible(editor);
+  });
+
+  it("shows a new API key once, accessibly", async () => {
+    const page = await pageAs(DEMO_EMAILS.member, "/installningar/api-nycklar");
+    await page.getByRole("heading", { level: 1, name: "API-nycklar" }).waitFor();
+    await page.getByLabel("Namn").fill("Rapportskript");
+    await page.getByRole("button", { name: "Skapa nyckel" }).click();
+    const token = page.getByLabel("API-nyckel");
+    await token.waitFor();
+    expect(await token.inputValue()).toMatch(/^svk_/);
+    await page.getByText("Den visas bara den här gången.").waitFor();
+    await page.getByRole("cell", { name: "Rapportskript", exact: true }).waitFor();
+    await expectAccessible(page);
+  });
+});

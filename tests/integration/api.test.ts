@@ -1,0 +1,750 @@
+import { Ajv2020 } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "../../db";
+import { revokeApiToken } from "../../server/auth/tokens";
+import type { openApiDocument } from "../../server/http/openapi";
+import {
+  ALLOWED,
+  type ApiResponse,
+  actorFor,
+  callApi,
+  createTokenAs,
+  DEMO_EMAILS,
+  type DemoUser,
+  departmentIds,
+  goalIds,
+  OPERATIONS,
+  type Operation,
+  OTHER_DEPARTMENT,
+  type OtherOrganisation,
+  OWN_DEPARTMENT,
+  periodIds,
+  seedOtherOrganisation,
+} from "../helpers/actions";
+import { HttpClient } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+// Low enough to reach in a test, high enough that no other test's token gets there.
+const RATE_LIMIT = 200;
+
+type OpenApi = typeof openApiDocument;
+
+let server: TestServer;
+let db: DB;
+let document: OpenApi;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+/** "METHOD /template STATUS" of every response the tests saw, checked against the document. */
+const observed = new Set<string>();
+const tokens = {} as Record<DemoUser, string>;
+let other: OtherOrganisation;
+let otherToken: string;
+let departments: Record<string, string>;
+let goals: string[];
+let periods: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startTestServer({ API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
+  db = server.database.db;
+  const response = await fetch(`${server.url}/api/v1/openapi.json`);
+  expect(response.status).toBe(200);
+  document = (await response.json()) as OpenApi;
+  ajv.addSchema(document as object, "openapi.json");
+  other = await seedOtherOrganisation(db);
+  for (const [role, email] of Object.entries(DEMO_EMAILS))
+    tokens[role as DemoUser] = await createTokenAs(server.url, email);
+  otherToken = await createTokenAs(server.url, other.email);
+  departments = await departmentIds(db, server.organisationId);
+  goals = await goalIds(db, server.organisationId);
+  periods = await periodIds(db, server.organisationId);
+});
+afterAll(() => server?.close());
+
+/** The documented path a request went to, e.g. /actions/{id}. */
+function templateOf(path: string): keyof OpenApi["paths"] {
+  const pathname = path.split("?")[0];
+  const template = Object.keys(document.paths).find((t) =>
+    new RegExp(`^${t.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(pathname),
+  );
+  if (!template) throw new Error(`${pathname} is not in the OpenAPI document`);
+  return template as keyof OpenApi["paths"];
+}
+
+const pointer = (segment: string) =>
+  encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
+
+function validate(ref: string, value: unknown, what: string) {
+  const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  if (!check(value))
+    throw new Error(`${what} breaks the OpenAPI document: ${ajv.errorsText(check.errors)}`);
+}
+
+/**
+ * Every response must be documented for its operation and status, with a body matching the
+ * documented schema; a request body that succeeded must match the documented request schema.
+ */
+function checkContract(method: string, path: string, response: ApiResponse, requestBody?: unknown) {
+  const template = templateOf(path);
+  const operation = (document.paths[template] as Record<string, { responses: object }>)[
+    method.toLowerCase()
+  ];
+  const what = `${method} ${template} ${response.status}`;
+  expect(operation, `${method} ${template} is documented`).toBeDefined();
+  expect(Object.keys(operation.responses), `${what} is documented`).toContain(
+    String(response.status),
+  );
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  const base = `openapi.json#/paths/${pointer(template)}/${method.toLowerCase()}`;
+  validate(
+    `${base}/responses/${response.status}/content/${pointer("application/json")}/schema`,
+    response.body,
+    what,
+  );
+  if (requestBody !== undefined && response.status < 300)
+    validate(
+      `${base}/requestBody/content/${pointer("application/json")}/schema`,
+      requestBody,
+      `The request body of ${what}`,
+    );
+  observed.add(`${method.toUpperCase()} ${template} ${response.status}`);
+}
+
+/** Calls the API with a bearer token and checks the answer against the contract. */
+async function api(token: string | null, method: string, path: string, body?: unknown) {
+  const response = await callApi(server.url, token, method, path, body);
+  checkContract(method, path, response, body);
+  return response;
+}
+
+/** Sends a body as it is (malformed, oversized). */
+async function apiRaw(token: string, method: string, path: string, body: string) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body,
+  });
+  const result = {
+    status: response.status,
+    headers: response.headers,
+    body: await response.json(),
+  };
+  checkContract(method, path, result);
+  return result;
+}
+
+async function storedVersion(actionId: string): Promise<number> {
+  const row = await db
+    .selectFrom("actions")
+    .select("version")
+    .where("id", "=", actionId)
+    .executeTakeFirstOrThrow();
+  return row.version;
+}
+
+async function newAction(title: string, department = "Socialtjänst") {
+  const response = await api(tokens.member, "POST", "/actions", {
+    title,
+    goalId: goals[0],
+    departmentId: departments[department],
+    startDate: "2020-01-01",
+    dueDate: "2030-12-31",
+  });
+  expect(response.status).toBe(201);
+  return response.body as { id: string; version: number };
+}
+
+describe("shapes", () => {
+  it("goals, departments and periods are lists of documented items", async () => {
+    const goalList = await api(tokens.observer, "GET", "/goals");
+    expect(goalList.status).toBe(200);
+    expect(goalList.body.items.map((g: { number: number }) => g.number)).toEqual([1, 2, 3, 4]);
+    const departmentList = await api(tokens.observer, "GET", "/departments");
+    expect(departmentList.body.items.map((d: { name: string }) => d.name).sort()).toEqual(
+      Object.keys(departments).sort(),
+    );
+    const periodList = await api(tokens.observer, "GET", "/periods");
+    expect(periodList.body.items).toHaveLength(12);
+    expect(periodList.body.items[0]).toEqual({
+      id: periods["2017 T1"],
+      name: "2017 T1",
+      startDate: "2017-01-01",
+      endDate: "2017-04-30",
+      reportDeadline: "2017-05-14",
+    });
+  });
+
+  it("an action has exactly the documented fields: UUID ids, YYYY-MM-DD dates", async () => {
+    const created = await api(tokens.member, "POST", "/actions", {
+      title: "Formkontroll",
+      description: "Beskrivning",
+      goalId: goals[1],
+      departmentId: departments.Socialtjänst,
+      involvedDepartmentIds: [departments["Barn och utbildning"], departments.Socialtjänst],
+      startDate: "2020-01-01",
+      dueDate: "2020-12-31",
+      progress: 5,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      title: "Formkontroll",
+      description: "Beskrivning",
+      goalId: goals[1],
+      departmentId: departments.Socialtjänst,
+      // The responsible department is not also "involved".
+      involvedDepartmentIds: [departments["Barn och utbildning"]],
+      ownerId: null,
+      startDate: "2020-01-01",
+      dueDate: "2020-12-31",
+      status: "not_started",
+      overdue: true,
+      progress: 5,
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    const fetched = await api(tokens.chief, "GET", `/actions/${created.body.id}`);
+    expect(fetched.body).toEqual(created.body);
+  });
+
+  it("paging with limit and nextCursor walks every action exactly once", async () => {
+    const all = await api(tokens.chief, "GET", "/actions?limit=500&sort=title");
+    expect(all.body.nextCursor).toBeUndefined();
+    const seen: string[] = [];
+    let path = "/actions?limit=4&sort=title";
+    for (let page = 0; page < 100; page++) {
+      const response = await api(tokens.chief, "GET", path);
+      expect(response.body.items.length).toBeLessThanOrEqual(4);
+      seen.push(...response.body.items.map((a: { id: string }) => a.id));
+      if (!response.body.nextCursor) break;
+      path = `/actions?limit=4&sort=title&cursor=${response.body.nextCursor}`;
+    }
+    expect(seen).toEqual(all.body.items.map((a: { id: string }) => a.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThan(20);
+  });
+
+  it("status=overdue lists exactly the late actions, never done or cancelled ones", async () => {
+    const overdue = await api(tokens.observer, "GET", "/actions?status=overdue");
+    expect(overdue.body.items.length).toBeGreaterThan(0);
+    for (const action of overdue.body.items) {
+      expect(action.overdue).toBe(true);
+      expect(["done", "cancelled"]).not.toContain(action.status);
+    }
+    const done = await api(tokens.observer, "GET", "/actions?status=done");
+    expect(done.body.items.length).toBeGreaterThan(0);
+    expect(done.body.items.every((a: { overdue: boolean }) => !a.overdue)).toBe(true);
+    const notOverdue = await api(tokens.observer, "GET", "/actions?overdue=false");
+    const all = await api(tokens.observer, "GET", "/actions");
+    expect(notOverdue.body.items.length + overdue.body.items.length).toBe(all.body.items.length);
+  });
+});
+
+describe("permission matrix (API)", () => {
+  const matrixActions: Record<string, string> = {};
+  beforeAll(async () => {
+    for (const name of Object.keys(departments))
+      matrixActions[name] = (await newAction(`API-matris ${name}`, name)).id;
+  });
+
+  /** PATCH that, when refused, must leave the action as it was. */
+  async function patch(role: DemoUser, actionId: string, changes: Record<string, unknown>) {
+    const version = await storedVersion(actionId);
+    const response = await api(tokens[role], "PATCH", `/actions/${actionId}`, {
+      version,
+      ...changes,
+    });
+    if (response.status !== 200) expect(await storedVersion(actionId)).toBe(version);
+    return response.status;
+  }
+
+  const run: Partial<Record<Operation, (role: DemoUser) => Promise<number>>> = {
+    async read(role) {
+      const id = matrixActions[OWN_DEPARTMENT[role]];
+      const list = await api(
+        tokens[role],
+        "GET",
+        `/actions?departmentId=${departments[OWN_DEPARTMENT[role]]}`,
+      );
+      expect(list.body.items.map((a: { id: string }) => a.id)).toContain(id);
+      return (await api(tokens[role], "GET", `/actions/${id}`)).status;
+    },
+    async create(role) {
+      const response = await api(tokens[role], "POST", "/actions", {
+        title: `API-ny av ${role}`,
+        goalId: goals[0],
+        departmentId: departments[OWN_DEPARTMENT[role]],
+        startDate: "2020-02-01",
+      });
+      return response.status;
+    },
+    editAll: (role) =>
+      patch(role, matrixActions[OWN_DEPARTMENT[role]], {
+        title: `API ändrad av ${role}`,
+        description: "Ny beskrivning",
+        goalId: goals[1],
+        departmentId: departments[OWN_DEPARTMENT[role]],
+        involvedDepartmentIds: [departments.Kommunledning],
+        ownerId: null,
+        startDate: "2020-01-15",
+        dueDate: "2029-12-31",
+        status: "in_progress",
+        progress: 10,
+      }),
+    progressOwn: (role) =>
+      patch(role, matrixActions[OWN_DEPARTMENT[role]], { status: "in_progress", progress: 30 }),
+    progressOther: (role) =>
+      patch(role, matrixActions[OTHER_DEPARTMENT], { status: "paused", progress: 35 }),
+    async followUpOwn(role) {
+      const path = `/actions/${matrixActions[OWN_DEPARTMENT[role]]}/followups/${periods["2020 T3"]}`;
+      const body = { assessment: "on_track", comment: `Bedömt av ${role}` };
+      const response = await api(tokens[role], "PUT", path, body);
+      if (response.status === 200)
+        expect(response.body).toEqual({
+          actionId: matrixActions[OWN_DEPARTMENT[role]],
+          periodId: periods["2020 T3"],
+          ...body,
+        });
+      return response.status;
+    },
+    async followUpOther(role) {
+      const path = `/actions/${matrixActions[OTHER_DEPARTMENT]}/followups/${periods["2020 T3"]}`;
+      return (await api(tokens[role], "PUT", path, { assessment: "off_track", comment: role }))
+        .status;
+    },
+  };
+
+  // Comments and period reports have no API endpoints; actions-domain.test.ts covers them.
+  const cells = (Object.keys(DEMO_EMAILS) as DemoUser[]).flatMap((role) =>
+    OPERATIONS.filter((operation) => run[operation]).map((operation) => ({
+      role,
+      operation,
+      expected: ALLOWED[role].includes(operation) ? (operation === "create" ? 201 : 200) : 403,
+    })),
+  );
+
+  it.each(cells)("$role × $operation → $expected", async ({ role, operation, expected }) => {
+    const status = await run[operation]?.(role);
+    expect(status).toBe(expected);
+  });
+
+  it.each(Object.keys(DEMO_EMAILS) as DemoUser[])(
+    "%s gets 404, not 403, for another organisation's action",
+    async (role) => {
+      const token = tokens[role];
+      const list = await api(token, "GET", "/actions?limit=500");
+      expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(other.actionId);
+      expect((await api(token, "GET", `/actions/${other.actionId}`)).status).toBe(404);
+      const patched = await api(token, "PATCH", `/actions/${other.actionId}`, {
+        version: 1,
+        progress: 99,
+      });
+      expect(patched.status).toBe(404);
+      expect(patched.body.error.code).toBe("not_found");
+      const followUp = { assessment: "on_track", comment: "Främmande" };
+      for (const path of [
+        `/actions/${other.actionId}/followups/${other.periodId}`,
+        `/actions/${other.actionId}/followups/${periods["2020 T3"]}`,
+      ])
+        expect((await api(token, "PUT", path, followUp)).status).toBe(404);
+      // The period is checked after the action: one the role may follow up.
+      if (ALLOWED[role].includes("followUpOwn")) {
+        const own = matrixActions[OWN_DEPARTMENT[role]];
+        const path = `/actions/${own}/followups/${other.periodId}`;
+        expect((await api(token, "PUT", path, followUp)).status).toBe(404);
+      }
+      expect(await storedVersion(other.actionId)).toBe(1);
+    },
+  );
+
+  it("the other organisation's token gets 404 for the demo organisation's actions", async () => {
+    const id = matrixActions.Socialtjänst;
+    expect((await api(otherToken, "GET", `/actions/${id}`)).status).toBe(404);
+    expect(
+      (await api(otherToken, "PATCH", `/actions/${id}`, { version: 1, title: "Kapad" })).status,
+    ).toBe(404);
+    expect(
+      (
+        await api(otherToken, "PUT", `/actions/${id}/followups/${other.periodId}`, {
+          assessment: "on_track",
+          comment: "Främmande",
+        })
+      ).status,
+    ).toBe(404);
+    const list = await api(otherToken, "GET", "/actions");
+    expect(list.body.items.map((a: { id: string }) => a.id)).toEqual([other.actionId]);
+  });
+});
+
+describe("concurrent saves (API)", () => {
+  it.each([1, 2, 3])(
+    "two PATCHes from the same version: one 200, one 409 with the current action, one audit row (round %i)",
+    async () => {
+      const { id } = await newAction("API samtidig");
+      const [first, second] = await Promise.all([
+        api(tokens.member, "PATCH", `/actions/${id}`, { version: 1, title: "Medlemmens titel" }),
+        api(tokens.editor, "PATCH", `/actions/${id}`, { version: 1, progress: 70 }),
+      ]);
+      expect([first.status, second.status].sort()).toEqual([200, 409]);
+      const [winner, loser] = first.status === 200 ? [first, second] : [second, first];
+      const current = await api(tokens.observer, "GET", `/actions/${id}`);
+      expect(winner.body).toEqual(current.body);
+      expect(loser.body.error.code).toBe("conflict");
+      expect(loser.body.error.current).toEqual(current.body);
+      expect(loser.body.error.current.version).toBe(2);
+      const winnerName = winner === first ? "Anna Berg" : "Karin Nilsson";
+      expect(loser.body.error.message).toContain(winnerName);
+      const audit = await db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("entity_id", "=", id)
+        .where("action", "=", "action.updated")
+        .execute();
+      expect(audit).toHaveLength(1);
+    },
+  );
+});
+
+describe("invalid input", () => {
+  it("400 names each bad field", async () => {
+    const response = await api(tokens.member, "POST", "/actions", {
+      title: "",
+      goalId: "inte-ett-id",
+      departmentId: 5,
+      status: "klar",
+      progress: 101,
+      startDate: "2020-13-01",
+      dueDate: "1999-12-31",
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe("invalid_input");
+    expect(response.body.error.fields).toEqual({
+      title: "Fill in this field.",
+      goalId: "Choose a goal from the list.",
+      departmentId: "Choose departments from the list.",
+      status: "Choose a status from the list.",
+      progress: "Enter progress as a whole number from 0 to 100.",
+      startDate: "Enter a date like 2017-10-12.",
+      dueDate: "Enter a date between the years 2000 and 2100.",
+    });
+  });
+
+  it("an unknown goal or department is 400 and saves nothing", async () => {
+    const before = await api(tokens.member, "GET", "/actions?limit=500");
+    const response = await api(tokens.member, "POST", "/actions", {
+      title: "Okända referenser",
+      goalId: other.goalId,
+      departmentId: crypto.randomUUID(),
+    });
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.error.fields).sort()).toEqual(["departmentId", "goalId"]);
+    const after = await api(tokens.member, "GET", "/actions?limit=500");
+    expect(after.body.items).toHaveLength(before.body.items.length);
+  });
+
+  it("a date out of range or out of order is 400, on create and on change", async () => {
+    const base = {
+      title: "Datumkontroll",
+      goalId: goals[0],
+      departmentId: departments.Socialtjänst,
+    };
+    for (const [dates, field] of [
+      [{ dueDate: "2101-01-01" }, "dueDate"],
+      [{ startDate: "1999-12-31" }, "startDate"],
+      [{ dueDate: "2020-02-30" }, "dueDate"],
+      [{ startDate: "2020-06-01", dueDate: "2020-05-31" }, "dueDate"],
+    ] as const) {
+      const response = await api(tokens.member, "POST", "/actions", { ...base, ...dates });
+      expect(response.status).toBe(400);
+      expect(Object.keys(response.body.error.fields)).toEqual([field]);
+    }
+    const { id } = await newAction("Datumändring");
+    const changed = await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: 1,
+      startDate: "2031-01-01",
+    });
+    expect(changed.status).toBe(400);
+    expect(Object.keys(changed.body.error.fields)).toEqual(["dueDate"]);
+    expect(await storedVersion(id)).toBe(1);
+  });
+
+  it("a bad PATCH or follow-up is 400 with its fields", async () => {
+    const { id } = await newAction("Felaktig ändring");
+    const noVersion = await api(tokens.member, "PATCH", `/actions/${id}`, { progress: 5 });
+    expect(noVersion.status).toBe(400);
+    expect(Object.keys(noVersion.body.error.fields)).toEqual(["version"]);
+    const followUp = await api(
+      tokens.editor,
+      "PUT",
+      `/actions/${id}/followups/${periods["2020 T3"]}`,
+      {
+        assessment: "bra",
+        comment: " ",
+      },
+    );
+    expect(followUp.status).toBe(400);
+    expect(Object.keys(followUp.body.error.fields).sort()).toEqual(["assessment", "comment"]);
+  });
+
+  it("filters with bad values are 400 naming them", async () => {
+    const response = await api(tokens.observer, "GET", "/actions?status=klar&limit=0&goalId=x");
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.error.fields).sort()).toEqual(["goalId", "limit", "status"]);
+    const badCursor = await api(
+      tokens.observer,
+      "GET",
+      `/actions?cursor=${Buffer.from("-5").toString("base64url")}`,
+    );
+    expect(badCursor.status).toBe(400);
+    expect(Object.keys(badCursor.body.error.fields)).toEqual(["cursor"]);
+  });
+
+  it("malformed JSON is 400", async () => {
+    for (const [method, path] of [
+      ["POST", "/actions"],
+      ["PATCH", `/actions/${crypto.randomUUID()}`],
+      ["PUT", `/actions/${crypto.randomUUID()}/followups/${periods["2020 T3"]}`],
+    ]) {
+      const response = await apiRaw(tokens.member, method, path, '{"title": "oavslutad');
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe("invalid_input");
+    }
+  });
+
+  it("an oversized body is 413 with the JSON error shape", async () => {
+    const { id } = await newAction("Stor kropp");
+    const huge = JSON.stringify({ title: "x", description: "å".repeat(600_000) });
+    for (const [method, path] of [
+      ["POST", "/actions"],
+      ["PATCH", `/actions/${id}`],
+      ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+    ]) {
+      const response = await apiRaw(tokens.member, method, path, huge);
+      expect(response.status).toBe(413);
+      expect(response.body.error.code).toBe("payload_too_large");
+    }
+  });
+
+  it("a malformed id is 404", async () => {
+    expect((await api(tokens.observer, "GET", "/actions/inte-ett-id")).status).toBe(404);
+    expect(
+      (
+        await api(tokens.editor, "PUT", `/actions/${crypto.randomUUID()}/followups/x`, {
+          assessment: "on_track",
+          comment: "Hej",
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
+
+describe("personal identity numbers (API)", () => {
+  const NUMBERS = ["811218-9876", "19811218-9876", "8112189876", "701063-2391"];
+  const LOOK_ALIKE = "811218-9875";
+  let actionId: string;
+  beforeAll(async () => {
+    actionId = (await newAction("Fritext via API")).id;
+  });
+
+  const attempts: Record<string, { field: string; send: (text: string) => Promise<ApiResponse> }> =
+    {
+      "POST title": {
+        field: "title",
+        send: (text) =>
+          api(tokens.member, "POST", "/actions", {
+            title: text,
+            goalId: goals[0],
+            departmentId: departments.Socialtjänst,
+          }),
+      },
+      "POST description": {
+        field: "description",
+        send: (text) =>
+          api(tokens.member, "POST", "/actions", {
+            title: "Med beskrivning",
+            description: text,
+            goalId: goals[0],
+            departmentId: departments.Socialtjänst,
+          }),
+      },
+      "PATCH title": {
+        field: "title",
+        send: async (text) =>
+          api(tokens.member, "PATCH", `/actions/${actionId}`, {
+            version: await storedVersion(actionId),
+            title: text,
+          }),
+      },
+      "PATCH description": {
+        field: "description",
+        send: async (text) =>
+          api(tokens.member, "PATCH", `/actions/${actionId}`, {
+            version: await storedVersion(actionId),
+            description: text,
+          }),
+      },
+      "PUT follow-up comment": {
+        field: "comment",
+        send: (text) =>
+          api(tokens.editor, "PUT", `/actions/${actionId}/followups/${periods["2020 T2"]}`, {
+            assessment: "at_risk",
+            comment: text,
+          }),
+      },
+    };
+
+  const cases = Object.keys(attempts).flatMap((attempt) =>
+    NUMBERS.map((number) => ({ attempt, number })),
+  );
+  it.each(cases)("$attempt with $number is 422 naming the field", async ({ attempt, number }) => {
+    const { field, send } = attempts[attempt];
+    const versionBefore = await storedVersion(actionId);
+    const response = await send(`Samtal med ${number} i dag`);
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe("personal_identity_number");
+    expect(Object.keys(response.body.error.fields)).toEqual([field]);
+    expect(await storedVersion(actionId)).toBe(versionBefore);
+  });
+
+  it.each(Object.keys(attempts))(
+    `%s with the look-alike ${LOOK_ALIKE} is accepted`,
+    async (attempt) => {
+      const response = await attempts[attempt].send(`Ärende ${LOOK_ALIKE}`);
+      expect(response.status).toBeLessThan(300);
+    },
+  );
+
+  it.each(NUMBERS)("a token name with %s is 422", async (number) => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.observer);
+    const response = await postToken(client, { name: `Skript ${number}` });
+    expect(response.status).toBe(422);
+    expect(response.body.error.fields).toEqual({ name: expect.any(String) });
+    const accepted = await postToken(client, { name: `Skript ${LOOK_ALIKE}` });
+    expect(accepted.status).toBe(201);
+  });
+});
+
+async function postToken(client: HttpClient, body: unknown, init: { origin?: string | null } = {}) {
+  const response = await client.request("/api/v1/tokens", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    ...init,
+  });
+  const result = {
+    status: response.status,
+    headers: response.headers,
+    body: await response.json(),
+  };
+  checkContract("POST", "/tokens", result, body);
+  return result;
+}
+
+describe("tokens and authentication", () => {
+  it("POST /tokens needs a session and the same origin", async () => {
+    const anonymous = new HttpClient(server.url);
+    expect((await postToken(anonymous, { name: "Utan session" })).status).toBe(401);
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.chief);
+    const foreign = await postToken(
+      client,
+      { name: "Annan sajt" },
+      { origin: "https://evil.test" },
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe("forbidden");
+    expect((await postToken(client, { name: "Utan origin" }, { origin: null })).status).toBe(403);
+    const invalid = await postToken(client, { name: " " });
+    expect(invalid.status).toBe(400);
+    expect(Object.keys(invalid.body.error.fields)).toEqual(["name"]);
+    const created = await postToken(client, { name: "Rapportskript" });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^svk_/);
+    const stored = await db
+      .selectFrom("api_tokens")
+      .select("token_hash")
+      .where("id", "=", created.body.id)
+      .executeTakeFirstOrThrow();
+    // Stored hashed: the database never holds the token itself.
+    expect(stored.token_hash).not.toContain(created.body.token);
+    expect((await api(created.body.token, "GET", "/goals")).status).toBe(200);
+  });
+
+  it("401 without a token, with a wrong one and with a revoked one", async () => {
+    for (const token of [null, "svk_inte-en-riktig-nyckel", tokens.member.slice(0, -2)]) {
+      const response = await api(token, "GET", "/actions");
+      expect(response.status).toBe(401);
+      expect(response.body.error.code).toBe("unauthorized");
+    }
+    const basic = await fetch(`${server.url}/api/v1/goals`, {
+      headers: { Authorization: `Basic ${Buffer.from("a:b").toString("base64")}` },
+    });
+    expect(basic.status).toBe(401);
+
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.member);
+    const { body } = await postToken(client, { name: "Snart återkallad" });
+    expect((await api(body.token, "GET", "/departments")).status).toBe(200);
+    await revokeApiToken(db, await actorFor(db, DEMO_EMAILS.member), body.id);
+    for (const [method, path] of [
+      ["GET", "/goals"],
+      ["GET", "/departments"],
+      ["GET", "/periods"],
+      ["GET", `/actions/${crypto.randomUUID()}`],
+      ["POST", "/actions"],
+      ["PATCH", `/actions/${crypto.randomUUID()}`],
+      ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
+    ]) {
+      const response = await api(body.token, method, path, method === "GET" ? undefined : {});
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it(`more than ${RATE_LIMIT} requests a minute with one token get 429 with Retry-After`, async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.observer);
+    const { body } = await postToken(client, { name: "Ivrigt skript" });
+    for (let sent = 0; sent < RATE_LIMIT; sent += 25) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(25, RATE_LIMIT - sent) }, () =>
+          callApi(server.url, body.token, "GET", "/goals"),
+        ),
+      );
+      expect(batch.every((r) => r.status === 200)).toBe(true);
+    }
+    for (const [method, path] of [
+      ["GET", "/goals"],
+      ["GET", "/departments"],
+      ["GET", "/periods"],
+      ["GET", "/actions"],
+      ["GET", `/actions/${crypto.randomUUID()}`],
+      ["POST", "/actions"],
+      ["PATCH", `/actions/${crypto.randomUUID()}`],
+      ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
+    ]) {
+      const response = await api(body.token, method, path, method === "GET" ? undefined : {});
+      expect(response.status).toBe(429);
+      expect(response.body.error.code).toBe("rate_limited");
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    // Other tokens are not affected.
+    expect((await api(tokens.observer, "GET", "/goals")).status).toBe(200);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("every documented operation and status was seen and matched its schema", () => {
+    const documented = Object.entries(document.paths).flatMap(([template, item]) =>
+      Object.entries(item as Record<string, unknown>)
+        .filter(([method]) => ["get", "post", "patch", "put", "delete"].includes(method))
+        .flatMap(([method, operation]) =>
+          Object.keys((operation as { responses: object }).responses).map(
+            (status) => `${method.toUpperCase()} ${template} ${status}`,
+          ),
+        ),
+    );
+    expect(documented.filter((key) => !observed.has(key))).toEqual([]);
+  });
+});
