@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { Executor } from "../../db";
+import { type Executor, inTransaction } from "../../db";
 import type { ActionStatus, Assessment } from "../../db/schema";
 import { type DisplayStatus, isOverdue } from "./actions";
+import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
 import { swedishToday } from "./dates";
 import { reportableActions } from "./followups";
@@ -241,17 +242,27 @@ export async function adoptPeriodReport(
 ): Promise<string> {
   assertCan(actor, "reports:adopt");
   const report = await buildPeriodReport(db, actor, periodId);
-  const { id } = await db
-    .insertInto("report_adoptions")
-    .values({
-      organisation_id: actor.organisationId,
-      period_id: periodId,
-      data: JSON.stringify(report),
-      adopted_by: actor.userId,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return id;
+  return inTransaction(db, async (trx) => {
+    const { id } = await trx
+      .insertInto("report_adoptions")
+      .values({
+        organisation_id: actor.organisationId,
+        period_id: periodId,
+        data: JSON.stringify(report),
+        adopted_by: actor.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "report.adopted",
+      entityType: "report",
+      entityId: id,
+      after: { periodId, period: report.period.name },
+    });
+    return id;
+  });
 }
 
 export interface AdoptionSummary {
