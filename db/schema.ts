@@ -119,6 +119,8 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const ASSESSMENTS = ["on_track", "at_risk", "off_track", "not_assessed"] as const;
 export type Assessment = (typeof ASSESSMENTS)[number];
+/** Worst first: a goal's roll-up is the worst assessment among its assessed actions. */
+export const ASSESSMENT_SEVERITY: Assessment[] = ["off_track", "at_risk", "on_track"];
 
 /** A date column: always 'YYYY-MM-DD'. */
 type DateString = string;
@@ -263,6 +265,15 @@ export interface DocumentVersionsTable {
   created_at: CreatedAt;
 }
 
+export interface ReportAdoptionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  period_id: string;
+  data: ColumnType<unknown, string, never>;
+  adopted_by: string | null;
+  adopted_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -286,6 +297,7 @@ export interface Database {
   document_updates: DocumentUpdatesTable;
   document_snapshots: DocumentSnapshotsTable;
   document_versions: DocumentVersionsTable;
+  report_adoptions: ReportAdoptionsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

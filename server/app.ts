@@ -11,7 +11,7 @@ import { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
 import { createApiRouter } from "./http/api";
-import { mountRemix } from "./http/remix";
+import { mountRemix, routeReportDownloads } from "./http/remix";
 import { guardStateChangingRequests, securityHeaders } from "./http/security";
 import { createRealtime } from "./realtime";
 
@@ -62,6 +62,7 @@ export async function startApp(
   const collab = new CollabHub(realtime.io, database.db);
   realtime.addFeature(collab);
   app.use("/api/v1", createApiRouter({ db: database.db, config, bus }));
+  app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
     httpServer,

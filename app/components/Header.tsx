@@ -13,6 +13,26 @@ export interface HeaderUser {
   todoCount: number;
 }
 
+/** A GET form, so it works without JavaScript and a search can be bookmarked. */
+function HeaderSearch() {
+  const t = useT();
+  return (
+    <Form
+      method="get"
+      action="/sok"
+      role="search"
+      aria-label={t("search.site")}
+      className="header-search"
+    >
+      <label htmlFor="header-search-q" className="visually-hidden">
+        {t("search.title")}
+      </label>
+      <input type="search" id="header-search-q" name="q" />
+      <button type="submit">{t("search.submit")}</button>
+    </Form>
+  );
+}
+
 function LanguageToggle() {
   const locale = useLocale();
   const t = useT();
@@ -108,6 +128,9 @@ export function Header({ user }: { user: HeaderUser | null }) {
             <li>
               <NavLink to="/dokument">{t("nav.documents")}</NavLink>
             </li>
+            <li>
+              <NavLink to="/rapporter">{t("nav.reports")}</NavLink>
+            </li>
             {user.reportsForDepartments && (
               <li>
                 <NavLink to="/att-gora">
@@ -120,6 +143,7 @@ export function Header({ user }: { user: HeaderUser | null }) {
         </nav>
       )}
       <div className="top-bar-end">
+        {user?.permissions.includes("search:use") && <HeaderSearch />}
         {user && <OnlineUsers />}
         <LanguageToggle />
         {user && <UserMenu user={user} />}

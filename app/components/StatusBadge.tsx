@@ -3,7 +3,7 @@ import type { DisplayStatus } from "../../server/domain/actions";
 import { useT } from "../utils/i18n";
 import { Badge } from "./Badge";
 
-const STATUS_LOOK: Record<
+export const STATUS_LOOK: Record<
   DisplayStatus,
   { tone: "ok" | "info" | "muted" | "bad"; symbol: string }
 > = {
@@ -15,7 +15,7 @@ const STATUS_LOOK: Record<
   cancelled: { tone: "muted", symbol: "×" },
 };
 
-const ASSESSMENT_LOOK: Record<
+export const ASSESSMENT_LOOK: Record<
   Assessment,
   { tone: "ok" | "warn" | "bad" | "muted"; symbol: string }
 > = {

@@ -1,87 +1,135 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { filterFromSearchParams } from "../../server/domain/actions";
+import { loadDashboard } from "../../server/domain/dashboard";
 import { listDepartments } from "../../server/domain/departments";
-import { getActiveStrategy } from "../../server/domain/strategies";
+import { Activity, DepartmentTable, GoalCards, Trend } from "../components/Dashboard";
 import { requirePermission } from "../utils/auth.server";
-import { pageTitle, useT } from "../utils/i18n";
+import { formatLongDate } from "../utils/format";
+import { pageTitle, useLocale, useT } from "../utils/i18n";
+import { useLiveUpdates } from "../utils/live";
+import { guard } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "organisation:read");
-  const [active, departments] = await Promise.all([
-    getActiveStrategy(context.db, user),
-    listDepartments(context.db, user),
-  ]);
-  return {
-    name: user.name,
-    roles: user.roles,
-    strategy: active && {
-      name: active.strategy.name,
-      description: active.strategy.description,
-      validFrom: active.strategy.valid_from,
-      validTo: active.strategy.valid_to,
-      goals: active.goals.map((goal) => ({
-        id: goal.id,
-        position: goal.position,
-        title: goal.title,
-      })),
-    },
-    departments: departments.map((d) => ({ id: d.id, name: d.name, memberCount: d.memberCount })),
-  };
+  const user = await requirePermission(request, context, "dashboard:read");
+  const filter = filterFromSearchParams(new URL(request.url).searchParams);
+  return guard(async () => {
+    const [dashboard, departments] = await Promise.all([
+      loadDashboard(context.db, user, filter),
+      listDepartments(context.db, user),
+    ]);
+    return {
+      name: user.name,
+      userId: user.userId,
+      dashboard,
+      departmentOptions: departments.map((d) => ({ id: d.id, name: d.name })),
+    };
+  });
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 
 export default function Overview() {
   const t = useT();
-  const { name, roles, strategy, departments } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const { name, userId, dashboard, departmentOptions } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const lastChange = useLiveUpdates(undefined, userId);
+  const { strategy, period } = dashboard;
   return (
     <div className="page">
       <h1>{t("home.title")}</h1>
-      <p>
-        {t("home.welcome", { name })}.{" "}
-        {t("home.roles", { roles: roles.map((role) => t(`role.${role}`)).join(", ") })}
+      <p>{t("home.welcome", { name })}.</p>
+      <p className="visually-hidden" aria-live="polite">
+        {lastChange ? t("dashboard.updatedBy", { name: lastChange.actorName }) : ""}
       </p>
-      <section aria-labelledby="strategy-heading" className="panel">
-        {strategy ? (
-          <>
-            <h2 id="strategy-heading">{strategy.name}</h2>
-            <p className="meta">
-              {t("home.validYears", { from: strategy.validFrom, to: strategy.validTo })}
-            </p>
-            {strategy.description && <p>{strategy.description}</p>}
-            <h3>{t("home.goals")}</h3>
-            <ol className="goal-cards">
-              {strategy.goals.map((goal) => (
-                <li key={goal.id} className="goal-card">
-                  <span className="goal-number">
-                    {t("home.goalNumber", { number: String(goal.position) })}
-                  </span>
-                  <span className="goal-title">{goal.title}</span>
-                </li>
-              ))}
-            </ol>
-          </>
-        ) : (
-          <>
-            <h2 id="strategy-heading">{t("home.strategy")}</h2>
-            <p>{t("home.noStrategy")}</p>
-          </>
-        )}
-      </section>
-      <section aria-labelledby="departments-heading" className="panel">
-        <h2 id="departments-heading">{t("home.departments")}</h2>
-        {departments.length === 0 ? (
-          <p>{t("home.noDepartments")}</p>
-        ) : (
-          <ul className="department-list">
-            {departments.map((d) => (
-              <li key={d.id}>
-                <strong>{d.name}</strong>{" "}
-                <span className="meta">{t("home.members", { count: d.memberCount })}</span>
-              </li>
+      <Form method="get" className="filter-bar" aria-label={t("dashboard.filters")}>
+        <div className="field">
+          <label htmlFor="f-strategy">{t("home.strategy")}</label>
+          <select
+            id="f-strategy"
+            name="strategyId"
+            defaultValue={params.get("strategyId") ?? strategy?.id ?? ""}
+          >
+            {dashboard.strategies.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
-          </ul>
-        )}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-period">{t("dashboard.period")}</label>
+          <select
+            id="f-period"
+            name="periodId"
+            defaultValue={params.get("periodId") ?? period?.id ?? ""}
+          >
+            {dashboard.periods.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-department">{t("dashboard.department")}</label>
+          <select
+            id="f-department"
+            name="departmentId"
+            defaultValue={params.get("departmentId") ?? ""}
+          >
+            <option value="">{t("dashboard.all")}</option>
+            {departmentOptions.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-goal">{t("dashboard.goal")}</label>
+          <select id="f-goal" name="goalId" defaultValue={params.get("goalId") ?? ""}>
+            <option value="">{t("dashboard.all")}</option>
+            {dashboard.goalOptions.map((g) => (
+              <option key={g.id} value={g.id}>
+                {t("home.goalNumber", { number: String(g.position) })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button button-secondary">
+          {t("dashboard.apply")}
+        </button>
+      </Form>
+
+      {!strategy ? (
+        <p>{t("home.noStrategy")}</p>
+      ) : (
+        <>
+          <p className="meta">
+            {strategy.name}
+            {period &&
+              ` · ${t("dashboard.periodLine", { period: period.name, deadline: formatLongDate(period.reportDeadline, locale) })}`}
+          </p>
+          <section aria-labelledby="goals-heading">
+            <h2 id="goals-heading">{t("home.goals")}</h2>
+            <GoalCards goals={dashboard.goals} />
+          </section>
+          <section aria-labelledby="departments-heading">
+            <h2 id="departments-heading">{t("home.departments")}</h2>
+            <DepartmentTable departments={dashboard.departments} period={period} />
+          </section>
+          <section aria-labelledby="trend-heading">
+            <h2 id="trend-heading">{t("dashboard.trend")}</h2>
+            <p className="meta">{t("dashboard.trendIntro")}</p>
+            <Trend goals={dashboard.goals} periods={dashboard.periods} trend={dashboard.trend} />
+          </section>
+        </>
+      )}
+      <section aria-labelledby="activity-heading">
+        <h2 id="activity-heading">{t("dashboard.activity")}</h2>
+        <Activity items={dashboard.activity} />
       </section>
     </div>
   );

@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as foundation from "./0001_foundation";
 import * as actions from "./0002_actions";
 import * as documents from "./0003_documents";
+import * as reportsAndSearch from "./0004_reports_and_search";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_actions": actions,
   "0003_documents": documents,
+  "0004_reports_and_search": reportsAndSearch,
 };

@@ -59,3 +59,15 @@ describe("toExcelCsv", () => {
     ]);
   });
 });
+
+describe("formula-like text", () => {
+  it("is defused for Excel and read back unchanged", () => {
+    const csv = toExcelCsv(["Titel"], [['=HYPERLINK("x")'], ["-5 % bidrag"], ["Vanlig text"]]);
+    expect(csv).toContain("'=HYPERLINK");
+    expect(readCsv(csv).rows.map((r) => r.cells[0])).toEqual([
+      '=HYPERLINK("x")',
+      "-5 % bidrag",
+      "Vanlig text",
+    ]);
+  });
+});

@@ -1,9 +1,17 @@
 import { parse } from "csv-parse/sync";
 
 /** Excel (Swedish locale) opens this correctly: UTF-8 BOM, `;` separators, CRLF lines. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function toExcelCsv(header: string[], rows: (string | number | null)[][]): string {
   const cell = (value: string | number | null) => {
-    const text = value === null ? "" : String(value);
+    // Text starting like a formula is run by Excel (CSV injection, OWASP): an apostrophe defuses it.
+    const text =
+      value === null
+        ? ""
+        : typeof value === "string" && FORMULA_START.test(value)
+          ? `'${value}`
+          : String(value);
     return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(";")).join("\r\n")}\r\n`;
@@ -44,6 +52,14 @@ export function readCsv(text: string): {
   return {
     header: header.record.map((h) => h.trim()),
     // csv-parse gives the line a record ends on; a person looks for the line it starts on.
-    rows: rest.map((r) => ({ line: r.info.lines - lineBreaks(r.record), cells: r.record })),
+    rows: rest.map((r) => ({
+      line: r.info.lines - lineBreaks(r.record),
+      cells: r.record.map(undoFormulaGuard),
+    })),
   };
+}
+
+/** Reading back our own export: drop the apostrophe toExcelCsv put before formula-like text. */
+function undoFormulaGuard(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }

@@ -131,6 +131,19 @@ export function actionsToReport(
   departmentId: string,
   period: { id: string; start_date: string; end_date: string },
 ) {
+  return reportableActions(db, organisationId, period).where(
+    "actions.department_id",
+    "=",
+    departmentId,
+  );
+}
+
+/** The rule behind actionsToReport for every department at once (the dashboard groups by department). */
+export function reportableActions(
+  db: Executor,
+  organisationId: string,
+  period: { id: string; start_date: string; end_date: string },
+) {
   return db
     .selectFrom("actions")
     .leftJoin("follow_ups", (join) =>
@@ -139,7 +152,6 @@ export function actionsToReport(
         .on("follow_ups.period_id", "=", period.id),
     )
     .where("actions.organisation_id", "=", organisationId)
-    .where("actions.department_id", "=", departmentId)
     .where("actions.status", "!=", "cancelled")
     .where((eb) =>
       eb.or([

@@ -23,6 +23,11 @@ export const PERMISSIONS = [
   "documents:read",
   "documents:create",
   "documents:edit",
+  "dashboard:read",
+  "reports:read-adopted",
+  "reports:read-live",
+  "reports:adopt",
+  "search:use",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,6 +43,9 @@ const everyone: Grants = {
   "actions:read": "any",
   // Everyone sees documents live; only the working group writes (others get a read-only editor).
   "documents:read": "any",
+  "dashboard:read": "any",
+  "reports:read-adopted": "any",
+  "search:use": "any",
 };
 const workingGroup: Grants = {
   ...everyone,
@@ -48,6 +56,7 @@ const workingGroup: Grants = {
   "actions:import": "any",
   "documents:create": "any",
   "documents:edit": "any",
+  "reports:read-live": "any",
 };
 
 const GRANTS: Record<Role, Grants> = {
@@ -58,6 +67,7 @@ const GRANTS: Record<Role, Grants> = {
     "strategies:manage": "any",
     "periods:manage": "any",
     "period-reports:complete": "any",
+    "reports:adopt": "any",
   },
   member: workingGroup,
   editor: {
@@ -65,8 +75,15 @@ const GRANTS: Record<Role, Grants> = {
     "actions:update-progress": "own-department",
     "actions:comment": "any",
     "period-reports:complete": "own-department",
+    "reports:read-live": "any",
   },
-  chief: { ...everyone, "actions:comment": "any" },
+  // The kommunchef answers to kommunstyrelsen: reads everything and adopts the period report.
+  chief: {
+    ...everyone,
+    "actions:comment": "any",
+    "reports:read-live": "any",
+    "reports:adopt": "any",
+  },
   observer: everyone,
 };
 

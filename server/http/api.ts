@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import { isMessageKey } from "../../app/i18n";
 import { en } from "../../app/i18n/en";
+import { snippetParts } from "../../app/utils/highlight";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";
@@ -22,6 +23,7 @@ import { ConflictError, ValidationError } from "../domain/errors";
 import { saveFollowUp } from "../domain/followups";
 import { listPeriods } from "../domain/periods";
 import { ForbiddenError, NotFoundError } from "../domain/policy";
+import { search } from "../domain/search";
 import { getActiveStrategy } from "../domain/strategies";
 import { openApiDocument } from "./openapi";
 
@@ -298,6 +300,25 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
       const id = await createVersion(db, user, req.params.id, req.body ?? {});
       const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
       res.status(201).json(version);
+    }),
+  );
+  // Snippets as plain text with [start, end) offsets of the matches: safe to show as text anywhere.
+  router.get(
+    "/search",
+    route(async (user, req, res) => {
+      const hits = await search(db, user, { ...req.query, q: req.query.q ?? "" });
+      res.json({
+        items: hits.map(({ snippet, ...hit }) => {
+          const parts = snippetParts(snippet);
+          return {
+            ...hit,
+            snippet: parts.map((part) => part.text).join(""),
+            highlights: parts
+              .filter((part) => part.match)
+              .map((part) => [part.start, part.start + part.text.length]),
+          };
+        }),
+      });
     }),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));

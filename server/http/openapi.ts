@@ -1,4 +1,5 @@
 import { ACTION_STATUSES, ASSESSMENTS, DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
+import { SEARCH_KINDS } from "../domain/search";
 
 const uuid = { type: "string", format: "uuid" } as const;
 const date = { type: "string", format: "date", example: "2017-10-12" } as const;
@@ -46,7 +47,7 @@ export const openApiDocument = {
     title: "Samverkan API",
     version: "1.0.0",
     description:
-      "Actions against the strategy's goals, follow-up periods and assessments, and the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md). Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
+      "Actions against the strategy's goals, follow-up periods and assessments, the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md) and full-text search. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
@@ -235,6 +236,37 @@ export const openApiDocument = {
               children: { type: "array", items: { type: "object" } },
             },
           },
+        },
+      },
+      SearchHit: {
+        type: "object",
+        additionalProperties: false,
+        required: ["kind", "id", "title", "snippet", "highlights", "rank", "url"],
+        properties: {
+          kind: { type: "string", enum: [...SEARCH_KINDS] },
+          id: {
+            ...uuid,
+            description:
+              "The action or document; a comment or follow-up hit gives the action it belongs to",
+          },
+          title: { type: "string" },
+          snippet: {
+            type: "string",
+            description: "Plain text (never HTML) around the matches; escape it when showing it",
+          },
+          highlights: {
+            type: "array",
+            description:
+              "The matches in `snippet` as [start, end) offsets in UTF-16 code units (JavaScript string indices)",
+            items: {
+              type: "array",
+              items: { type: "integer", minimum: 0 },
+              minItems: 2,
+              maxItems: 2,
+            },
+          },
+          rank: { type: "number", description: "Higher is better; results come best first" },
+          url: { type: "string", example: "/atgarder/…", description: "The page in the portal" },
         },
       },
       FollowUp: {
@@ -524,6 +556,33 @@ export const openApiDocument = {
           "403": error("Role may not edit documents"),
           "404": error("No such document"),
           "422": error("A personal identity number in the note"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/search": {
+      get: {
+        summary:
+          "Swedish full-text search across actions, comments, follow-up comments and documents (inflected forms match: “samverkansformerna” finds “samverkansform”)",
+        parameters: [
+          {
+            name: "q",
+            in: "query",
+            required: true,
+            schema: { type: "string", minLength: 1, maxLength: 200 },
+            description:
+              'Words to find; "quoted phrase", or and -word work as in web search engines',
+          },
+          { name: "kind", in: "query", schema: { type: "string", enum: [...SEARCH_KINDS] } },
+          {
+            name: "limit",
+            in: "query",
+            schema: { type: "integer", minimum: 1, maximum: 100, default: 30 },
+          },
+        ],
+        responses: {
+          "200": list("#/components/schemas/SearchHit"),
+          "400": error("Empty or too long q, or an unknown kind (each named in fields)"),
           ...standardErrors,
         },
       },

@@ -8,6 +8,21 @@ import type { AppContext } from "../context";
 export const BUILD_DIR = path.resolve(import.meta.dirname, "../../build");
 
 /**
+ * A period report's downloads live at the report's own address (`/rapporter/:id?format=docx`),
+ * but Remix picks a route by path alone and the report page renders HTML; such requests go to
+ * the export resource route (`/rapporter/:id/export`) instead.
+ */
+export function routeReportDownloads(req: Request, _res: Response, next: () => void) {
+  if (req.query.format !== undefined) {
+    const query = req.originalUrl.slice(req.originalUrl.indexOf("?"));
+    const target = `/rapporter/${encodeURIComponent(req.params.periodId)}/export${query}`;
+    req.url = target;
+    req.originalUrl = target;
+  }
+  next();
+}
+
+/**
  * Mounts the Remix app: in development through Vite's middleware (HMR), otherwise from the
  * production build. Returns a function that stops what it started.
  */

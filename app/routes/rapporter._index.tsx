@@ -1,0 +1,100 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { currentPeriod, listPeriods } from "../../server/domain/periods";
+import { can } from "../../server/domain/policy";
+import { adoptionsByPeriod } from "../../server/domain/reports";
+import { Badge } from "../components/Badge";
+import { requirePermission } from "../utils/auth.server";
+import { formatDate } from "../utils/format";
+import { pageTitle, useT } from "../utils/i18n";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "reports:read-adopted");
+  const [periods, adoptions, current] = await Promise.all([
+    listPeriods(context.db, user),
+    adoptionsByPeriod(context.db, user),
+    currentPeriod(context.db, user),
+  ]);
+  return {
+    canReadLive: can(user, "reports:read-live"),
+    currentPeriodId: current?.id ?? null,
+    // Newest first: the period being reported on now is what people look for.
+    periods: periods.reverse().map((period) => ({ ...period, adoptions: adoptions[period.id] })),
+  };
+}
+
+export const meta: MetaFunction = (args) => pageTitle(args, "reports.title");
+
+export default function Reports() {
+  const t = useT();
+  const { periods, canReadLive, currentPeriodId } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <h1>{t("reports.title")}</h1>
+      <p>{t(canReadLive ? "reports.intro" : "reports.introAdoptedOnly")}</p>
+      {periods.length === 0 ? (
+        <p className="panel">{t("reports.noPeriods")}</p>
+      ) : (
+        <table className="table">
+          <caption className="visually-hidden">{t("reports.listCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("reports.colPeriod")}</th>
+              <th scope="col">{t("reports.colDates")}</th>
+              <th scope="col">{t("reports.colAdoption")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {periods.map((period) => {
+              const latest = period.adoptions?.latest;
+              return (
+                <tr key={period.id}>
+                  <th scope="row">
+                    <Link to={`/rapporter/${period.id}`}>
+                      {t("reports.reportTitle", { period: period.name })}
+                    </Link>
+                    {period.id === currentPeriodId && (
+                      <>
+                        {" "}
+                        <Badge tone="info" symbol="◐">
+                          {t("reports.currentPeriod")}
+                        </Badge>
+                      </>
+                    )}
+                  </th>
+                  <td>
+                    {formatDate(period.startDate)} – {formatDate(period.endDate)}
+                  </td>
+                  <td>
+                    {latest ? (
+                      <>
+                        <Badge tone="ok" symbol="✓">
+                          {latest.adoptedByName
+                            ? t("reports.adoptedBy", {
+                                date: formatDate(latest.adoptedAt),
+                                name: latest.adoptedByName,
+                              })
+                            : t("reports.adoptedOn", { date: formatDate(latest.adoptedAt) })}
+                        </Badge>
+                        {period.adoptions.count > 1 && (
+                          <span className="meta">
+                            {" "}
+                            {t("reports.adoptionCount", { count: period.adoptions.count })}
+                          </span>
+                        )}
+                      </>
+                    ) : (
+                      <Badge tone="muted" symbol="○">
+                        {t("reports.notAdopted")}
+                      </Badge>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

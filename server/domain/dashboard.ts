@@ -1,0 +1,371 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import type { Executor } from "../../db";
+import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
+import type { DisplayStatus } from "./actions";
+import { swedishToday } from "./dates";
+import { reportableActions } from "./followups";
+import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
+import { type Actor, assertCan, NotFoundError } from "./policy";
+import { parseInput } from "./validation";
+
+export const DashboardFilterSchema = z.object({
+  strategyId: z.uuid("validation.unknownStrategy").optional(),
+  periodId: z.uuid("validation.unknownPeriod").optional(),
+  departmentId: z.uuid("validation.unknownDepartment").optional(),
+  goalId: z.uuid("validation.unknownGoal").optional(),
+});
+
+export interface GoalSummary {
+  id: string;
+  position: number;
+  title: string;
+  statusCounts: Record<DisplayStatus, number>;
+  total: number;
+  doneShare: number;
+  overdue: number;
+  assessmentCounts: Record<Assessment, number>;
+  rollUp: Assessment;
+}
+
+export interface DepartmentSummary {
+  id: string;
+  name: string;
+  owned: number;
+  overdue: number;
+  /** Actions still lacking an assessment this period. */
+  missing: number;
+  completedAt: string | null;
+  completedByName: string | null;
+}
+
+export interface TrendPoint {
+  periodId: string;
+  goalId: string;
+  counts: Record<Assessment, number>;
+}
+
+export interface ActivityItem {
+  id: string;
+  action: string;
+  entityType: "action" | "document";
+  entityId: string;
+  entityTitle: string | null;
+  actorName: string | null;
+  at: string;
+}
+
+export interface Dashboard {
+  strategy: { id: string; name: string; validFrom: number; validTo: number } | null;
+  strategies: { id: string; name: string }[];
+  period: PeriodView | null;
+  periods: PeriodView[];
+  /** Every goal of the strategy, for the goal filter (also when one goal is chosen). */
+  goalOptions: { id: string; position: number }[];
+  goals: GoalSummary[];
+  departments: DepartmentSummary[];
+  trend: TrendPoint[];
+  activity: ActivityItem[];
+  today: string;
+}
+
+const emptyStatusCounts = (): Record<DisplayStatus, number> => ({
+  not_started: 0,
+  in_progress: 0,
+  overdue: 0,
+  done: 0,
+  paused: 0,
+  cancelled: 0,
+});
+const emptyAssessments = (): Record<Assessment, number> => ({
+  on_track: 0,
+  at_risk: 0,
+  off_track: 0,
+  not_assessed: 0,
+});
+
+/** The roll-up rule, stated once: the worst assessment any action has; none assessed → "Ej bedömd". */
+export function rollUp(counts: Record<Assessment, number>): Assessment {
+  return ASSESSMENT_SEVERITY.find((assessment) => counts[assessment] > 0) ?? "not_assessed";
+}
+
+/**
+ * Everything the kommunchef's overview shows, from a handful of grouped SQL queries (never by
+ * loading every action): per goal, per department, the trend across periods, recent activity.
+ */
+export async function loadDashboard(
+  db: Executor,
+  actor: Actor,
+  rawFilter: unknown,
+  today = swedishToday(),
+): Promise<Dashboard> {
+  assertCan(actor, "dashboard:read");
+  const filter = parseInput(DashboardFilterSchema, rawFilter);
+  const org = actor.organisationId;
+
+  const [strategies, periods] = await Promise.all([
+    db
+      .selectFrom("strategies")
+      .select(["id", "name", "valid_from", "valid_to", "is_active"])
+      .where("organisation_id", "=", org)
+      .orderBy("is_active", "desc")
+      .orderBy("valid_from", "desc")
+      .execute(),
+    db
+      .selectFrom("follow_up_periods")
+      .selectAll()
+      .where("organisation_id", "=", org)
+      .orderBy("start_date")
+      .execute(),
+  ]);
+  const strategy = filter.strategyId
+    ? strategies.find((s) => s.id === filter.strategyId)
+    : strategies[0];
+  if (filter.strategyId && !strategy) throw new NotFoundError();
+  const period = filter.periodId ? periods.find((p) => p.id === filter.periodId) : undefined;
+  if (filter.periodId && !period) throw new NotFoundError();
+  const activePeriod = period ? presentPeriod(period) : await currentPeriod(db, actor, today);
+
+  const base = {
+    strategy: strategy
+      ? {
+          id: strategy.id,
+          name: strategy.name,
+          validFrom: strategy.valid_from,
+          validTo: strategy.valid_to,
+        }
+      : null,
+    strategies: strategies.map((s) => ({ id: s.id, name: s.name })),
+    period: activePeriod,
+    periods: periods.map(presentPeriod),
+    today,
+  };
+  if (!strategy)
+    return { ...base, goalOptions: [], goals: [], departments: [], trend: [], activity: [] };
+
+  const allGoals = await db
+    .selectFrom("goals")
+    .select(["id", "position", "title"])
+    .where("strategy_id", "=", strategy.id)
+    .orderBy("position")
+    .execute();
+  const goalOptions = allGoals.map((g) => ({ id: g.id, position: g.position }));
+  const goals = filter.goalId ? allGoals.filter((g) => g.id === filter.goalId) : allGoals;
+  if (filter.goalId && goals.length === 0) throw new NotFoundError();
+  const goalIds = goals.map((g) => g.id);
+  if (goalIds.length === 0) {
+    return {
+      ...base,
+      goalOptions,
+      goals: [],
+      departments: [],
+      trend: [],
+      activity: await recentActivity(db, org),
+    };
+  }
+
+  const overdue = sql<boolean>`(actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
+  let actionsInScope = db
+    .selectFrom("actions")
+    .where("actions.organisation_id", "=", org)
+    .where("actions.goal_id", "in", goalIds);
+  if (filter.departmentId)
+    actionsInScope = actionsInScope.where("actions.department_id", "=", filter.departmentId);
+
+  const [statusRows, assessmentRows, departmentRows, trendRows, activity] = await Promise.all([
+    actionsInScope
+      .select((eb) => [
+        "actions.goal_id as goalId",
+        sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
+          "status",
+        ),
+        eb.fn.countAll<string>().as("n"),
+      ])
+      .groupBy(["actions.goal_id", sql`2`])
+      .execute(),
+    activePeriod
+      ? actionsInScope
+          .leftJoin("follow_ups", (join) =>
+            join
+              .onRef("follow_ups.action_id", "=", "actions.id")
+              .on("follow_ups.period_id", "=", activePeriod.id),
+          )
+          .where("actions.status", "!=", "cancelled")
+          .select((eb) => [
+            "actions.goal_id as goalId",
+            sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
+            eb.fn.countAll<string>().as("n"),
+          ])
+          .groupBy(["actions.goal_id", sql`2`])
+          .execute()
+      : Promise.resolve([]),
+    departmentSummaries(db, org, activePeriod, overdue, filter.departmentId, goalIds),
+    actionsInScope
+      .innerJoin("follow_ups", "follow_ups.action_id", "actions.id")
+      .select((eb) => [
+        "follow_ups.period_id as periodId",
+        "actions.goal_id as goalId",
+        "follow_ups.assessment",
+        eb.fn.countAll<string>().as("n"),
+      ])
+      .groupBy(["follow_ups.period_id", "actions.goal_id", "follow_ups.assessment"])
+      .execute(),
+    recentActivity(db, org),
+  ]);
+
+  const summaries = goals.map((goal): GoalSummary => {
+    const statusCounts = emptyStatusCounts();
+    for (const row of statusRows.filter((r) => r.goalId === goal.id))
+      statusCounts[row.status] += Number(row.n);
+    const assessmentCounts = emptyAssessments();
+    for (const row of assessmentRows.filter((r) => r.goalId === goal.id))
+      assessmentCounts[row.assessment] += Number(row.n);
+    const total = Object.values(statusCounts).reduce((a, b) => a + b, 0);
+    const counted = total - statusCounts.cancelled;
+    return {
+      id: goal.id,
+      position: goal.position,
+      title: goal.title,
+      statusCounts,
+      total,
+      doneShare: counted > 0 ? statusCounts.done / counted : 0,
+      overdue: statusCounts.overdue,
+      assessmentCounts,
+      rollUp: rollUp(assessmentCounts),
+    };
+  });
+
+  const trendByKey = new Map<string, TrendPoint>();
+  for (const row of trendRows) {
+    const key = `${row.periodId}:${row.goalId}`;
+    const point = trendByKey.get(key) ?? {
+      periodId: row.periodId,
+      goalId: row.goalId,
+      counts: emptyAssessments(),
+    };
+    point.counts[row.assessment] += Number(row.n);
+    trendByKey.set(key, point);
+  }
+
+  return {
+    ...base,
+    goalOptions,
+    goals: summaries,
+    departments: departmentRows,
+    trend: [...trendByKey.values()],
+    activity,
+  };
+}
+
+async function departmentSummaries(
+  db: Executor,
+  org: string,
+  period: PeriodView | null,
+  overdue: ReturnType<typeof sql<boolean>>,
+  departmentId: string | undefined,
+  goalIds: string[],
+): Promise<DepartmentSummary[]> {
+  const departments = await db
+    .selectFrom("departments")
+    .leftJoin("actions", (join) =>
+      join
+        .onRef("actions.department_id", "=", "departments.id")
+        .on("actions.goal_id", "in", goalIds),
+    )
+    .select((eb) => [
+      "departments.id",
+      "departments.name",
+      eb.fn.count<string>("actions.id").as("owned"),
+      eb.fn.count<string>("actions.id").filterWhere(overdue).as("overdue"),
+    ])
+    .where("departments.organisation_id", "=", org)
+    .where("departments.archived_at", "is", null)
+    .$if(Boolean(departmentId), (q) => q.where("departments.id", "=", departmentId!))
+    .groupBy(["departments.id", "departments.name"])
+    .orderBy(sql`lower(departments.name)`)
+    .execute();
+  if (!period) {
+    return departments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      owned: Number(d.owned),
+      overdue: Number(d.overdue),
+      missing: 0,
+      completedAt: null,
+      completedByName: null,
+    }));
+  }
+  const periodRow = { id: period.id, start_date: period.startDate, end_date: period.endDate };
+  const [missing, reports] = await Promise.all([
+    reportableActions(db, org, periodRow)
+      .where("actions.goal_id", "in", goalIds)
+      .where((eb) =>
+        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+      )
+      .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
+      .groupBy("actions.department_id")
+      .execute(),
+    db
+      .selectFrom("period_reports")
+      .leftJoin("users", "users.id", "period_reports.completed_by")
+      .select([
+        "period_reports.department_id as departmentId",
+        "period_reports.completed_at",
+        "users.name",
+      ])
+      .where("period_reports.organisation_id", "=", org)
+      .where("period_reports.period_id", "=", period.id)
+      .execute(),
+  ]);
+  return departments.map((d) => {
+    const report = reports.find((r) => r.departmentId === d.id);
+    return {
+      id: d.id,
+      name: d.name,
+      owned: Number(d.owned),
+      overdue: Number(d.overdue),
+      missing: Number(missing.find((m) => m.departmentId === d.id)?.n ?? 0),
+      completedAt: report?.completed_at.toISOString() ?? null,
+      completedByName: report?.name ?? null,
+    };
+  });
+}
+
+async function recentActivity(db: Executor, org: string, limit = 10): Promise<ActivityItem[]> {
+  const rows = await db
+    .selectFrom("audit_events")
+    .leftJoin("users", "users.id", "audit_events.actor_id")
+    .leftJoin("actions", (join) =>
+      join
+        .on("audit_events.entity_type", "=", "action")
+        .on(sql`actions.id::text`, "=", sql.ref("audit_events.entity_id")),
+    )
+    .leftJoin("documents", (join) =>
+      join
+        .on("audit_events.entity_type", "=", "document")
+        .on(sql`documents.id::text`, "=", sql.ref("audit_events.entity_id")),
+    )
+    .select([
+      "audit_events.id",
+      "audit_events.action",
+      "audit_events.entity_type",
+      "audit_events.entity_id",
+      "audit_events.created_at",
+      "users.name as actorName",
+      sql<string | null>`coalesce(actions.title, documents.title)`.as("entityTitle"),
+    ])
+    .where("audit_events.organisation_id", "=", org)
+    .where("audit_events.entity_type", "in", ["action", "document"])
+    .orderBy("audit_events.created_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    action: r.action,
+    entityType: r.entity_type as "action" | "document",
+    entityId: r.entity_id,
+    entityTitle: r.entityTitle,
+    actorName: r.actorName,
+    at: r.created_at.toISOString(),
+  }));
+}

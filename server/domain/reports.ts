@@ -1,0 +1,350 @@
+import { z } from "zod";
+import { type Executor, inTransaction } from "../../db";
+import type { ActionStatus, Assessment } from "../../db/schema";
+import { type DisplayStatus, isOverdue } from "./actions";
+import { recordAudit } from "./audit";
+import { rollUp } from "./dashboard";
+import { swedishToday } from "./dates";
+import { reportableActions } from "./followups";
+import { type PeriodView, presentPeriod } from "./periods";
+import { type Actor, assertCan, NotFoundError } from "./policy";
+
+/** A period report as data: what the page shows, what the exports write, what adoption freezes. */
+export interface PeriodReport {
+  organisation: { id: string; name: string };
+  period: PeriodView;
+  strategy: { id: string; name: string } | null;
+  generatedAt: string;
+  adoption: { id: string; adoptedAt: string; adoptedByName: string | null } | null;
+  goals: {
+    id: string;
+    position: number;
+    title: string;
+    rollUp: Assessment;
+    actions: {
+      id: string;
+      title: string;
+      departmentName: string;
+      status: DisplayStatus;
+      progress: number;
+      dueDate: string | null;
+      assessment: Assessment;
+      comment: string | null;
+    }[];
+  }[];
+  departments: {
+    id: string;
+    name: string;
+    completedAt: string | null;
+    completedByName: string | null;
+    missing: number;
+  }[];
+  appendices: {
+    documentId: string;
+    title: string;
+    kind: string;
+    adoptedAt: string;
+    html: string;
+    text: string;
+  }[];
+}
+
+async function getPeriodRow(db: Executor, actor: Actor, periodId: string) {
+  if (!z.uuid().safeParse(periodId).success) throw new NotFoundError();
+  const period = await db
+    .selectFrom("follow_up_periods")
+    .selectAll()
+    .where("id", "=", periodId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!period) throw new NotFoundError();
+  return period;
+}
+
+/** The live report, generated from the data as it is now. */
+export async function buildPeriodReport(
+  db: Executor,
+  actor: Actor,
+  periodId: string,
+  today = swedishToday(),
+): Promise<PeriodReport> {
+  assertCan(actor, "reports:read-live");
+  const periodRow = await getPeriodRow(db, actor, periodId);
+  const org = actor.organisationId;
+  const [organisation, strategy] = await Promise.all([
+    db
+      .selectFrom("organisations")
+      .select(["id", "name"])
+      .where("id", "=", org)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("strategies")
+      .select(["id", "name"])
+      .where("organisation_id", "=", org)
+      .where("is_active", "=", true)
+      .executeTakeFirst(),
+  ]);
+  const goals = strategy
+    ? await db
+        .selectFrom("goals")
+        .select(["id", "position", "title"])
+        .where("strategy_id", "=", strategy.id)
+        .orderBy("position")
+        .execute()
+    : [];
+  const goalIds = goals.map((g) => g.id);
+  const [actionRows, departments, missing, reports, appendices] = await Promise.all([
+    goalIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom("actions")
+          .innerJoin("departments", "departments.id", "actions.department_id")
+          .leftJoin("follow_ups", (join) =>
+            join
+              .onRef("follow_ups.action_id", "=", "actions.id")
+              .on("follow_ups.period_id", "=", periodId),
+          )
+          .select([
+            "actions.id",
+            "actions.goal_id",
+            "actions.title",
+            "actions.status",
+            "actions.progress",
+            "actions.due_date",
+            "departments.name as departmentName",
+            "follow_ups.assessment",
+            "follow_ups.comment",
+          ])
+          .where("actions.organisation_id", "=", org)
+          .where("actions.goal_id", "in", goalIds)
+          .where("actions.status", "!=", "cancelled")
+          .where((eb) =>
+            eb.or([
+              eb("actions.start_date", "is", null),
+              eb("actions.start_date", "<=", periodRow.end_date),
+            ]),
+          )
+          .orderBy("departments.name")
+          .orderBy("actions.title")
+          .execute(),
+    db
+      .selectFrom("departments")
+      .select(["id", "name"])
+      .where("organisation_id", "=", org)
+      .where("archived_at", "is", null)
+      .orderBy("name")
+      .execute(),
+    reportableActions(db, org, periodRow)
+      .where((eb) =>
+        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+      )
+      .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
+      .groupBy("actions.department_id")
+      .execute(),
+    db
+      .selectFrom("period_reports")
+      .leftJoin("users", "users.id", "period_reports.completed_by")
+      .select([
+        "period_reports.department_id as departmentId",
+        "period_reports.completed_at",
+        "users.name",
+      ])
+      .where("period_reports.organisation_id", "=", org)
+      .where("period_reports.period_id", "=", periodId)
+      .execute(),
+    adoptedDocuments(db, org),
+  ]);
+
+  return {
+    organisation,
+    period: presentPeriod(periodRow),
+    strategy: strategy ?? null,
+    generatedAt: new Date().toISOString(),
+    adoption: null,
+    goals: goals.map((goal) => {
+      const actions = actionRows
+        .filter((a) => a.goal_id === goal.id)
+        .map((a) => ({
+          id: a.id,
+          title: a.title,
+          departmentName: a.departmentName,
+          status: (isOverdue({ status: a.status as ActionStatus, dueDate: a.due_date }, today)
+            ? "overdue"
+            : a.status) as DisplayStatus,
+          progress: a.progress,
+          dueDate: a.due_date,
+          assessment: (a.assessment ?? "not_assessed") as Assessment,
+          comment: a.comment ?? null,
+        }));
+      const counts = { on_track: 0, at_risk: 0, off_track: 0, not_assessed: 0 };
+      for (const a of actions) counts[a.assessment]++;
+      return {
+        id: goal.id,
+        position: goal.position,
+        title: goal.title,
+        rollUp: rollUp(counts),
+        actions,
+      };
+    }),
+    departments: departments.map((d) => {
+      const report = reports.find((r) => r.departmentId === d.id);
+      return {
+        id: d.id,
+        name: d.name,
+        completedAt: report?.completed_at.toISOString() ?? null,
+        completedByName: report?.name ?? null,
+        missing: Number(missing.find((m) => m.departmentId === d.id)?.n ?? 0),
+      };
+    }),
+    appendices,
+  };
+}
+
+/** Each adopted document's latest adopted version (e.g. the samverkansformer), as appendices. */
+async function adoptedDocuments(db: Executor, org: string) {
+  const rows = await db
+    .selectFrom("document_versions")
+    .innerJoin("documents", "documents.id", "document_versions.document_id")
+    .select([
+      "documents.id as documentId",
+      "documents.title",
+      "documents.kind",
+      "document_versions.created_at",
+      "document_versions.rendered_html as html",
+      "document_versions.rendered_text as text",
+    ])
+    .distinctOn("documents.id")
+    .where("document_versions.organisation_id", "=", org)
+    .where("document_versions.adopted", "=", true)
+    .orderBy("documents.id")
+    .orderBy("document_versions.created_at", "desc")
+    .execute();
+  return rows
+    .map((r) => ({
+      documentId: r.documentId,
+      title: r.title,
+      kind: r.kind,
+      adoptedAt: r.created_at.toISOString(),
+      html: r.html,
+      text: r.text,
+    }))
+    .sort((a, b) => a.title.localeCompare(b.title, "sv"));
+}
+
+/**
+ * Fastställa: freezes the report as it is now. Later changes to actions do not alter it; a new
+ * adoption supersedes it (both are kept), and neither is ever edited.
+ */
+export async function adoptPeriodReport(
+  db: Executor,
+  actor: Actor,
+  periodId: string,
+): Promise<string> {
+  assertCan(actor, "reports:adopt");
+  const report = await buildPeriodReport(db, actor, periodId);
+  return inTransaction(db, async (trx) => {
+    const { id } = await trx
+      .insertInto("report_adoptions")
+      .values({
+        organisation_id: actor.organisationId,
+        period_id: periodId,
+        data: JSON.stringify(report),
+        adopted_by: actor.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "report.adopted",
+      entityType: "report",
+      entityId: id,
+      after: { periodId, period: report.period.name },
+    });
+    return id;
+  });
+}
+
+export interface AdoptionSummary {
+  id: string;
+  adoptedAt: string;
+  adoptedByName: string | null;
+}
+
+export async function listAdoptions(
+  db: Executor,
+  actor: Actor,
+  periodId: string,
+): Promise<AdoptionSummary[]> {
+  assertCan(actor, "reports:read-adopted");
+  await getPeriodRow(db, actor, periodId);
+  const rows = await db
+    .selectFrom("report_adoptions")
+    .leftJoin("users", "users.id", "report_adoptions.adopted_by")
+    .select(["report_adoptions.id", "report_adoptions.adopted_at", "users.name"])
+    .where("report_adoptions.organisation_id", "=", actor.organisationId)
+    .where("report_adoptions.period_id", "=", periodId)
+    .orderBy("report_adoptions.adopted_at", "desc")
+    .execute();
+  return rows.map(presentAdoption);
+}
+
+function presentAdoption(row: { id: string; adopted_at: Date; name: string | null }) {
+  return { id: row.id, adoptedAt: row.adopted_at.toISOString(), adoptedByName: row.name };
+}
+
+/** Per period id: its latest adoption and how many there are, for the list of reports. */
+export async function adoptionsByPeriod(
+  db: Executor,
+  actor: Actor,
+): Promise<Record<string, { latest: AdoptionSummary; count: number }>> {
+  assertCan(actor, "reports:read-adopted");
+  const rows = await db
+    .selectFrom("report_adoptions")
+    .leftJoin("users", "users.id", "report_adoptions.adopted_by")
+    .select([
+      "report_adoptions.id",
+      "report_adoptions.period_id",
+      "report_adoptions.adopted_at",
+      "users.name",
+    ])
+    .where("report_adoptions.organisation_id", "=", actor.organisationId)
+    .orderBy("report_adoptions.adopted_at", "desc")
+    .execute();
+  const byPeriod: Record<string, { latest: AdoptionSummary; count: number }> = {};
+  for (const row of rows) {
+    const entry = byPeriod[row.period_id];
+    if (entry) entry.count++;
+    else byPeriod[row.period_id] = { latest: presentAdoption(row), count: 1 };
+  }
+  return byPeriod;
+}
+
+/** An adopted report exactly as it was frozen, with who adopted it and when. */
+export async function getAdoptedReport(
+  db: Executor,
+  actor: Actor,
+  periodId: string,
+  adoptionId: string,
+): Promise<PeriodReport> {
+  assertCan(actor, "reports:read-adopted");
+  if (!z.uuid().safeParse(adoptionId).success) throw new NotFoundError();
+  const row = await db
+    .selectFrom("report_adoptions")
+    .leftJoin("users", "users.id", "report_adoptions.adopted_by")
+    .select([
+      "report_adoptions.id",
+      "report_adoptions.data",
+      "report_adoptions.adopted_at",
+      "users.name",
+    ])
+    .where("report_adoptions.id", "=", adoptionId)
+    .where("report_adoptions.period_id", "=", periodId)
+    .where("report_adoptions.organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return {
+    ...(row.data as PeriodReport),
+    adoption: presentAdoption(row),
+  };
+}

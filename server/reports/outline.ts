@@ -1,0 +1,168 @@
+import { type Translate, translator } from "../../app/i18n";
+import { formatDate, formatDateTime } from "../../app/utils/format";
+import { ASSESSMENTS } from "../../db/schema";
+import type { PeriodReport } from "../domain/reports";
+
+/** Reports go to kommunstyrelsen: the exported documents are Swedish whatever the viewer's language. */
+export const sv = translator("sv");
+
+export const EXPORT_FORMATS = ["docx", "pdf", "csv", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function isExportFormat(value: string): value is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+type Goal = PeriodReport["goals"][number];
+type Department = PeriodReport["departments"][number];
+
+/** "Mål 1 – Ett utökat och verkningsfullt förebyggande arbete mot våld." */
+export function goalHeading(goal: Pick<Goal, "position" | "title">, t: Translate = sv): string {
+  return t("reports.goalHeading", { number: goal.position, title: goal.title });
+}
+
+/** How a goal's roll-up was derived (the rule is the worst assessment; see dashboard.rollUp). */
+export function rollUpBasis(goal: Goal, t: Translate = sv): string {
+  if (goal.actions.length === 0) return t("reports.noActions");
+  const counts = ASSESSMENTS.map((assessment) => ({
+    assessment,
+    n: goal.actions.filter((a) => a.assessment === assessment).length,
+  })).filter((c) => c.n > 0);
+  if (counts.every((c) => c.assessment === "not_assessed")) return t("reports.rollUpNoneAssessed");
+  return t("reports.rollUpBasis", {
+    counts: counts.map((c) => `${t(`assessment.${c.assessment}`)}: ${c.n}`).join(", "),
+  });
+}
+
+/** "Klarmarkerad 2021-01-10 av Anna Berg" or "Ej rapporterat". */
+export function departmentStatus(department: Department, t: Translate = sv): string {
+  if (!department.completedAt) return t("reports.notReported");
+  const date = formatDate(department.completedAt);
+  return department.completedByName
+    ? t("reports.completedBy", { date, name: department.completedByName })
+    : t("reports.completedOn", { date });
+}
+
+/** "Fastställd 2026-11-27 av Johan Ek", or for a live report when it was generated. */
+export function adoptionStatus(report: PeriodReport, t: Translate = sv): string {
+  const { adoption } = report;
+  if (!adoption) return t("reports.liveStatus", { datetime: formatDateTime(report.generatedAt) });
+  const date = formatDate(adoption.adoptedAt);
+  return adoption.adoptedByName
+    ? t("reports.adoptedBy", { date, name: adoption.adoptedByName })
+    : t("reports.adoptedOn", { date });
+}
+
+/** Shifts `<h1>`… down so a document's own headings nest under the report's (capped at h6). */
+export function demoteHeadings(html: string, levels: number): string {
+  return html.replace(
+    /<(\/?)h([1-6])(?=[\s>])/gi,
+    (_match, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + levels)}`,
+  );
+}
+
+/**
+ * Appendix headings sit at level 3 (report h1 → section h2 → "Bilaga 1" h3), so a document's
+ * own h1 becomes h4, on the page and in Word alike.
+ */
+export const APPENDIX_HEADING_SHIFT = 3;
+
+/** Everything the Word and PDF documents write, as text in reading order. */
+export interface ReportOutline {
+  title: string;
+  subject: string;
+  author: string;
+  facts: string[];
+  emptyNote: string | null;
+  actionHeader: string[];
+  goals: { heading: string; rollUp: string; basis: string; rows: string[][] }[];
+  departmentsHeading: string;
+  departmentHeader: string[];
+  departmentRows: string[][];
+  appendicesHeading: string;
+  noAppendices: string;
+  appendices: { heading: string; note: string; html: string; text: string }[];
+}
+
+export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOutline {
+  const { period } = report;
+  const actionCount = report.goals.reduce((n, g) => n + g.actions.length, 0);
+  return {
+    title: t("reports.reportTitle", { period: period.name }),
+    subject: t("reports.subject", { organisation: report.organisation.name }),
+    author: report.organisation.name,
+    facts: [
+      report.organisation.name,
+      report.strategy
+        ? t("reports.strategyLine", { name: report.strategy.name })
+        : t("reports.noStrategy"),
+      t("reports.periodLine", {
+        start: formatDate(period.startDate),
+        end: formatDate(period.endDate),
+        deadline: formatDate(period.reportDeadline),
+      }),
+      adoptionStatus(report, t),
+    ],
+    emptyNote: actionCount === 0 ? t("reports.empty") : null,
+    actionHeader: [
+      t("reports.colAction"),
+      t("reports.colDepartment"),
+      t("reports.colStatus"),
+      t("reports.colProgress"),
+      t("reports.colAssessment"),
+      t("reports.colComment"),
+    ],
+    goals: report.goals.map((goal) => ({
+      heading: goalHeading(goal, t),
+      rollUp: t("reports.rollUpLine", { assessment: t(`assessment.${goal.rollUp}`) }),
+      basis: rollUpBasis(goal, t),
+      rows: goal.actions.map((a) => [
+        a.title,
+        a.departmentName,
+        t(`status.${a.status}`),
+        `${a.progress} %`,
+        t(`assessment.${a.assessment}`),
+        a.comment ?? "",
+      ]),
+    })),
+    departmentsHeading: t("reports.departments"),
+    departmentHeader: [
+      t("reports.colDepartment"),
+      t("reports.colReported"),
+      t("reports.colMissing"),
+    ],
+    departmentRows: report.departments.map((d) => [
+      d.name,
+      departmentStatus(d, t),
+      String(d.missing),
+    ]),
+    appendicesHeading: t("reports.appendices"),
+    noAppendices: t("reports.noAppendices"),
+    appendices: report.appendices.map((a, index) => ({
+      heading: t("reports.appendixHeading", { number: index + 1, title: a.title }),
+      note: t("reports.appendixNote", { date: formatDate(a.adoptedAt) }),
+      html: demoteHeadings(a.html, APPENDIX_HEADING_SHIFT),
+      text: a.text,
+    })),
+  };
+}
+
+/** `Lägesrapport-2017-T3.docx`; an adopted version adds its date: `…-fastställd-2026-11-27.docx`. */
+export function exportFileName(report: PeriodReport, format: ExportFormat): string {
+  const parts = [sv("reports.filePrefix"), report.period.name];
+  if (report.adoption) parts.push(sv("reports.fileAdopted"), formatDate(report.adoption.adoptedAt));
+  return `${parts.join("-").replace(/[\s/\\:*?"<>|]+/g, "-")}.${format}`;
+}
+
+/** RFC 6266/5987: the Swedish name for browsers that read `filename*`, plain ASCII for the rest. */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\w.-]+/g, "-");
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { strFromU8, unzipSync } from "fflate";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+describe.skipIf(!browserTestsEnabled())("the period report in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("the chief reviews, adopts and downloads the report as Word; every view is accessible", async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await logInAs(page, server.url, "kommunchef@kommun.test");
+
+    await page.goto(`${server.url}/rapporter`);
+    await page.getByRole("heading", { level: 1, name: "Lägesrapporter" }).waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole("link", { name: "Lägesrapport 2018 T3" }).click();
+    await page.getByRole("heading", { level: 1, name: "Lägesrapport 2018 T3" }).waitFor();
+    await expect(page.title()).resolves.toBe("Lägesrapport 2018 T3 – Samverkan");
+    await page.getByRole("heading", { level: 2, name: /^Mål 1 – / }).waitFor();
+    await expectAccessible(page);
+
+    // On paper: no navigation, no download links, no adoption form.
+    await page.emulateMedia({ media: "print" });
+    for (const hidden of [".top-bar", ".report-downloads", "#faststall", ".site-footer"])
+      await expect(page.locator(hidden).isVisible()).resolves.toBe(false);
+    await expect(
+      page.getByRole("heading", { level: 2, name: /^Mål 1 – / }).isVisible(),
+    ).resolves.toBe(true);
+    await page.emulateMedia({ media: "screen" });
+
+    // Adopting without confirming the review is refused at the field.
+    await page.getByRole("button", { name: "Fastställ rapporten" }).click();
+    await page.getByRole("alert").getByText("Bekräfta att du har granskat rapporten.").waitFor();
+    await expectAccessible(page);
+
+    await page.getByLabel("Jag har granskat rapporten").check();
+    await page.getByRole("button", { name: "Fastställ rapporten" }).click();
+    await page.waitForURL(/fastst%C3%A4lld=|fastställd=/);
+    await page.getByText("Rapporten är fastställd.").waitFor();
+    await page
+      .getByText(/Fastställd \d{4}-\d{2}-\d{2} av Johan Ek/)
+      .first()
+      .waitFor();
+    await expectAccessible(page);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Word (.docx)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^Lägesrapport-2018-T3-fastställd-\d{4}-\d{2}-\d{2}\.docx$/,
+    );
+    const bytes = new Uint8Array(await readFile(await download.path()));
+    expect(strFromU8(bytes.subarray(0, 2))).toBe("PK");
+    const files = unzipSync(bytes);
+    expect(files["[Content_Types].xml"]).toBeDefined();
+    expect(strFromU8(files["word/document.xml"])).toContain("Lägesrapport 2018 T3");
+    await context.close();
+  });
+
+  it("an observer reads the adopted report, accessibly", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logInAs(page, server.url, "observator@kommun.test");
+    await page.goto(`${server.url}/rapporter`);
+    await page.getByRole("heading", { level: 1, name: "Lägesrapporter" }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Lägesrapport 2018 T3" }).click();
+    await page
+      .getByText(/Fastställd \d{4}-\d{2}-\d{2} av Johan Ek/)
+      .first()
+      .waitFor();
+    await expect(page.getByRole("button", { name: "Fastställ rapporten" }).count()).resolves.toBe(
+      0,
+    );
+    await expectAccessible(page);
+    await context.close();
+  });
+});
