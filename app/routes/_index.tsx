@@ -20,6 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ]);
     return {
       name: user.name,
+      roles: user.roles,
       userId: user.userId,
       dashboard,
       departmentOptions: departments.map((d) => ({ id: d.id, name: d.name })),
@@ -32,14 +33,17 @@ export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 export default function Overview() {
   const t = useT();
   const locale = useLocale();
-  const { name, userId, dashboard, departmentOptions } = useLoaderData<typeof loader>();
+  const { name, roles, userId, dashboard, departmentOptions } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const lastChange = useLiveUpdates(undefined, userId);
   const { strategy, period } = dashboard;
   return (
     <div className="page">
       <h1>{t("home.title")}</h1>
-      <p>{t("home.welcome", { name })}.</p>
+      <p>
+        {t("home.welcome", { name })}.{" "}
+        {t("home.roles", { roles: roles.map((role) => t(`role.${role}`)).join(", ") })}
+      </p>
       <p className="visually-hidden" aria-live="polite">
         {lastChange ? t("dashboard.updatedBy", { name: lastChange.actorName }) : ""}
       </p>

@@ -53,7 +53,7 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await lena.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
     await expect(lena.getByText("Välkommen, Lena Åberg").count()).resolves.toBe(1);
     await expect(lena.getByText("Dina roller: Förvaltningsredaktör").count()).resolves.toBe(1);
-    await lena.getByRole("heading", { name: "Länsstrategi Västernorrland 2017–2020" }).waitFor();
+    await lena.getByRole("heading", { level: 2, name: "Målsättningar" }).waitFor();
 
     await lenaContext.close();
     await admin.context.close();

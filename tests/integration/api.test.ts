@@ -735,16 +735,21 @@ describe("tokens and authentication", () => {
 });
 
 describe("the OpenAPI document", () => {
-  it("every documented operation and status was seen and matched its schema", () => {
-    const documented = Object.entries(document.paths).flatMap(([template, item]) =>
-      Object.entries(item as Record<string, unknown>)
-        .filter(([method]) => ["get", "post", "patch", "put", "delete"].includes(method))
-        .flatMap(([method, operation]) =>
-          Object.keys((operation as { responses: object }).responses).map(
-            (status) => `${method.toUpperCase()} ${template} ${status}`,
+  // Documents and search have their own contract tests (collab-api.test.ts, search.test.ts).
+  const elsewhere = ["/documents", "/search"];
+
+  it("every documented action, period, goal, department and token operation was seen and matched its schema", () => {
+    const documented = Object.entries(document.paths)
+      .filter(([template]) => !elsewhere.some((prefix) => template.startsWith(prefix)))
+      .flatMap(([template, item]) =>
+        Object.entries(item as Record<string, unknown>)
+          .filter(([method]) => ["get", "post", "patch", "put", "delete"].includes(method))
+          .flatMap(([method, operation]) =>
+            Object.keys((operation as { responses: object }).responses).map(
+              (status) => `${method.toUpperCase()} ${template} ${status}`,
+            ),
           ),
-        ),
-    );
+      );
     expect(documented.filter((key) => !observed.has(key))).toEqual([]);
   });
 });

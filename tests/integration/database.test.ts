@@ -32,6 +32,7 @@ const TABLES = [
   "memberships",
   "organisations",
   "period_reports",
+  "report_adoptions",
   "sessions",
   "strategies",
   "user_departments",
