@@ -4,7 +4,7 @@ import type { Executor } from "../../db";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
 import { swedishToday } from "./dates";
-import { reportableActions } from "./followups";
+import { departmentReportStates } from "./followups";
 import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
@@ -295,40 +295,19 @@ async function departmentSummaries(
       completedByName: null,
     }));
   }
-  const periodRow = { id: period.id, start_date: period.startDate, end_date: period.endDate };
-  const [missing, reports] = await Promise.all([
-    reportableActions(db, org, periodRow)
-      .where("actions.goal_id", "in", goalIds)
-      .where((eb) =>
-        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
-      )
-      .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
-      .groupBy("actions.department_id")
-      .execute(),
-    db
-      .selectFrom("period_reports")
-      .leftJoin("users", "users.id", "period_reports.completed_by")
-      .select([
-        "period_reports.department_id as departmentId",
-        "period_reports.completed_at",
-        "users.name",
-      ])
-      .where("period_reports.organisation_id", "=", org)
-      .where("period_reports.period_id", "=", period.id)
-      .execute(),
-  ]);
-  return departments.map((d) => {
-    const report = reports.find((r) => r.departmentId === d.id);
-    return {
-      id: d.id,
-      name: d.name,
-      owned: Number(d.owned),
-      overdue: Number(d.overdue),
-      missing: Number(missing.find((m) => m.departmentId === d.id)?.n ?? 0),
-      completedAt: report?.completed_at.toISOString() ?? null,
-      completedByName: report?.name ?? null,
-    };
-  });
+  const stateOf = await departmentReportStates(
+    db,
+    org,
+    { id: period.id, start_date: period.startDate, end_date: period.endDate },
+    goalIds,
+  );
+  return departments.map((d) => ({
+    id: d.id,
+    name: d.name,
+    owned: Number(d.owned),
+    overdue: Number(d.overdue),
+    ...stateOf(d.id),
+  }));
 }
 
 async function recentActivity(db: Executor, org: string, limit = 10): Promise<ActivityItem[]> {

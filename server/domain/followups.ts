@@ -21,7 +21,8 @@ export interface FollowUpView {
   updatedByName: string | null;
 }
 
-async function getPeriod(db: Executor, actor: Actor, periodId: string) {
+/** One of the actor's organisation's periods, or 404. */
+export async function getPeriod(db: Executor, actor: Actor, periodId: string) {
   if (!z.uuid().safeParse(periodId).success) throw new NotFoundError();
   const period = await db
     .selectFrom("follow_up_periods")
@@ -295,4 +296,52 @@ export async function countAwaitingFollowUp(
     total += Number(row.n);
   }
   return total;
+}
+
+export interface DepartmentReportState {
+  /** Actions still lacking an assessment for the period. */
+  missing: number;
+  completedAt: string | null;
+  completedByName: string | null;
+}
+
+/**
+ * For one period, every department's reporting state in two grouped queries (the overview and
+ * the period report use it): `stateOf(departmentId)` answers for each department.
+ */
+export async function departmentReportStates(
+  db: Executor,
+  organisationId: string,
+  period: { id: string; start_date: string; end_date: string },
+  goalIds?: string[],
+) {
+  let missingQuery = reportableActions(db, organisationId, period).where((eb) =>
+    eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+  );
+  if (goalIds) missingQuery = missingQuery.where("actions.goal_id", "in", goalIds);
+  const [missing, reports] = await Promise.all([
+    missingQuery
+      .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
+      .groupBy("actions.department_id")
+      .execute(),
+    db
+      .selectFrom("period_reports")
+      .leftJoin("users", "users.id", "period_reports.completed_by")
+      .select([
+        "period_reports.department_id as departmentId",
+        "period_reports.completed_at",
+        "users.name",
+      ])
+      .where("period_reports.organisation_id", "=", organisationId)
+      .where("period_reports.period_id", "=", period.id)
+      .execute(),
+  ]);
+  return (departmentId: string): DepartmentReportState => {
+    const report = reports.find((r) => r.departmentId === departmentId);
+    return {
+      missing: Number(missing.find((m) => m.departmentId === departmentId)?.n ?? 0),
+      completedAt: report?.completed_at.toISOString() ?? null,
+      completedByName: report?.name ?? null,
+    };
+  };
 }

@@ -5,7 +5,7 @@ import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
 import { swedishToday } from "./dates";
-import { reportableActions } from "./followups";
+import { departmentReportStates, getPeriod } from "./followups";
 import { type PeriodView, presentPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 
@@ -49,18 +49,6 @@ export interface PeriodReport {
   }[];
 }
 
-async function getPeriodRow(db: Executor, actor: Actor, periodId: string) {
-  if (!z.uuid().safeParse(periodId).success) throw new NotFoundError();
-  const period = await db
-    .selectFrom("follow_up_periods")
-    .selectAll()
-    .where("id", "=", periodId)
-    .where("organisation_id", "=", actor.organisationId)
-    .executeTakeFirst();
-  if (!period) throw new NotFoundError();
-  return period;
-}
-
 /** The live report, generated from the data as it is now. */
 export async function buildPeriodReport(
   db: Executor,
@@ -69,7 +57,7 @@ export async function buildPeriodReport(
   today = swedishToday(),
 ): Promise<PeriodReport> {
   assertCan(actor, "reports:read-live");
-  const periodRow = await getPeriodRow(db, actor, periodId);
+  const periodRow = await getPeriod(db, actor, periodId);
   const org = actor.organisationId;
   const [organisation, strategy] = await Promise.all([
     db
@@ -93,7 +81,7 @@ export async function buildPeriodReport(
         .execute()
     : [];
   const goalIds = goals.map((g) => g.id);
-  const [actionRows, departments, missing, reports, appendices] = await Promise.all([
+  const [actionRows, departments, stateOf, appendices] = await Promise.all([
     goalIds.length === 0
       ? Promise.resolve([])
       : db
@@ -134,24 +122,7 @@ export async function buildPeriodReport(
       .where("archived_at", "is", null)
       .orderBy("name")
       .execute(),
-    reportableActions(db, org, periodRow)
-      .where((eb) =>
-        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
-      )
-      .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
-      .groupBy("actions.department_id")
-      .execute(),
-    db
-      .selectFrom("period_reports")
-      .leftJoin("users", "users.id", "period_reports.completed_by")
-      .select([
-        "period_reports.department_id as departmentId",
-        "period_reports.completed_at",
-        "users.name",
-      ])
-      .where("period_reports.organisation_id", "=", org)
-      .where("period_reports.period_id", "=", periodId)
-      .execute(),
+    departmentReportStates(db, org, periodRow),
     adoptedDocuments(db, org),
   ]);
 
@@ -186,16 +157,7 @@ export async function buildPeriodReport(
         actions,
       };
     }),
-    departments: departments.map((d) => {
-      const report = reports.find((r) => r.departmentId === d.id);
-      return {
-        id: d.id,
-        name: d.name,
-        completedAt: report?.completed_at.toISOString() ?? null,
-        completedByName: report?.name ?? null,
-        missing: Number(missing.find((m) => m.departmentId === d.id)?.n ?? 0),
-      };
-    }),
+    departments: departments.map((d) => ({ id: d.id, name: d.name, ...stateOf(d.id) })),
     appendices,
   };
 }
@@ -277,7 +239,7 @@ export async function listAdoptions(
   periodId: string,
 ): Promise<AdoptionSummary[]> {
   assertCan(actor, "reports:read-adopted");
-  await getPeriodRow(db, actor, periodId);
+  await getPeriod(db, actor, periodId);
   const rows = await db
     .selectFrom("report_adoptions")
     .leftJoin("users", "users.id", "report_adoptions.adopted_by")
