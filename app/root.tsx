@@ -113,7 +113,9 @@ export function ErrorBoundary() {
       ? [t("errors.notFoundTitle"), t("errors.notFound")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbidden")]
-        : [t("errors.genericTitle"), t("errors.generic")];
+        : status === 400
+          ? [t("errors.badRequestTitle"), t("errors.badRequest")]
+          : [t("errors.genericTitle"), t("errors.generic")];
   return (
     <div className="page narrow">
       <title>{`${title} – ${t("app.name")}`}</title>

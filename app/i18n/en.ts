@@ -181,6 +181,9 @@ export const en: Catalogue = {
     "We cannot find the page you are looking for. Check the address or go to the overview.",
   "errors.forbiddenTitle": "You do not have access",
   "errors.forbidden": "Your role does not give access to this page.",
+  "errors.badRequestTitle": "Invalid address",
+  "errors.badRequest":
+    "The address contains a value that cannot be used. Go back and choose again.",
   "errors.genericTitle": "Something went wrong",
   "errors.generic": "An unexpected error occurred. Please try again shortly.",
   "errors.toOverview": "Go to the overview",

@@ -179,6 +179,9 @@ export const sv = {
     "Vi hittar inte sidan du letar efter. Kontrollera adressen eller gå till översikten.",
   "errors.forbiddenTitle": "Du har inte behörighet",
   "errors.forbidden": "Din roll ger inte tillgång till den här sidan.",
+  "errors.badRequestTitle": "Ogiltig adress",
+  "errors.badRequest":
+    "Adressen innehåller ett värde som inte går att använda. Gå tillbaka och välj på nytt.",
   "errors.genericTitle": "Något gick fel",
   "errors.generic": "Ett oväntat fel inträffade. Försök igen om en stund.",
   "errors.toOverview": "Till översikten",

@@ -6,6 +6,8 @@ import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
 function toResponse(error: unknown): unknown {
   if (error instanceof NotFoundError) return new Response("Not Found", { status: 404 });
   if (error instanceof ForbiddenError) return new Response("Forbidden", { status: 403 });
+  // Outside a form (a hand-edited address, say) invalid input is a bad request, not a crash.
+  if (error instanceof ValidationError) return new Response("Bad Request", { status: 400 });
   return error;
 }
 
