@@ -72,9 +72,12 @@ async function startOurs(): Promise<() => Promise<void>> {
   const { port } = app.httpServer.address() as AddressInfo;
   send({ type: "ready", port, database: database.kind });
   return async () => {
-    await app.close();
-    await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      await app.close();
+      await database.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   };
 }
 
