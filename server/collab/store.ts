@@ -14,7 +14,11 @@ export interface StoredState {
 const toBytes = (value: Uint8Array) =>
   value instanceof Uint8Array ? value : new Uint8Array(value);
 
-/** Appends one update; resolves after COMMIT, so the caller may then acknowledge it. */
+/**
+ * Appends one update; resolves after COMMIT, so the caller may then acknowledge it. A single
+ * INSERT on purpose: this runs for every keystroke, so `documents.content_updated_at` is set
+ * with the rendered views instead (refreshRenderedFromState), not here.
+ */
 export async function appendUpdate(
   db: Executor,
   documentId: string,
@@ -26,11 +30,6 @@ export async function appendUpdate(
     .values({ document_id: documentId, update, user_id: userId })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db
-    .updateTable("documents")
-    .set({ content_updated_at: new Date() })
-    .where("id", "=", documentId)
-    .execute();
   return BigInt(row.id);
 }
 

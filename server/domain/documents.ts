@@ -182,7 +182,12 @@ async function setDepartments(trx: Tx, organisationId: string, documentId: strin
   }
 }
 
-async function storeRendered(trx: Executor, documentId: string, rendered: RenderedDocument) {
+async function storeRendered(
+  trx: Executor,
+  documentId: string,
+  rendered: RenderedDocument,
+  editedAt?: Date,
+) {
   await trx
     .updateTable("documents")
     .set({
@@ -190,6 +195,8 @@ async function storeRendered(trx: Executor, documentId: string, rendered: Render
       rendered_html: rendered.html,
       rendered_json: JSON.stringify(rendered.json),
       rendered_at: new Date(),
+      // Never backwards: another process may render an older edit after this one.
+      ...(editedAt && { content_updated_at: sql<Date>`greatest(content_updated_at, ${editedAt})` }),
     })
     .where("id", "=", documentId)
     .execute();
@@ -252,13 +259,18 @@ export async function documentContent(
   return renderState(stored.state);
 }
 
-/** Re-renders a document's text, HTML and JSON into its row (search, exports, read-only views). */
+/**
+ * Re-renders a document's text, HTML and JSON into its row (search, exports, read-only views),
+ * and records `editedAt`, when its content was last edited: appending to the update log does not
+ * touch the row, so that each keystroke costs one INSERT.
+ */
 export async function refreshRenderedFromState(
   db: Executor,
   documentId: string,
   state: Uint8Array,
+  editedAt?: Date,
 ): Promise<void> {
-  await storeRendered(db, documentId, renderState(state));
+  await storeRendered(db, documentId, renderState(state), editedAt);
 }
 
 async function insertVersion(

@@ -1,0 +1,129 @@
+/**
+ * One co-editing server per child process, so the benchmark can read each server's own CPU and
+ * memory from /proc. Started by bench/collab.ts as `node --import tsx bench/servers.ts <kind>`;
+ * it reports `{ type: "ready", port, database }` over IPC and, for ours, answers requests for a
+ * fresh document and for the text the database holds.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { BENCH_TEXT, type NumberedRequest, type ServerKind, type ServerReply } from "./protocol";
+
+// Each child imports only its own server: y-websocket's CommonJS build loads a second copy of
+// Yjs, and two copies in one process break Yjs's constructor checks.
+
+const HOST = "127.0.0.1";
+const send = (message: unknown) => process.send?.(message);
+
+async function startOurs(): Promise<() => Promise<void>> {
+  const Y = await import("yjs");
+  const { openDatabase } = await import("../db");
+  const { startApp } = await import("../server/app");
+  const { loadState } = await import("../server/collab/store");
+  const { loadConfig } = await import("../server/config");
+  const { createDocument } = await import("../server/domain/documents");
+  const { createTestDatabase } = await import("../tests/helpers/database");
+  const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-bench-"));
+  // A fresh database each run: a new PostgreSQL database when DATABASE_URL is set, else PGlite on disk.
+  const database = process.env.DATABASE_URL
+    ? await createTestDatabase()
+    : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    SECURE_COOKIES: "false",
+    PORT: "0",
+    HOST,
+    DATA_DIR: dataDir,
+    SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0",
+    SEED_DEMO: "true",
+  });
+  const app = await startApp(config, { database });
+  const { db } = database;
+  const member = await db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select(["users.id", "memberships.organisation_id"])
+    .where("users.email", "=", "arbetsgrupp@kommun.test")
+    .executeTakeFirstOrThrow();
+  const actor = {
+    userId: member.id,
+    organisationId: member.organisation_id,
+    roles: ["member" as const],
+    departmentIds: [],
+  };
+
+  process.on("message", async (request: NumberedRequest) => {
+    let reply: ServerReply;
+    if (request.type === "newDocument") {
+      const id = await createDocument(db, actor, { title: "Benchmark", kind: "ovrigt" });
+      reply = { id: request.id, value: id };
+    } else {
+      const stored = await loadState(db, request.documentId);
+      const doc = new Y.Doc();
+      if (stored) Y.applyUpdate(doc, stored.state);
+      reply = { id: request.id, value: doc.getText(BENCH_TEXT).toString() };
+      doc.destroy();
+    }
+    send(reply);
+  });
+
+  const { port } = app.httpServer.address() as AddressInfo;
+  send({ type: "ready", port, database: database.kind });
+  return async () => {
+    try {
+      await app.close();
+      await database.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+}
+
+async function startYWebsocket(): Promise<() => Promise<void>> {
+  const { WebSocketServer } = await import("ws");
+  const { setupWSConnection } = await import("y-websocket/bin/utils");
+  const httpServer = createServer();
+  const wss = new WebSocketServer({ server: httpServer });
+  // The document name is the URL path, as in y-websocket's own bin/server.
+  wss.on("connection", (conn, req) => setupWSConnection(conn, req));
+  await new Promise<void>((resolve) => httpServer.listen(0, HOST, resolve));
+  send({ type: "ready", port: (httpServer.address() as AddressInfo).port });
+  return async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise((resolve) => httpServer.close(resolve));
+  };
+}
+
+async function startHocuspocus(): Promise<() => Promise<void>> {
+  const { Server: HocuspocusServer } = await import("@hocuspocus/server");
+  const server = new HocuspocusServer({
+    address: HOST,
+    port: 0,
+    quiet: true,
+    stopOnSignals: false,
+  });
+  await server.listen();
+  send({ type: "ready", port: server.address.port });
+  return () => server.destroy();
+}
+
+const starters: Record<ServerKind, () => Promise<() => Promise<void>>> = {
+  ours: startOurs,
+  "y-websocket": startYWebsocket,
+  hocuspocus: startHocuspocus,
+};
+
+const kind = process.argv[2] as ServerKind;
+const stop = await starters[kind]();
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stop();
+  process.exit(0);
+};
+process.on("SIGTERM", shutdown);
+// The benchmark process went away (crashed or interrupted): do not linger.
+process.on("disconnect", shutdown);
