@@ -4,7 +4,7 @@ import type { Executor } from "../../db";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
 import { swedishToday } from "./dates";
-import { departmentReportStates } from "./followups";
+import { isReportable, periodReportCompletions } from "./followups";
 import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
@@ -68,6 +68,9 @@ export interface Dashboard {
   activity: ActivityItem[];
   today: string;
 }
+
+/** Matches no period: used when the organisation has none yet. */
+const NO_PERIOD = "00000000-0000-0000-0000-000000000000";
 
 const emptyStatusCounts = (): Record<DisplayStatus, number> => ({
   not_started: 0,
@@ -171,35 +174,45 @@ export async function loadDashboard(
     .where("actions.goal_id", "in", goalIds);
   if (filter.departmentId)
     actionsInScope = actionsInScope.where("actions.department_id", "=", filter.departmentId);
+  // No period: a join that matches nothing, so every action counts as not assessed.
+  const periodForJoin = activePeriod ?? {
+    id: NO_PERIOD,
+    startDate: "0001-01-01",
+    endDate: "0001-01-01",
+  };
 
-  const [statusRows, assessmentRows, departmentRows, trendRows, activity] = await Promise.all([
+  const [breakdown, departments, completionOf, trendRows, activity] = await Promise.all([
+    // One grouped scan answers the goals, the departments and the statuses together.
     actionsInScope
+      .leftJoin("follow_ups", (join) =>
+        join
+          .onRef("follow_ups.action_id", "=", "actions.id")
+          .on("follow_ups.period_id", "=", periodForJoin.id),
+      )
       .select((eb) => [
         "actions.goal_id as goalId",
+        "actions.department_id as departmentId",
         sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
           "status",
         ),
+        sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
+        isReportable(eb, {
+          start_date: periodForJoin.startDate,
+          end_date: periodForJoin.endDate,
+        }).as("reportable"),
         eb.fn.countAll<string>().as("n"),
       ])
-      .groupBy(["actions.goal_id", sql`2`])
+      .groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`])
       .execute(),
-    activePeriod
-      ? actionsInScope
-          .leftJoin("follow_ups", (join) =>
-            join
-              .onRef("follow_ups.action_id", "=", "actions.id")
-              .on("follow_ups.period_id", "=", activePeriod.id),
-          )
-          .where("actions.status", "!=", "cancelled")
-          .select((eb) => [
-            "actions.goal_id as goalId",
-            sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
-            eb.fn.countAll<string>().as("n"),
-          ])
-          .groupBy(["actions.goal_id", sql`2`])
-          .execute()
-      : Promise.resolve([]),
-    departmentSummaries(db, org, activePeriod, overdue, filter.departmentId, goalIds),
+    db
+      .selectFrom("departments")
+      .select(["id", "name"])
+      .where("organisation_id", "=", org)
+      .where("archived_at", "is", null)
+      .$if(Boolean(filter.departmentId), (q) => q.where("id", "=", filter.departmentId!))
+      .orderBy(sql`lower(name)`)
+      .execute(),
+    activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
     actionsInScope
       .innerJoin("follow_ups", "follow_ups.action_id", "actions.id")
       .select((eb) => [
@@ -212,14 +225,18 @@ export async function loadDashboard(
       .execute(),
     recentActivity(db, org),
   ]);
+  const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
+  const sum = (keep: (row: (typeof rows)[number]) => boolean) =>
+    rows.reduce((total, row) => (keep(row) ? total + row.n : total), 0);
 
   const summaries = goals.map((goal): GoalSummary => {
     const statusCounts = emptyStatusCounts();
-    for (const row of statusRows.filter((r) => r.goalId === goal.id))
-      statusCounts[row.status] += Number(row.n);
     const assessmentCounts = emptyAssessments();
-    for (const row of assessmentRows.filter((r) => r.goalId === goal.id))
-      assessmentCounts[row.assessment] += Number(row.n);
+    for (const row of rows.filter((r) => r.goalId === goal.id)) {
+      statusCounts[row.status] += row.n;
+      // A cancelled action is not assessed any more.
+      if (row.status !== "cancelled" && activePeriod) assessmentCounts[row.assessment] += row.n;
+    }
     const total = Object.values(statusCounts).reduce((a, b) => a + b, 0);
     const counted = total - statusCounts.cancelled;
     return {
@@ -234,6 +251,22 @@ export async function loadDashboard(
       rollUp: rollUp(assessmentCounts),
     };
   });
+
+  const departmentRows = departments.map(
+    (d): DepartmentSummary => ({
+      id: d.id,
+      name: d.name,
+      owned: sum((r) => r.departmentId === d.id),
+      overdue: sum((r) => r.departmentId === d.id && r.status === "overdue"),
+      missing: activePeriod
+        ? sum(
+            (r) =>
+              r.departmentId === d.id && Boolean(r.reportable) && r.assessment === "not_assessed",
+          )
+        : 0,
+      ...(completionOf ? completionOf(d.id) : { completedAt: null, completedByName: null }),
+    }),
+  );
 
   const trendByKey = new Map<string, TrendPoint>();
   for (const row of trendRows) {
@@ -255,59 +288,6 @@ export async function loadDashboard(
     trend: [...trendByKey.values()],
     activity,
   };
-}
-
-async function departmentSummaries(
-  db: Executor,
-  org: string,
-  period: PeriodView | null,
-  overdue: ReturnType<typeof sql<boolean>>,
-  departmentId: string | undefined,
-  goalIds: string[],
-): Promise<DepartmentSummary[]> {
-  const departments = await db
-    .selectFrom("departments")
-    .leftJoin("actions", (join) =>
-      join
-        .onRef("actions.department_id", "=", "departments.id")
-        .on("actions.goal_id", "in", goalIds),
-    )
-    .select((eb) => [
-      "departments.id",
-      "departments.name",
-      eb.fn.count<string>("actions.id").as("owned"),
-      eb.fn.count<string>("actions.id").filterWhere(overdue).as("overdue"),
-    ])
-    .where("departments.organisation_id", "=", org)
-    .where("departments.archived_at", "is", null)
-    .$if(Boolean(departmentId), (q) => q.where("departments.id", "=", departmentId!))
-    .groupBy(["departments.id", "departments.name"])
-    .orderBy(sql`lower(departments.name)`)
-    .execute();
-  if (!period) {
-    return departments.map((d) => ({
-      id: d.id,
-      name: d.name,
-      owned: Number(d.owned),
-      overdue: Number(d.overdue),
-      missing: 0,
-      completedAt: null,
-      completedByName: null,
-    }));
-  }
-  const stateOf = await departmentReportStates(
-    db,
-    org,
-    { id: period.id, start_date: period.startDate, end_date: period.endDate },
-    goalIds,
-  );
-  return departments.map((d) => ({
-    id: d.id,
-    name: d.name,
-    owned: Number(d.owned),
-    overdue: Number(d.overdue),
-    ...stateOf(d.id),
-  }));
 }
 
 async function recentActivity(db: Executor, org: string, limit = 10): Promise<ActivityItem[]> {

@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
-import { ASSESSMENTS, type Assessment } from "../../db/schema";
+import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
 import { getAction } from "./actions";
 import { recordAudit } from "./audit";
 import { ValidationError } from "./errors";
@@ -153,19 +153,25 @@ export function reportableActions(
         .on("follow_ups.period_id", "=", period.id),
     )
     .where("actions.organisation_id", "=", organisationId)
-    .where("actions.status", "!=", "cancelled")
-    .where((eb) =>
-      eb.or([
-        eb("actions.status", "!=", "done"),
-        eb("actions.updated_at", ">=", sql<Date>`${period.start_date}::date`),
-      ]),
-    )
-    .where((eb) =>
-      eb.or([
-        eb("actions.start_date", "is", null),
-        eb("actions.start_date", "<=", period.end_date),
-      ]),
-    );
+    .where((eb) => isReportable(eb, period));
+}
+
+/**
+ * The rule itself, as an SQL condition on `actions`: reported on in a period are the actions
+ * not cancelled, not finished before the period began, and started by its end.
+ */
+export function isReportable(
+  eb: ExpressionBuilder<Database, "actions">,
+  period: { start_date: string; end_date: string },
+) {
+  return eb.and([
+    eb("actions.status", "!=", "cancelled"),
+    eb.or([
+      eb("actions.status", "!=", "done"),
+      eb("actions.updated_at", ">=", sql<Date>`${period.start_date}::date`),
+    ]),
+    eb.or([eb("actions.start_date", "is", null), eb("actions.start_date", "<=", period.end_date)]),
+  ]);
 }
 
 export async function periodReportStatus(
@@ -319,27 +325,39 @@ export async function departmentReportStates(
     eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
   );
   if (goalIds) missingQuery = missingQuery.where("actions.goal_id", "in", goalIds);
-  const [missing, reports] = await Promise.all([
+  const [missing, completionOf] = await Promise.all([
     missingQuery
       .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
       .groupBy("actions.department_id")
       .execute(),
-    db
-      .selectFrom("period_reports")
-      .leftJoin("users", "users.id", "period_reports.completed_by")
-      .select([
-        "period_reports.department_id as departmentId",
-        "period_reports.completed_at",
-        "users.name",
-      ])
-      .where("period_reports.organisation_id", "=", organisationId)
-      .where("period_reports.period_id", "=", period.id)
-      .execute(),
+    periodReportCompletions(db, organisationId, period.id),
   ]);
-  return (departmentId: string): DepartmentReportState => {
+  return (departmentId: string): DepartmentReportState => ({
+    missing: Number(missing.find((m) => m.departmentId === departmentId)?.n ?? 0),
+    ...completionOf(departmentId),
+  });
+}
+
+/** Which departments marked a period's report done (klarmarkerad), when and by whom. */
+export async function periodReportCompletions(
+  db: Executor,
+  organisationId: string,
+  periodId: string,
+) {
+  const reports = await db
+    .selectFrom("period_reports")
+    .leftJoin("users", "users.id", "period_reports.completed_by")
+    .select([
+      "period_reports.department_id as departmentId",
+      "period_reports.completed_at",
+      "users.name",
+    ])
+    .where("period_reports.organisation_id", "=", organisationId)
+    .where("period_reports.period_id", "=", periodId)
+    .execute();
+  return (departmentId: string) => {
     const report = reports.find((r) => r.departmentId === departmentId);
     return {
-      missing: Number(missing.find((m) => m.departmentId === departmentId)?.n ?? 0),
       completedAt: report?.completed_at.toISOString() ?? null,
       completedByName: report?.name ?? null,
     };
