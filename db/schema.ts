@@ -274,6 +274,16 @@ export interface ReportAdoptionsTable {
   adopted_at: CreatedAt;
 }
 
+/** Kept by database triggers (migration 0005); read-only for the application. */
+export interface AssessmentCountsTable {
+  organisation_id: string;
+  period_id: string;
+  goal_id: string;
+  department_id: string;
+  assessment: Assessment;
+  n: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -298,6 +308,7 @@ export interface Database {
   document_snapshots: DocumentSnapshotsTable;
   document_versions: DocumentVersionsTable;
   report_adoptions: ReportAdoptionsTable;
+  assessment_counts: AssessmentCountsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -213,15 +213,20 @@ export async function loadDashboard(
       .orderBy(sql`lower(name)`)
       .execute(),
     activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
-    actionsInScope
-      .innerJoin("follow_ups", "follow_ups.action_id", "actions.id")
+    // The trend reads the counts the database keeps per period, goal and department (0005).
+    db
+      .selectFrom("assessment_counts")
       .select((eb) => [
-        "follow_ups.period_id as periodId",
-        "actions.goal_id as goalId",
-        "follow_ups.assessment",
-        eb.fn.countAll<string>().as("n"),
+        "period_id as periodId",
+        "goal_id as goalId",
+        "assessment",
+        eb.fn.sum<string>("n").as("n"),
       ])
-      .groupBy(["follow_ups.period_id", "actions.goal_id", "follow_ups.assessment"])
+      .where("organisation_id", "=", org)
+      .where("goal_id", "in", goalIds)
+      .$if(Boolean(filter.departmentId), (q) => q.where("department_id", "=", filter.departmentId!))
+      .groupBy(["period_id", "goal_id", "assessment"])
+      .having((eb) => eb.fn.sum("n"), ">", 0)
       .execute(),
     recentActivity(db, org),
   ]);

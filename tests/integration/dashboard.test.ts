@@ -221,6 +221,44 @@ describe("the overview's aggregates", () => {
       not_assessed: 0,
     });
 
+    // The counts follow an action that moves to another goal, and a changed assessment.
+    const moved = await database.db
+      .selectFrom("actions")
+      .select("id")
+      .where("goal_id", "=", ids.goal2)
+      .where("status", "=", "not_started")
+      .executeTakeFirstOrThrow();
+    await database.db
+      .updateTable("actions")
+      .set({ goal_id: ids.goal1 })
+      .where("id", "=", moved.id)
+      .execute();
+    await database.db
+      .updateTable("follow_ups")
+      .set({ assessment: "on_track" })
+      .where("action_id", "=", moved.id)
+      .execute();
+    const after = await loadDashboard(database.db, actor, { periodId: ids.t2 }, today);
+    const pointAfter = (period: string, goal: string) =>
+      after.trend.find((p) => p.periodId === period && p.goalId === goal)?.counts;
+    expect(pointAfter(ids.t1, ids.goal1)).toEqual({
+      on_track: 2,
+      at_risk: 0,
+      off_track: 0,
+      not_assessed: 0,
+    });
+    expect(pointAfter(ids.t1, ids.goal2)).toBeUndefined();
+    await database.db
+      .updateTable("actions")
+      .set({ goal_id: ids.goal2 })
+      .where("id", "=", moved.id)
+      .execute();
+    await database.db
+      .updateTable("follow_ups")
+      .set({ assessment: "at_risk" })
+      .where("action_id", "=", moved.id)
+      .execute();
+
     const schoolOnly = await loadDashboard(
       database.db,
       actor,

@@ -18,6 +18,7 @@ const TABLES = [
   "action_departments",
   "actions",
   "api_tokens",
+  "assessment_counts",
   "audit_events",
   "departments",
   "document_departments",
