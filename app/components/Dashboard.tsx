@@ -141,10 +141,14 @@ export function DepartmentTable({
               ) : period ? (
                 <span className="badge badge-warn">
                   <span aria-hidden="true">▲ </span>
-                  {t("dashboard.notReported", {
-                    deadline: formatLongDate(period.reportDeadline, locale),
-                    count: d.missing,
-                  })}
+                  {d.missing > 0
+                    ? t("dashboard.notReported", {
+                        deadline: formatLongDate(period.reportDeadline, locale),
+                        count: d.missing,
+                      })
+                    : t("dashboard.readyToReport", {
+                        deadline: formatLongDate(period.reportDeadline, locale),
+                      })}
                 </span>
               ) : (
                 "–"
@@ -244,6 +248,14 @@ export function Trend({
   );
 }
 
+/** "skapade åtgärden", "ändrade dokumentet", … from the audit event's kind. */
+function activityVerb(item: { action: string; entityType: "action" | "document" }) {
+  const created = item.action.endsWith(".created");
+  if (item.entityType === "document")
+    return created ? "dashboard.createdDocument" : "dashboard.changedDocument";
+  return created ? "dashboard.createdAction" : "dashboard.changedAction";
+}
+
 export function Activity({
   items,
 }: {
@@ -264,12 +276,7 @@ export function Activity({
     <ul className="activity">
       {items.map((item) => (
         <li key={item.id}>
-          <strong>{item.actorName ?? t("dashboard.someone")}</strong>{" "}
-          {t(
-            item.action.startsWith("document")
-              ? "dashboard.changedDocument"
-              : "dashboard.changedAction",
-          )}{" "}
+          <strong>{item.actorName ?? t("dashboard.someone")}</strong> {t(activityVerb(item))}{" "}
           <Link
             to={
               item.entityType === "document"

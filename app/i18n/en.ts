@@ -65,6 +65,7 @@ export const en: Catalogue = {
   "dashboard.report": "Report",
   "dashboard.reportFor": "Report {period}",
   "dashboard.completed": "Marked done {date} by {name}",
+  "dashboard.readyToReport": "Not marked done – every action is assessed, deadline {deadline}",
   "dashboard.notReported": {
     one: "Not reported – deadline {deadline} ({count} action lacks an assessment)",
     other: "Not reported – deadline {deadline} ({count} actions lack an assessment)",
@@ -77,6 +78,8 @@ export const en: Catalogue = {
   "dashboard.activity": "Recent activity",
   "dashboard.noActivity": "No activity yet.",
   "dashboard.someone": "Someone",
+  "dashboard.createdAction": "created the action",
+  "dashboard.createdDocument": "created the document",
   "dashboard.changedAction": "changed the action",
   "dashboard.changedDocument": "changed the document",
   "dashboard.updatedBy": "Updated by {name} just now",

@@ -63,6 +63,7 @@ export const sv = {
   "dashboard.report": "Rapport",
   "dashboard.reportFor": "Rapport {period}",
   "dashboard.completed": "Klarmarkerad {date} av {name}",
+  "dashboard.readyToReport": "Ej klarmarkerat – alla åtgärder är bedömda, deadline {deadline}",
   "dashboard.notReported": {
     one: "Ej rapporterat – deadline {deadline} ({count} åtgärd saknar bedömning)",
     other: "Ej rapporterat – deadline {deadline} ({count} åtgärder saknar bedömning)",
@@ -75,6 +76,8 @@ export const sv = {
   "dashboard.activity": "Senaste händelser",
   "dashboard.noActivity": "Inga händelser ännu.",
   "dashboard.someone": "Någon",
+  "dashboard.createdAction": "skapade åtgärden",
+  "dashboard.createdDocument": "skapade dokumentet",
   "dashboard.changedAction": "ändrade åtgärden",
   "dashboard.changedDocument": "ändrade dokumentet",
   "dashboard.updatedBy": "Uppdaterad av {name} just nu",
