@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import type { Executor } from "../../db";
 import type { Locale, Role } from "../../db/schema";
 import type { Actor } from "../domain/policy";
@@ -56,50 +57,69 @@ export async function resolveSession(
 ): Promise<SessionUser | null> {
   if (!token || token.length > 128) return null;
   const id = sessionIdFor(token, settings.secret);
-  const row = await db
+  const session = await db
     .selectFrom("sessions")
-    .innerJoin("users", "users.id", "sessions.user_id")
-    .innerJoin("memberships", (join) =>
-      join
-        .onRef("memberships.user_id", "=", "sessions.user_id")
-        .onRef("memberships.organisation_id", "=", "sessions.organisation_id"),
-    )
-    .innerJoin("organisations", "organisations.id", "sessions.organisation_id")
-    .select([
-      "sessions.id as sessionId",
-      "sessions.last_seen_at as lastSeenAt",
-      "sessions.expires_at as expiresAt",
-      "users.id as userId",
-      "users.email",
-      "users.name",
-      "users.locale",
-      "memberships.organisation_id as organisationId",
-      "memberships.roles",
-      "memberships.deactivated_at as deactivatedAt",
-      "organisations.name as organisationName",
-    ])
-    .where("sessions.id", "=", id)
+    .select(["user_id", "organisation_id", "last_seen_at", "expires_at"])
+    .where("id", "=", id)
     .executeTakeFirst();
-  if (!row) return null;
+  if (!session) return null;
 
-  const idleLimit = row.lastSeenAt.getTime() + settings.idleMinutes * 60_000;
-  if (row.deactivatedAt || now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleLimit) {
+  const idleLimit = session.last_seen_at.getTime() + settings.idleMinutes * 60_000;
+  const person =
+    now.getTime() < session.expires_at.getTime() && now.getTime() < idleLimit
+      ? await signedInPerson(db, session.user_id, session.organisation_id, id)
+      : null;
+  if (!person) {
     await db.deleteFrom("sessions").where("id", "=", id).execute();
     return null;
   }
-  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
   }
+  return person;
+}
+
+/**
+ * The person a session or API token acts for, in one query: null when their membership of the
+ * organisation is deactivated. Sessions and tokens share it so both see the same person.
+ */
+export async function signedInPerson(
+  db: Executor,
+  userId: string,
+  organisationId: string,
+  sessionId: string,
+): Promise<SessionUser | null> {
+  const row = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .innerJoin("organisations", "organisations.id", "memberships.organisation_id")
+    .select([
+      "users.email",
+      "users.name",
+      "users.locale",
+      "memberships.roles",
+      "organisations.name as organisationName",
+      sql<string[]>`coalesce(array(
+        select ud.department_id::text from user_departments ud
+        where ud.user_id = memberships.user_id and ud.organisation_id = memberships.organisation_id), '{}')`.as(
+        "departmentIds",
+      ),
+    ])
+    .where("memberships.user_id", "=", userId)
+    .where("memberships.organisation_id", "=", organisationId)
+    .where("memberships.deactivated_at", "is", null)
+    .executeTakeFirst();
+  if (!row) return null;
   return {
-    sessionId: row.sessionId,
-    userId: row.userId,
-    organisationId: row.organisationId,
+    sessionId,
+    userId,
+    organisationId,
     organisationName: row.organisationName,
     email: row.email,
     name: row.name,
     locale: row.locale,
     roles: row.roles as Role[],
-    departmentIds: await departmentIdsOf(db, row.userId, row.organisationId),
+    departmentIds: row.departmentIds,
   };
 }
 

@@ -1,11 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Executor } from "../../db";
-import type { Role } from "../../db/schema";
 import { recordAudit } from "../domain/audit";
 import { type Actor, assertCan, NotFoundError } from "../domain/policy";
 import { assertNoIdentityNumbers, parseInput } from "../domain/validation";
-import { departmentIdsOf, type SessionUser } from "./sessions";
+import { type SessionUser, signedInPerson } from "./sessions";
 
 export const TokenSchema = z.object({
   name: z.string().trim().min(1, "validation.required").max(100, "validation.tooLong"),
@@ -103,46 +102,20 @@ export async function resolveApiToken(
   if (!token?.startsWith(PREFIX) || token.length > 100) return null;
   const row = await db
     .selectFrom("api_tokens")
-    .innerJoin("users", "users.id", "api_tokens.user_id")
-    .innerJoin("memberships", (join) =>
-      join
-        .onRef("memberships.user_id", "=", "api_tokens.user_id")
-        .onRef("memberships.organisation_id", "=", "api_tokens.organisation_id"),
-    )
-    .innerJoin("organisations", "organisations.id", "api_tokens.organisation_id")
-    .select([
-      "api_tokens.id as tokenId",
-      "api_tokens.last_used_at as lastUsedAt",
-      "users.id as userId",
-      "users.email",
-      "users.name",
-      "users.locale",
-      "memberships.organisation_id as organisationId",
-      "memberships.roles",
-      "organisations.name as organisationName",
-    ])
-    .where("api_tokens.token_hash", "=", tokenHash(token, secret))
-    .where("api_tokens.revoked_at", "is", null)
-    .where("memberships.deactivated_at", "is", null)
+    .select(["id", "user_id", "organisation_id", "last_used_at"])
+    .where("token_hash", "=", tokenHash(token, secret))
+    .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;
+  const person = await signedInPerson(db, row.user_id, row.organisation_id, `token:${row.id}`);
+  if (!person) return null;
   // Recording use once a minute is enough for "last used" and spares a write per request.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db
       .updateTable("api_tokens")
       .set({ last_used_at: new Date() })
-      .where("id", "=", row.tokenId)
+      .where("id", "=", row.id)
       .execute();
   }
-  return {
-    sessionId: `token:${row.tokenId}`,
-    userId: row.userId,
-    organisationId: row.organisationId,
-    organisationName: row.organisationName,
-    email: row.email,
-    name: row.name,
-    locale: row.locale,
-    roles: row.roles as Role[],
-    departmentIds: await departmentIdsOf(db, row.userId, row.organisationId),
-  };
+  return person;
 }
