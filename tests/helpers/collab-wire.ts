@@ -133,3 +133,34 @@ export function contentOf(doc: Y.Doc): unknown {
   fresh.destroy();
   return result;
 }
+
+/**
+ * Holds a document's row locked (PostgreSQL) — or PGlite's only connection — until `release`,
+ * so a write to it must wait. Resolves once the lock is held.
+ */
+export async function holdDocument(db: DB, documentId: string) {
+  let release!: () => void;
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const held = db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom("documents")
+      .select("id")
+      .where("id", "=", documentId)
+      .forUpdate()
+      .execute();
+    locked();
+    await new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  });
+  await isLocked;
+  return {
+    async release() {
+      release();
+      await held;
+    },
+  };
+}

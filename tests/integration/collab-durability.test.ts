@@ -18,6 +18,7 @@ import {
   ask,
   connected,
   contentOf,
+  holdDocument,
   hubDoc,
   storedDoc,
   updateMessage,
@@ -101,26 +102,7 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     const update = await scratchUpdate(documentId, "spara först");
 
     // Hold the document row (PostgreSQL) or the only connection (PGlite): the write must wait.
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const blocker = db()
-      .transaction()
-      .execute(async (trx) => {
-        await trx
-          .selectFrom("documents")
-          .select("id")
-          .where("id", "=", documentId)
-          .forUpdate()
-          .execute();
-        locked();
-        await new Promise<void>((resolve) => {
-          release = resolve;
-        });
-      });
-    await isLocked;
+    const hold = await holdDocument(db(), documentId);
     let rowsWhenAcked = -1;
     const acked = ask(socket, "collab:sync", { documentId, data: updateMessage(update) }).then(
       async (ack) => {
@@ -130,8 +112,7 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     );
     await tick(500);
     expect(rowsWhenAcked).toBe(-1);
-    release();
-    await blocker;
+    await hold.release();
     expect(await acked).toEqual({ ok: true });
     expect(rowsWhenAcked).toBe(1);
     expect((await storedDoc(db(), documentId)).getText("probe").toString()).toBe("spara först");

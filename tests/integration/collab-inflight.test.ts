@@ -10,6 +10,7 @@ import {
   actorOf,
   ask,
   connected,
+  holdDocument,
   hubDoc,
   recordEvents,
   step1Message,
@@ -81,26 +82,7 @@ describe("co-editing: edits in flight between broadcast and COMMIT", () => {
     const syncs = syncsOf(asker);
 
     // Hold the document row (PostgreSQL) or the only connection (PGlite): the INSERT must wait.
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const blocker = db()
-      .transaction()
-      .execute(async (trx) => {
-        await trx
-          .selectFrom("documents")
-          .select("id")
-          .where("id", "=", documentId)
-          .forUpdate()
-          .execute();
-        locked();
-        await new Promise<void>((resolve) => {
-          release = resolve;
-        });
-      });
-    await isLocked;
+    const hold = await holdDocument(db(), documentId);
     let acked = false;
     const ack = ask(author, "collab:sync", { documentId, data: updateMessage(update) }).then(
       (answer) => {
@@ -124,8 +106,7 @@ describe("co-editing: edits in flight between broadcast and COMMIT", () => {
     expect(inFlight).toEqual(updateMessage(update));
     expect(acked).toBe(false);
 
-    release();
-    await blocker;
+    await hold.release();
     expect(await ack).toEqual({ ok: true });
     expect((await storedDoc(db(), documentId)).getText("t").toString()).toBe("i luften");
     expect(hubDoc(server.collab, documentId)?.getText("t").toString()).toBe("i luften");
