@@ -4,13 +4,14 @@
  * use their own providers over `ws` (Node 20 has no global WebSocket).
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import WebSocket from "ws";
 import type { Awareness } from "y-protocols/awareness";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { SocketIoProvider } from "../app/editor/provider.client";
 import { HttpClient } from "../tests/helpers/http";
+import { connectSocket } from "../tests/helpers/socket";
 import type { ServerKind } from "./protocol";
 
 export interface BenchClient {
@@ -45,11 +46,7 @@ export async function signIn(port: number, email: string): Promise<string> {
 
 function ours({ port, documentName, cookie, ackProbe }: ClientOptions): BenchClient {
   const url = `http://${HOST}:${port}`;
-  const socket: Socket = io(url, {
-    transports: ["websocket"],
-    forceNew: true,
-    extraHeaders: { cookie: cookie ?? "", origin: url },
-  });
+  const socket: Socket = connectSocket(url, { cookie });
   if (ackProbe) {
     // Wrap the acknowledgement of each update the provider sends, to time edit → COMMIT → ack.
     const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => Socket;

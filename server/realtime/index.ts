@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
+import { socketParser } from "../../app/utils/socket-parser";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";
@@ -63,6 +64,7 @@ export function createRealtime(
   };
   const io = new Server(httpServer, {
     serveClient: false,
+    parser: socketParser,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     allowRequest: (req, callback) => {
       const secure = "encrypted" in req.socket && Boolean(req.socket.encrypted);

@@ -1,8 +1,9 @@
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import * as Y from "yjs";
 import { SocketIoProvider } from "../../app/editor/provider.client";
 import { HttpClient } from "./http";
 import type { TestServer } from "./server";
+import { connectSocket } from "./socket";
 
 /** A co-editing client as the browser runs it (same provider), signed in as a demo user. */
 export interface CollabClient {
@@ -19,9 +20,8 @@ export interface CollabClient {
 export async function signedInSocket(server: TestServer, email: string): Promise<Socket> {
   const http = new HttpClient(server.url);
   await http.logIn(email);
-  return io(server.url, {
-    transports: ["websocket"],
-    extraHeaders: { cookie: http.cookieHeader, origin: server.url },
+  return connectSocket(server.url, {
+    cookie: http.cookieHeader,
     reconnectionDelay: 50,
     reconnectionDelayMax: 200,
   });

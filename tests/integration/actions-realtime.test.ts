@@ -1,4 +1,4 @@
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db";
 import type { SessionUser } from "../../server/auth/sessions";
@@ -15,6 +15,7 @@ import {
 } from "../helpers/actions";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { connectSocket } from "../helpers/socket";
 
 /** The promise: others see a change within one second. */
 const WITHIN_MS = 1000;
@@ -38,12 +39,7 @@ const sockets: Socket[] = [];
 const received = new Map<Socket, { event: string; payload: Record<string, unknown> }[]>();
 
 function connect(cookie: string, origin: string): Socket {
-  const socket = io(server.url, {
-    transports: ["websocket"],
-    extraHeaders: { cookie, origin },
-    reconnection: false,
-    forceNew: true,
-  });
+  const socket = connectSocket(server.url, { cookie, origin, reconnection: false });
   sockets.push(socket);
   received.set(socket, []);
   socket.onAny((event: string, payload: Record<string, unknown>) =>

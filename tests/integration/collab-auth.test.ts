@@ -1,6 +1,6 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -23,6 +23,7 @@ import {
 } from "../helpers/collab-wire";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { connectSocket } from "../helpers/socket";
 
 const WRITER = "arbetsgrupp@kommun.test";
 const READ_ONLY = {
@@ -120,12 +121,7 @@ describe("co-editing: authorisation and bad input on the socket", () => {
     );
 
   it("refuses a socket without a session", async () => {
-    const socket = io(server.url, {
-      transports: ["websocket"],
-      extraHeaders: { origin: server.url },
-      reconnection: false,
-      forceNew: true,
-    });
+    const socket = connectSocket(server.url, { reconnection: false });
     sockets.push(socket);
     await expect(connected(socket)).rejects.toThrow("unauthorized");
   });
@@ -140,12 +136,7 @@ describe("co-editing: authorisation and bad input on the socket", () => {
 
     const login = new HttpClient(server.url);
     await login.logIn(OTHER_ORG_EMAIL, OTHER_ORG_PASSWORD);
-    const theirs = io(server.url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: login.cookieHeader, origin: server.url },
-      reconnection: false,
-      forceNew: true,
-    });
+    const theirs = connectSocket(server.url, { cookie: login.cookieHeader, reconnection: false });
     sockets.push(theirs);
     await connected(theirs);
     expect(await ask(theirs, "collab:join", { documentId })).toEqual({ error: "not_found" });

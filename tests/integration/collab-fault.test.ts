@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as decoding from "lib0/decoding";
 import pg from "pg";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
@@ -14,6 +14,7 @@ import { SocketIoProvider } from "../../app/editor/provider.client";
 import { openDatabase } from "../../db";
 import { loadState } from "../../server/collab/store";
 import { HttpClient } from "../helpers/http";
+import { connectSocket } from "../helpers/socket";
 
 /**
  * The server process is killed with SIGKILL while an editor types. Every update the editor saw
@@ -192,9 +193,8 @@ describe.each(modes)("co-editing survives SIGKILL of the server ($name)", ({ pos
     expect(created.status).toBe(201);
     const { id: documentId } = (await created.json()) as { id: string };
 
-    const socket = io(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: http.cookieHeader, origin: url },
+    const socket = connectSocket(url, {
+      cookie: http.cookieHeader,
       reconnectionDelay: 100,
       reconnectionDelayMax: 500,
     });
@@ -244,11 +244,7 @@ describe.each(modes)("co-editing survives SIGKILL of the server ($name)", ({ pos
     const expected = typed.join("");
     expect(text.toString()).toBe(expected);
     const observer = new Y.Doc();
-    const observerSocket = io(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: http.cookieHeader, origin: url },
-      forceNew: true,
-    });
+    const observerSocket = connectSocket(url, { cookie: http.cookieHeader });
     const observerProvider = new SocketIoProvider(observerSocket, documentId, observer);
     const observerSynced = new Promise<void>((resolve) =>
       observerProvider.on("sync", () => resolve()),

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { SocketIoProvider } from "../../app/editor/provider.client";
@@ -16,6 +16,7 @@ import type { Actor } from "../../server/domain/policy";
 import { actorOf, contentOf, hubDoc, storedDoc } from "../helpers/collab-wire";
 import { createTestDatabase } from "../helpers/database";
 import { HttpClient } from "../helpers/http";
+import { connectSocket } from "../helpers/socket";
 
 /**
  * Property: whatever 2–8 editors type, format and delete, however their connections drop, their
@@ -235,10 +236,8 @@ describe("co-editing property: concurrent edits, flaky links and a restart conve
   });
 
   function openEditor(email: string, documentId: string): Editor {
-    const socket = io(harness.app.url, {
-      forceNew: true,
-      transports: ["websocket"],
-      extraHeaders: { cookie: cookies.get(email)!, origin: harness.app.url },
+    const socket = connectSocket(harness.app.url, {
+      cookie: cookies.get(email)!,
       reconnectionDelay: 20,
       reconnectionDelayMax: 100,
     });

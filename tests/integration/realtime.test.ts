@@ -1,8 +1,9 @@
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../server/domain/users";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { connectSocket } from "../helpers/socket";
 
 interface OnlineUser {
   id: string;
@@ -26,14 +27,11 @@ describe("realtime (socket.io)", () => {
   function connect(
     options: { cookie?: string; origin?: string | null; transport?: "websocket" | "polling" } = {},
   ): Socket {
-    const headers: Record<string, string> = {};
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.origin !== null) headers.origin = options.origin ?? server.url;
-    const socket = io(server.url, {
+    const socket = connectSocket(server.url, {
+      cookie: options.cookie,
+      origin: options.origin,
       transports: [options.transport ?? "websocket"],
-      extraHeaders: headers,
       reconnection: false,
-      forceNew: true,
       timeout: TIMEOUT_MS,
     });
     sockets.push(socket);

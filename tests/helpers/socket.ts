@@ -1,0 +1,26 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { socketParser } from "../../app/utils/socket-parser";
+
+export interface SocketConnectOptions extends Partial<ManagerOptions & SocketOptions> {
+  /** The session cookie header; none for an anonymous socket. */
+  cookie?: string;
+  /** The Origin header: the server's own by default, null for none. */
+  origin?: string | null;
+}
+
+/** A socket.io client set up as the app's own (websocket transport, our parser), outside a browser. */
+export function connectSocket(
+  url: string,
+  { cookie, origin, ...options }: SocketConnectOptions = {},
+): Socket {
+  const headers: Record<string, string> = {};
+  if (cookie) headers.cookie = cookie;
+  if (origin !== null) headers.origin = origin ?? url;
+  return io(url, {
+    transports: ["websocket"],
+    forceNew: true,
+    parser: socketParser,
+    extraHeaders: headers,
+    ...options,
+  });
+}
