@@ -49,7 +49,15 @@ const MessageSchema = z.object({ documentId: z.uuid(), data: z.instanceof(Uint8A
 interface LoadedDocument {
   id: string;
   organisationId: string;
+  /** Every saved edit: changed only after COMMIT, so its state vector never claims an unsaved one. */
   doc: Y.Doc;
+  /**
+   * Every edit accepted so far, saved or not. An update is applied here before it is sent to
+   * anyone or stored: one that decodes but cannot be applied (a forged reference) is refused
+   * there, and so never reaches the other editors nor the log, where it would stop the
+   * document from loading.
+   */
+  received: Y.Doc;
   awareness: Awareness;
   lastUpdateId: bigint;
   storedBytes: number;
@@ -57,7 +65,7 @@ interface LoadedDocument {
   frozen: boolean;
   /** Awareness client ids each socket set, removed when the socket leaves. */
   clientIdsBySocket: Map<string, Set<number>>;
-  /** Sync messages sent to the others but not yet committed (see receiveUpdate). */
+  /** Updates sent to the others but not yet committed (see receiveUpdate). */
   inFlight: Set<Uint8Array>;
   /** When this process last changed the content; stored with the next render. */
   editedAt?: Date;
@@ -76,6 +84,15 @@ function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   write(encoder);
   return encoding.toUint8Array(encoder);
+}
+
+const updateMessage = (update: Uint8Array) =>
+  syncMessage((e) => syncProtocol.writeUpdate(e, update));
+
+function docFrom(...updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update, "store");
+  return doc;
 }
 
 function isEmptyUpdate(update: Uint8Array): boolean {
@@ -150,6 +167,7 @@ export class CollabHub implements RealtimeFeature {
       existing.frozen = meta.status === "adopted";
       for (const row of await loadTail(this.db, documentId, existing.lastUpdateId)) {
         Y.applyUpdate(existing.doc, row.update, "store");
+        Y.applyUpdate(existing.received, row.update, "store");
         if (row.id > existing.lastUpdateId) existing.lastUpdateId = row.id;
       }
       return existing;
@@ -159,12 +177,12 @@ export class CollabHub implements RealtimeFeature {
       pending = (async () => {
         const stored = await loadState(this.db, documentId);
         if (!stored) throw new NotFoundError();
-        const doc = new Y.Doc();
-        Y.applyUpdate(doc, stored.state, "store");
+        const doc = docFrom(stored.state);
         const loaded: LoadedDocument = {
           id: documentId,
           organisationId: user.organisationId,
           doc,
+          received: docFrom(stored.state),
           awareness: new Awareness(doc),
           lastUpdateId: stored.lastUpdateId,
           storedBytes: stored.storedBytes,
@@ -277,7 +295,7 @@ export class CollabHub implements RealtimeFeature {
       // Updates already sent to the room but not yet in our document: a socket that joined
       // meanwhile would otherwise miss them, and every later edit that builds on them.
       for (const inFlight of loaded.inFlight)
-        emit.emit("collab:sync", { documentId, data: inFlight });
+        emit.emit("collab:sync", { documentId, data: updateMessage(inFlight) });
       return;
     }
     if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
@@ -286,7 +304,7 @@ export class CollabHub implements RealtimeFeature {
     await this.receiveUpdate(socket, user, loaded, body, reply);
   }
 
-  /** Validate → check limits → COMMIT → apply → send to the others → acknowledge. */
+  /** Validate → check limits → apply to `received` → send to the others → COMMIT → apply → acknowledge. */
   private async receiveUpdate(
     socket: AppSocket,
     user: SessionUser,
@@ -311,15 +329,15 @@ export class CollabHub implements RealtimeFeature {
     if (loaded.storedBytes + update.length > COLLAB_LIMITS.maxDocumentBytes)
       return this.fail(socket, reply, documentId, "document_too_large");
     if (!this.allow(user.userId)) return this.fail(socket, reply, documentId, "rate_limited");
+    if (!this.accept(loaded, update)) return this.fail(socket, reply, documentId, "malformed");
 
     // The others get the edit while it is being saved (saving first put the COMMIT on their
-    // latency path); only the author's acknowledgement waits for COMMIT. Our in-memory document
-    // takes the edit only after COMMIT, so our state vector never claims an unsaved edit.
-    const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
+    // latency path); only the author's acknowledgement waits for COMMIT. Our saved document
+    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit.
     socket
       .to(docRoom(documentId))
-      .emit("collab:sync" as never, { documentId, data: message } as never);
-    loaded.inFlight.add(message);
+      .emit("collab:sync" as never, { documentId, data: updateMessage(update) } as never);
+    loaded.inFlight.add(update);
     let id: bigint;
     try {
       id = await appendUpdate(this.db, documentId, update, user.userId);
@@ -327,7 +345,7 @@ export class CollabHub implements RealtimeFeature {
       this.resyncRoom(loaded);
       throw error;
     } finally {
-      loaded.inFlight.delete(message);
+      loaded.inFlight.delete(update);
     }
     this.stats.persistedUpdates++;
     if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
@@ -335,6 +353,22 @@ export class CollabHub implements RealtimeFeature {
     Y.applyUpdate(loaded.doc, update, socket.id);
     reply({ ok: true });
     this.afterChange(loaded);
+  }
+
+  /**
+   * Applies an update to the document of accepted edits. If Yjs throws, the update is refused,
+   * and since it may have been half applied, that document is made again from the saved one and
+   * the updates still being saved.
+   */
+  private accept(loaded: LoadedDocument, update: Uint8Array): boolean {
+    try {
+      Y.applyUpdate(loaded.received, update, "received");
+      return true;
+    } catch {
+      loaded.received.destroy();
+      loaded.received = docFrom(Y.encodeStateAsUpdate(loaded.doc), ...loaded.inFlight);
+      return false;
+    }
   }
 
   /** An update made on the server (restoring a version): saved, applied and sent to every editor. */
@@ -355,10 +389,10 @@ export class CollabHub implements RealtimeFeature {
     if (id > loaded.lastUpdateId) loaded.lastUpdateId = id;
     loaded.storedBytes += update.length;
     Y.applyUpdate(loaded.doc, update, "server");
-    this.io.to(docRoom(documentId)).emit("collab:sync", {
-      documentId,
-      data: syncMessage((e) => syncProtocol.writeUpdate(e, update)),
-    });
+    Y.applyUpdate(loaded.received, update, "server");
+    this.io
+      .to(docRoom(documentId))
+      .emit("collab:sync", { documentId, data: updateMessage(update) });
     this.afterChange(loaded);
   }
 
@@ -497,6 +531,7 @@ export class CollabHub implements RealtimeFeature {
       await this.compact(loaded);
       loaded.awareness.destroy();
       loaded.doc.destroy();
+      loaded.received.destroy();
     }, COLLAB_LIMITS.unloadAfterMs);
   }
 
@@ -508,6 +543,7 @@ export class CollabHub implements RealtimeFeature {
       await this.render(loaded);
       loaded.awareness.destroy();
       loaded.doc.destroy();
+      loaded.received.destroy();
     }
     this.documents.clear();
   }

@@ -29,6 +29,25 @@ export const updateMessage = (update: Uint8Array) =>
   syncMessage((e) => syncProtocol.writeUpdate(e, update));
 export const step1Message = (doc: Y.Doc) => syncMessage((e) => syncProtocol.writeSyncStep1(e, doc));
 
+/**
+ * A Yjs update that decodes but throws when applied: one string item whose origin is a
+ * character inside itself. Written by hand in the update format (v1) Yjs reads.
+ */
+export function forgedUpdate(): Uint8Array {
+  const client = 424_242;
+  return syncMessage((e) => {
+    encoding.writeVarUint(e, 1); // one client
+    encoding.writeVarUint(e, 1); // with one struct
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, 0); // from clock 0
+    encoding.writeUint8(e, 0x80 | 4); // an item with an origin, holding a string
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, 5); // origin: its own sixth character
+    encoding.writeVarString(e, "förfalskad");
+    encoding.writeVarUint(e, 0); // an empty delete set
+  });
+}
+
 /** Resolves with the next `event` payload that satisfies `accept`; rejects after a timeout. */
 export function nextEvent<T = { documentId?: string; [key: string]: unknown }>(
   socket: Socket,

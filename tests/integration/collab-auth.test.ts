@@ -14,6 +14,7 @@ import {
   ask,
   connected,
   contentOf,
+  forgedUpdate,
   nextEvent,
   recordEvents,
   step1Message,
@@ -284,6 +285,9 @@ describe("co-editing: authorisation and bad input on the socket", () => {
         { documentId, data: updateMessage(new Uint8Array([0xff, 0xff, 0xff, 0x0f, 1, 2, 3])) },
         "malformed",
       );
+      // An update that decodes but cannot be applied: refused before anyone gets it.
+      expect(() => Y.decodeUpdate(forgedUpdate())).not.toThrow();
+      await expectRefused(socket, { documentId, data: updateMessage(forgedUpdate()) }, "malformed");
       // Larger than one update may be (but within the socket's own message limit).
       const big = await updateFor(
         server,
