@@ -14,7 +14,13 @@ import type { DB } from "../../db";
 import type { SessionUser } from "../auth/sessions";
 import { getDocument, refreshRenderedFromState } from "../domain/documents";
 import { can, NotFoundError } from "../domain/policy";
-import type { AppSocket, GuardedOn, RealtimeFeature } from "../realtime";
+import {
+  type AppSocket,
+  type GuardedOn,
+  PRESENCE_COALESCE_MS,
+  type RealtimeFeature,
+} from "../realtime";
+import { coalesced } from "../realtime/coalesce";
 import { appendUpdate, compact, loadState, loadTail } from "./store";
 
 /** Limits, checked when an update is written; the sender gets a clear error event. */
@@ -115,6 +121,10 @@ export class CollabHub implements RealtimeFeature {
   private documents = new Map<string, LoadedDocument>();
   private loading = new Map<string, Promise<LoadedDocument>>();
   private buckets = new Map<string, { tokens: number; at: number }>();
+  private people = coalesced(
+    (documentId) => this.broadcastPeople(documentId),
+    PRESENCE_COALESCE_MS,
+  );
 
   constructor(
     private readonly io: Server,
@@ -233,7 +243,7 @@ export class CollabHub implements RealtimeFeature {
         data: encodeAwarenessUpdate(loaded.awareness, states),
       });
     }
-    await this.broadcastPeople(documentId);
+    this.people.schedule(documentId);
   }
 
   private loadedFor(socket: AppSocket, documentId: string): LoadedDocument | undefined {
@@ -515,7 +525,7 @@ export class CollabHub implements RealtimeFeature {
           data: encodeAwarenessUpdate(loaded.awareness, ids),
         });
     }
-    void this.broadcastPeople(documentId);
+    this.people.schedule(documentId);
     this.scheduleUnload(loaded);
   }
 
@@ -536,6 +546,7 @@ export class CollabHub implements RealtimeFeature {
   }
 
   async close(): Promise<void> {
+    this.people.cancel();
     for (const loaded of this.documents.values()) {
       clearTimeout(loaded.unloadTimer);
       clearTimeout(loaded.renderTimer);

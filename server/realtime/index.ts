@@ -8,6 +8,7 @@ import type { EventBus } from "../bus";
 import type { Config } from "../config";
 import { can, type Permission } from "../domain/policy";
 import { expectedOrigin, isSameOrigin } from "../http/security";
+import { coalesced } from "./coalesce";
 
 export interface OnlineUser {
   id: string;
@@ -45,6 +46,8 @@ export interface RealtimeFeature {
 
 // A session ended elsewhere (logout, expiry) is noticed by the next event after this long.
 const SESSION_RECHECK_MS = 30_000;
+// Joins and leaves within this window make one presence broadcast.
+export const PRESENCE_COALESCE_MS = 100;
 // Large enough for a pasted page of a document; each feature checks its own limits within it.
 const MAX_MESSAGE_BYTES = 1_048_576;
 
@@ -127,9 +130,9 @@ export function createRealtime(
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, "sv"));
   }
 
-  async function broadcastPresence(organisationId: string) {
+  const presence = coalesced(async (organisationId) => {
     io.to(organisationRoom(organisationId)).emit("presence", await onlineUsers(organisationId));
-  }
+  }, PRESENCE_COALESCE_MS);
 
   io.on("connection", async (socket: AppSocket) => {
     const { user } = socket.data;
@@ -138,9 +141,9 @@ export function createRealtime(
       reply(await onlineUsers(actor.organisationId));
     });
     for (const feature of features) feature.onConnection(socket, on);
-    socket.on("disconnect", () => void broadcastPresence(user.organisationId));
+    socket.on("disconnect", () => presence.schedule(user.organisationId));
     await socket.join([organisationRoom(user.organisationId), userRoom(user.userId)]);
-    await broadcastPresence(user.organisationId);
+    presence.schedule(user.organisationId);
   });
 
   const unsubscribe = bus.subscribe((event) => {
@@ -160,6 +163,7 @@ export function createRealtime(
     },
     async close() {
       unsubscribe();
+      presence.cancel();
       for (const feature of features) await feature.close?.();
       // Closing the transports (not a socket.io "disconnect" packet, which clients never retry)
       // lets every open tab reconnect by itself once the server is back, e.g. after a deploy.

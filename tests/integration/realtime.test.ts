@@ -1,6 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../server/domain/users";
+import { PRESENCE_COALESCE_MS } from "../../server/realtime";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectSocket } from "../helpers/socket";
@@ -182,6 +183,22 @@ describe("realtime (socket.io)", () => {
       await Promise.all([connected(first), connected(second)]);
       const list = (await first.timeout(TIMEOUT_MS).emitWithAck("presence:list")) as OnlineUser[];
       expect(list.filter((u) => u.name === "Erik Holm")).toHaveLength(1);
+    });
+
+    it("a burst of tabs opening makes one presence broadcast, not one per tab", async () => {
+      const cookie = await cookieOf("observator@kommun.test");
+      const watcher = connect({ cookie });
+      await connected(watcher);
+      await new Promise((resolve) => setTimeout(resolve, 3 * PRESENCE_COALESCE_MS));
+      const lists: OnlineUser[][] = [];
+      watcher.on("presence", (list: OnlineUser[]) => lists.push(list));
+      const tabs = Array.from({ length: 8 }, () => connect({ cookie }));
+      await Promise.all(tabs.map(connected));
+      await new Promise((resolve) => setTimeout(resolve, 3 * PRESENCE_COALESCE_MS));
+      // Eight joins within a window or two: at most a couple of lists, the last one current.
+      expect(lists.length).toBeGreaterThan(0);
+      expect(lists.length).toBeLessThan(4);
+      expect(lists.at(-1)!.filter((u) => u.name === "Maria Sjö")).toHaveLength(1);
     });
 
     it("answers presence:list with an acknowledgement carrying the list", async () => {
