@@ -1,4 +1,8 @@
-import { Decoder as StandardDecoder, Encoder as StandardEncoder, PacketType } from "socket.io-parser";
+import {
+  PacketType,
+  type Decoder as StandardDecoder,
+  Encoder as StandardEncoder,
+} from "socket.io-parser";
 import { describe, expect, it } from "vitest";
 import { Decoder, Encoder } from "./socket-parser";
 
