@@ -247,6 +247,7 @@ export const en: Catalogue = {
   "validation.status": "Choose a status from the list.",
   "validation.unknownGoal": "Choose a goal from the list.",
   "validation.unknownOwner": "Choose a responsible person from the list.",
+  "validation.unknownDocument": "Choose a document from the list.",
   "validation.date": "Enter a date like 2017-10-12.",
   "validation.dateRange": "Enter a date between the years 2000 and 2100.",
   "validation.dateOrder": "The due date cannot be before the start date.",

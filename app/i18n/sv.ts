@@ -246,6 +246,7 @@ export const sv = {
   "validation.status": "Välj en status ur listan.",
   "validation.unknownGoal": "Välj ett mål ur listan.",
   "validation.unknownOwner": "Välj en ansvarig person ur listan.",
+  "validation.unknownDocument": "Välj ett dokument ur listan.",
   "validation.date": "Ange ett datum i formatet 2017-10-12.",
   "validation.dateRange": "Ange ett datum mellan år 2000 och 2100.",
   "validation.dateOrder": "Slutdatum kan inte vara före startdatum.",
