@@ -16,6 +16,7 @@ export interface ActionOptions {
   goals: { id: string; position: number; title: string }[];
   departments: { id: string; name: string }[];
   owners: { id: string; name: string }[];
+  documents: { id: string; title: string }[];
 }
 
 export type ActionFieldName =
@@ -28,7 +29,8 @@ export type ActionFieldName =
   | "startDate"
   | "dueDate"
   | "status"
-  | "progress";
+  | "progress"
+  | "documentId";
 
 /** The labels of the fields, for error summaries and import previews that name a field. */
 export function useActionFieldLabels(): Record<ActionFieldName, string> {
@@ -44,6 +46,7 @@ export function useActionFieldLabels(): Record<ActionFieldName, string> {
     dueDate: t("actionForm.dueDate"),
     status: t("actionForm.status"),
     progress: t("actionForm.progress"),
+    documentId: t("actionForm.document"),
   };
 }
 
@@ -203,6 +206,18 @@ export function ActionFields({
           error={errors?.progress}
         />
       )}
+      {shown("documentId") && (
+        <SelectField
+          id="documentId"
+          name="documentId"
+          label={labels.documentId}
+          hint={t("actionForm.documentHint")}
+          placeholder={t("actionForm.documentNone")}
+          options={options.documents.map((d) => ({ value: d.id, label: d.title }))}
+          defaultValue={value("documentId")}
+          error={errors?.documentId}
+        />
+      )}
     </>
   );
 }
@@ -217,6 +232,7 @@ const SINGLE_FIELDS = [
   "dueDate",
   "status",
   "progress",
+  "documentId",
   "version",
 ] as const;
 

@@ -247,6 +247,7 @@ export const en: Catalogue = {
   "validation.status": "Choose a status from the list.",
   "validation.unknownGoal": "Choose a goal from the list.",
   "validation.unknownOwner": "Choose a responsible person from the list.",
+  "validation.unknownDocument": "Choose a document from the list.",
   "validation.date": "Enter a date like 2017-10-12.",
   "validation.dateRange": "Enter a date between the years 2000 and 2100.",
   "validation.dateOrder": "The due date cannot be before the start date.",
@@ -378,12 +379,17 @@ export const en: Catalogue = {
     "Overdue is shown automatically when the due date has passed and the action is neither done nor cancelled.",
   "actionForm.progress": "Progress (%)",
   "actionForm.progressHint": "A whole number from 0 to 100.",
+  "actionForm.document": "From document",
+  "actionForm.documentHint":
+    "The document the action comes from, for example a form of cooperation. Choose “No document” to remove the link.",
+  "actionForm.documentNone": "No document",
   "actionNew.title": "New action",
   "actionNew.intro":
     "An action belongs to one of the strategy's goals and has a responsible department.",
   "actionNew.submit": "Create action",
   "actionNew.noGoals":
     "There is no active strategy with goals yet. An administrator adds goals under Strategies and goals.",
+  "actionNew.backToDocument": "Back to the document",
   "actionList.title": "Actions",
   "actionList.back": "Back to actions",
   "actionList.import": "Import",
@@ -487,6 +493,7 @@ export const en: Catalogue = {
   "actionPage.editProgress": "Update status and progress",
   "actionPage.save": "Save changes",
   "actionPage.created": "The action is created.",
+  "actionPage.fromDocument": "From the document:",
   "actionPage.saved": "Your changes are saved.",
   "actionPage.staleNote":
     "Someone else changed the action while you were typing. What you typed is kept; if you save, you will see what changed. To start again from the new version instead:",
@@ -511,6 +518,7 @@ export const en: Catalogue = {
   "actionPage.field.departmentId": "responsible department",
   "actionPage.field.involvedDepartmentIds": "involved departments",
   "actionPage.field.ownerId": "owner",
+  "actionPage.field.documentId": "document",
   "actionPage.field.startDate": "start date",
   "actionPage.field.dueDate": "due date",
   "actionPage.field.status": "status",
@@ -646,6 +654,11 @@ export const en: Catalogue = {
   "documents.versionReadOnly": "A saved version. It can be read but not changed.",
   "documents.versionBack": "Back to the document",
   "documents.content": "Content",
+  "documents.actions": "Actions from this document",
+  "documents.createAction": "Create an action from this document",
+  "documents.noActions":
+    "No actions yet – create the first with the button Create an action from this document.",
+  "documents.noActionsReader": "No actions have been created from this document yet.",
   "save.saved": "Saved",
   "save.saving": "Saving…",
   "save.unsaved": "Not saved",

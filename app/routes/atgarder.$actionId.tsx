@@ -70,10 +70,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const shownPeriods = periods
       .filter((p) => (p.endDate >= from || p.id === current?.id) && p.startDate <= today)
       .reverse();
-    // The history names goals, departments and people rather than showing their ids.
+    // The history names goals, departments, people and documents rather than showing their ids.
     const names: Record<string, string> = {};
     for (const d of departments) names[d.id] = d.name;
     for (const o of options.owners) names[o.id] = o.name;
+    for (const d of options.documents) names[d.id] = d.title;
     if (item.ownerId && item.ownerName) names[item.ownerId] = item.ownerName;
     for (const p of periods) names[p.id] = p.name;
     return {
@@ -223,6 +224,7 @@ function formValuesOf(item: Item): Record<string, string | string[]> {
     departmentId: item.departmentId,
     involvedDepartmentIds: item.involvedDepartmentIds,
     ownerId: item.ownerId ?? "",
+    documentId: item.documentId ?? "",
     startDate: item.startDate ?? "",
     dueDate: item.dueDate ?? "",
     status: item.status,
@@ -501,6 +503,12 @@ export default function ActionPage() {
         <Link to="/atgarder">← {t("actionPage.back")}</Link>
       </p>
       <h1>{item.title}</h1>
+      {item.documentId && (
+        <p>
+          {t("actionPage.fromDocument")}{" "}
+          <Link to={`/dokument/${item.documentId}`}>{item.documentTitle}</Link>
+        </p>
+      )}
       {params.has("skapad") && <Notice>{t("actionPage.created")}</Notice>}
       <p className="live-status" role="status">
         {lastChange && t("actionList.liveUpdated", { name: lastChange.actorName })}

@@ -10,12 +10,18 @@ import { createAction } from "../../server/domain/actions";
 import { ActionFields, actionInput } from "../components/ActionFields";
 import { actionOptions } from "../utils/actions.server";
 import { requirePermission } from "../utils/auth.server";
+import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
 import { runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:create");
-  return { options: await actionOptions(context.db, user) };
+  const options = await actionOptions(context.db, user);
+  // "Skapa åtgärd från dokumentet" links here with ?dokument=<id>; an id that is not one of the
+  // organisation's documents preselects nothing.
+  const documentId = new URL(request.url).searchParams.get("dokument");
+  const fromDocument = options.documents.find((d) => d.id === documentId) ?? null;
+  return { options, fromDocument };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,19 +38,31 @@ export const meta: MetaFunction = (args) => pageTitle(args, "actionNew.title");
 
 export default function NewAction() {
   const t = useT();
-  const { options } = useLoaderData<typeof loader>();
+  const { options, fromDocument } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
+  // What the form links to now: after a refused submit, what the person chose.
+  const linkedId = echoed(failure?.values, "documentId", fromDocument?.id);
+  const linked = options.documents.find((d) => d.id === linkedId);
   return (
     <div className="page narrow">
       <p>
-        <Link to="/atgarder">← {t("actionList.back")}</Link>
+        {fromDocument ? (
+          <Link to={`/dokument/${fromDocument.id}`}>← {t("actionNew.backToDocument")}</Link>
+        ) : (
+          <Link to="/atgarder">← {t("actionList.back")}</Link>
+        )}
       </p>
       <h1>{t("actionNew.title")}</h1>
       <p>{t("actionNew.intro")}</p>
+      {linked && (
+        <p className="panel">
+          {t("actionPage.fromDocument")} <Link to={`/dokument/${linked.id}`}>{linked.title}</Link>
+        </p>
+      )}
       {options.goals.length === 0 && <p className="panel">{t("actionNew.noGoals")}</p>}
       <Form method="post" className="stack" noValidate>
         <ActionFields
-          defaults={{}}
+          defaults={{ documentId: fromDocument?.id ?? null }}
           options={options}
           errors={failure?.fieldErrors}
           values={failure?.values}

@@ -13,6 +13,11 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import {
+  actionsFromDocument,
+  type DisplayStatus,
+  displayStatus,
+} from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
 import {
   createVersion,
@@ -35,6 +40,7 @@ import {
 } from "../components/DocumentFields";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { initials } from "../components/OnlineUsers";
+import { StatusBadge } from "../components/StatusBadge";
 import type { DocumentPerson } from "../editor/Editor.client";
 import { cursorColor } from "../editor/presence";
 import type { SaveState } from "../editor/provider.client";
@@ -55,13 +61,14 @@ const ADOPT_WORDS = ["fastställ", "adopt"];
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "documents:read");
   const documentId = params.documentId ?? "";
-  const [document, content, versions, departments] = await guard(() =>
+  const [document, content, versions, departments, actions] = await guard(() =>
     Promise.all([
       getDocument(context.db, user, documentId),
       // Rendered from the stored Yjs state: the first paint, and the page without JavaScript.
       documentContent(context.db, user, documentId),
       listVersions(context.db, user, documentId),
       listDepartments(context.db, user),
+      actionsFromDocument(context.db, user, documentId),
     ]),
   );
   return {
@@ -71,6 +78,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     user: { id: user.userId, name: user.name },
     canEdit: can(user, "documents:edit"),
+    actions: actions.map((a) => ({
+      id: a.id,
+      title: a.title,
+      departmentName: a.departmentName,
+      status: displayStatus(a),
+    })),
+    canCreateAction: can(user, "actions:create"),
   };
 }
 
@@ -189,6 +203,47 @@ function People({ people, selfId }: { people: DocumentPerson[] | null; selfId: s
   );
 }
 
+/** The actions created from the document, and the way to create one (roles that may). */
+function DocumentActions({
+  documentId,
+  actions,
+  canCreate,
+}: {
+  documentId: string;
+  actions: { id: string; title: string; departmentName: string; status: DisplayStatus }[];
+  canCreate: boolean;
+}) {
+  const t = useT();
+  return (
+    <section className="rail-section" aria-labelledby="actions-heading">
+      <h2 id="actions-heading">{t("documents.actions")}</h2>
+      {actions.length === 0 ? (
+        <p className="meta">{t(canCreate ? "documents.noActions" : "documents.noActionsReader")}</p>
+      ) : (
+        <ul className="linked-actions" data-testid="document-actions">
+          {actions.map((action) => (
+            <li key={action.id}>
+              <Link to={`/atgarder/${action.id}`}>{action.title}</Link>
+              <p className="meta">{action.departmentName}</p>
+              <StatusBadge status={action.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {canCreate && (
+        <p>
+          <Link
+            to={`/atgarder/ny?dokument=${documentId}`}
+            className="button button-secondary button-small"
+          >
+            {t("documents.createAction")}
+          </Link>
+        </p>
+      )}
+    </section>
+  );
+}
+
 function Content({ html }: { html: string }) {
   return (
     <div
@@ -203,7 +258,8 @@ function Content({ html }: { html: string }) {
 
 export default function DocumentPage() {
   const t = useT();
-  const { document, html, versions, departments, user, canEdit } = useLoaderData<typeof loader>();
+  const { document, html, versions, departments, user, canEdit, actions, canCreateAction } =
+    useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const hydrated = useHydrated();
@@ -334,6 +390,8 @@ export default function DocumentPage() {
               </Form>
             )}
           </section>
+
+          <DocumentActions documentId={document.id} actions={actions} canCreate={canCreateAction} />
 
           {canEdit && !frozen && (
             <section className="rail-section" aria-labelledby="meta-heading">

@@ -5,23 +5,29 @@ import {
   listActions,
 } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
+import { documentChoices } from "../../server/domain/documents";
 import { ValidationError } from "../../server/domain/errors";
 import type { Actor } from "../../server/domain/policy";
 import { getActiveStrategy } from "../../server/domain/strategies";
 import { listActiveMembers } from "../../server/domain/users";
 import type { ActionOptions } from "../components/ActionFields";
 
-/** The choices in action forms and filters: active strategy's goals, departments, people. */
+/**
+ * The choices in action forms and filters: active strategy's goals, departments, people and the
+ * documents an action can come from.
+ */
 export async function actionOptions(db: Executor, actor: Actor): Promise<ActionOptions> {
-  const [active, departments, owners] = await Promise.all([
+  const [active, departments, owners, documents] = await Promise.all([
     getActiveStrategy(db, actor),
     listDepartments(db, actor),
     listActiveMembers(db, actor),
+    documentChoices(db, actor),
   ]);
   return {
     goals: (active?.goals ?? []).map(({ id, position, title }) => ({ id, position, title })),
     departments: departments.map(({ id, name }) => ({ id, name })),
     owners,
+    documents,
   };
 }
 

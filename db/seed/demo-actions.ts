@@ -15,9 +15,13 @@ interface DemoAction {
   due: string;
   status: ActionStatus;
   progress: number;
+  /** The title of the demo document (db/seed/demo-documents.ts) the action was created from. */
+  document?: string;
   /** Assessments per past period, oldest first, starting with the period the action started in. */
   followUps: [Assessment, string][];
 }
+
+const SCHOOL_ROUTINE = "Samverkan skola–socialtjänst vid oro för barn";
 
 // Drawn from the seed decision and what national follow-up asks municipalities about (domain.md).
 const ACTIONS: DemoAction[] = [
@@ -117,6 +121,7 @@ const ACTIONS: DemoAction[] = [
     due: "2020-12-31",
     status: "in_progress",
     progress: 70,
+    document: SCHOOL_ROUTINE,
     followUps: [
       ["on_track", "Arbetsgrupp med rektorer och socialsekreterare bildad."],
       ["on_track", "Rutinen remitterad till skolorna."],
@@ -133,6 +138,7 @@ const ACTIONS: DemoAction[] = [
     due: "2020-06-30",
     status: "in_progress",
     progress: 50,
+    document: SCHOOL_ROUTINE,
     followUps: [
       ["on_track", "Elevhälsans ledning har godkänt arbetet."],
       ["at_risk", "Fortbildning för kuratorer flyttad till hösten."],
@@ -337,10 +343,13 @@ const ACTIONS: DemoAction[] = [
   },
 ];
 
-/** Gives the demo organisation follow-up periods for 2017–2020 and about twenty actions with history. */
+/**
+ * Gives the demo organisation follow-up periods for 2017–2020 and about twenty actions with
+ * history, some created from the demo documents (seed those first).
+ */
 export async function seedDemoActions(db: Executor, organisationId: string): Promise<void> {
   await ensurePeriods(db, organisationId, [2017, 2018, 2019, 2020], "tertial");
-  const [periods, goals, departments, users] = await Promise.all([
+  const [periods, goals, departments, users, documents] = await Promise.all([
     db
       .selectFrom("follow_up_periods")
       .selectAll()
@@ -358,9 +367,15 @@ export async function seedDemoActions(db: Executor, organisationId: string): Pro
       .where("organisation_id", "=", organisationId)
       .execute(),
     db.selectFrom("users").select(["id", "email"]).execute(),
+    db
+      .selectFrom("documents")
+      .select(["id", "title"])
+      .where("organisation_id", "=", organisationId)
+      .execute(),
   ]);
   const departmentId = (name: Dept) => departments.find((d) => d.name === name)!.id;
   const userId = (email: string) => users.find((u) => u.email === email)?.id ?? null;
+  const documentId = (title: string) => documents.find((d) => d.title === title)!.id;
   const creator = userId("arbetsgrupp@kommun.test");
 
   for (const demo of ACTIONS) {
@@ -371,6 +386,7 @@ export async function seedDemoActions(db: Executor, organisationId: string): Pro
         goal_id: goals.find((g) => g.position === demo.goal)!.id,
         department_id: departmentId(demo.department),
         owner_id: demo.owner ? userId(demo.owner) : null,
+        document_id: demo.document ? documentId(demo.document) : null,
         title: demo.title,
         description: demo.description,
         start_date: demo.start,

@@ -100,8 +100,9 @@ export async function seedDemo(db: Executor): Promise<string> {
         departmentIds: department ? [department.id] : [],
       });
     }
-    await seedDemoActions(trx, organisationId);
+    // Documents first: some demo actions were created from one.
     await seedDemoDocuments(trx, organisationId);
+    await seedDemoActions(trx, organisationId);
     return organisationId;
   });
 }

@@ -5,7 +5,7 @@ import { ACTION_STATUSES, type ActionRow, type ActionStatus, type Database } fro
 import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
-import { type Actor, assertCan, NotFoundError } from "./policy";
+import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { assertNoIdentityNumbers, parseInput } from "./validation";
 
 /** What a list shows and filters by: the stored statuses plus the derived "overdue". */
@@ -26,6 +26,9 @@ const progress = z.coerce
   .min(0, "validation.progress")
   .max(100, "validation.progress");
 const status = z.enum(ACTION_STATUSES, "validation.status");
+/** A reference that may be left out: "" (an empty select) and null both mean none. */
+const optionalRef = (key: string) =>
+  z.union([z.literal(""), z.null(), uuid(key)]).transform((v) => v || null);
 
 /** Every editable field, without defaults: a PATCH must leave unsent fields as they are. */
 const ActionFields = z.object({
@@ -34,9 +37,9 @@ const ActionFields = z.object({
   goalId: uuid("validation.unknownGoal"),
   departmentId: uuid("validation.unknownDepartment"),
   involvedDepartmentIds: z.array(uuid("validation.unknownDepartment")),
-  ownerId: z
-    .union([z.literal(""), z.null(), uuid("validation.unknownOwner")])
-    .transform((v) => v || null),
+  ownerId: optionalRef("validation.unknownOwner"),
+  /** The document (e.g. a samverkansform) the action was created from. */
+  documentId: optionalRef("validation.unknownDocument"),
   startDate: optionalDate,
   dueDate: optionalDate,
   status,
@@ -51,6 +54,7 @@ export const NewActionSchema = ActionFields.extend({
   description: ActionFields.shape.description.default(""),
   involvedDepartmentIds: ActionFields.shape.involvedDepartmentIds.default([]),
   ownerId: ActionFields.shape.ownerId.default(null),
+  documentId: ActionFields.shape.documentId.default(null),
   startDate: optionalDate.default(null),
   dueDate: optionalDate.default(null),
   status: status.default("not_started"),
@@ -77,6 +81,7 @@ export interface ActionView {
   departmentId: string;
   involvedDepartmentIds: string[];
   ownerId: string | null;
+  documentId: string | null;
   startDate: string | null;
   dueDate: string | null;
   status: ActionStatus;
@@ -94,6 +99,7 @@ export interface ActionDetails extends ActionView {
   departmentName: string;
   ownerName: string | null;
   updatedByName: string | null;
+  documentTitle: string | null;
 }
 
 export function isOverdue(
@@ -119,22 +125,31 @@ function involved(eb: ExpressionBuilder<Database, "actions">) {
 }
 
 function detailsQuery(db: Executor, organisationId: string) {
-  return db
-    .selectFrom("actions")
-    .innerJoin("goals", "goals.id", "actions.goal_id")
-    .innerJoin("departments", "departments.id", "actions.department_id")
-    .leftJoin("users as owner", "owner.id", "actions.owner_id")
-    .leftJoin("users as editor", "editor.id", "actions.updated_by")
-    .selectAll("actions")
-    .select((eb) => [
-      involved(eb).as("involved_department_ids"),
-      "goals.position as goal_position",
-      "goals.title as goal_title",
-      "departments.name as department_name",
-      "owner.name as owner_name",
-      "editor.name as updated_by_name",
-    ])
-    .where("actions.organisation_id", "=", organisationId);
+  return (
+    db
+      .selectFrom("actions")
+      .innerJoin("goals", "goals.id", "actions.goal_id")
+      .innerJoin("departments", "departments.id", "actions.department_id")
+      .leftJoin("users as owner", "owner.id", "actions.owner_id")
+      .leftJoin("users as editor", "editor.id", "actions.updated_by")
+      // The organisation too: no document's id or title reaches another organisation's people.
+      .leftJoin("documents", (join) =>
+        join
+          .onRef("documents.id", "=", "actions.document_id")
+          .onRef("documents.organisation_id", "=", "actions.organisation_id"),
+      )
+      .selectAll("actions")
+      .select((eb) => [
+        involved(eb).as("involved_department_ids"),
+        "goals.position as goal_position",
+        "goals.title as goal_title",
+        "departments.name as department_name",
+        "owner.name as owner_name",
+        "editor.name as updated_by_name",
+        "documents.title as document_title",
+      ])
+      .where("actions.organisation_id", "=", organisationId)
+  );
 }
 
 type DetailsRow = ActionRow & {
@@ -144,6 +159,7 @@ type DetailsRow = ActionRow & {
   department_name: string;
   owner_name: string | null;
   updated_by_name: string | null;
+  document_title: string | null;
 };
 
 function present(row: DetailsRow, today: string): ActionDetails {
@@ -155,6 +171,7 @@ function present(row: DetailsRow, today: string): ActionDetails {
     departmentId: row.department_id,
     involvedDepartmentIds: row.involved_department_ids,
     ownerId: row.owner_id,
+    documentId: row.document_title === null ? null : row.document_id,
     startDate: row.start_date,
     dueDate: row.due_date,
     status: row.status,
@@ -171,12 +188,21 @@ function present(row: DetailsRow, today: string): ActionDetails {
     departmentName: row.department_name,
     ownerName: row.owner_name,
     updatedByName: row.updated_by_name,
+    documentTitle: row.document_title,
   };
 }
 
 /** The public JSON shape (docs/api): exactly the documented fields. */
 export function toApiAction(a: ActionDetails): ActionView {
-  const { goalPosition, goalTitle, departmentName, ownerName, updatedByName, ...view } = a;
+  const {
+    goalPosition,
+    goalTitle,
+    departmentName,
+    ownerName,
+    updatedByName,
+    documentTitle,
+    ...view
+  } = a;
   return view;
 }
 
@@ -279,17 +305,39 @@ export async function getAction(
   return present(row as DetailsRow, today);
 }
 
-/** Goal, departments and owner must all be the organisation's own. */
+/** The actions created from a document, by title: for its page and its API answer. */
+export async function actionsFromDocument(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  today = swedishToday(),
+): Promise<ActionDetails[]> {
+  assertCan(actor, "actions:read");
+  if (!z.uuid().safeParse(documentId).success) throw new NotFoundError();
+  const rows = await detailsQuery(db, actor.organisationId)
+    .where("actions.document_id", "=", documentId)
+    .orderBy(sql`lower(actions.title)`)
+    .orderBy("actions.id")
+    .execute();
+  return rows.map((row) => present(row as DetailsRow, today));
+}
+
+/**
+ * Goal, departments, owner and document must all be the organisation's own; a document also one
+ * the actor may read. Another organisation's id is as unknown as one that does not exist.
+ */
 async function assertReferences(
   trx: Tx,
-  organisationId: string,
+  actor: Actor,
   refs: {
     goalId?: string;
     departmentId?: string;
     involvedDepartmentIds?: string[];
     ownerId?: string | null;
+    documentId?: string | null;
   },
 ) {
+  const { organisationId } = actor;
   const errors: Record<string, string> = {};
   if (refs.goalId) {
     const goal = await trx
@@ -328,6 +376,17 @@ async function assertReferences(
       .executeTakeFirst();
     if (!owner) errors.ownerId = "validation.unknownOwner";
   }
+  if (refs.documentId) {
+    const document = can(actor, "documents:read")
+      ? await trx
+          .selectFrom("documents")
+          .select("id")
+          .where("id", "=", refs.documentId)
+          .where("organisation_id", "=", organisationId)
+          .executeTakeFirst()
+      : undefined;
+    if (!document) errors.documentId = "validation.unknownDocument";
+  }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 }
 
@@ -361,6 +420,7 @@ function snapshot(a: Omit<ActionView, "id" | "overdue" | "createdAt" | "updatedA
     departmentId: a.departmentId,
     involvedDepartmentIds: [...a.involvedDepartmentIds].sort(),
     ownerId: a.ownerId,
+    documentId: a.documentId,
     startDate: a.startDate,
     dueDate: a.dueDate,
     status: a.status,
@@ -381,7 +441,7 @@ export async function createAction(
   });
   assertNoIdentityNumbers({ title: data.title, description: data.description });
   const id = await inTransaction(db, async (trx) => {
-    await assertReferences(trx, actor.organisationId, data);
+    await assertReferences(trx, actor, data);
     const { id } = await trx
       .insertInto("actions")
       .values({
@@ -389,6 +449,7 @@ export async function createAction(
         goal_id: data.goalId,
         department_id: data.departmentId,
         owner_id: data.ownerId,
+        document_id: data.documentId,
         title: data.title,
         description: data.description,
         start_date: data.startDate,
@@ -473,7 +534,7 @@ export async function updateAction(
   assertNoIdentityNumbers({ title: data.title, description: data.description });
 
   await inTransaction(db, async (trx) => {
-    await assertReferences(trx, actor.organisationId, data);
+    await assertReferences(trx, actor, data);
     const updated = await trx
       .updateTable("actions")
       .set({
@@ -482,6 +543,7 @@ export async function updateAction(
         goal_id: next.goalId,
         department_id: next.departmentId,
         owner_id: next.ownerId,
+        document_id: next.documentId,
         start_date: next.startDate,
         due_date: next.dueDate,
         status: next.status,

@@ -153,6 +153,21 @@ export async function getDocument(
   return present(row, actor);
 }
 
+/** Every document by title, for choosing one in a form (an action's "Från dokument"). */
+export async function documentChoices(
+  db: Executor,
+  actor: Actor,
+): Promise<{ id: string; title: string }[]> {
+  assertCan(actor, "documents:read");
+  return db
+    .selectFrom("documents")
+    .select(["id", "title"])
+    .where("organisation_id", "=", actor.organisationId)
+    .orderBy(sql`lower(title)`)
+    .orderBy("id")
+    .execute();
+}
+
 async function assertDepartments(trx: Tx, organisationId: string, ids: string[]) {
   if (ids.length === 0) return;
   const found = await trx

@@ -8,7 +8,14 @@ import { resolveSession, type SessionUser } from "../auth/sessions";
 import { createApiToken, resolveApiToken } from "../auth/tokens";
 import { type EventBus, publishActionChanged } from "../bus";
 import type { Config } from "../config";
-import { createAction, getAction, listActions, toApiAction, updateAction } from "../domain/actions";
+import {
+  actionsFromDocument,
+  createAction,
+  getAction,
+  listActions,
+  toApiAction,
+  updateAction,
+} from "../domain/actions";
 import { listDepartments } from "../domain/departments";
 import {
   createDocument,
@@ -272,7 +279,12 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
   router.get(
     "/documents/:id",
     route(async (user, req, res) => {
-      res.json(documentJson(await getDocument(db, user, req.params.id)));
+      const document = await getDocument(db, user, req.params.id);
+      const actions = await actionsFromDocument(db, user, document.id);
+      res.json({
+        ...documentJson(document),
+        actions: actions.map((a) => ({ id: a.id, title: a.title })),
+      });
     }),
   );
   router.get(

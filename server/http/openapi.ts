@@ -14,6 +14,12 @@ const actionFields = {
   departmentId: uuid,
   involvedDepartmentIds: { type: "array", items: uuid },
   ownerId: { type: ["string", "null"], format: "uuid" },
+  documentId: {
+    type: ["string", "null"],
+    format: "uuid",
+    description:
+      "The document (e.g. a samverkansform) the action comes from: one of the organisation's documents, or null",
+  },
   startDate: nullableDate,
   dueDate: nullableDate,
   status: { type: "string", enum: [...ACTION_STATUSES] },
@@ -39,6 +45,48 @@ const standardErrors = {
   "401": error("No valid bearer token"),
   "429": error("Too many requests"),
 };
+
+/** A document's metadata as every document answer gives it. */
+const documentSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: [
+    "id",
+    "url",
+    "title",
+    "kind",
+    "status",
+    "departmentIds",
+    "version",
+    "createdAt",
+    "updatedAt",
+    "contentUpdatedAt",
+  ],
+  properties: {
+    id: uuid,
+    url: {
+      type: "string",
+      description: "The document's page in the portal (relative)",
+      example: "/dokument/0b6f1c9e-2f7d-4c1b-9a43-5d1a2f0e7c11",
+    },
+    title: { type: "string", maxLength: 200 },
+    kind: { type: "string", enum: [...DOCUMENT_KINDS] },
+    status: {
+      type: "string",
+      enum: [...DOCUMENT_STATUSES],
+      description: "draft (utkast) → review (för granskning) → adopted (fastställd, frozen)",
+    },
+    departmentIds: { type: "array", items: uuid },
+    version: {
+      type: "integer",
+      minimum: 1,
+      description: "Version of the metadata (title, kind, departments, status)",
+    },
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    contentUpdatedAt: { ...dateTime, description: "When the content was last edited" },
+  },
+} as const;
 
 /** The contract of /api/v1; tests check real responses against it. */
 export const openApiDocument = {
@@ -125,6 +173,7 @@ export const openApiDocument = {
           "departmentId",
           "involvedDepartmentIds",
           "ownerId",
+          "documentId",
           "startDate",
           "dueDate",
           "status",
@@ -159,44 +208,23 @@ export const openApiDocument = {
           "Only the fields to change, with the version you read. A department editor may send only status and progress.",
         properties: { ...actionFields, version: { type: "integer", minimum: 1 } },
       },
-      Document: {
-        type: "object",
-        additionalProperties: false,
-        required: [
-          "id",
-          "url",
-          "title",
-          "kind",
-          "status",
-          "departmentIds",
-          "version",
-          "createdAt",
-          "updatedAt",
-          "contentUpdatedAt",
-        ],
+      Document: documentSchema,
+      DocumentDetails: {
+        ...documentSchema,
+        required: [...documentSchema.required, "actions"],
         properties: {
-          id: uuid,
-          url: {
-            type: "string",
-            description: "The document's page in the portal (relative)",
-            example: "/dokument/0b6f1c9e-2f7d-4c1b-9a43-5d1a2f0e7c11",
+          ...documentSchema.properties,
+          actions: {
+            type: "array",
+            description:
+              "The actions created from the document (their documentId is this document), by title",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id", "title"],
+              properties: { id: uuid, title: { type: "string" } },
+            },
           },
-          title: { type: "string", maxLength: 200 },
-          kind: { type: "string", enum: [...DOCUMENT_KINDS] },
-          status: {
-            type: "string",
-            enum: [...DOCUMENT_STATUSES],
-            description: "draft (utkast) → review (för granskning) → adopted (fastställd, frozen)",
-          },
-          departmentIds: { type: "array", items: uuid },
-          version: {
-            type: "integer",
-            minimum: 1,
-            description: "Version of the metadata (title, kind, departments, status)",
-          },
-          createdAt: dateTime,
-          updatedAt: dateTime,
-          contentUpdatedAt: { ...dateTime, description: "When the content was last edited" },
         },
       },
       NewDocument: {
@@ -494,9 +522,9 @@ export const openApiDocument = {
     "/documents/{id}": {
       parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
       get: {
-        summary: "One document's metadata",
+        summary: "One document's metadata and the actions created from it",
         responses: {
-          "200": json({ $ref: "#/components/schemas/Document" }),
+          "200": json({ $ref: "#/components/schemas/DocumentDetails" }),
           "404": error("No such document"),
           ...standardErrors,
         },

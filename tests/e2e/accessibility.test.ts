@@ -103,6 +103,47 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
     });
   });
 
+  describe("an action from a document", () => {
+    it("“Skapa åtgärd från dokumentet” → save → each page links to the other, axe-clean", async () => {
+      const title = "Samverkan skola–socialtjänst vid oro för barn";
+      const { page } = member;
+      const { id } = await server.database.db
+        .selectFrom("documents")
+        .select("id")
+        .where("title", "=", title)
+        .executeTakeFirstOrThrow();
+      const editorReady = () => page.getByRole("textbox", { name: title }).waitFor();
+      await page.goto(`${server.url}/dokument/${id}`);
+      await settled(page, "Anna Berg");
+      await editorReady();
+      await page.getByRole("link", { name: "Skapa åtgärd från dokumentet" }).click();
+
+      await page.getByRole("heading", { level: 1, name: "Ny åtgärd" }).waitFor();
+      await expect(page.getByLabel("Från dokument").inputValue()).resolves.toBe(id);
+      await expectGoodPage(page, "Ny åtgärd");
+      await page.getByLabel("Titel").fill("Kontaktperson i socialtjänsten per skolområde");
+      await page.getByLabel("Mål", { exact: true }).selectOption({ index: 2 });
+      await page.getByLabel("Ansvarig förvaltning").selectOption({ label: "Socialtjänst" });
+      await page.getByRole("button", { name: "Skapa åtgärd" }).click();
+
+      const back = page.getByRole("link", { name: title });
+      await page.getByText("Åtgärden är skapad.").waitFor();
+      await expect(page.getByText("Från dokumentet:").textContent()).resolves.toBe(
+        `Från dokumentet: ${title}`,
+      );
+      await expectGoodPage(page, "Kontaktperson i socialtjänsten per skolområde");
+      await back.click();
+
+      await editorReady();
+      const listed = page.getByTestId("document-actions");
+      await listed
+        .getByRole("link", { name: "Kontaktperson i socialtjänsten per skolområde" })
+        .waitFor();
+      // Not expectGoodPage: the demo document's own text starts with a level-1 heading.
+      await expectAccessible(page);
+    });
+  });
+
   describe("signed in as admin", () => {
     it.each([
       ["/", "Översikt"],

@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db";
 import { revokeApiToken } from "../../server/auth/tokens";
+import { createDocument } from "../../server/domain/documents";
 import type { openApiDocument } from "../../server/http/openapi";
 import {
   ALLOWED,
@@ -195,6 +196,7 @@ describe("shapes", () => {
       // The responsible department is not also "involved".
       involvedDepartmentIds: [departments["Barn och utbildning"]],
       ownerId: null,
+      documentId: null,
       startDate: "2020-01-01",
       dueDate: "2020-12-31",
       status: "not_started",
@@ -374,6 +376,107 @@ describe("permission matrix (API)", () => {
     ).toBe(404);
     const list = await api(otherToken, "GET", "/actions");
     expect(list.body.items.map((a: { id: string }) => a.id)).toEqual([other.actionId]);
+  });
+});
+
+describe("actions from a document (API)", () => {
+  let routineId: string;
+  let otherDocumentId: string;
+  beforeAll(async () => {
+    ({ id: routineId } = await db
+      .selectFrom("documents")
+      .select("id")
+      .where("organisation_id", "=", server.organisationId)
+      .where("title", "=", "Samverkan skola–socialtjänst vid oro för barn")
+      .executeTakeFirstOrThrow());
+    otherDocumentId = await createDocument(db, other.user, {
+      title: "Grannkommunens samverkansform",
+      kind: "samverkansform",
+    });
+  });
+
+  const fromDocument = (title: string, documentId: unknown) =>
+    api(tokens.member, "POST", "/actions", {
+      title,
+      goalId: goals[1],
+      departmentId: departments["Barn och utbildning"],
+      documentId,
+    });
+
+  it("POST links the action; it reads back, and GET /documents/{id} lists it", async () => {
+    const created = await fromDocument("API från dokumentet", routineId);
+    expect(created.status).toBe(201);
+    expect(created.body.documentId).toBe(routineId);
+    const fetched = await api(tokens.observer, "GET", `/actions/${created.body.id}`);
+    expect(fetched.body).toEqual(created.body);
+    const listed = await api(tokens.observer, "GET", "/actions?q=API från dokumentet");
+    expect(listed.body.items.map((a: { documentId: string }) => a.documentId)).toEqual([routineId]);
+
+    const document = await api(tokens.chief, "GET", `/documents/${routineId}`);
+    expect(document.status).toBe(200);
+    expect(document.body.actions).toEqual(
+      expect.arrayContaining([{ id: created.body.id, title: "API från dokumentet" }]),
+    );
+    // By title, as the document page shows them; seeded ones included.
+    const titles = document.body.actions.map((a: { title: string }) => a.title);
+    expect(titles).toContain("Gemensam rutin skola–socialtjänst vid oro för barn");
+    expect(titles).toEqual(
+      [...titles].sort((a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase())),
+    );
+  });
+
+  it("another organisation's document and an unknown id get the same 400; nothing is saved", async () => {
+    const answers = [];
+    for (const documentId of [otherDocumentId, crypto.randomUUID(), "inte-ett-id"]) {
+      const title = `API okänt dokument ${documentId}`;
+      const response = await fromDocument(title, documentId);
+      expect(response.status).toBe(400);
+      expect(response.body.error.fields).toEqual({
+        documentId: "Choose a document from the list.",
+      });
+      const stored = await db
+        .selectFrom("actions")
+        .select("id")
+        .where("title", "=", title)
+        .execute();
+      expect(stored).toEqual([]);
+      answers.push(response.body);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    // The other organisation does not see a link to its document either.
+    const theirs = await api(otherToken, "GET", "/actions");
+    expect(theirs.body.items.map((a: { documentId: unknown }) => a.documentId)).toEqual([null]);
+  });
+
+  it("PATCH sets and removes the link; another organisation's document is refused", async () => {
+    const { id } = await newAction("API byter dokument", "Barn och utbildning");
+    const linked = await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: 1,
+      documentId: routineId,
+    });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toMatchObject({ documentId: routineId, version: 2 });
+    const refused = await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: 2,
+      documentId: otherDocumentId,
+    });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.error.fields)).toEqual(["documentId"]);
+    expect(await storedVersion(id)).toBe(2);
+    // A department editor changes status and progress only.
+    const editor = await api(tokens.schoolEditor, "PATCH", `/actions/${id}`, {
+      version: 2,
+      documentId: null,
+    });
+    expect(editor.status).toBe(403);
+    const removed = await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: 2,
+      documentId: null,
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.body.documentId).toBeNull();
+    const document = await api(tokens.chief, "GET", `/documents/${routineId}`);
+    expect(document.body.actions.map((a: { id: string }) => a.id)).not.toContain(id);
   });
 });
 
