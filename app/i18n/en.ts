@@ -646,6 +646,13 @@ export const en: Catalogue = {
   "documents.versionReadOnly": "A saved version. It can be read but not changed.",
   "documents.versionBack": "Back to the document",
   "documents.content": "Content",
+  "documents.live.version": "{name} just saved a version of the document.",
+  "documents.live.restored": "{name} just restored an earlier version of the document.",
+  "documents.live.meta": "{name} just changed the document's details.",
+  "documents.live.adopted": "{name} just adopted the document. It can no longer be changed.",
+  "documents.metaStale":
+    "Someone else changed the details while you were editing them. What you typed is still here; if you save, you will be told someone got there first. To start over from the new details instead:",
+  "documents.metaRestart": "Show the new details (what you typed here is lost)",
   "save.saved": "Saved",
   "save.saving": "Saving…",
   "save.unsaved": "Not saved",

@@ -644,6 +644,13 @@ export const sv = {
   "documents.versionReadOnly": "En sparad version. Den kan läsas men inte ändras.",
   "documents.versionBack": "Tillbaka till dokumentet",
   "documents.content": "Innehåll",
+  "documents.live.version": "{name} sparade just nu en version av dokumentet.",
+  "documents.live.restored": "{name} återställde just nu en tidigare version av dokumentet.",
+  "documents.live.meta": "{name} ändrade just nu uppgifterna om dokumentet.",
+  "documents.live.adopted": "{name} fastställde just nu dokumentet. Det kan inte längre ändras.",
+  "documents.metaStale":
+    "Någon annan har ändrat uppgifterna medan du redigerar dem. Det du skrivit finns kvar; sparar du får du veta att någon hann före. Vill du i stället börja om från de nya uppgifterna:",
+  "documents.metaRestart": "Visa de nya uppgifterna (det du skrivit här försvinner)",
   "save.saved": "Sparat",
   "save.saving": "Sparar…",
   "save.unsaved": "Ej sparat",

@@ -135,24 +135,30 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await chief.context.close();
   });
 
-  it("a version saved by one writer and restored by the other reaches the first without reload", async () => {
+  it("a version one writer names appears in the other's list while they type; restoring it reaches both", async () => {
     await saved(a.page).waitFor();
+    // B is typing when A names a version: B's list updates, B's editor and caret stay put.
+    await editorOf(b.page).focus();
+    await b.page.keyboard.press("Control+End");
+    await b.page.keyboard.type(" Skrivet medan");
+    await saved(b.page).waitFor();
     await a.page.getByLabel("Anteckning").fill("Före omskrivningen");
     await a.page.getByRole("button", { name: "Spara version" }).click();
     await a.page.getByText("Versionen är sparad.").waitFor();
-
-    await editorOf(b.page).focus();
-    await b.page.keyboard.press("Control+End");
-    await b.page.keyboard.type(" Text efter versionen.");
+    await b.page.getByRole("link", { name: "Före omskrivningen" }).waitFor();
+    await b.page
+      .getByRole("status")
+      .getByText("Sara Lind sparade just nu en version av dokumentet.")
+      .waitFor();
+    await b.page.keyboard.type(" versionen sparades.");
+    await editorOf(b.page)
+      .getByText(/Skrivet medan versionen sparades\./)
+      .waitFor();
     await saved(b.page).waitFor();
     await editorOf(a.page)
-      .getByText(/Text efter versionen\./)
+      .getByText(/Skrivet medan versionen sparades\./)
       .waitFor();
 
-    // B's version list comes with the page: reload it, then restore.
-    await b.page.reload();
-    await editorOf(b.page).waitFor({ state: "visible" });
-    await b.page.getByRole("link", { name: "Före omskrivningen" }).waitFor();
     await b.page
       .getByRole("button", { name: /^Återställ versionen från/ })
       .first()
@@ -161,10 +167,26 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
     await expect
       .poll(() => editorOf(a.page).textContent(), { timeout: 5_000 })
-      .not.toContain("Text efter versionen.");
+      .not.toContain("versionen sparades.");
     const restored = await editorOf(a.page).textContent();
     expect(restored).toContain("Live till kommunchefen.");
     expect(await editorOf(b.page).textContent()).toBe(restored);
+  });
+
+  it("details another writer saves show at once, without replacing what one types in the form", async () => {
+    const titleField = b.page.locator("#meta-title");
+    await titleField.fill("Min egen rubrik");
+    await a.page.locator("#meta-status").selectOption("review");
+    await a.page.getByRole("button", { name: "Spara uppgifterna" }).click();
+    await a.page.getByText("Uppgifterna är sparade.").waitFor();
+
+    await b.page.locator(".document-meta").getByText("För granskning").waitFor();
+    await b.page.getByText(/Någon annan har ändrat uppgifterna/).waitFor();
+    expect(await titleField.inputValue()).toBe("Min egen rubrik");
+    await b.page.getByRole("button", { name: /^Visa de nya uppgifterna/ }).click();
+    await expect.poll(() => titleField.inputValue()).toBe(TITLE);
+    expect(await b.page.locator("#meta-status").inputValue()).toBe("review");
+    await expectAccessible(b.page);
   });
 
   it("closing a tab removes that writer's cursor from the others within a second", async () => {
