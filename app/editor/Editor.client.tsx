@@ -466,6 +466,30 @@ function Toolbar() {
   );
 }
 
+type SizeError = "too_large" | "document_too_large";
+const isSizeError = (code: string): code is SizeError =>
+  code === "too_large" || code === "document_too_large";
+
+/**
+ * Why nothing is being saved after a size refusal, and what to do. The provider holds every edit
+ * until the paste is undone; it stays until everything is saved again.
+ */
+function TooLargeAlert({ error }: { error: SizeError }) {
+  const t = useT();
+  const [title, help] =
+    error === "too_large"
+      ? (["editor.tooLarge", "editor.tooLargeHelp"] as const)
+      : (["editor.documentFull", "editor.documentFullHelp"] as const);
+  return (
+    <div className="editor-alert" role="alert" data-testid="editor-too-large">
+      <p>
+        <strong>{t(title)}</strong>
+      </p>
+      <p>{t(help)}</p>
+    </div>
+  );
+}
+
 function CollaborativeEditor(props: EditorProps) {
   const { documentId, titleId, user, writable, fallback } = props;
   const [editor] = useLexicalComposerContext();
@@ -473,6 +497,7 @@ function CollaborativeEditor(props: EditorProps) {
   const [synced, setSynced] = useState(false);
   // Until the server answers the join, the page's own answer (role, status) decides.
   const [serverWritable, setServerWritable] = useState(true);
+  const [sizeError, setSizeError] = useState<SizeError | null>(null);
   const editable = writable && serverWritable;
   const cursorsRef = useRef<HTMLDivElement>(null);
   // The page's callbacks change identity on every render; the subscriptions below must not.
@@ -500,11 +525,15 @@ function CollaborativeEditor(props: EditorProps) {
     let lastError: string | undefined;
     const report = () => {
       const state = provider.saveState;
-      if (state === "saved") lastError = undefined;
+      if (state === "saved") {
+        lastError = undefined;
+        setSizeError(null);
+      }
       callbacks.current.onSaveState(state, lastError);
     };
     const onError = (code: string) => {
       lastError = code;
+      if (isSizeError(code)) setSizeError(code);
       report();
     };
     const onSync = () => {
@@ -553,6 +582,7 @@ function CollaborativeEditor(props: EditorProps) {
 
   return (
     <>
+      {sizeError && <TooLargeAlert error={sizeError} />}
       {synced && editable && <Toolbar />}
       {!synced && fallback}
       <div className="editor-surface" hidden={!synced}>

@@ -663,8 +663,8 @@ export const en: Catalogue = {
   "collabError.read_only": "you may not change the document",
   "collabError.frozen": "the document is adopted",
   "collabError.malformed": "the change could not be read, retrying",
-  "collabError.too_large": "the change is too large",
-  "collabError.document_too_large": "the document has reached its maximum size",
+  "collabError.too_large": "what you pasted is too large to save",
+  "collabError.document_too_large": "the document is full",
   "collabError.rate_limited": "too many changes in a short time, retrying",
   "collabError.internal": "server error, retrying",
   "editor.toolbar": "Formatting",
@@ -690,5 +690,11 @@ export const en: Catalogue = {
   "editor.undo": "Undo",
   "editor.redo": "Redo",
   "editor.shortcut": "{label} ({keys}, {macKeys} on Mac)",
+  "editor.tooLarge": "What you pasted is too large to save in one go.",
+  "editor.tooLargeHelp":
+    "Undo the paste with the Undo button (Ctrl+Z, ⌘Z on a Mac), then paste the text in smaller parts, for example one section at a time. Anything you type before that is saved only once the paste is undone.",
+  "editor.documentFull": "The document is full, and what you added last cannot be saved.",
+  "editor.documentFullHelp":
+    "Undo it with the Undo button (Ctrl+Z, ⌘Z on a Mac) and put the content in a new document instead. Anything you type before that is saved only once the addition is undone.",
   "validation.confirmAdopt": "Type ADOPT to adopt the document.",
 };

@@ -661,8 +661,8 @@ export const sv = {
   "collabError.read_only": "du har inte behörighet att ändra dokumentet",
   "collabError.frozen": "dokumentet är fastställt",
   "collabError.malformed": "ändringen kunde inte läsas, försöker igen",
-  "collabError.too_large": "ändringen är för stor",
-  "collabError.document_too_large": "dokumentet har nått sin största tillåtna storlek",
+  "collabError.too_large": "det du klistrade in är för stort för att sparas",
+  "collabError.document_too_large": "dokumentet är fullt",
   "collabError.rate_limited": "för många ändringar på kort tid, försöker igen",
   "collabError.internal": "serverfel, försöker igen",
   "editor.toolbar": "Formatering",
@@ -688,6 +688,12 @@ export const sv = {
   "editor.undo": "Ångra",
   "editor.redo": "Gör om",
   "editor.shortcut": "{label} ({keys}, {macKeys} på Mac)",
+  "editor.tooLarge": "Det du klistrade in är för stort för att sparas på en gång.",
+  "editor.tooLargeHelp":
+    "Ångra inklistringen med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och klistra sedan in texten i mindre delar, till exempel ett avsnitt i taget. Det du skriver innan dess sparas först när inklistringen är ångrad.",
+  "editor.documentFull": "Dokumentet är fullt, och det du senast lade till kan inte sparas.",
+  "editor.documentFullHelp":
+    "Ångra det med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och lägg innehållet i ett nytt dokument i stället. Det du skriver innan dess sparas först när tillägget är ångrat.",
   "validation.confirmAdopt": "Skriv FASTSTÄLL för att fastställa dokumentet.",
 } as const;
 

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderState } from "../../server/collab/headless";
+import { COLLAB_LIMITS } from "../../server/collab/hub";
 import { loadState } from "../../server/collab/store";
 import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -61,6 +62,24 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
   async function openDocument(page: Page) {
     await page.goto(documentUrl);
     await editorOf(page).waitFor({ state: "visible" });
+  }
+
+  /** Creates a document through the form and waits for its editor. */
+  async function newDocument(page: Page, title: string) {
+    await page.goto(`${server.url}/dokument/ny`);
+    await page.getByLabel("Titel").fill(title);
+    await page.getByLabel("Typ").selectOption("ovrigt");
+    await page.getByRole("button", { name: "Skapa dokument" }).click();
+    const editor = page.getByRole("textbox", { name: title });
+    await editor.waitFor({ state: "visible" });
+    return editor;
+  }
+
+  /** What the server stored for the page's document, rendered by its headless editor. */
+  async function storedContent(page: Page) {
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    const stored = await loadState(server.database.db, id);
+    return renderState(stored?.state ?? new Uint8Array());
   }
 
   const saved = (page: Page) =>
@@ -222,12 +241,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
   it("the toolbar and shortcuts format text; undo takes the last edit back", async () => {
     const { page } = await signIn(WRITER_B.email);
-    await page.goto(`${server.url}/dokument/ny`);
-    await page.getByLabel("Titel").fill("Verktygsfältet");
-    await page.getByLabel("Typ").selectOption("ovrigt");
-    await page.getByRole("button", { name: "Skapa dokument" }).click();
-    const editor = page.getByRole("textbox", { name: "Verktygsfältet" });
-    await editor.waitFor({ state: "visible" });
+    const editor = await newDocument(page, "Verktygsfältet");
     await editor.focus();
     await page.keyboard.type("Rubrik");
     await page.getByLabel("Styckeformat").selectOption("h2");
@@ -263,15 +277,52 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await editor.locator("table").waitFor({ state: "detached" });
     await saved(page).waitFor();
 
-    // What the server stored, rendered by its headless editor.
-    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
-    const stored = await loadState(server.database.db, id);
-    const html = renderState(stored?.state ?? new Uint8Array()).html;
+    const { html } = await storedContent(page);
     expect(html).toMatch(/<h2[^>]*>.*Rubrik/);
     expect(html).toMatch(/<strong[^>]*>fet<\/strong>/);
     expect(html).toMatch(/<em[^>]*> kursiv<\/em>/);
     expect(html).toMatch(/<ul[^>]*><li[^>]*>.*punkt/);
     expect(html).toContain('href="https://example.org/plan"');
     expect(html).not.toContain("<table");
+  });
+
+  it("a paste too large to save is explained, held, and saved away once undone", async () => {
+    const { page } = await signIn(WRITER_B.email);
+    const editor = await newDocument(page, "Stor inklistring");
+    await editor.focus();
+    await page.keyboard.type("Före inklistringen.");
+    await saved(page).waitFor();
+    // Yjs merges edits less than 500 ms apart into one undo step; the paste gets its own.
+    await page.waitForTimeout(600);
+
+    const limit = COLLAB_LIMITS.maxUpdateBytes;
+    COLLAB_LIMITS.maxUpdateBytes = 20_000;
+    try {
+      await page.evaluate((text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        document.activeElement?.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+        );
+      }, "x".repeat(30_000));
+      const alert = page.getByTestId("editor-too-large");
+      await alert
+        .getByText("Det du klistrade in är för stort för att sparas på en gång.")
+        .waitFor();
+      await expect(alert.getAttribute("role")).resolves.toBe("alert");
+      await page
+        .getByTestId("save-indicator")
+        .getByText("Ej sparat – det du klistrade in är för stort för att sparas")
+        .waitFor();
+      await expectAccessible(page);
+
+      await page.getByRole("button", { name: "Ångra" }).click();
+      await saved(page).waitFor({ timeout: 5_000 });
+      await alert.waitFor({ state: "detached" });
+      expect(await editor.textContent()).toBe("Före inklistringen.");
+    } finally {
+      COLLAB_LIMITS.maxUpdateBytes = limit;
+    }
+    expect((await storedContent(page)).text.trim()).toBe("Före inklistringen.");
   });
 });
