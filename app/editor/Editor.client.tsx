@@ -292,7 +292,8 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
   );
 }
 
-function Toolbar() {
+/** `children`: shown under the buttons, in the part that stays in view while scrolling. */
+function Toolbar({ children }: { children?: ReactNode }) {
   const t = useT();
   const [editor] = useLexicalComposerContext();
   const [state, setState] = useState<ToolbarState>(EMPTY_STATE);
@@ -462,6 +463,7 @@ function Toolbar() {
         </ToolbarButton>
       </div>
       {linkOpen && <LinkForm editor={editor} onClose={closeLink} />}
+      {children}
     </div>
   );
 }
@@ -582,8 +584,10 @@ function CollaborativeEditor(props: EditorProps) {
 
   return (
     <>
-      {sizeError && <TooLargeAlert error={sizeError} />}
-      {synced && editable && <Toolbar />}
+      {synced && editable && (
+        // In the toolbar, which stays in view: after a long paste the caret is far below.
+        <Toolbar>{sizeError && <TooLargeAlert error={sizeError} />}</Toolbar>
+      )}
       {!synced && fallback}
       <div className="editor-surface" hidden={!synced}>
         <div ref={cursorsRef} className="editor-cursors" data-testid="editor-cursors" />
