@@ -47,6 +47,7 @@ import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 
 import * as Y from "yjs";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
+import { LeaveGuard } from "./LeaveGuard";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "./nodes";
 import { cursorColor } from "./presence";
 import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
@@ -584,6 +585,7 @@ function CollaborativeEditor(props: EditorProps) {
 
   return (
     <>
+      {provider && <LeaveGuard provider={provider} />}
       {synced && editable && (
         // In the toolbar, which stays in view: after a long paste the caret is far below.
         <Toolbar>{sizeError && <TooLargeAlert error={sizeError} />}</Toolbar>

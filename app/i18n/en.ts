@@ -690,6 +690,17 @@ export const en: Catalogue = {
   "editor.undo": "Undo",
   "editor.redo": "Redo",
   "editor.shortcut": "{label} ({keys}, {macKeys} on Mac)",
+  "editor.leaveTitle": "Your latest changes are not saved yet",
+  "editor.leaveOffline":
+    "You are offline. The changes exist only in this tab and are saved when the connection is back. If you leave the page now, they are lost.",
+  "editor.leaveUnsaved":
+    "The server could not save them. If you leave the page now, they are lost.",
+  "editor.leaveSaving": "They are still being saved. If you leave the page now, they may be lost.",
+  "editor.leaveSavedTitle": "Everything is saved now",
+  "editor.leaveSaved": "Your changes are saved. You can leave the page without losing anything.",
+  "editor.leaveStay": "Stay",
+  "editor.leaveAnyway": "Leave anyway",
+  "editor.leaveNow": "Leave the page",
   "editor.tooLarge": "What you pasted is too large to save in one go.",
   "editor.tooLargeHelp":
     "Undo the paste with the Undo button (Ctrl+Z, ⌘Z on a Mac), then paste the text in smaller parts, for example one section at a time. Anything you type before that is saved only once the paste is undone.",

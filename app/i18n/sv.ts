@@ -688,6 +688,17 @@ export const sv = {
   "editor.undo": "Ångra",
   "editor.redo": "Gör om",
   "editor.shortcut": "{label} ({keys}, {macKeys} på Mac)",
+  "editor.leaveTitle": "Dina senaste ändringar är inte sparade än",
+  "editor.leaveOffline":
+    "Du är offline. Ändringarna finns bara i den här fliken och sparas när anslutningen är tillbaka. Lämnar du sidan nu försvinner de.",
+  "editor.leaveUnsaved": "Servern har inte kunnat spara dem. Lämnar du sidan nu försvinner de.",
+  "editor.leaveSaving":
+    "De håller fortfarande på att sparas. Lämnar du sidan nu kan de gå förlorade.",
+  "editor.leaveSavedTitle": "Nu är allt sparat",
+  "editor.leaveSaved": "Dina ändringar är sparade. Du kan lämna sidan utan att något går förlorat.",
+  "editor.leaveStay": "Stanna kvar",
+  "editor.leaveAnyway": "Lämna sidan ändå",
+  "editor.leaveNow": "Lämna sidan",
   "editor.tooLarge": "Det du klistrade in är för stort för att sparas på en gång.",
   "editor.tooLargeHelp":
     "Ångra inklistringen med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och klistra sedan in texten i mindre delar, till exempel ett avsnitt i taget. Det du skriver innan dess sparas först när inklistringen är ångrad.",

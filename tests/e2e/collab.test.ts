@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderState } from "../../server/collab/headless";
 import { COLLAB_LIMITS } from "../../server/collab/hub";
@@ -73,6 +73,30 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     const editor = page.getByRole("textbox", { name: title });
     await editor.waitFor({ state: "visible" });
     return editor;
+  }
+
+  /**
+   * The page's socket.io connection through a switch (Chromium's offline mode leaves an open
+   * WebSocket alone): `cut` drops it and refuses reconnects until `restore`.
+   */
+  async function connectionSwitch(page: Page) {
+    let cut = false;
+    const open = new Set<WebSocketRoute>();
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return ws.close();
+      ws.connectToServer();
+      open.add(ws);
+    });
+    return {
+      cut: async () => {
+        cut = true;
+        for (const ws of open) await ws.close();
+        open.clear();
+      },
+      restore: () => {
+        cut = false;
+      },
+    };
   }
 
   /** What the server stored for the page's document, rendered by its headless editor. */
@@ -324,5 +348,77 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
       COLLAB_LIMITS.maxUpdateBytes = limit;
     }
     expect((await storedContent(page)).text.trim()).toBe("Före inklistringen.");
+  });
+  it("following a link with edits not saved asks first; staying keeps the text", async () => {
+    const { page } = await signIn(WRITER_A.email);
+    const connection = await connectionSwitch(page);
+    const editor = await newDocument(page, "Lämna med osparat");
+    const documentPath = new URL(page.url()).pathname;
+    await editor.focus();
+    await page.keyboard.type("Sparat.");
+    await saved(page).waitFor();
+
+    await connection.cut();
+    await page
+      .getByTestId("save-indicator")
+      .getByText(/^⚠ Offline/)
+      .waitFor();
+    await page.keyboard.type(" Skrivet offline.");
+    const actionsLink = page.getByRole("link", { name: "Åtgärder", exact: true });
+    const dialog = page.getByRole("alertdialog", {
+      name: "Dina senaste ändringar är inte sparade än",
+    });
+    const focused = (locator: typeof actionsLink) =>
+      locator.evaluate((element) => element === document.activeElement);
+    await actionsLink.click();
+    await dialog.getByText(/^Du är offline\./).waitFor();
+    // The safe choice has focus; the rest of the page is inert behind the modal dialog.
+    await expect
+      .poll(() => focused(dialog.getByRole("button", { name: "Stanna kvar" })))
+      .toBe(true);
+    await expectAccessible(page);
+
+    // Escape stays: same page, same text, focus back on the link that was followed.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe(documentPath);
+    expect(await editor.textContent()).toBe("Sparat. Skrivet offline.");
+    expect(await focused(actionsLink)).toBe(true);
+    // So does Enter on "Stanna kvar", which has focus.
+    await page.keyboard.press("Enter");
+    await dialog.waitFor();
+    await page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe(documentPath);
+
+    // Back online the edit is saved, and then a link is followed without asking.
+    connection.restore();
+    await saved(page).waitFor({ timeout: 10_000 });
+    expect((await storedContent(page)).text.trim()).toBe("Sparat. Skrivet offline.");
+    await actionsLink.click();
+    await page.waitForURL(/\/atgarder$/);
+    expect(await dialog.count()).toBe(0);
+
+    // An edit the server refused: "Lämna sidan ändå" leaves.
+    await page.goBack();
+    await editor.waitFor({ state: "visible" });
+    const limit = COLLAB_LIMITS.maxUpdateBytes;
+    COLLAB_LIMITS.maxUpdateBytes = 1;
+    try {
+      await editor.focus();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("!");
+      await page
+        .getByTestId("save-indicator")
+        .getByText(/^! Ej sparat/)
+        .waitFor();
+      await actionsLink.click();
+      await dialog.getByText("Servern har inte kunnat spara dem.", { exact: false }).waitFor();
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/atgarder$/);
+    } finally {
+      COLLAB_LIMITS.maxUpdateBytes = limit;
+    }
   });
 });
