@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import type { Actor } from "./domain/policy";
 
 export type ActionChange = "created" | "updated" | "followup" | "comment";
+/** What happened to a document besides its text (which travels over the co-editing protocol). */
+export type DocumentChange = "version" | "restored" | "meta" | "adopted";
 
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =
@@ -21,6 +23,14 @@ export type DomainEvent =
       departmentId: string;
       periodId: string;
       completed: boolean;
+      actorId: string;
+      actorName: string;
+    }
+  | {
+      type: "document.changed";
+      organisationId: string;
+      documentId: string;
+      change: DocumentChange;
       actorId: string;
       actorName: string;
     };
@@ -69,6 +79,26 @@ export function publishPeriodReportChanged(
     type: "period-report.changed",
     organisationId: actor.organisationId,
     ...report,
+    actorId: actor.userId,
+    actorName: actor.name,
+  });
+}
+
+/**
+ * Tells everyone in the organisation that a document's versions or details changed (a version
+ * named or restored, the title, kind, departments or status saved), so open pages reload them.
+ */
+export function publishDocumentChanged(
+  bus: EventBus,
+  actor: Actor & { name: string },
+  documentId: string,
+  change: DocumentChange,
+) {
+  bus.publish({
+    type: "document.changed",
+    organisationId: actor.organisationId,
+    documentId,
+    change,
     actorId: actor.userId,
     actorName: actor.name,
   });

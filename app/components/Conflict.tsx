@@ -117,6 +117,8 @@ export function useVersionedForm(
   return {
     key: base.version,
     stale: editing && version > base.version,
+    /** Drops what the viewer typed: the form is re-created with the current values. */
+    restart: () => setDirty(false),
     values: failure?.conflict ? keepOwnChanges(failure.values, current) : failure?.values,
     hiddenInputs: (
       <>

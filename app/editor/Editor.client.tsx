@@ -47,6 +47,7 @@ import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 
 import * as Y from "yjs";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
+import { LeaveGuard } from "./LeaveGuard";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "./nodes";
 import { cursorColor } from "./presence";
 import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
@@ -292,7 +293,8 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
   );
 }
 
-function Toolbar() {
+/** `children`: shown under the buttons, in the part that stays in view while scrolling. */
+function Toolbar({ children }: { children?: ReactNode }) {
   const t = useT();
   const [editor] = useLexicalComposerContext();
   const [state, setState] = useState<ToolbarState>(EMPTY_STATE);
@@ -462,6 +464,31 @@ function Toolbar() {
         </ToolbarButton>
       </div>
       {linkOpen && <LinkForm editor={editor} onClose={closeLink} />}
+      {children}
+    </div>
+  );
+}
+
+type SizeError = "too_large" | "document_too_large";
+const isSizeError = (code: string): code is SizeError =>
+  code === "too_large" || code === "document_too_large";
+
+/**
+ * Why nothing is being saved after a size refusal, and what to do. The provider holds every edit
+ * until the paste is undone; it stays until everything is saved again.
+ */
+function TooLargeAlert({ error }: { error: SizeError }) {
+  const t = useT();
+  const [title, help] =
+    error === "too_large"
+      ? (["editor.tooLarge", "editor.tooLargeHelp"] as const)
+      : (["editor.documentFull", "editor.documentFullHelp"] as const);
+  return (
+    <div className="editor-alert" role="alert" data-testid="editor-too-large">
+      <p>
+        <strong>{t(title)}</strong>
+      </p>
+      <p>{t(help)}</p>
     </div>
   );
 }
@@ -473,6 +500,7 @@ function CollaborativeEditor(props: EditorProps) {
   const [synced, setSynced] = useState(false);
   // Until the server answers the join, the page's own answer (role, status) decides.
   const [serverWritable, setServerWritable] = useState(true);
+  const [sizeError, setSizeError] = useState<SizeError | null>(null);
   const editable = writable && serverWritable;
   const cursorsRef = useRef<HTMLDivElement>(null);
   // The page's callbacks change identity on every render; the subscriptions below must not.
@@ -500,11 +528,15 @@ function CollaborativeEditor(props: EditorProps) {
     let lastError: string | undefined;
     const report = () => {
       const state = provider.saveState;
-      if (state === "saved") lastError = undefined;
+      if (state === "saved") {
+        lastError = undefined;
+        setSizeError(null);
+      }
       callbacks.current.onSaveState(state, lastError);
     };
     const onError = (code: string) => {
       lastError = code;
+      if (isSizeError(code)) setSizeError(code);
       report();
     };
     const onSync = () => {
@@ -553,7 +585,11 @@ function CollaborativeEditor(props: EditorProps) {
 
   return (
     <>
-      {synced && editable && <Toolbar />}
+      {provider && <LeaveGuard provider={provider} />}
+      {synced && editable && (
+        // In the toolbar, which stays in view: after a long paste the caret is far below.
+        <Toolbar>{sizeError && <TooLargeAlert error={sizeError} />}</Toolbar>
+      )}
       {!synced && fallback}
       <div className="editor-surface" hidden={!synced}>
         <div ref={cursorsRef} className="editor-cursors" data-testid="editor-cursors" />

@@ -20,6 +20,20 @@ type Ack = { ok?: true; writable?: boolean; error?: string };
 // Cursor moves are many; sending them at most this often keeps presence cheap.
 const AWARENESS_THROTTLE_MS = 50;
 const RESYNC_DELAY_MS = 1_000;
+/** Refusals that sending the same content again cannot cure (docs/collab-protocol.md). */
+const SIZE_ERRORS = new Set(["too_large", "document_too_large"]);
+/**
+ * socket.io's own message limit on the server (`maxHttpBufferSize` in server/realtime), less
+ * room for the packet's header: a larger message would make the server close the connection
+ * without an error, and every reconnect would send it again.
+ */
+const MAX_MESSAGE_BYTES = 1_048_576 - 4_096;
+/**
+ * What the server lacks is usually a few edits; above this size (or once an edit was refused for
+ * its size) it is worth leaving out the content of deleted text, which Yjs keeps only for this
+ * editor's undo and redo.
+ */
+const COMPACT_ABOVE_BYTES = 64 * 1024;
 
 function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -28,10 +42,29 @@ function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
 }
 
 /**
+ * What the server lacks, given its state vector. Deleted text that the server never saw travels
+ * without its content (as any peer sends it once Yjs has garbage-collected it), so a large paste
+ * that was undone no longer makes the update large.
+ */
+function missingUpdate(doc: Y.Doc, serverVector: Uint8Array, compact: boolean): Uint8Array {
+  const update = Y.encodeStateAsUpdate(doc, serverVector);
+  if (!compact && update.length <= COMPACT_ABOVE_BYTES) return update;
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  const compacted = Y.encodeStateAsUpdate(copy, serverVector);
+  copy.destroy();
+  return compacted;
+}
+
+/**
  * Lexical's collaboration provider over our socket.io connection, speaking y-protocols sync and
  * awareness (docs/collab-protocol.md). Every local update is sent with an acknowledgement that
  * the server gives only after COMMIT; the save state is "saved" when none is outstanding. On
  * every (re)connect the two-way sync runs again, so edits made offline are sent exactly once.
+ *
+ * An edit refused for its size is not sent again as it is: the provider holds every later edit
+ * (kept in the Y.Doc, counted as unsaved) until a local edit, such as undoing the paste, makes
+ * what the server lacks smaller than what it refused; then it rejoins, which runs the sync.
  */
 export class SocketIoProvider {
   readonly awareness: Awareness;
@@ -48,6 +81,12 @@ export class SocketIoProvider {
   private changedClients = new Set<number>();
   private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Size of the message refused as too large; while set, edits wait in the Y.Doc. */
+  private refusedBytes: number | undefined;
+  /** An edit was refused for its size: from now on, what the server lacks is always compacted. */
+  private sizeRefused = false;
+  /** The server's state vector from its last step 1: what it had then. */
+  private serverVector: Uint8Array | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -59,7 +98,7 @@ export class SocketIoProvider {
 
   get saveState(): SaveState {
     if (!this.connected) return "offline";
-    if (this.failed) return "unsaved";
+    if (this.failed || this.refusedBytes !== undefined) return "unsaved";
     return this.pending > 0 || this.unsent ? "saving" : "saved";
   }
 
@@ -161,20 +200,54 @@ export class SocketIoProvider {
 
   /** Sends one sync message; updates count as pending until the server's COMMIT acknowledgement. */
   private send(data: Uint8Array, carriesUpdate: boolean) {
+    if (data.length > MAX_MESSAGE_BYTES) {
+      this.refuse(data.length, "too_large");
+      return;
+    }
     if (carriesUpdate) this.pending++;
     const connection = this.connection;
     this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack: Ack) => {
       if (!carriesUpdate || connection !== this.connection) return;
       this.pending--;
-      if (!ack?.ok) {
-        this.failed = true;
-        this.unsent = true;
-        this.emit("error", ack?.error ?? "internal");
-        this.scheduleResync();
-      }
+      if (!ack?.ok) this.refuse(data.length, ack?.error ?? "internal");
       this.changed();
     });
     this.changed();
+  }
+
+  /**
+   * The server did not take an update: it stays in the Y.Doc and counts as unsent. A passing
+   * cause (a rate limit, a restart) is retried by rejoining a second later; a size refusal only
+   * once what the server lacks has become smaller (see `recheck`).
+   */
+  private refuse(bytes: number, code: string) {
+    this.failed = true;
+    this.unsent = true;
+    if (SIZE_ERRORS.has(code)) {
+      this.sizeRefused = true;
+      this.refusedBytes = Math.min(bytes, this.refusedBytes ?? bytes);
+      clearTimeout(this.resyncTimer);
+    } else {
+      this.scheduleResync();
+    }
+    this.emit("error", code);
+    this.changed();
+  }
+
+  /** While held: is what the server lacks now smaller than what it refused? Then sync again. */
+  private recheck() {
+    if (this.refusedBytes === undefined || !this.started || !this.socket.connected) return;
+    // Measured against the server's last known state; the rejoin's sync then uses its current one.
+    if (this.serverVector && this.step2(this.serverVector).length >= this.refusedBytes) return;
+    this.refusedBytes = undefined;
+    this.onConnect();
+  }
+
+  private step2(serverVector: Uint8Array): Uint8Array {
+    return message((e) => {
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(e, missingUpdate(this.doc, serverVector, this.sizeRefused));
+    });
   }
 
   /** Rejoining runs the two-way sync again, which re-sends whatever the server did not take. */
@@ -191,16 +264,14 @@ export class SocketIoProvider {
     const type = decoding.readVarUint(decoder);
     const body = decoding.readVarUint8Array(decoder);
     if (type === syncProtocol.messageYjsSyncStep1) {
+      this.serverVector = body;
       if (!this.writable) return;
-      const missing = Y.encodeStateAsUpdate(this.doc, body);
+      const step2 = this.step2(body);
+      // Held: the same content, or more, would only be refused again.
+      if (this.refusedBytes !== undefined && step2.length >= this.refusedBytes) return;
+      this.refusedBytes = undefined;
       this.unsent = false;
-      this.send(
-        message((e) => {
-          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-          encoding.writeVarUint8Array(e, missing);
-        }),
-        true,
-      );
+      this.send(step2, true);
       return;
     }
     Y.applyUpdate(this.doc, body, this);
@@ -213,6 +284,15 @@ export class SocketIoProvider {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this) return;
+    if (this.refusedBytes !== undefined) {
+      // Held after a size refusal: the server could not apply this edit anyway (it builds on
+      // what was refused). Once the person stops typing, see whether it now fits.
+      this.unsent = true;
+      this.changed();
+      clearTimeout(this.resyncTimer);
+      this.resyncTimer = setTimeout(() => this.recheck(), RESYNC_DELAY_MS);
+      return;
+    }
     if (!this.connected || !this.writable) {
       // Kept in the Y.Doc; the sync on reconnect sends it.
       this.unsent = true;

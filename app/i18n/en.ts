@@ -659,6 +659,13 @@ export const en: Catalogue = {
   "documents.noActions":
     "No actions yet – create the first with the button Create an action from this document.",
   "documents.noActionsReader": "No actions have been created from this document yet.",
+  "documents.live.version": "{name} just saved a version of the document.",
+  "documents.live.restored": "{name} just restored an earlier version of the document.",
+  "documents.live.meta": "{name} just changed the document's details.",
+  "documents.live.adopted": "{name} just adopted the document. It can no longer be changed.",
+  "documents.metaStale":
+    "Someone else changed the details while you were editing them. What you typed is still here; if you save, you will be told someone got there first. To start over from the new details instead:",
+  "documents.metaRestart": "Show the new details (what you typed here is lost)",
   "save.saved": "Saved",
   "save.saving": "Saving…",
   "save.unsaved": "Not saved",
@@ -669,8 +676,8 @@ export const en: Catalogue = {
   "collabError.read_only": "you may not change the document",
   "collabError.frozen": "the document is adopted",
   "collabError.malformed": "the change could not be read, retrying",
-  "collabError.too_large": "the change is too large",
-  "collabError.document_too_large": "the document has reached its maximum size",
+  "collabError.too_large": "what you pasted is too large to save",
+  "collabError.document_too_large": "the document is full",
   "collabError.rate_limited": "too many changes in a short time, retrying",
   "collabError.internal": "server error, retrying",
   "editor.toolbar": "Formatting",
@@ -696,5 +703,22 @@ export const en: Catalogue = {
   "editor.undo": "Undo",
   "editor.redo": "Redo",
   "editor.shortcut": "{label} ({keys}, {macKeys} on Mac)",
+  "editor.leaveTitle": "Your latest changes are not saved yet",
+  "editor.leaveOffline":
+    "You are offline. The changes exist only in this tab and are saved when the connection is back. If you leave the page now, they are lost.",
+  "editor.leaveUnsaved":
+    "The server could not save them. If you leave the page now, they are lost.",
+  "editor.leaveSaving": "They are still being saved. If you leave the page now, they may be lost.",
+  "editor.leaveSavedTitle": "Everything is saved now",
+  "editor.leaveSaved": "Your changes are saved. You can leave the page without losing anything.",
+  "editor.leaveStay": "Stay",
+  "editor.leaveAnyway": "Leave anyway",
+  "editor.leaveNow": "Leave the page",
+  "editor.tooLarge": "What you pasted is too large to save in one go.",
+  "editor.tooLargeHelp":
+    "Undo the paste with the Undo button (Ctrl+Z, ⌘Z on a Mac), then paste the text in smaller parts, for example one section at a time. Anything you type before that is saved only once the paste is undone.",
+  "editor.documentFull": "The document is full, and what you added last cannot be saved.",
+  "editor.documentFullHelp":
+    "Undo it with the Undo button (Ctrl+Z, ⌘Z on a Mac) and put the content in a new document instead. Anything you type before that is saved only once the addition is undone.",
   "validation.confirmAdopt": "Type ADOPT to adopt the document.",
 };

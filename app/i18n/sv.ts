@@ -657,6 +657,13 @@ export const sv = {
   "documents.noActions":
     "Inga åtgärder ännu – skapa den första med knappen Skapa åtgärd från dokumentet.",
   "documents.noActionsReader": "Inga åtgärder har skapats från dokumentet ännu.",
+  "documents.live.version": "{name} sparade just nu en version av dokumentet.",
+  "documents.live.restored": "{name} återställde just nu en tidigare version av dokumentet.",
+  "documents.live.meta": "{name} ändrade just nu uppgifterna om dokumentet.",
+  "documents.live.adopted": "{name} fastställde just nu dokumentet. Det kan inte längre ändras.",
+  "documents.metaStale":
+    "Någon annan har ändrat uppgifterna medan du redigerar dem. Det du skrivit finns kvar; sparar du får du veta att någon hann före. Vill du i stället börja om från de nya uppgifterna:",
+  "documents.metaRestart": "Visa de nya uppgifterna (det du skrivit här försvinner)",
   "save.saved": "Sparat",
   "save.saving": "Sparar…",
   "save.unsaved": "Ej sparat",
@@ -667,8 +674,8 @@ export const sv = {
   "collabError.read_only": "du har inte behörighet att ändra dokumentet",
   "collabError.frozen": "dokumentet är fastställt",
   "collabError.malformed": "ändringen kunde inte läsas, försöker igen",
-  "collabError.too_large": "ändringen är för stor",
-  "collabError.document_too_large": "dokumentet har nått sin största tillåtna storlek",
+  "collabError.too_large": "det du klistrade in är för stort för att sparas",
+  "collabError.document_too_large": "dokumentet är fullt",
   "collabError.rate_limited": "för många ändringar på kort tid, försöker igen",
   "collabError.internal": "serverfel, försöker igen",
   "editor.toolbar": "Formatering",
@@ -694,6 +701,23 @@ export const sv = {
   "editor.undo": "Ångra",
   "editor.redo": "Gör om",
   "editor.shortcut": "{label} ({keys}, {macKeys} på Mac)",
+  "editor.leaveTitle": "Dina senaste ändringar är inte sparade än",
+  "editor.leaveOffline":
+    "Du är offline. Ändringarna finns bara i den här fliken och sparas när anslutningen är tillbaka. Lämnar du sidan nu försvinner de.",
+  "editor.leaveUnsaved": "Servern har inte kunnat spara dem. Lämnar du sidan nu försvinner de.",
+  "editor.leaveSaving":
+    "De håller fortfarande på att sparas. Lämnar du sidan nu kan de gå förlorade.",
+  "editor.leaveSavedTitle": "Nu är allt sparat",
+  "editor.leaveSaved": "Dina ändringar är sparade. Du kan lämna sidan utan att något går förlorat.",
+  "editor.leaveStay": "Stanna kvar",
+  "editor.leaveAnyway": "Lämna sidan ändå",
+  "editor.leaveNow": "Lämna sidan",
+  "editor.tooLarge": "Det du klistrade in är för stort för att sparas på en gång.",
+  "editor.tooLargeHelp":
+    "Ångra inklistringen med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och klistra sedan in texten i mindre delar, till exempel ett avsnitt i taget. Det du skriver innan dess sparas först när inklistringen är ångrad.",
+  "editor.documentFull": "Dokumentet är fullt, och det du senast lade till kan inte sparas.",
+  "editor.documentFullHelp":
+    "Ångra det med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och lägg innehållet i ett nytt dokument i stället. Det du skriver innan dess sparas först när tillägget är ångrat.",
   "validation.confirmAdopt": "Skriv FASTSTÄLL för att fastställa dokumentet.",
 } as const;
 

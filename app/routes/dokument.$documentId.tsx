@@ -13,6 +13,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { publishDocumentChanged } from "../../server/bus";
 import {
   actionsFromDocument,
   type DisplayStatus,
@@ -30,6 +31,7 @@ import {
 import { ValidationError } from "../../server/domain/errors";
 import { can } from "../../server/domain/policy";
 import { Badge } from "../components/Badge";
+import { useVersionedForm } from "../components/Conflict";
 import {
   DocumentFields,
   DocumentStatusBadge,
@@ -49,6 +51,7 @@ import { requirePermission } from "../utils/auth.server";
 import { formatDateTime } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
+import { useDocumentUpdates } from "../utils/live";
 import { guard, runForm } from "../utils/route.server";
 
 // Lexical's collaboration code needs `window`: the editor loads in the browser after hydration.
@@ -107,6 +110,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         status,
         version: form.get("version") ?? "",
       });
+      publishDocumentChanged(context.bus, user, documentId, adoptedNow ? "adopted" : "meta");
       if (adoptedNow) {
         // Open editors turn read-only at once; the hub refuses any later update.
         context.collab.documentChanged(documentId, true);
@@ -116,12 +120,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     if (intent === "version") {
       await createVersion(context.db, user, documentId, { note: form.get("note") ?? "" });
+      publishDocumentChanged(context.bus, user, documentId, "version");
       return back("version-sparad");
     }
     if (intent === "restore") {
       await restoreVersion(context.db, user, documentId, String(form.get("versionId")), (update) =>
         context.collab.applyServerUpdate(documentId, update, user.userId),
       );
+      publishDocumentChanged(context.bus, user, documentId, "restored");
       return back("aterstalld");
     }
     throw new Response("Bad Request", { status: 400 });
@@ -269,6 +275,18 @@ export default function DocumentPage() {
   const [people, setPeople] = useState<DocumentPerson[] | null>(null);
   const failed = (intent: string) => (failure?.intent === intent ? failure : undefined);
   const frozen = document.status === "adopted";
+  // Others' versions, restores and details arrive live; the editor keeps its own connection.
+  const lastChange = useDocumentUpdates(document.id, user.id);
+  const metaForm = useVersionedForm(
+    document.version,
+    {
+      title: document.title,
+      kind: document.kind,
+      departmentIds: document.departmentIds,
+      status: document.status,
+    },
+    failed("meta"),
+  );
 
   const onSaveState = useCallback(
     (state: SaveState, error: string | undefined) => setSaveStatus({ state, error }),
@@ -289,6 +307,9 @@ export default function DocumentPage() {
         <span>{t(`documentKind.${document.kind}`)}</span>
         <DocumentStatusBadge status={document.status} />
         {document.departmentNames.length > 0 && <span>{document.departmentNames.join(", ")}</span>}
+      </p>
+      <p className="visually-hidden" role="status">
+        {lastChange && t(`documents.live.${lastChange.change}`, { name: lastChange.actorName })}
       </p>
       {params.has("skapat") && <Notice>{t("documents.created")}</Notice>}
       {params.has("sparat") && <Notice>{t("documents.metaSaved")}</Notice>}
@@ -396,15 +417,24 @@ export default function DocumentPage() {
           {canEdit && !frozen && (
             <section className="rail-section" aria-labelledby="meta-heading">
               <h2 id="meta-heading">{t("documents.meta")}</h2>
+              {metaForm.stale && (
+                <p className="live-note">
+                  {t("documents.metaStale")}{" "}
+                  <button type="button" className="link-button" onClick={metaForm.restart}>
+                    {t("documents.metaRestart")}
+                  </button>
+                </p>
+              )}
               <Form
                 method="post"
                 className="stack"
                 noValidate
                 preventScrollReset
-                // A saved change re-creates the fields with the stored values.
-                key={document.version}
+                // Follows saved changes (anyone's) until the viewer starts editing.
+                key={metaForm.key}
+                {...metaForm.formProps}
               >
-                <input type="hidden" name="version" value={document.version} />
+                {metaForm.hiddenInputs}
                 <ErrorSummary
                   errors={failed("meta")?.fieldErrors}
                   labels={labels}
@@ -419,14 +449,14 @@ export default function DocumentPage() {
                     departmentIds: document.departmentIds,
                   }}
                   errors={failed("meta")?.fieldErrors}
-                  values={failed("meta")?.values}
+                  values={metaForm.values}
                 />
                 <SelectInput
                   id="meta-status"
                   name="status"
                   label={labels.status}
                   options={statusOptions(t)}
-                  defaultValue={echoed(failed("meta")?.values, "status", document.status)}
+                  defaultValue={echoed(metaForm.values, "status", document.status)}
                   error={failed("meta")?.fieldErrors.status}
                 />
                 <TextField

@@ -5,6 +5,7 @@ import { Badge } from "../components/Badge";
 import { requirePermission } from "../utils/auth.server";
 import { formatDateTime } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
+import { useDocumentUpdates } from "../utils/live";
 import { guard } from "../utils/route.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -36,6 +37,8 @@ export const meta: MetaFunction<typeof loader> = (args) =>
 export default function DocumentVersion() {
   const t = useT();
   const { document, version } = useLoaderData<typeof loader>();
+  // A version never changes, but the document's title may.
+  useDocumentUpdates(document.id);
   const date = formatDateTime(version.createdAt);
   return (
     <div className="page narrow">

@@ -1,5 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import type { DocumentChange } from "../../server/bus";
 
 export interface LiveEvent {
   type: "action.changed" | "period-report.changed";
@@ -11,17 +12,30 @@ export interface LiveEvent {
   actorName: string;
 }
 
+/** A document's versions or details changed (its text travels over the co-editing protocol). */
+export interface DocumentLiveEvent {
+  type: "document.changed";
+  documentId: string;
+  change: DocumentChange;
+  actorId: string;
+  actorName: string;
+}
+
+const ACTION_EVENTS = ["action.changed", "period-report.changed"] as const;
+const DOCUMENT_EVENTS = ["document.changed"] as const;
+
 /**
- * Keeps a page live: when someone else changes an action or a period report, the page's loaders
- * run again (uncontrolled form fields keep what the viewer is typing) and `lastChange` says who,
- * for a polite live region. `relevant` narrows which events matter to this page.
+ * Re-runs the page's loaders when one of `types` arrives on the tab's socket and `relevant`
+ * says it matters here (debounced: a burst of changes, such as an import, reloads once), and
+ * after a reconnect. Returns the last such change made by someone other than `selfId`.
  */
-export function useLiveUpdates(
-  relevant: (event: LiveEvent) => boolean = () => true,
-  selfId?: string,
+function useRevalidateOn<E extends { type: string; actorId: string }>(
+  types: readonly E["type"][],
+  relevant: (event: E) => boolean,
+  selfId: string | undefined,
 ) {
   const revalidator = useRevalidator();
-  const [lastChange, setLastChange] = useState<LiveEvent | null>(null);
+  const [lastChange, setLastChange] = useState<E | null>(null);
   const relevantRef = useRef(relevant);
   relevantRef.current = relevant;
   const revalidateRef = useRef(revalidator.revalidate);
@@ -34,24 +48,22 @@ export function useLiveUpdates(
     import("./realtime.client").then(({ getSocket }) => {
       if (!active) return;
       const socket = getSocket();
-      const onEvent = (type: LiveEvent["type"]) => (payload: Omit<LiveEvent, "type">) => {
-        const event = { ...payload, type };
-        if (!relevantRef.current(event)) return;
-        if (event.actorId !== selfId) setLastChange(event);
-        // A burst of changes (an import) reloads once.
-        clearTimeout(timer);
-        timer = setTimeout(() => revalidateRef.current(), 100);
-      };
-      const onAction = onEvent("action.changed");
-      const onReport = onEvent("period-report.changed");
+      const listeners = types.map((type: string) => {
+        const listener = (payload: Omit<E, "type">) => {
+          const event = { ...payload, type } as E;
+          if (!relevantRef.current(event)) return;
+          if (event.actorId !== selfId) setLastChange(event);
+          clearTimeout(timer);
+          timer = setTimeout(() => revalidateRef.current(), 100);
+        };
+        socket.on(type, listener);
+        return [type, listener] as const;
+      });
       // After a reconnect, catch up on whatever happened while offline.
       const onReconnect = () => revalidateRef.current();
-      socket.on("action.changed", onAction);
-      socket.on("period-report.changed", onReport);
       socket.io.on("reconnect", onReconnect);
       cleanup = () => {
-        socket.off("action.changed", onAction);
-        socket.off("period-report.changed", onReport);
+        for (const [type, listener] of listeners) socket.off(type, listener);
         socket.io.off("reconnect", onReconnect);
       };
     });
@@ -60,7 +72,31 @@ export function useLiveUpdates(
       clearTimeout(timer);
       cleanup();
     };
-  }, [selfId]);
+  }, [types, selfId]);
 
   return lastChange;
+}
+
+/**
+ * Keeps a page live: when someone else changes an action or a period report, the page's loaders
+ * run again (uncontrolled form fields keep what the viewer is typing) and `lastChange` says who,
+ * for a polite live region. `relevant` narrows which events matter to this page.
+ */
+export function useLiveUpdates(
+  relevant: (event: LiveEvent) => boolean = () => true,
+  selfId?: string,
+) {
+  return useRevalidateOn<LiveEvent>(ACTION_EVENTS, relevant, selfId);
+}
+
+/**
+ * Keeps a document's page live: a version named or restored, or its details or status saved by
+ * anyone re-runs the loaders. The editor is not touched (its text comes over its own protocol).
+ */
+export function useDocumentUpdates(documentId: string, selfId?: string) {
+  return useRevalidateOn<DocumentLiveEvent>(
+    DOCUMENT_EVENTS,
+    (event) => event.documentId === documentId,
+    selfId,
+  );
 }

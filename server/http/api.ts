@@ -6,7 +6,7 @@ import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";
 import { createApiToken, resolveApiToken } from "../auth/tokens";
-import { type EventBus, publishActionChanged } from "../bus";
+import { type EventBus, publishActionChanged, publishDocumentChanged } from "../bus";
 import type { Config } from "../config";
 import {
   actionsFromDocument,
@@ -310,6 +310,7 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
     "/documents/:id/versions",
     route(async (user, req, res) => {
       const id = await createVersion(db, user, req.params.id, req.body ?? {});
+      publishDocumentChanged(bus, user, req.params.id, "version");
       const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
       res.status(201).json(version);
     }),

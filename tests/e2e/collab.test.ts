@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderState } from "../../server/collab/headless";
+import { COLLAB_LIMITS } from "../../server/collab/hub";
 import { loadState } from "../../server/collab/store";
 import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -61,6 +62,48 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
   async function openDocument(page: Page) {
     await page.goto(documentUrl);
     await editorOf(page).waitFor({ state: "visible" });
+  }
+
+  /** Creates a document through the form and waits for its editor. */
+  async function newDocument(page: Page, title: string) {
+    await page.goto(`${server.url}/dokument/ny`);
+    await page.getByLabel("Titel").fill(title);
+    await page.getByLabel("Typ").selectOption("ovrigt");
+    await page.getByRole("button", { name: "Skapa dokument" }).click();
+    const editor = page.getByRole("textbox", { name: title });
+    await editor.waitFor({ state: "visible" });
+    return editor;
+  }
+
+  /**
+   * The page's socket.io connection through a switch (Chromium's offline mode leaves an open
+   * WebSocket alone): `cut` drops it and refuses reconnects until `restore`.
+   */
+  async function connectionSwitch(page: Page) {
+    let cut = false;
+    const open = new Set<WebSocketRoute>();
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return ws.close();
+      ws.connectToServer();
+      open.add(ws);
+    });
+    return {
+      cut: async () => {
+        cut = true;
+        for (const ws of open) await ws.close();
+        open.clear();
+      },
+      restore: () => {
+        cut = false;
+      },
+    };
+  }
+
+  /** What the server stored for the page's document, rendered by its headless editor. */
+  async function storedContent(page: Page) {
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    const stored = await loadState(server.database.db, id);
+    return renderState(stored?.state ?? new Uint8Array());
   }
 
   const saved = (page: Page) =>
@@ -135,24 +178,30 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await chief.context.close();
   });
 
-  it("a version saved by one writer and restored by the other reaches the first without reload", async () => {
+  it("a version one writer names appears in the other's list while they type; restoring it reaches both", async () => {
     await saved(a.page).waitFor();
+    // B is typing when A names a version: B's list updates, B's editor and caret stay put.
+    await editorOf(b.page).focus();
+    await b.page.keyboard.press("Control+End");
+    await b.page.keyboard.type(" Skrivet medan");
+    await saved(b.page).waitFor();
     await a.page.getByLabel("Anteckning").fill("Före omskrivningen");
     await a.page.getByRole("button", { name: "Spara version" }).click();
     await a.page.getByText("Versionen är sparad.").waitFor();
-
-    await editorOf(b.page).focus();
-    await b.page.keyboard.press("Control+End");
-    await b.page.keyboard.type(" Text efter versionen.");
+    await b.page.getByRole("link", { name: "Före omskrivningen" }).waitFor();
+    await b.page
+      .getByRole("status")
+      .getByText("Sara Lind sparade just nu en version av dokumentet.")
+      .waitFor();
+    await b.page.keyboard.type(" versionen sparades.");
+    await editorOf(b.page)
+      .getByText(/Skrivet medan versionen sparades\./)
+      .waitFor();
     await saved(b.page).waitFor();
     await editorOf(a.page)
-      .getByText(/Text efter versionen\./)
+      .getByText(/Skrivet medan versionen sparades\./)
       .waitFor();
 
-    // B's version list comes with the page: reload it, then restore.
-    await b.page.reload();
-    await editorOf(b.page).waitFor({ state: "visible" });
-    await b.page.getByRole("link", { name: "Före omskrivningen" }).waitFor();
     await b.page
       .getByRole("button", { name: /^Återställ versionen från/ })
       .first()
@@ -161,10 +210,26 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
     await expect
       .poll(() => editorOf(a.page).textContent(), { timeout: 5_000 })
-      .not.toContain("Text efter versionen.");
+      .not.toContain("versionen sparades.");
     const restored = await editorOf(a.page).textContent();
     expect(restored).toContain("Live till kommunchefen.");
     expect(await editorOf(b.page).textContent()).toBe(restored);
+  });
+
+  it("details another writer saves show at once, without replacing what one types in the form", async () => {
+    const titleField = b.page.locator("#meta-title");
+    await titleField.fill("Min egen rubrik");
+    await a.page.locator("#meta-status").selectOption("review");
+    await a.page.getByRole("button", { name: "Spara uppgifterna" }).click();
+    await a.page.getByText("Uppgifterna är sparade.").waitFor();
+
+    await b.page.locator(".document-meta").getByText("För granskning").waitFor();
+    await b.page.getByText(/Någon annan har ändrat uppgifterna/).waitFor();
+    expect(await titleField.inputValue()).toBe("Min egen rubrik");
+    await b.page.getByRole("button", { name: /^Visa de nya uppgifterna/ }).click();
+    await expect.poll(() => titleField.inputValue()).toBe(TITLE);
+    expect(await b.page.locator("#meta-status").inputValue()).toBe("review");
+    await expectAccessible(b.page);
   });
 
   it("closing a tab removes that writer's cursor from the others within a second", async () => {
@@ -200,12 +265,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
   it("the toolbar and shortcuts format text; undo takes the last edit back", async () => {
     const { page } = await signIn(WRITER_B.email);
-    await page.goto(`${server.url}/dokument/ny`);
-    await page.getByLabel("Titel").fill("Verktygsfältet");
-    await page.getByLabel("Typ").selectOption("ovrigt");
-    await page.getByRole("button", { name: "Skapa dokument" }).click();
-    const editor = page.getByRole("textbox", { name: "Verktygsfältet" });
-    await editor.waitFor({ state: "visible" });
+    const editor = await newDocument(page, "Verktygsfältet");
     await editor.focus();
     await page.keyboard.type("Rubrik");
     await page.getByLabel("Styckeformat").selectOption("h2");
@@ -241,15 +301,124 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await editor.locator("table").waitFor({ state: "detached" });
     await saved(page).waitFor();
 
-    // What the server stored, rendered by its headless editor.
-    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
-    const stored = await loadState(server.database.db, id);
-    const html = renderState(stored?.state ?? new Uint8Array()).html;
+    const { html } = await storedContent(page);
     expect(html).toMatch(/<h2[^>]*>.*Rubrik/);
     expect(html).toMatch(/<strong[^>]*>fet<\/strong>/);
     expect(html).toMatch(/<em[^>]*> kursiv<\/em>/);
     expect(html).toMatch(/<ul[^>]*><li[^>]*>.*punkt/);
     expect(html).toContain('href="https://example.org/plan"');
     expect(html).not.toContain("<table");
+  });
+
+  it("a paste too large to save is explained, held, and saved away once undone", async () => {
+    const { page } = await signIn(WRITER_B.email);
+    const editor = await newDocument(page, "Stor inklistring");
+    await editor.focus();
+    await page.keyboard.type("Före inklistringen.");
+    await saved(page).waitFor();
+    // Yjs merges edits less than 500 ms apart into one undo step; the paste gets its own.
+    await page.waitForTimeout(600);
+
+    const limit = COLLAB_LIMITS.maxUpdateBytes;
+    COLLAB_LIMITS.maxUpdateBytes = 20_000;
+    try {
+      await page.evaluate((text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        document.activeElement?.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+        );
+      }, "x".repeat(30_000));
+      const alert = page.getByTestId("editor-too-large");
+      await alert
+        .getByText("Det du klistrade in är för stort för att sparas på en gång.")
+        .waitFor();
+      await expect(alert.getAttribute("role")).resolves.toBe("alert");
+      await page
+        .getByTestId("save-indicator")
+        .getByText("Ej sparat – det du klistrade in är för stort för att sparas")
+        .waitFor();
+      await expectAccessible(page);
+
+      await page.getByRole("button", { name: "Ångra" }).click();
+      await saved(page).waitFor({ timeout: 5_000 });
+      await alert.waitFor({ state: "detached" });
+      expect(await editor.textContent()).toBe("Före inklistringen.");
+    } finally {
+      COLLAB_LIMITS.maxUpdateBytes = limit;
+    }
+    expect((await storedContent(page)).text.trim()).toBe("Före inklistringen.");
+  });
+  it("following a link with edits not saved asks first; staying keeps the text", async () => {
+    const { page } = await signIn(WRITER_A.email);
+    const connection = await connectionSwitch(page);
+    const editor = await newDocument(page, "Lämna med osparat");
+    const documentPath = new URL(page.url()).pathname;
+    await editor.focus();
+    await page.keyboard.type("Sparat.");
+    await saved(page).waitFor();
+
+    await connection.cut();
+    await page
+      .getByTestId("save-indicator")
+      .getByText(/^⚠ Offline/)
+      .waitFor();
+    await page.keyboard.type(" Skrivet offline.");
+    const actionsLink = page.getByRole("link", { name: "Åtgärder", exact: true });
+    const dialog = page.getByRole("alertdialog", {
+      name: "Dina senaste ändringar är inte sparade än",
+    });
+    const focused = (locator: typeof actionsLink) =>
+      locator.evaluate((element) => element === document.activeElement);
+    await actionsLink.click();
+    await dialog.getByText(/^Du är offline\./).waitFor();
+    // The safe choice has focus; the rest of the page is inert behind the modal dialog.
+    await expect
+      .poll(() => focused(dialog.getByRole("button", { name: "Stanna kvar" })))
+      .toBe(true);
+    await expectAccessible(page);
+
+    // Escape stays: same page, same text, focus back on the link that was followed.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe(documentPath);
+    expect(await editor.textContent()).toBe("Sparat. Skrivet offline.");
+    expect(await focused(actionsLink)).toBe(true);
+    // So does Enter on "Stanna kvar", which has focus.
+    await page.keyboard.press("Enter");
+    await dialog.waitFor();
+    await page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe(documentPath);
+
+    // Back online the edit is saved, and then a link is followed without asking.
+    connection.restore();
+    await saved(page).waitFor({ timeout: 10_000 });
+    expect((await storedContent(page)).text.trim()).toBe("Sparat. Skrivet offline.");
+    await actionsLink.click();
+    await page.waitForURL(/\/atgarder$/);
+    expect(await dialog.count()).toBe(0);
+
+    // An edit the server refused: "Lämna sidan ändå" leaves.
+    await page.goBack();
+    await editor.waitFor({ state: "visible" });
+    const limit = COLLAB_LIMITS.maxUpdateBytes;
+    COLLAB_LIMITS.maxUpdateBytes = 1;
+    try {
+      await editor.focus();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("!");
+      await page
+        .getByTestId("save-indicator")
+        .getByText(/^! Ej sparat/)
+        .waitFor();
+      await actionsLink.click();
+      await dialog.getByText("Servern har inte kunnat spara dem.", { exact: false }).waitFor();
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/atgarder$/);
+    } finally {
+      COLLAB_LIMITS.maxUpdateBytes = limit;
+    }
   });
 });
