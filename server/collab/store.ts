@@ -14,24 +14,36 @@ export interface StoredState {
 const toBytes = (value: Uint8Array) =>
   value instanceof Uint8Array ? value : new Uint8Array(value);
 
+/** One update to save, and who made it (null: the server, e.g. restoring a version). */
+export interface NewUpdate {
+  update: Uint8Array;
+  userId: string | null;
+}
+
 /**
- * Appends one update; resolves after COMMIT, so the caller may then acknowledge it. A single
- * INSERT on purpose: this runs for every keystroke, so `documents.content_updated_at` is set
- * with the rendered views instead (refreshRenderedFromState), not here.
+ * Appends updates in one INSERT; resolves with the newest row's id after COMMIT, so the caller
+ * may then acknowledge them. Only the log row is written: this runs for every keystroke, so
+ * `documents.content_updated_at` is set with the rendered views instead (refreshRenderedFromState).
  */
-export async function appendUpdate(
+export async function appendUpdates(
+  db: Executor,
+  documentId: string,
+  updates: NewUpdate[],
+): Promise<bigint> {
+  const rows = await db
+    .insertInto("document_updates")
+    .values(updates.map((u) => ({ document_id: documentId, update: u.update, user_id: u.userId })))
+    .returning("id")
+    .execute();
+  return rows.reduce((newest, row) => (BigInt(row.id) > newest ? BigInt(row.id) : newest), 0n);
+}
+
+export const appendUpdate = (
   db: Executor,
   documentId: string,
   update: Uint8Array,
   userId: string | null,
-): Promise<bigint> {
-  const row = await db
-    .insertInto("document_updates")
-    .values({ document_id: documentId, update, user_id: userId })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return BigInt(row.id);
-}
+) => appendUpdates(db, documentId, [{ update, userId }]);
 
 /**
  * Log rows after `afterId`, oldest first, to bring an in-memory copy up to date. Concurrent

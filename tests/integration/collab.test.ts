@@ -38,4 +38,40 @@ describe("co-editing over socket.io", () => {
     anna.close();
     johan.close();
   });
+
+  it("saves a burst of edits from several editors in one statement, each acknowledged after it", async () => {
+    const anna = await collabClient(server, "arbetsgrupp@kommun.test", documentId);
+    const sara = await collabClient(server, "admin@kommun.test", documentId);
+    await Promise.all([anna.synced, sara.synced]);
+    const before = { ...server.collab.stats };
+    const rowsBefore = await updateRows();
+
+    // Five keystrokes each, typed at once: every one its own update and acknowledgement.
+    for (let i = 0; i < 5; i++) {
+      anna.doc.getText("burst").insert(0, "a");
+      sara.doc.getText("burst-sara").insert(0, "s");
+    }
+    await Promise.all([anna.saved(), sara.saved()]);
+
+    expect(server.collab.stats.persistedUpdates - before.persistedUpdates).toBe(10);
+    expect(await updateRows()).toBe(rowsBefore + 10);
+    // Everything within the batching window went into one INSERT (a slow machine may split it).
+    expect(server.collab.stats.saves - before.saves).toBeGreaterThan(0);
+    expect(server.collab.stats.saves - before.saves).toBeLessThan(4);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await loadState(server.database.db, documentId))!.state);
+    expect(stored.getText("burst").toString()).toBe("aaaaa");
+    expect(stored.getText("burst-sara").toString()).toBe("sssss");
+    anna.close();
+    sara.close();
+  });
+
+  async function updateRows() {
+    const row = await server.database.db
+      .selectFrom("document_updates")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("document_id", "=", documentId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
 });
