@@ -101,7 +101,8 @@ const THEME: InitialConfigType["theme"] = {
 const LINK_PATTERN = /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i;
 const validUrl = (url: string) => LINK_PATTERN.test(url);
 
-type BlockType = "paragraph" | "h1" | "h2" | "h3" | "quote";
+// A document's headings start at h2: the page's one h1 is the document's title.
+type BlockType = "paragraph" | "h2" | "h3" | "h4" | "quote";
 type ListType = "bullet" | "number" | "check" | null;
 
 interface ToolbarState {
@@ -141,7 +142,9 @@ function readToolbarState(editor: LexicalEditor): ToolbarState {
       list = ($getNearestNodeOfType(anchor, ListNode) ?? element).getListType();
     } else if ($isHeadingNode(element)) {
       const tag = element.getTag();
-      block = tag === "h1" || tag === "h2" || tag === "h3" ? tag : "paragraph";
+      // An h1 from before headings started at h2 shows as the top level.
+      block =
+        tag === "h1" ? "h2" : tag === "h2" || tag === "h3" || tag === "h4" ? tag : "paragraph";
     } else if ($isQuoteNode(element)) {
       block = "quote";
     }
@@ -391,9 +394,9 @@ function Toolbar({ children }: { children?: ReactNode }) {
           onChange={(event) => setBlock(event.target.value as BlockType)}
         >
           <option value="paragraph">{t("editor.paragraph")}</option>
-          <option value="h1">{t("editor.h1")}</option>
-          <option value="h2">{t("editor.h2")}</option>
-          <option value="h3">{t("editor.h3")}</option>
+          <option value="h2">{t("editor.heading1")}</option>
+          <option value="h3">{t("editor.heading2")}</option>
+          <option value="h4">{t("editor.heading3")}</option>
           <option value="quote">{t("editor.quote")}</option>
         </select>
         <ToolbarButton

@@ -5,7 +5,7 @@ import { createDocument } from "../../server/domain/documents";
 import type { Executor } from "..";
 import type { Role } from "../schema";
 
-const heading = (tag: "h1" | "h2", text: string) =>
+const heading = (tag: "h2" | "h3", text: string) =>
   $createHeadingNode(tag).append($createTextNode(text));
 const paragraph = (text: string) => $createParagraphNode().append($createTextNode(text));
 const bullets = (items: string[]) =>
@@ -51,17 +51,17 @@ export async function seedDemoDocuments(db: Executor, organisationId: string): P
       departmentIds: ids("Barn och utbildning", "Socialtjänst"),
     },
     fill(() => [
-      heading("h1", "Samverkan skola–socialtjänst vid oro för barn"),
+      heading("h2", "Samverkan skola–socialtjänst vid oro för barn"),
       paragraph(
         "Utkast från arbetsgruppen. Syftet är att barn som lever med våld i familjen ska upptäckas tidigt och få stöd, genom att skola, förskola och socialtjänst arbetar efter samma rutin.",
       ),
-      heading("h2", "Så här gör vi"),
+      heading("h3", "Så här gör vi"),
       numbered([
         "Personal i skola och förskola som känner oro för ett barn gör en orosanmälan till socialtjänsten samma dag.",
         "Socialtjänsten bekräftar att anmälan har kommit in och berättar hur återkopplingen går till.",
         "Rektor och socialtjänstens kontaktperson träffas varje termin och följer upp rutinen.",
       ]),
-      heading("h2", "Ansvar"),
+      heading("h3", "Ansvar"),
       bullets([
         "Barn och utbildning: utbildar personalen i rutinen.",
         "Socialtjänst: utser en kontaktperson per skolområde.",
@@ -88,21 +88,21 @@ export async function seedDemoDocuments(db: Executor, organisationId: string): P
       ),
     },
     fill(() => [
-      heading("h1", "Arbetsgruppens första möte"),
+      heading("h2", "Arbetsgruppens första möte"),
       paragraph(
         "Närvarande: representanter för kommunledning, socialtjänst, barn och utbildning samt kultur och teknik.",
       ),
-      heading("h2", "Uppdraget"),
+      heading("h3", "Uppdraget"),
       paragraph(
         "Kommunstyrelsen har uppdragit åt kommunchefen att utse en arbetsgrupp som ska hitta samverkansformer för det lokala arbetet med länsstrategin mot mäns våld mot kvinnor.",
       ),
-      heading("h2", "Beslut"),
+      heading("h3", "Beslut"),
       bullets([
         "Arbetsgruppen träffas varannan månad.",
         "En lokal kartläggning av våld i nära relationer tas fram först.",
         "Ett utkast till samverkansform mellan skola och socialtjänst skrivs till nästa möte.",
       ]),
-      heading("h2", "Nästa möte"),
+      heading("h3", "Nästa möte"),
       paragraph("Vi går igenom kartläggningen och utkastet till samverkansform."),
     ]),
   );
