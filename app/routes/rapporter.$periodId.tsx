@@ -22,11 +22,11 @@ import {
   listAdoptions,
 } from "../../server/domain/reports";
 import {
-  APPENDIX_HEADING_SHIFT,
+  APPENDIX_HEADING_LEVEL,
   adoptionStatus,
-  demoteHeadings,
   departmentStatus,
   EXPORT_FORMATS,
+  nestHeadings,
   rollUpBasis,
 } from "../../server/reports/outline";
 import { Badge } from "../components/Badge";
@@ -84,7 +84,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         departments: report.departments.map((d) => ({ ...d, status: departmentStatus(d, t) })),
         appendices: report.appendices.map(({ text: _text, ...a }) => ({
           ...a,
-          html: demoteHeadings(a.html, APPENDIX_HEADING_SHIFT),
+          html: nestHeadings(a.html, APPENDIX_HEADING_LEVEL),
         })),
       },
     };

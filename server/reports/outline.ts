@@ -53,19 +53,22 @@ export function adoptionStatus(report: PeriodReport, t: Translate = sv): string 
     : t("reports.adoptedOn", { date });
 }
 
-/** Shifts `<h1>`… down so a document's own headings nest under the report's (capped at h6). */
-export function demoteHeadings(html: string, levels: number): string {
-  return html.replace(
-    /<(\/?)h([1-6])(?=[\s>])/gi,
-    (_match, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + levels)}`,
-  );
+/**
+ * Nests a document's own headings under the report's: its top level (h2, or h1 in documents
+ * written before headings started at h2) becomes `topLevel`, the next one below it, capped at h6.
+ */
+export function nestHeadings(html: string, topLevel: number): string {
+  return html.replace(/<(\/?)h([1-6])(?=[\s>])/gi, (_match, slash: string, level: string) => {
+    const nested = Math.max(Number(level), 2) - 2 + topLevel;
+    return `<${slash}h${Math.min(6, nested)}`;
+  });
 }
 
 /**
  * Appendix headings sit at level 3 (report h1 → section h2 → "Bilaga 1" h3), so a document's
- * own h1 becomes h4, on the page and in Word alike.
+ * own top headings become h4, on the page and in Word alike.
  */
-export const APPENDIX_HEADING_SHIFT = 3;
+export const APPENDIX_HEADING_LEVEL = 4;
 
 /** Everything the Word and PDF documents write, as text in reading order. */
 export interface ReportOutline {
@@ -141,7 +144,7 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
     appendices: report.appendices.map((a, index) => ({
       heading: t("reports.appendixHeading", { number: index + 1, title: a.title }),
       note: t("reports.appendixNote", { date: formatDate(a.adoptedAt) }),
-      html: demoteHeadings(a.html, APPENDIX_HEADING_SHIFT),
+      html: nestHeadings(a.html, APPENDIX_HEADING_LEVEL),
       text: a.text,
     })),
   };
