@@ -134,6 +134,8 @@ export class CollabHub implements RealtimeFeature {
   private documents = new Map<string, LoadedDocument>();
   private loading = new Map<string, Promise<LoadedDocument>>();
   private buckets = new Map<string, { tokens: number; at: number }>();
+  /** Set when the server shuts down: leaves then schedule nothing that would outlive the hub. */
+  private closing = false;
   private people = coalesced(
     (documentId) => this.broadcastPeople(documentId),
     PRESENCE_COALESCE_MS,
@@ -553,7 +555,7 @@ export class CollabHub implements RealtimeFeature {
   private leave(socket: AppSocket, documentId: string) {
     const loaded = this.documents.get(documentId);
     void socket.leave(docRoom(documentId));
-    if (!loaded) return;
+    if (!loaded || this.closing) return;
     // Remove this socket's cursors now, so they vanish for the others at once.
     const owned = loaded.clientIdsBySocket.get(socket.id);
     loaded.clientIdsBySocket.delete(socket.id);
@@ -590,6 +592,7 @@ export class CollabHub implements RealtimeFeature {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.people.cancel();
     for (const loaded of this.documents.values()) {
       await this.flushSaves(loaded);
