@@ -47,8 +47,12 @@ describe.skipIf(!browserTestsEnabled())("search", () => {
       .click();
     await page.waitForURL((url) => url.searchParams.get("typ") === "dokument");
     expect(new URL(page.url()).searchParams.get("q")).toBe("skolans");
-    const kinds = await page.locator(".search-results .search-kind").allTextContents();
-    expect(new Set(kinds)).toEqual(new Set(["Dokument"]));
+    // The address changes as the navigation commits; the list may render a moment later.
+    await expect
+      .poll(
+        async () => new Set(await page.locator(".search-results .search-kind").allTextContents()),
+      )
+      .toEqual(new Set(["Dokument"]));
   });
 
   it("shows an accessible empty state", async () => {
