@@ -17,7 +17,7 @@ export type SaveState = "saved" | "saving" | "unsaved" | "offline";
 type Listener = (...args: never[]) => void;
 type Ack = { ok?: true; writable?: boolean; error?: string };
 
-// Cursor moves without an edit are many; sending them at most this often keeps presence cheap.
+// Cursor moves are many; sending them at most this often keeps presence cheap.
 const AWARENESS_THROTTLE_MS = 50;
 const RESYNC_DELAY_MS = 1_000;
 /** Refusals that sending the same content again cannot cure (docs/collab-protocol.md). */
@@ -80,8 +80,6 @@ export class SocketIoProvider {
   private synced = false;
   private changedClients = new Set<number>();
   private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
-  /** An edit was sent in this task: the cursor move that comes with it goes at once, after it. */
-  private editSent = false;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
   /** Size of the message refused as too large; while set, edits wait in the Y.Doc. */
   private refusedBytes: number | undefined;
@@ -305,10 +303,6 @@ export class SocketIoProvider {
       message((e) => syncProtocol.writeUpdate(e, update)),
       true,
     );
-    this.editSent = true;
-    queueMicrotask(() => {
-      this.editSent = false;
-    });
   };
 
   private onAwarenessUpdate = (
@@ -317,13 +311,6 @@ export class SocketIoProvider {
   ) => {
     if (origin === this) return;
     for (const id of [...added, ...updated, ...removed]) this.changedClients.add(id);
-    // The caret that moved with an edit follows the edit itself, so others never see the text
-    // without it; other moves (arrows, the mouse) are throttled.
-    if (this.editSent) {
-      clearTimeout(this.awarenessTimer);
-      this.flushAwareness();
-      return;
-    }
     if (!this.awarenessTimer)
       this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_THROTTLE_MS);
   };
