@@ -113,9 +113,13 @@ function docFrom(...updates: Uint8Array[]): Y.Doc {
   return doc;
 }
 
-function isEmptyUpdate(update: Uint8Array): boolean {
+/** What an update does: nothing at all, or only delete (it adds no content). Throws if malformed. */
+function describeUpdate(update: Uint8Array) {
   const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && ds.clients.size === 0;
+  return {
+    empty: structs.length === 0 && ds.clients.size === 0,
+    deletesOnly: structs.length === 0,
+  };
 }
 
 /**
@@ -341,18 +345,22 @@ export class CollabHub implements RealtimeFeature {
     const documentId = loaded.id;
     // Decoding every struct and the delete set refuses garbage before anything else; whether Yjs
     // can apply it is known only once applied (see accept).
+    let kind: ReturnType<typeof describeUpdate>;
     try {
-      if (isEmptyUpdate(update)) return reply({ ok: true });
+      kind = describeUpdate(update);
     } catch {
       return this.fail(socket, reply, documentId, "malformed");
     }
+    if (kind.empty) return reply({ ok: true });
     if (!this.writable(user, loaded)) {
       this.stats.droppedReadOnlyUpdates++;
       return this.fail(socket, reply, documentId, loaded.frozen ? "frozen" : "read_only");
     }
     if (update.length > COLLAB_LIMITS.maxUpdateBytes)
       return this.fail(socket, reply, documentId, "too_large");
-    if (loaded.storedBytes + update.length > COLLAB_LIMITS.maxDocumentBytes)
+    // Deleting is always allowed, so a full document can be made smaller again.
+    const full = loaded.storedBytes + update.length > COLLAB_LIMITS.maxDocumentBytes;
+    if (full && !kind.deletesOnly)
       return this.fail(socket, reply, documentId, "document_too_large");
     if (!this.allow(user.userId)) return this.fail(socket, reply, documentId, "rate_limited");
     if (!this.accept(loaded, update)) return this.fail(socket, reply, documentId, "malformed");
@@ -378,7 +386,8 @@ export class CollabHub implements RealtimeFeature {
     loaded.storedBytes += update.length;
     Y.applyUpdate(loaded.doc, update, socket.id);
     reply({ ok: true });
-    this.afterChange(loaded);
+    // A deletion let into a full document: compacting is what makes room again.
+    this.afterChange(loaded, full);
   }
 
   /**
@@ -433,7 +442,7 @@ export class CollabHub implements RealtimeFeature {
     update: Uint8Array,
     userId: string | null,
   ): Promise<void> {
-    if (isEmptyUpdate(update)) return;
+    if (describeUpdate(update).empty) return;
     const id = await appendUpdate(this.db, documentId, update, userId);
     const loaded = this.documents.get(documentId);
     if (!loaded) {
@@ -474,13 +483,13 @@ export class CollabHub implements RealtimeFeature {
     }, ROOM_RESYNC_DELAY_MS);
   }
 
-  private afterChange(loaded: LoadedDocument) {
+  private afterChange(loaded: LoadedDocument, compactNow = false) {
     loaded.updatesSinceCompaction++;
     loaded.editedAt = new Date();
     clearTimeout(loaded.renderTimer);
     // Rendered text/HTML for search, exports and read-only views: within seconds of the last edit.
     loaded.renderTimer = setTimeout(() => void this.render(loaded), COLLAB_LIMITS.renderDelayMs);
-    if (loaded.updatesSinceCompaction >= COLLAB_LIMITS.compactAfterUpdates) {
+    if (compactNow || loaded.updatesSinceCompaction >= COLLAB_LIMITS.compactAfterUpdates) {
       loaded.updatesSinceCompaction = 0;
       void this.compact(loaded);
     }
