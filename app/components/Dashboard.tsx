@@ -1,7 +1,12 @@
 import { Link } from "@remix-run/react";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
-import type { DepartmentSummary, GoalSummary, TrendPoint } from "../../server/domain/dashboard";
+import type {
+  ActivityItem,
+  DepartmentSummary,
+  GoalSummary,
+  TrendPoint,
+} from "../../server/domain/dashboard";
 import type { PeriodView } from "../../server/domain/periods";
 import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../utils/format";
 import { useLocale, useT } from "../utils/i18n";
@@ -256,19 +261,7 @@ function activityVerb(item: { action: string; entityType: "action" | "document" 
   return created ? "dashboard.createdAction" : "dashboard.changedAction";
 }
 
-export function Activity({
-  items,
-}: {
-  items: {
-    id: string;
-    action: string;
-    entityType: "action" | "document";
-    entityId: string;
-    entityTitle: string | null;
-    actorName: string | null;
-    at: string;
-  }[];
-}) {
+export function Activity({ items }: { items: ActivityItem[] }) {
   const t = useT();
   const locale = useLocale();
   if (items.length === 0) return <p>{t("dashboard.noActivity")}</p>;

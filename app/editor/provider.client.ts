@@ -10,6 +10,7 @@ import {
 } from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { MAX_PACKET_BYTES } from "../utils/socket-parser";
 
 /** What the editor's saved indicator shows; "saved" only when the server has committed everything. */
 export type SaveState = "saved" | "saving" | "unsaved" | "offline";
@@ -23,11 +24,10 @@ const RESYNC_DELAY_MS = 1_000;
 /** Refusals that sending the same content again cannot cure (docs/collab-protocol.md). */
 const SIZE_ERRORS = new Set(["too_large", "document_too_large"]);
 /**
- * socket.io's own message limit on the server (`maxHttpBufferSize` in server/realtime), less
- * room for the packet's header: a larger message would make the server close the connection
- * without an error, and every reconnect would send it again.
+ * The server's packet limit less room for the packet's header: a larger message would make the
+ * server close the connection without an error, and every reconnect would send it again.
  */
-const MAX_MESSAGE_BYTES = 1_048_576 - 4_096;
+const MAX_MESSAGE_BYTES = MAX_PACKET_BYTES - 4_096;
 /**
  * What the server lacks is usually a few edits; above this size (or once an edit was refused for
  * its size) it is worth leaving out the content of deleted text, which Yjs keeps only for this

@@ -51,5 +51,12 @@ export class Decoder extends StandardDecoder {
   }
 }
 
+/**
+ * The largest packet the server reads (its `maxHttpBufferSize`; with this parser one packet is
+ * one frame): large enough for a pasted page of a document, each feature checks its own limits
+ * within it. A larger one makes the server close the connection without an error.
+ */
+export const MAX_PACKET_BYTES = 1_048_576;
+
 /** The `parser` option of socket.io's Server and of socket.io-client's io(). */
 export const socketParser = { Encoder, Decoder };

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { socketParser } from "../../app/utils/socket-parser";
+import { MAX_PACKET_BYTES, socketParser } from "../../app/utils/socket-parser";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";
@@ -48,9 +48,6 @@ export interface RealtimeFeature {
 const SESSION_RECHECK_MS = 30_000;
 // Joins and leaves within this window make one presence broadcast.
 export const PRESENCE_COALESCE_MS = 100;
-// Large enough for a pasted page of a document; each feature checks its own limits within it.
-const MAX_MESSAGE_BYTES = 1_048_576;
-
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
@@ -68,7 +65,7 @@ export function createRealtime(
   const io = new Server(httpServer, {
     serveClient: false,
     parser: socketParser,
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
     allowRequest: (req, callback) => {
       const secure = "encrypted" in req.socket && Boolean(req.socket.encrypted);
       const allowed = isSameOrigin(req.headers, expectedOrigin(req.headers, secure, config));
