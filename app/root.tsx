@@ -20,6 +20,7 @@ import { useNonce } from "./components/Nonce";
 import { translator } from "./i18n";
 import styles from "./styles/app.css?url";
 import { getUser } from "./utils/auth.server";
+import { UNREADABLE_FORM } from "./utils/forms";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -108,14 +109,17 @@ export function ErrorBoundary() {
   const locale = useRouteLoaderData<RootData>("root")?.locale ?? "sv";
   const t = translator(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  const unreadableForm = isRouteErrorResponse(error) && error.data === UNREADABLE_FORM;
   const [title, text] =
     status === 404
       ? [t("errors.notFoundTitle"), t("errors.notFound")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbidden")]
-        : status === 400
-          ? [t("errors.badRequestTitle"), t("errors.badRequest")]
-          : [t("errors.genericTitle"), t("errors.generic")];
+        : unreadableForm
+          ? [t("errors.unreadableFormTitle"), t("errors.unreadableForm")]
+          : status === 400
+            ? [t("errors.badRequestTitle"), t("errors.badRequest")]
+            : [t("errors.genericTitle"), t("errors.generic")];
   return (
     <div className="page narrow">
       <title>{`${title} – ${t("app.name")}`}</title>

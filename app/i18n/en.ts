@@ -187,6 +187,9 @@ export const en: Catalogue = {
   "errors.badRequestTitle": "Invalid address",
   "errors.badRequest":
     "The address contains a value that cannot be used. Go back and choose again.",
+  "errors.unreadableFormTitle": "The form could not be read",
+  "errors.unreadableForm":
+    "What was sent could not be read as a form. Go back, reload the page and send it again.",
   "errors.genericTitle": "Something went wrong",
   "errors.generic": "An unexpected error occurred. Please try again shortly.",
   "errors.toOverview": "Go to the overview",

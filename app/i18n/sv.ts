@@ -185,6 +185,9 @@ export const sv = {
   "errors.badRequestTitle": "Ogiltig adress",
   "errors.badRequest":
     "Adressen innehåller ett värde som inte går att använda. Gå tillbaka och välj på nytt.",
+  "errors.unreadableFormTitle": "Formuläret kunde inte läsas",
+  "errors.unreadableForm":
+    "Det som skickades gick inte att läsa som ett formulär. Gå tillbaka, ladda om sidan och skicka igen.",
   "errors.genericTitle": "Något gick fel",
   "errors.generic": "Ett oväntat fel inträffade. Försök igen om en stund.",
   "errors.toOverview": "Till översikten",

@@ -12,7 +12,7 @@ import { ErrorSummary, Notice } from "../components/FormFields";
 import { UserFields, userInput } from "../components/UserForm";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
-import { guard, runForm } from "../utils/route.server";
+import { guard, readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, context, "users:manage");
@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const actor = await requirePermission(request, context, "users:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const userId = params.userId ?? "";
   const intent = form.get("intent");
   return runForm(form, async () => {

@@ -10,7 +10,7 @@ import { createUser } from "../../server/domain/users";
 import { UserFields, userInput } from "../components/UserForm";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "users:manage");
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "users:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   return runForm(form, async () => {
     const id = await createUser(context.db, user, user.organisationId, userInput(form));
     return redirect(`/admin/anvandare/${id}?skapad=1`, { status: 303 });

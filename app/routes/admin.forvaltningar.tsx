@@ -14,7 +14,7 @@ import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "departments:manage");
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "departments:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   return runForm(form, async () => {
     const intent = String(form.get("intent"));
     if (intent === "create") {

@@ -17,7 +17,7 @@ import { StrategyFields, strategyInput } from "../components/StrategyFields";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
-import { guard, runForm } from "../utils/route.server";
+import { guard, readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "strategies:manage");
@@ -35,7 +35,7 @@ function goalInput(form: FormData) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "strategies:manage");
   const strategyId = params.strategyId ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent"));
   const back = (notice: string) =>
     redirect(`/admin/strategier/${strategyId}?${notice}=1`, { status: 303 });

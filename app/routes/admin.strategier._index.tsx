@@ -10,7 +10,7 @@ import { ActiveBadge } from "../components/Badge";
 import { StrategyFields, strategyInput } from "../components/StrategyFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "strategies:manage");
@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "strategies:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   return runForm(form, async () => {
     const id = await createStrategy(context.db, user, strategyInput(form));
     return redirect(`/admin/strategier/${id}?skapad=1`, { status: 303 });

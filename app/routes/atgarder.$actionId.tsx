@@ -45,7 +45,7 @@ import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../u
 import { echoed } from "../utils/forms";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
-import { type FormFailure, guard, runForm } from "../utils/route.server";
+import { type FormFailure, guard, readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
@@ -101,7 +101,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
   const id = params.actionId ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const { db, bus } = context;
   const back = (notice: string) =>

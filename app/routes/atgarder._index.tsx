@@ -22,7 +22,7 @@ import { requirePermission } from "../utils/auth.server";
 import { formatDate } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
@@ -78,7 +78,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** The board's "Flytta till…" and drag and drop: change the stored status of one action. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "move") throw new Response("Bad Request", { status: 400 });
   return runForm(form, async () => {
     const moved = await updateAction(context.db, user, String(form.get("actionId") ?? ""), {

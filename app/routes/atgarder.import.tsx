@@ -19,6 +19,7 @@ import { Badge } from "../components/Badge";
 import { ErrorSummary, TextField, useMessage } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
+import { readForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "actions:import");
@@ -61,7 +62,7 @@ interface ImportResult {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:import");
-  const form = await request.formData();
+  const form = await readForm(request);
   const upload = await readUpload(form);
   if ("error" in upload) {
     return data<ImportResult>(

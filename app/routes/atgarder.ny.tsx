@@ -12,7 +12,7 @@ import { actionOptions } from "../utils/actions.server";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:create");
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:create");
-  const form = await request.formData();
+  const form = await readForm(request);
   return runForm(form, async () => {
     const created = await createAction(context.db, user, actionInput(form));
     publishActionChanged(context.bus, user, created, "created");

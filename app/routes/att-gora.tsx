@@ -43,7 +43,7 @@ import { formatDate, formatLongDate } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
-import { type FormFailure, runForm } from "../utils/route.server";
+import { type FormFailure, readForm, runForm } from "../utils/route.server";
 
 type ReportItem = Pick<ActionDetails, "id" | "title" | "status" | "progress" | "version"> & {
   shownStatus: DisplayStatus;
@@ -117,7 +117,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const [command, id = ""] = intent.split(":");
   const periodId = String(form.get("periodId") ?? "");

@@ -52,7 +52,7 @@ import { formatDateTime } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates } from "../utils/live";
-import { guard, runForm } from "../utils/route.server";
+import { guard, readForm, runForm } from "../utils/route.server";
 
 // Lexical's collaboration code needs `window`: the editor loads in the browser after hydration.
 const Editor = lazy(() => import("../editor/Editor.client"));
@@ -94,7 +94,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "documents:read");
   const documentId = params.documentId ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent"));
   const back = (notice: string) => redirect(`/dokument/${documentId}?${notice}=1`, { status: 303 });
   return runForm(form, async () => {

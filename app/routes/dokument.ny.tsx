@@ -11,7 +11,7 @@ import { DocumentFields, documentInput, useDocumentLabels } from "../components/
 import { ErrorSummary } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "documents:create");
@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "documents:create");
-  const form = await request.formData();
+  const form = await readForm(request);
   return runForm(form, async () => {
     // The server makes the first Yjs state; the editor only ever syncs it.
     const id = await createDocument(context.db, user, documentInput(form));

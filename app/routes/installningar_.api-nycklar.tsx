@@ -11,7 +11,7 @@ import { requirePermission } from "../utils/auth.server";
 import { formatDate } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
-import { runForm } from "../utils/route.server";
+import { readForm, runForm } from "../utils/route.server";
 
 // The trailing underscore keeps this page out of /installningar's layout (that page has no outlet).
 const PATH = "/installningar/api-nycklar";
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "tokens:manage-own");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   return runForm(form, async () => {
     if (intent === "revoke") {

@@ -12,7 +12,7 @@ import { LoginSchema, logIn } from "../../server/auth/login";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { getUser, sessionSettings } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
-import { safeRedirect } from "../utils/route.server";
+import { readForm, safeRedirect } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) {
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const email = String(form.get("email") ?? "");
   const parsed = LoginSchema.safeParse({ email, password: form.get("password") ?? "" });
   if (!parsed.success) {

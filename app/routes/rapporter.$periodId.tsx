@@ -38,7 +38,7 @@ import { requirePermission } from "../utils/auth.server";
 import { formatDate, formatDateTime } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
-import { guard, runForm } from "../utils/route.server";
+import { guard, readForm, runForm } from "../utils/route.server";
 
 /** `?fastställd=<id>` shows that adopted version instead of the live report. */
 const ADOPTION_PARAM = "fastställd";
@@ -93,7 +93,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "reports:adopt");
-  const form = await request.formData();
+  const form = await readForm(request);
   const periodId = params.periodId ?? "";
   return runForm(form, async () => {
     if (form.get("confirm") !== "on")

@@ -3,11 +3,11 @@ import { serialize } from "cookie";
 import { LOCALES, type Locale } from "../../db/schema";
 import { setOwnLocale } from "../../server/domain/users";
 import { getUser } from "../utils/auth.server";
-import { safeRedirect } from "../utils/route.server";
+import { readForm, safeRedirect } from "../utils/route.server";
 
 /** Switches language: stored on the account when signed in, in a cookie for everyone. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const requested = String(form.get("locale"));
   const locale: Locale = LOCALES.includes(requested as Locale) ? (requested as Locale) : "sv";
   const user = await getUser(request, context);

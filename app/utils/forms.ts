@@ -1,5 +1,8 @@
 import type { FormValues } from "./route.server";
 
+/** The body of the 400 answer to a form that could not be read; the ErrorBoundary explains it. */
+export const UNREADABLE_FORM = "unreadable-form";
+
 /** Reads one value echoed back after a failed submit, falling back to what was stored. */
 export function echoed(values: FormValues | undefined, name: string, fallback = ""): string {
   const value = values?.[name];

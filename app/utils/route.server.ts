@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import { ConflictError, ValidationError } from "../../server/domain/errors";
 import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
+import { UNREADABLE_FORM } from "./forms";
 
 /** Turns domain refusals into the HTTP answers the ErrorBoundary shows. */
 function toResponse(error: unknown): unknown {
@@ -9,6 +10,18 @@ function toResponse(error: unknown): unknown {
   // Outside a form (a hand-edited address, say) invalid input is a bad request, not a crash.
   if (error instanceof ValidationError) return new Response("Bad Request", { status: 400 });
   return error;
+}
+
+/**
+ * The submitted form. A body that cannot be read as one (a broken multipart upload, a wrong
+ * content type) is the sender's mistake: a 400 page that says so, not a crash.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response(UNREADABLE_FORM, { status: 400 });
+  }
 }
 
 export async function guard<T>(work: () => Promise<T>): Promise<T> {
