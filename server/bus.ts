@@ -8,6 +8,8 @@ export type DocumentChange = "version" | "restored" | "meta" | "adopted";
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =
   | { type: "user.deactivated"; organisationId: string; userId: string }
+  /** A logout: that session's open sockets close; nobody else is told. */
+  | { type: "session.ended"; organisationId: string; sessionId: string }
   | {
       type: "action.changed";
       organisationId: string;

@@ -44,12 +44,14 @@ export interface RealtimeFeature {
   close?(): Promise<void>;
 }
 
-// A session ended elsewhere (logout, expiry) is noticed by the next event after this long.
+// A session that expired is noticed by the next event after this long (a logout or a
+// deactivation closes the sockets at once).
 const SESSION_RECHECK_MS = 30_000;
 // Joins and leaves within this window make one presence broadcast.
 export const PRESENCE_COALESCE_MS = 100;
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export function createRealtime(
   httpServer: HttpServer,
@@ -139,13 +141,21 @@ export function createRealtime(
     });
     for (const feature of features) feature.onConnection(socket, on);
     socket.on("disconnect", () => presence.schedule(user.organisationId));
-    await socket.join([organisationRoom(user.organisationId), userRoom(user.userId)]);
+    await socket.join([
+      organisationRoom(user.organisationId),
+      userRoom(user.userId),
+      sessionRoom(user.sessionId),
+    ]);
     presence.schedule(user.organisationId);
   });
 
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === "user.deactivated") {
       io.in(userRoom(event.userId)).disconnectSockets(true);
+      return;
+    }
+    if (event.type === "session.ended") {
+      io.in(sessionRoom(event.sessionId)).disconnectSockets(true);
       return;
     }
     // Every role may read actions and period reports, so the whole organisation hears of them.

@@ -246,7 +246,7 @@ describe("realtime (socket.io)", () => {
     });
   });
 
-  describe("deactivation", () => {
+  describe("ending a session", () => {
     it("deactivating a person through the admin form disconnects their socket at once", async () => {
       const db = server.database.db;
       const userId = await createUser(db, null, server.organisationId, {
@@ -275,6 +275,24 @@ describe("realtime (socket.io)", () => {
       // And the same cookie cannot open a new socket.
       const again = connect({ cookie: ove.io.opts.extraHeaders?.cookie });
       expect((await refused(again)).message).toBe("unauthorized");
+    });
+
+    it("logging out closes that session's sockets at once, not the person's other sessions", async () => {
+      const laptop = new HttpClient(server.url);
+      await laptop.logIn("arbetsgrupp@kommun.test");
+      const laptopSocket = connect({ cookie: laptop.cookieHeader });
+      const phoneSocket = connect({ cookie: await cookieOf("arbetsgrupp@kommun.test") });
+      await Promise.all([connected(laptopSocket), connected(phoneSocket)]);
+
+      const gone = disconnected(laptopSocket);
+      const response = await laptop.postForm("/logout", {});
+      expect(response.status).toBe(303);
+      expect(await gone).toBe("io server disconnect");
+
+      // The other session still gets answers over its socket.
+      const list = await phoneSocket.timeout(TIMEOUT_MS).emitWithAck("presence:list");
+      expect(list.map((u: OnlineUser) => u.name)).toContain("Anna Berg");
+      expect(phoneSocket.connected).toBe(true);
     });
   });
 });
