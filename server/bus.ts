@@ -3,7 +3,7 @@ import type { Actor } from "./domain/policy";
 
 export type ActionChange = "created" | "updated" | "followup" | "comment";
 /** What happened to a document besides its text (which travels over the co-editing protocol). */
-export type DocumentChange = "version" | "restored" | "meta" | "adopted";
+export type DocumentChange = "created" | "version" | "restored" | "meta" | "adopted";
 
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =
@@ -15,6 +15,8 @@ export type DomainEvent =
       organisationId: string;
       actionId: string;
       departmentId: string;
+      /** The document the action was created from, so that document's page can show it. */
+      documentId: string | null;
       change: ActionChange;
       actorId: string;
       actorName: string;
@@ -57,7 +59,7 @@ export function createEventBus(): EventBus {
 export function publishActionChanged(
   bus: EventBus,
   actor: Actor & { name: string },
-  action: { id: string; departmentId: string },
+  action: { id: string; departmentId: string; documentId?: string | null },
   change: ActionChange,
 ) {
   bus.publish({
@@ -65,6 +67,7 @@ export function publishActionChanged(
     organisationId: actor.organisationId,
     actionId: action.id,
     departmentId: action.departmentId,
+    documentId: action.documentId ?? null,
     change,
     actorId: actor.userId,
     actorName: actor.name,
@@ -87,8 +90,9 @@ export function publishPeriodReportChanged(
 }
 
 /**
- * Tells everyone in the organisation that a document's versions or details changed (a version
- * named or restored, the title, kind, departments or status saved), so open pages reload them.
+ * Tells everyone in the organisation that a document was created or its versions or details
+ * changed (a version named or restored, the title, kind, departments or status saved), so open
+ * pages reload them.
  */
 export function publishDocumentChanged(
   bus: EventBus,

@@ -614,6 +614,7 @@ export const en: Catalogue = {
   "documents.all": "All",
   "documents.filterSubmit": "Filter",
   "documents.filterClear": "Clear the filter",
+  "documents.liveUpdated": "The list was just updated after a change by {name}.",
   "documents.count": { one: "{count} document", other: "{count} documents" },
   "documents.empty": "No documents yet – create the first one with the New document button.",
   "documents.emptyReader": "No documents yet. When the working group creates one, it appears here.",
@@ -662,6 +663,7 @@ export const en: Catalogue = {
   "documents.noActions":
     "No actions yet – create the first with the button Create an action from this document.",
   "documents.noActionsReader": "No actions have been created from this document yet.",
+  "documents.live.created": "{name} just created the document.",
   "documents.live.version": "{name} just saved a version of the document.",
   "documents.live.restored": "{name} just restored an earlier version of the document.",
   "documents.live.meta": "{name} just changed the document's details.",

@@ -612,6 +612,7 @@ export const sv = {
   "documents.all": "Alla",
   "documents.filterSubmit": "Filtrera",
   "documents.filterClear": "Rensa filtret",
+  "documents.liveUpdated": "Listan uppdaterades nyss efter en ändring av {name}.",
   "documents.count": { one: "{count} dokument", other: "{count} dokument" },
   "documents.empty": "Inga dokument ännu – skapa det första med knappen Nytt dokument.",
   "documents.emptyReader": "Inga dokument ännu. När arbetsgruppen skapar ett syns det här.",
@@ -660,6 +661,7 @@ export const sv = {
   "documents.noActions":
     "Inga åtgärder ännu – skapa den första med knappen Skapa åtgärd från dokumentet.",
   "documents.noActionsReader": "Inga åtgärder har skapats från dokumentet ännu.",
+  "documents.live.created": "{name} skapade just nu dokumentet.",
   "documents.live.version": "{name} sparade just nu en version av dokumentet.",
   "documents.live.restored": "{name} återställde just nu en tidigare version av dokumentet.",
   "documents.live.meta": "{name} ändrade just nu uppgifterna om dokumentet.",

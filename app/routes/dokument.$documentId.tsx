@@ -51,7 +51,7 @@ import { requirePermission } from "../utils/auth.server";
 import { formatDateTime } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
-import { useDocumentUpdates } from "../utils/live";
+import { useDocumentUpdates, useLiveUpdates } from "../utils/live";
 import { guard, readForm, runForm } from "../utils/route.server";
 
 // Lexical's collaboration code needs `window`: the editor loads in the browser after hydration.
@@ -277,6 +277,8 @@ export default function DocumentPage() {
   const frozen = document.status === "adopted";
   // Others' versions, restores and details arrive live; the editor keeps its own connection.
   const lastChange = useDocumentUpdates(document.id, user.id);
+  // So do the actions made from it: a new one, or a changed status.
+  useLiveUpdates((event) => event.documentId === document.id, user.id);
   const metaForm = useVersionedForm(
     document.version,
     {

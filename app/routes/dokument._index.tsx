@@ -15,6 +15,7 @@ import { TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { formatDateTime, formatRelative } from "../utils/format";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
+import { useDocumentListUpdates } from "../utils/live";
 
 /** Only values the filter knows; anything else in the address is ignored rather than an error. */
 function filterFrom(url: URL, departmentIds: Set<string>) {
@@ -41,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     filtered: Object.values(filter).some(Boolean),
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     canCreate: can(user, "documents:create"),
+    userId: user.userId,
     documents: documents.map((d) => ({
       id: d.id,
       title: d.title,
@@ -57,7 +59,10 @@ export const meta: MetaFunction = (args) => pageTitle(args, "documents.title");
 export default function Documents() {
   const t = useT();
   const locale = useLocale();
-  const { filter, filtered, departments, canCreate, documents } = useLoaderData<typeof loader>();
+  const { filter, filtered, departments, canCreate, documents, userId } =
+    useLoaderData<typeof loader>();
+  // A document created, renamed or moved on by someone else shows up without a reload.
+  const lastChange = useDocumentListUpdates(userId);
   const labels = useDocumentLabels();
   const all = t("documents.all");
   return (
@@ -125,6 +130,9 @@ export default function Documents() {
       </Form>
 
       <p role="status">{t("documents.count", { count: documents.length })}</p>
+      <p className="visually-hidden" role="status">
+        {lastChange ? t("documents.liveUpdated", { name: lastChange.actorName }) : ""}
+      </p>
       {documents.length === 0 ? (
         <p className="empty-state">
           {filtered
@@ -147,7 +155,10 @@ export default function Documents() {
           </thead>
           <tbody>
             {documents.map((d) => (
-              <tr key={d.id}>
+              <tr
+                key={d.id}
+                className={d.id === lastChange?.documentId ? "just-updated" : undefined}
+              >
                 <td>
                   <Link to={`/dokument/${d.id}`}>{d.title}</Link>
                 </td>

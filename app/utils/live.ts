@@ -6,6 +6,7 @@ export interface LiveEvent {
   type: "action.changed" | "period-report.changed";
   actionId?: string;
   departmentId: string;
+  documentId?: string | null;
   periodId?: string;
   change?: string;
   actorId: string;
@@ -99,4 +100,11 @@ export function useDocumentUpdates(documentId: string, selfId?: string) {
     (event) => event.documentId === documentId,
     selfId,
   );
+}
+
+const everyDocument = () => true;
+
+/** Keeps the document list live: a document created, renamed, moved on in status, adopted. */
+export function useDocumentListUpdates(selfId?: string) {
+  return useRevalidateOn<DocumentLiveEvent>(DOCUMENT_EVENTS, everyDocument, selfId);
 }

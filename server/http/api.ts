@@ -273,6 +273,7 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
     "/documents",
     route(async (user, req, res) => {
       const id = await createDocument(db, user, req.body ?? {});
+      publishDocumentChanged(bus, user, id, "created");
       res.status(201).json(documentJson(await getDocument(db, user, id)));
     }),
   );

@@ -142,6 +142,45 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     await school.getByText("Rapporten är öppnad igen.").waitFor();
   });
 
+  it("a new document appears on the chief's open list, and an action made from it on its open page", async () => {
+    const title = "Handlingsplan mot våld i nära relationer 2027";
+    const chief = await pageAs(DEMO_EMAILS.chief, "/dokument");
+    await chief.getByRole("heading", { level: 1, name: "Dokument" }).waitFor();
+    await markNoReload(chief);
+
+    const member = await pageAs(DEMO_EMAILS.member, "/dokument/ny");
+    await member.getByLabel("Titel").fill(title);
+    await member.getByLabel("Typ").selectOption({ label: "Handlingsplan" });
+    await member.getByRole("button", { name: "Skapa dokument" }).click();
+    await member.getByRole("textbox", { name: title }).waitFor();
+
+    const link = chief.getByRole("link", { name: title });
+    await link.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await wasNotReloaded(chief)).toBe(true);
+    await chief.getByText("Listan uppdaterades nyss efter en ändring av Anna Berg.").waitFor();
+    await expectAccessible(chief);
+
+    // The chief opens it; the member makes an action from it, which appears there at once.
+    await link.click();
+    await chief.getByRole("textbox", { name: title }).waitFor();
+    await chief.getByText("Inga åtgärder har skapats från dokumentet ännu.").waitFor();
+    await markNoReload(chief);
+    const action = "Gemensam utbildningsdag för skola och socialtjänst";
+    await member.getByRole("link", { name: "Skapa åtgärd från dokumentet" }).click();
+    await member.getByRole("heading", { level: 1, name: "Ny åtgärd" }).waitFor();
+    await member.getByLabel("Titel").fill(action);
+    await member.getByLabel("Mål", { exact: true }).selectOption({ index: 1 });
+    await member.getByLabel("Ansvarig förvaltning").selectOption({ label: "Socialtjänst" });
+    await member.getByRole("button", { name: "Skapa åtgärd" }).click();
+    await member.getByText("Åtgärden är skapad.").waitFor();
+
+    await chief
+      .getByTestId("document-actions")
+      .getByRole("link", { name: action })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await wasNotReloaded(chief)).toBe(true);
+  });
+
   it("a concurrent edit keeps the second person's text and names the first", async () => {
     const title = "Modell liknande SMADIT för att nå våldsutövare i ett mottagligt skede";
     const id = await actionId(title);

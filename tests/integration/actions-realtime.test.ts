@@ -150,6 +150,7 @@ describe("live updates", () => {
       type: "action.changed",
       actionId,
       departmentId: departments.Socialtjänst,
+      documentId: null,
       change: "updated",
       actorId: editor.userId,
       actorName: "Karin Nilsson",

@@ -5,6 +5,8 @@ import {
   callApi,
   createTokenAs,
   DEMO_EMAILS,
+  departmentIds,
+  goalIds,
   type OtherOrganisation,
   seedOtherOrganisation,
 } from "../helpers/actions";
@@ -74,6 +76,62 @@ afterAll(async () => {
 });
 
 describe("document events reach the organisation's open pages", () => {
+  it("a document created on the page or through the API, so open lists show it", async () => {
+    const onPage = nextEvent<DocumentEvent>(
+      chief,
+      "document.changed",
+      (p) => p.change === "created",
+      WITHIN_MS,
+    );
+    const response = await member.postForm("/dokument/ny", {
+      title: "Mötesanteckningar 2 oktober",
+      kind: "motesanteckningar",
+    });
+    expect(response.status).toBe(303);
+    const pageId = response.headers.get("location")?.match(/^\/dokument\/([^?]+)/)?.[1];
+    expect((await onPage).documentId).toBe(pageId);
+
+    const viaApi = nextEvent<DocumentEvent>(
+      chief,
+      "document.changed",
+      (p) => p.change === "created" && p.documentId !== pageId,
+      WITHIN_MS,
+    );
+    const created = await callApi(server.url, memberToken, "POST", "/documents", {
+      title: "Yttrande över länsstrategin",
+      kind: "yttrande",
+    });
+    expect(created.status).toBe(201);
+    expect(await viaApi).toEqual({
+      type: "document.changed",
+      documentId: created.body.id,
+      change: "created",
+      actorId: memberId,
+      actorName: "Anna Berg",
+    });
+  });
+
+  it("an action made from the document names it, so the document's page shows it", async () => {
+    const db = server.database.db;
+    const goals = await goalIds(db, server.organisationId);
+    const departments = await departmentIds(db, server.organisationId);
+    const heard = nextEvent<{ actionId: string; documentId: string | null; change: string }>(
+      chief,
+      "action.changed",
+      (p) => p.documentId === documentId,
+      WITHIN_MS,
+    );
+    const created = await callApi(server.url, memberToken, "POST", "/actions", {
+      title: "Gemensam fortbildning om våld i nära relationer",
+      goalId: goals[0],
+      departmentId: departments.Socialtjänst,
+      startDate: "2026-01-01",
+      documentId,
+    });
+    expect(created.status).toBe(201);
+    expect(await heard).toMatchObject({ actionId: created.body.id, change: "created" });
+  });
+
   it("a version named through the API: who and which document, nothing more", async () => {
     const heard = chiefHears("version");
     const named = await callApi(
@@ -156,6 +214,8 @@ describe("document events reach the organisation's open pages", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(heardByNeighbour).toEqual([]);
     expect(heardByChief.map(({ payload }) => payload.change)).toEqual([
+      "created",
+      "created",
       "version",
       "version",
       "restored",
