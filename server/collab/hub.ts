@@ -33,7 +33,10 @@ export const COLLAB_LIMITS = {
   compactAfterUpdates: 500,
   /** Updates arriving within this window are saved in one INSERT (see CollabHub.save). */
   saveBatchMs: 10,
+  /** Rendered views follow a pause in typing by this long… */
   renderDelayMs: 2_000,
+  /** …and never trail an edit by more than this, however long people keep typing. */
+  renderMaxDelayMs: 10_000,
   unloadAfterMs: 30_000,
 };
 
@@ -81,6 +84,8 @@ interface LoadedDocument {
   /** When this process last changed the content; stored with the next render. */
   editedAt?: Date;
   renderTimer?: ReturnType<typeof setTimeout>;
+  /** When the oldest edit not yet in the rendered views arrived (ms since the epoch). */
+  unrenderedSince?: number;
   resyncTimer?: ReturnType<typeof setTimeout>;
   unloadTimer?: ReturnType<typeof setTimeout>;
 }
@@ -486,9 +491,16 @@ export class CollabHub implements RealtimeFeature {
   private afterChange(loaded: LoadedDocument, compactNow = false) {
     loaded.updatesSinceCompaction++;
     loaded.editedAt = new Date();
+    // Rendered text/HTML for search, exports and read-only views: once typing pauses, and at
+    // the latest renderMaxDelayMs after the oldest edit they lack (a meeting may type for hours).
+    const now = Date.now();
+    loaded.unrenderedSince ??= now;
+    const due = Math.min(
+      now + COLLAB_LIMITS.renderDelayMs,
+      loaded.unrenderedSince + COLLAB_LIMITS.renderMaxDelayMs,
+    );
     clearTimeout(loaded.renderTimer);
-    // Rendered text/HTML for search, exports and read-only views: within seconds of the last edit.
-    loaded.renderTimer = setTimeout(() => void this.render(loaded), COLLAB_LIMITS.renderDelayMs);
+    loaded.renderTimer = setTimeout(() => void this.render(loaded), due - now);
     if (compactNow || loaded.updatesSinceCompaction >= COLLAB_LIMITS.compactAfterUpdates) {
       loaded.updatesSinceCompaction = 0;
       void this.compact(loaded);
@@ -496,6 +508,8 @@ export class CollabHub implements RealtimeFeature {
   }
 
   private async render(loaded: LoadedDocument) {
+    // An edit arriving while this render runs starts the next one's clock.
+    loaded.unrenderedSince = undefined;
     try {
       await refreshRenderedFromState(
         this.db,

@@ -295,6 +295,32 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     expect((await rendered()).rendered_html).toContain("Nytt &amp; renderat");
   });
 
+  it("renders while someone keeps typing, at the latest the longest delay after an edit", async () => {
+    COLLAB_LIMITS.renderDelayMs = 400;
+    COLLAB_LIMITS.renderMaxDelayMs = 1_000;
+    const documentId = await newDocument();
+    const client = await open(documentId);
+    const renderedText = async () =>
+      (
+        await db()
+          .selectFrom("documents")
+          .select("rendered_text")
+          .where("id", "=", documentId)
+          .executeTakeFirstOrThrow()
+      ).rendered_text;
+    // An edit every 100 ms for 2.5 s: typing never pauses for the 400 ms render delay.
+    const started = Date.now();
+    let renderedWhileTyping: string | null = null;
+    for (let i = 1; Date.now() - started < 2_500; i++) {
+      const state = Y.encodeStateAsUpdate(client.doc);
+      Y.applyUpdate(client.doc, updateToContent(state, withFirstText(state, `Rad ${i}`)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (Date.now() - started > 1_800) renderedWhileTyping ??= await renderedText();
+    }
+    expect(renderedWhileTyping).toMatch(/^Rad \d+$/);
+    await client.saved();
+  });
+
   it("removes the cursors of a closed tab for the others within a second", async () => {
     const documentId = await newDocument();
     const anna = await open(documentId);
