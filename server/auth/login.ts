@@ -2,8 +2,13 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
-import { createSession, type SessionSettings } from "./sessions";
-import { minutesUntilLoginAllowed, recordLoginAttempt, type ThrottleSettings } from "./throttle";
+import { createSession, pruneExpiredSessions, type SessionSettings } from "./sessions";
+import {
+  minutesUntilLoginAllowed,
+  pruneLoginAttempts,
+  recordLoginAttempt,
+  type ThrottleSettings,
+} from "./throttle";
 
 export const LoginSchema = z.object({
   email: z
@@ -28,6 +33,9 @@ export async function logIn(
   ip: string,
 ): Promise<LoginResult> {
   const { email, password } = credentials;
+  // Every sign-in tidies up, so neither table grows without end (no scheduler needed).
+  await pruneLoginAttempts(db, settings);
+  await pruneExpiredSessions(db, settings);
   const minutes = await minutesUntilLoginAllowed(db, settings, email, ip);
   if (minutes > 0) return { ok: false, reason: "throttled", minutes };
 

@@ -49,6 +49,19 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+/** Deletes every session past its absolute or idle limit (one that is used is deleted then). */
+export async function pruneExpiredSessions(
+  db: Executor,
+  settings: SessionSettings,
+  now = new Date(),
+): Promise<void> {
+  const idleSince = new Date(now.getTime() - settings.idleMinutes * 60_000);
+  await db
+    .deleteFrom("sessions")
+    .where((eb) => eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<", idleSince)]))
+    .execute();
+}
+
 export async function resolveSession(
   db: Executor,
   settings: SessionSettings,

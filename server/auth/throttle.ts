@@ -42,6 +42,19 @@ export async function minutesUntilLoginAllowed(
   return Math.max(1, Math.ceil((releaseAt - now.getTime()) / 60_000));
 }
 
+/**
+ * Forgets attempts older than the window: they no longer count, and an email with an address is
+ * personal data, kept no longer than it is needed.
+ */
+export async function pruneLoginAttempts(
+  db: Executor,
+  settings: ThrottleSettings,
+  now = new Date(),
+): Promise<void> {
+  const windowStart = new Date(now.getTime() - settings.windowMinutes * 60_000);
+  await db.deleteFrom("login_attempts").where("created_at", "<", windowStart).execute();
+}
+
 export async function recordLoginAttempt(
   db: Executor,
   email: string,

@@ -259,6 +259,49 @@ describe("sign-in, sessions and sign-out", () => {
     expect(await resolveSession(db, SETTINGS, token)).toBeNull();
   });
 
+  it("a sign-in forgets old login attempts and deletes expired and idle sessions", async () => {
+    const db = server.database.db;
+    const userId = await userIdOf(server, "arbetsgrupp@kommun.test");
+    const organisationId = server.organisationId;
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+    await db
+      .insertInto("login_attempts")
+      .values([
+        { email: "gammal@kommun.test", ip: "10.0.9.1", succeeded: false, created_at: ago(60) },
+        { email: "ny@kommun.test", ip: "10.0.9.1", succeeded: false, created_at: ago(5) },
+      ])
+      .execute();
+    const session = (id: string, lastSeen: Date, expires: Date) => ({
+      id,
+      user_id: userId,
+      organisation_id: organisationId,
+      last_seen_at: lastSeen,
+      expires_at: expires,
+    });
+    await db
+      .insertInto("sessions")
+      .values([
+        session("prune-expired", ago(1), ago(0.5)),
+        session("prune-idle", ago(241), inHours(6)),
+        session("prune-alive", ago(239), inHours(6)),
+      ])
+      .execute();
+
+    expect((await tryLogIn(server, "socialtjanst@kommun.test", PASSWORD, "10.0.9.2")).status).toBe(
+      303,
+    );
+    const attempts = await db.selectFrom("login_attempts").select("email").execute();
+    expect(attempts.map((a) => a.email)).not.toContain("gammal@kommun.test");
+    expect(attempts.map((a) => a.email)).toContain("ny@kommun.test");
+    const left = await db
+      .selectFrom("sessions")
+      .select("id")
+      .where("id", "like", "prune-%")
+      .execute();
+    expect(left.map((r) => r.id)).toEqual(["prune-alive"]);
+  });
+
   it("refuses unknown, empty and absurdly long tokens", async () => {
     const db = server.database.db;
     expect(await resolveSession(db, SETTINGS, undefined)).toBeNull();
