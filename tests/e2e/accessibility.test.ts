@@ -1,13 +1,12 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   browserTestsEnabled,
   expectAccessible,
-  launchBrowser,
   onlineUser,
-  signedInPage,
+  type SignedIn,
+  useBrowserTests,
 } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
 
 /** What every page must get right: axe-clean, exactly one h1 (the expected one), a full title. */
 async function expectGoodPage(page: Page, h1: string) {
@@ -24,21 +23,18 @@ async function settled(page: Page, name: string) {
 }
 
 describe.skipIf(!browserTestsEnabled())("accessibility", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = useBrowserTests();
   let anonymous: BrowserContext;
-  let member: { context: BrowserContext; page: Page };
-  let admin: { context: BrowserContext; page: Page };
+  let member: SignedIn;
+  let admin: SignedIn;
   let userId: string;
   let strategyId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    anonymous = await browser.newContext();
-    member = await signedInPage(browser, server.url, "arbetsgrupp@kommun.test");
-    admin = await signedInPage(browser, server.url, "admin@kommun.test");
-    const { db } = server.database;
+    anonymous = await e2e.browser.newContext();
+    member = await e2e.signedIn("arbetsgrupp@kommun.test");
+    admin = await e2e.signedIn("admin@kommun.test");
+    const { db } = e2e.server.database;
     ({ id: userId } = await db
       .selectFrom("users")
       .select("id")
@@ -47,12 +43,8 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
     ({ id: strategyId } = await db
       .selectFrom("strategies")
       .select("id")
-      .where("organisation_id", "=", server.organisationId)
+      .where("organisation_id", "=", e2e.server.organisationId)
       .executeTakeFirstOrThrow());
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   describe("signed out", () => {
@@ -62,7 +54,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/finns-inte", "Sidan finns inte", "Sidan finns inte – Samverkan"],
     ])("%s", async (path, h1, title) => {
       const page = await anonymous.newPage();
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${e2e.server.url}${path}`);
       await expectGoodPage(page, h1);
       await expect(page.title()).resolves.toBe(title);
       await page.close();
@@ -70,7 +62,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
 
     it("the login page after a wrong password", async () => {
       const page = await anonymous.newPage();
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${e2e.server.url}/login`);
       await page.getByLabel("E-postadress").fill("admin@kommun.test");
       await page.getByLabel("Lösenord").fill("fel-lösenord");
       await page.getByRole("button", { name: "Logga in" }).click();
@@ -81,7 +73,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
 
     it("the login page after submitting empty fields", async () => {
       const page = await anonymous.newPage();
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${e2e.server.url}/login`);
       await page.getByRole("button", { name: "Logga in" }).click();
       await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
       await expectGoodPage(page, "Logga in");
@@ -97,7 +89,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/finns-inte", "Sidan finns inte"],
       ["/admin/anvandare", "Du har inte behörighet"],
     ])("%s", async (path, h1) => {
-      await member.page.goto(`${server.url}${path}`);
+      await member.page.goto(`${e2e.server.url}${path}`);
       await settled(member.page, "Anna Berg");
       await expectGoodPage(member.page, h1);
     });
@@ -107,13 +99,13 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
     it("“Skapa åtgärd från dokumentet” → save → each page links to the other, axe-clean", async () => {
       const title = "Samverkan skola–socialtjänst vid oro för barn";
       const { page } = member;
-      const { id } = await server.database.db
+      const { id } = await e2e.server.database.db
         .selectFrom("documents")
         .select("id")
         .where("title", "=", title)
         .executeTakeFirstOrThrow();
       const editorReady = () => page.getByRole("textbox", { name: title }).waitFor();
-      await page.goto(`${server.url}/dokument/${id}`);
+      await page.goto(`${e2e.server.url}/dokument/${id}`);
       await settled(page, "Anna Berg");
       await editorReady();
       await page.getByRole("link", { name: "Skapa åtgärd från dokumentet" }).click();
@@ -153,27 +145,27 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/admin/strategier", "Strategier och mål"],
       ["/finns-inte", "Sidan finns inte"],
     ])("%s", async (path, h1) => {
-      await admin.page.goto(`${server.url}${path}`);
+      await admin.page.goto(`${e2e.server.url}${path}`);
       await settled(admin.page, "Sara Lind");
       await expectGoodPage(admin.page, h1);
     });
 
     it("a user's edit page", async () => {
-      await admin.page.goto(`${server.url}/admin/anvandare/${userId}`);
+      await admin.page.goto(`${e2e.server.url}/admin/anvandare/${userId}`);
       await settled(admin.page, "Sara Lind");
       await expectGoodPage(admin.page, "Redigera Karin Nilsson");
       await expect(admin.page.title()).resolves.toBe("Redigera Karin Nilsson – Samverkan");
     });
 
     it("a strategy's edit page", async () => {
-      await admin.page.goto(`${server.url}/admin/strategier/${strategyId}`);
+      await admin.page.goto(`${e2e.server.url}/admin/strategier/${strategyId}`);
       await settled(admin.page, "Sara Lind");
       await expectGoodPage(admin.page, "Länsstrategi Västernorrland 2017–2020");
     });
 
     it("the new-user form with its errors shown", async () => {
       const { page } = admin;
-      await page.goto(`${server.url}/admin/anvandare/ny`);
+      await page.goto(`${e2e.server.url}/admin/anvandare/ny`);
       await settled(page, "Sara Lind");
       await page.getByLabel("E-postadress").fill("inte-en-adress");
       await page.getByRole("button", { name: "Skapa användare" }).click();
@@ -184,7 +176,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
 
     it("the departments page with an error shown", async () => {
       const { page } = admin;
-      await page.goto(`${server.url}/admin/forvaltningar`);
+      await page.goto(`${e2e.server.url}/admin/forvaltningar`);
       await settled(page, "Sara Lind");
       await page.getByRole("button", { name: "Lägg till", exact: true }).click();
       await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
@@ -200,7 +192,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       "%s, the skip link is the first Tab stop and moves focus to the main content",
       async (who, path) => {
         const page = who === "signed out" ? await anonymous.newPage() : member.page;
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${e2e.server.url}${path}`);
         if (who === "signed in") await settled(page, "Anna Berg");
         await page.keyboard.press("Tab");
         const focused = page.locator(":focus");
@@ -225,7 +217,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
 
     it("the user menu opens with Enter and Space, its links are reached by Tab, Escape closes it", async () => {
       const { page } = admin;
-      await page.goto(`${server.url}/`);
+      await page.goto(`${e2e.server.url}/`);
       await settled(page, "Sara Lind");
       const menu = page.locator("details.user-menu");
       const isOpen = () => menu.evaluate((el) => (el as HTMLDetailsElement).open);
@@ -282,7 +274,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
 
   describe("language", () => {
     it("“In English” switches the page to English, lang attribute included", async () => {
-      const observer = await signedInPage(browser, server.url, "observator@kommun.test");
+      const observer = await e2e.signedIn("observator@kommun.test");
       const { page } = observer;
       await settled(page, "Maria Sjö");
       await expect(page.locator("html").getAttribute("lang")).resolves.toBe("sv");
@@ -301,7 +293,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await expect(back.getAttribute("lang")).resolves.toBe("sv");
 
       // Stored on the account: the next page is English too.
-      await page.goto(`${server.url}/installningar`);
+      await page.goto(`${e2e.server.url}/installningar`);
       await expectGoodPage(page, "Settings");
       await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
 
@@ -312,9 +304,9 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
     });
 
     it("signed out, the login page switches too", async () => {
-      const context = await browser.newContext();
+      const context = await e2e.browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${e2e.server.url}/login`);
       await page.getByRole("button", { name: "In English" }).click();
       await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
       await expectGoodPage(page, "Log in");

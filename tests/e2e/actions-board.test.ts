@@ -1,33 +1,21 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  logInAs,
+  useBrowserTests,
+} from "../helpers/browser";
 
 const column = (page: Page, status: string) =>
   page.locator(`section[aria-labelledby="column-${status}"]`);
 
 describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, import", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signedIn(email: string) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await logInAs(page, server.url, email);
-    return { context, page };
-  }
+  const e2e = useBrowserTests();
 
   it("moves a card to another column with the keyboard only", async () => {
-    const { context, page } = await signedIn("arbetsgrupp@kommun.test");
-    await page.goto(`${server.url}/atgarder?vy=tavla`);
+    const { context, page } = await e2e.signedIn("arbetsgrupp@kommun.test");
+    await page.goto(`${e2e.server.url}/atgarder?vy=tavla`);
     await expectAccessible(page);
     const card = column(page, "overdue").locator("article.board-card").first();
     const cardId = (await card.getAttribute("id")) ?? "";
@@ -59,10 +47,10 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
 
   it("moves a card by drag and drop, and Försenad takes no drops", async () => {
     // Tall enough that source and target are both on screen while dragging.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 3000 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1400, height: 3000 } });
     const page = await context.newPage();
-    await logInAs(page, server.url, "admin@kommun.test");
-    await page.goto(`${server.url}/atgarder?vy=tavla`);
+    await logInAs(page, e2e.server.url, "admin@kommun.test");
+    await page.goto(`${e2e.server.url}/atgarder?vy=tavla`);
     const top = { x: 40, y: 40 };
     const card = column(page, "overdue").locator("article.board-card").first();
     const cardId = (await card.getAttribute("id")) ?? "";
@@ -80,8 +68,8 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
   });
 
   it("filters the list, keeps the filter in the URL and across views", async () => {
-    const { context, page } = await signedIn("observator@kommun.test");
-    await page.goto(`${server.url}/atgarder`);
+    const { context, page } = await e2e.signedIn("observator@kommun.test");
+    await page.goto(`${e2e.server.url}/atgarder`);
     await expectAccessible(page);
     const rows = page.locator("table tbody tr");
     const total = await rows.count();
@@ -137,16 +125,16 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
   });
 
   it("shows another person's move live, without a reload, keeping what the viewer typed", async () => {
-    const chief = await signedIn("kommunchef@kommun.test");
-    await chief.page.goto(`${server.url}/atgarder?vy=tavla`);
+    const chief = await e2e.signedIn("kommunchef@kommun.test");
+    await chief.page.goto(`${e2e.server.url}/atgarder?vy=tavla`);
     await chief.page.getByTestId("online-users").waitFor();
     await chief.page.getByLabel("Fritext").fill("halvskriven sökning");
     await chief.page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
 
-    const editor = await signedIn("socialtjanst@kommun.test");
-    await editor.page.goto(`${server.url}/atgarder?vy=tavla`);
+    const editor = await e2e.signedIn("socialtjanst@kommun.test");
+    await editor.page.goto(`${e2e.server.url}/atgarder?vy=tavla`);
     const card = column(editor.page, "overdue")
       .locator("article.board-card:has(.move-form)")
       .first();
@@ -171,8 +159,8 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
   });
 
   it("the new-action form is accessible, also with its errors shown", async () => {
-    const { context, page } = await signedIn("arbetsgrupp@kommun.test");
-    await page.goto(`${server.url}/atgarder`);
+    const { context, page } = await e2e.signedIn("arbetsgrupp@kommun.test");
+    await page.goto(`${e2e.server.url}/atgarder`);
     await page.getByRole("link", { name: "Ny åtgärd" }).click();
     await page.getByRole("heading", { level: 1, name: "Ny åtgärd" }).waitFor();
     await expect(page.title()).resolves.toBe("Ny åtgärd – Samverkan");
@@ -207,8 +195,8 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
   });
 
   it("the import page is accessible, also with a preview that has errors", async () => {
-    const { context, page } = await signedIn("admin@kommun.test");
-    await page.goto(`${server.url}/atgarder/import`);
+    const { context, page } = await e2e.signedIn("admin@kommun.test");
+    await page.goto(`${e2e.server.url}/atgarder/import`);
     await expectAccessible(page);
     await page.getByLabel("CSV-fil").setInputFiles({
       name: "atgarder.csv",

@@ -1,34 +1,18 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { saveFollowUp } from "../../server/domain/followups";
 import { actorFor, DEMO_EMAILS, periodIds } from "../helpers/actions";
-import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { browserTestsEnabled, expectAccessible, useBrowserTests } from "../helpers/browser";
 
 // Live changes must arrive well within this; the margin is for a busy two-core test machine.
 const LIVE_TIMEOUT = 5_000;
 
 describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = useBrowserTests();
 
   async function pageAs(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await logInAs(page, server.url, email);
-    await page.goto(`${server.url}${path}`);
+    const { page } = await e2e.signedIn(email);
+    await page.goto(`${e2e.server.url}${path}`);
     // Once the socket is connected the header lists who is online.
     await page.getByTestId("online-users").waitFor({ state: "attached" });
     return page;
@@ -45,7 +29,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
   }
 
   async function actionId(title: string) {
-    const row = await server.database.db
+    const row = await e2e.server.database.db
       .selectFrom("actions")
       .select("id")
       .where("title", "=", title)
@@ -114,9 +98,9 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     await item.getByLabel("Kommentar till bedömningen").fill("Planeringen har börjat.");
     await item.getByRole("button", { name: /^Spara/ }).click();
     await item.getByText("Sparat.").waitFor();
-    const db = server.database.db;
+    const db = e2e.server.database.db;
     const erik = await actorFor(db, DEMO_EMAILS.schoolEditor);
-    const periodId = (await periodIds(db, server.organisationId))["2020 T3"];
+    const periodId = (await periodIds(db, e2e.server.organisationId))["2020 T3"];
     const open = await db
       .selectFrom("actions")
       .leftJoin("follow_ups", (join) =>
@@ -217,7 +201,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     expect(await member.getByLabel("Framsteg (%)").inputValue()).toBe("40");
     await member.getByRole("button", { name: "Spara ändringarna" }).click();
     await member.getByText("Ändringarna är sparade.").waitFor();
-    const saved = await server.database.db
+    const saved = await e2e.server.database.db
       .selectFrom("actions")
       .select(["description", "status", "progress"])
       .where("id", "=", id)

@@ -1,22 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, launchBrowser, logInAs, signedInPage } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserTestsEnabled, logInAs, useBrowserTests } from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("administering users", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = useBrowserTests();
 
   it("an admin creates a user, who then signs in and sees the overview", async () => {
-    const admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const admin = await e2e.signedIn("admin@kommun.test");
     const { page } = admin;
     await page.locator("summary", { hasText: "Sara Lind" }).click();
     await page.getByRole("link", { name: "Användare" }).click();
@@ -47,9 +36,9 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await expect(row.textContent()).resolves.toContain("Socialtjänst");
 
     // Another browser: Lena signs in with the temporary password.
-    const lenaContext = await browser.newContext();
+    const lenaContext = await e2e.browser.newContext();
     const lena = await lenaContext.newPage();
-    await logInAs(lena, server.url, "lena.aberg@kommun.test", "Ett-långt-lösenord-1");
+    await logInAs(lena, e2e.server.url, "lena.aberg@kommun.test", "Ett-långt-lösenord-1");
     await lena.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
     await expect(lena.getByText("Välkommen, Lena Åberg").count()).resolves.toBe(1);
     await expect(lena.getByText("Dina roller: Förvaltningsredaktör").count()).resolves.toBe(1);
@@ -60,9 +49,9 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
   });
 
   it("a bad email and a short password show an error summary and field errors, keeping the input", async () => {
-    const admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const admin = await e2e.signedIn("admin@kommun.test");
     const { page } = admin;
-    await page.goto(`${server.url}/admin/anvandare/ny`);
+    await page.goto(`${e2e.server.url}/admin/anvandare/ny`);
     await page.getByLabel("Namn").fill("Olle Test");
     await page.getByLabel("E-postadress").fill("inte-en-adress");
     await page.getByLabel("Tillfälligt lösenord").fill("kort");
@@ -117,7 +106,7 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await expect(page.locator("#email-error").count()).resolves.toBe(1);
 
     // Nothing was saved.
-    await page.goto(`${server.url}/admin/anvandare`);
+    await page.goto(`${e2e.server.url}/admin/anvandare`);
     await page.getByRole("heading", { level: 1, name: "Användare" }).waitFor();
     await expect(page.getByText("Olle Test").count()).resolves.toBe(0);
     await admin.context.close();

@@ -1,10 +1,14 @@
-import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import type { BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderState } from "../../server/collab/headless";
 import { COLLAB_LIMITS } from "../../server/collab/hub";
 import { loadState } from "../../server/collab/store";
-import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  logInAs,
+  useBrowserTests,
+} from "../helpers/browser";
 
 const TITLE = "Samverkan skola–socialtjänst vid oro för barn";
 const WRITER_A = { email: "admin@kommun.test", name: "Sara Lind" };
@@ -17,31 +21,26 @@ interface Session {
 }
 
 describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = useBrowserTests();
   let documentUrl: string;
   const sessions: Session[] = [];
   /** Errors and warnings the pages log (a second copy of Yjs, hydration mismatches, Lexical). */
   const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    const doc = await server.database.db
+    const doc = await e2e.server.database.db
       .selectFrom("documents")
       .select("id")
       .where("title", "=", TITLE)
       .executeTakeFirstOrThrow();
-    documentUrl = `${server.url}/dokument/${doc.id}`;
+    documentUrl = `${e2e.server.url}/dokument/${doc.id}`;
   });
   afterAll(async () => {
     for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
   });
 
   async function signIn(email: string): Promise<Session> {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     page.on("console", (message) => {
       // The browser's own favicon request is no concern of the page.
@@ -50,7 +49,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
         consoleProblems.push(`${email}: ${message.text()}`);
     });
     page.on("pageerror", (error) => consoleProblems.push(`${email}: ${error.message}`));
-    await logInAs(page, server.url, email);
+    await logInAs(page, e2e.server.url, email);
     const session = { context, page };
     sessions.push(session);
     return session;
@@ -66,7 +65,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
   /** Creates a document through the form and waits for its editor. */
   async function newDocument(page: Page, title: string) {
-    await page.goto(`${server.url}/dokument/ny`);
+    await page.goto(`${e2e.server.url}/dokument/ny`);
     await page.getByLabel("Titel").fill(title);
     await page.getByLabel("Typ").selectOption("ovrigt");
     await page.getByRole("button", { name: "Skapa dokument" }).click();
@@ -102,7 +101,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
   /** What the server stored for the page's document, rendered by its headless editor. */
   async function storedContent(page: Page) {
     const id = new URL(page.url()).pathname.split("/").pop() ?? "";
-    const stored = await loadState(server.database.db, id);
+    const stored = await loadState(e2e.server.database.db, id);
     return renderState(stored?.state ?? new Uint8Array());
   }
 
@@ -174,7 +173,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await chief.page.waitForTimeout(500);
     expect(await editor.textContent()).toBe(before);
     expect(await editorOf(a.page).textContent()).not.toContain("xyz");
-    expect(server.collab.stats.droppedReadOnlyUpdates).toBe(0);
+    expect(e2e.server.collab.stats.droppedReadOnlyUpdates).toBe(0);
     await chief.context.close();
   });
 
@@ -248,11 +247,11 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
   });
 
   it("the list, the new-document form with errors and a version page are accessible", async () => {
-    await a.page.goto(`${server.url}/dokument`);
+    await a.page.goto(`${e2e.server.url}/dokument`);
     await a.page.getByRole("link", { name: TITLE }).waitFor();
     await expectAccessible(a.page);
 
-    await a.page.goto(`${server.url}/dokument/ny`);
+    await a.page.goto(`${e2e.server.url}/dokument/ny`);
     await a.page.getByRole("button", { name: "Skapa dokument" }).click();
     await a.page.getByRole("alert").waitFor();
     await expectAccessible(a.page);
@@ -393,7 +392,8 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
     // Back online the edit is saved, and then a link is followed without asking.
     connection.restore();
-    await saved(page).waitFor({ timeout: 10_000 });
+    // A reconnection attempt that began while cut off is abandoned at the 5 s connect timeout.
+    await saved(page).waitFor({ timeout: 15_000 });
     expect((await storedContent(page)).text.trim()).toBe("Sparat. Skrivet offline.");
     await actionsLink.click();
     await page.waitForURL(/\/atgarder$/);

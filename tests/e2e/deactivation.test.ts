@@ -1,30 +1,19 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, launchBrowser, onlineUser, signedInPage } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserTestsEnabled, onlineUser, useBrowserTests } from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("deactivating a user", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = useBrowserTests();
 
   it("ends the person's open session and removes them from the online list", async () => {
     // B: Anna Berg (member) has Samverkan open.
-    const member = await signedInPage(browser, server.url, "arbetsgrupp@kommun.test");
+    const member = await e2e.signedIn("arbetsgrupp@kommun.test");
     await member.page.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
     await onlineUser(member.page, "Anna Berg").waitFor();
 
     // A: Sara Lind (admin) sees her online and opens her account.
-    const admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const admin = await e2e.signedIn("admin@kommun.test");
     await onlineUser(admin.page, "Anna Berg").waitFor({ timeout: 5_000 });
-    await admin.page.goto(`${server.url}/admin/anvandare`);
+    await admin.page.goto(`${e2e.server.url}/admin/anvandare`);
     await admin.page.getByRole("link", { name: "Redigera Anna Berg" }).click();
     await admin.page.getByRole("heading", { level: 1, name: "Redigera Anna Berg" }).waitFor();
     await admin.page.getByRole("button", { name: "Inaktivera" }).click();
@@ -34,7 +23,7 @@ describe.skipIf(!browserTestsEnabled())("deactivating a user", () => {
       .waitFor();
     await expect(admin.page.getByText("Aktivera igen").count()).resolves.toBe(1);
 
-    // A's online list drops her without a reload: her socket was closed by the server.
+    // A's online list drops her without a reload: her socket was closed by the e2e.server.
     await onlineUser(admin.page, "Anna Berg").waitFor({ state: "detached", timeout: 5_000 });
     await expect(onlineUser(admin.page, "Sara Lind").count()).resolves.toBe(1);
 
@@ -45,7 +34,7 @@ describe.skipIf(!browserTestsEnabled())("deactivating a user", () => {
     await member.page.getByRole("heading", { level: 1, name: "Logga in" }).waitFor();
 
     // A reload of the overview, too, and signing in again is refused.
-    await member.page.goto(`${server.url}/`);
+    await member.page.goto(`${e2e.server.url}/`);
     await member.page.waitForURL((url) => url.pathname === "/login");
     await member.page.getByLabel("E-postadress").fill("arbetsgrupp@kommun.test");
     await member.page.getByLabel("Lösenord").fill("Samverkan-demo-1");

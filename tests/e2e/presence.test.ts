@@ -1,27 +1,16 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, launchBrowser, onlineUser, signedInPage } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserTestsEnabled, onlineUser, useBrowserTests } from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("who is online", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = useBrowserTests();
 
   it("two people see each other arrive and leave without reloading", async () => {
-    const admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const admin = await e2e.signedIn("admin@kommun.test");
     // Sara sees herself first: her socket is connected before Johan arrives.
     await onlineUser(admin.page, "Sara Lind").waitFor();
     await expect(onlineUser(admin.page, "Johan Ek").count()).resolves.toBe(0);
 
-    const chief = await signedInPage(browser, server.url, "kommunchef@kommun.test");
+    const chief = await e2e.signedIn("kommunchef@kommun.test");
     await onlineUser(chief.page, "Sara Lind").waitFor({ timeout: 5_000 });
     await onlineUser(chief.page, "Johan Ek").waitFor({ timeout: 5_000 });
     // Sara's page was not reloaded: Johan arrived over the socket.
@@ -36,12 +25,12 @@ describe.skipIf(!browserTestsEnabled())("who is online", () => {
   });
 
   it("a person with two tabs open is listed once and stays until both are closed", async () => {
-    const chief = await signedInPage(browser, server.url, "kommunchef@kommun.test");
+    const chief = await e2e.signedIn("kommunchef@kommun.test");
     const secondTab = await chief.context.newPage();
-    await secondTab.goto(`${server.url}/installningar`);
+    await secondTab.goto(`${e2e.server.url}/installningar`);
     await onlineUser(secondTab, "Johan Ek").waitFor();
 
-    const admin = await signedInPage(browser, server.url, "admin@kommun.test");
+    const admin = await e2e.signedIn("admin@kommun.test");
     await onlineUser(admin.page, "Johan Ek").waitFor({ timeout: 5_000 });
     await expect(onlineUser(admin.page, "Johan Ek").count()).resolves.toBe(1);
 

@@ -1,28 +1,22 @@
 import { readFile } from "node:fs/promises";
 import { strFromU8, unzipSync } from "fflate";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  logInAs,
+  useBrowserTests,
+} from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("the period report in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = useBrowserTests();
 
   it("the chief reviews, adopts and downloads the report as Word; every view is accessible", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await logInAs(page, server.url, "kommunchef@kommun.test");
+    await logInAs(page, e2e.server.url, "kommunchef@kommun.test");
 
-    await page.goto(`${server.url}/rapporter`);
+    await page.goto(`${e2e.server.url}/rapporter`);
     await page.getByRole("heading", { level: 1, name: "Lägesrapporter" }).waitFor();
     await expectAccessible(page);
 
@@ -72,10 +66,10 @@ describe.skipIf(!browserTestsEnabled())("the period report in Chromium", () => {
   });
 
   it("an observer reads the adopted report, accessibly", async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    await logInAs(page, server.url, "observator@kommun.test");
-    await page.goto(`${server.url}/rapporter`);
+    await logInAs(page, e2e.server.url, "observator@kommun.test");
+    await page.goto(`${e2e.server.url}/rapporter`);
     await page.getByRole("heading", { level: 1, name: "Lägesrapporter" }).waitFor();
     await expectAccessible(page);
     await page.getByRole("link", { name: "Lägesrapport 2018 T3" }).click();

@@ -1,21 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsEnabled, expectAccessible, launchBrowser, logInAs } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserTestsEnabled, expectAccessible, useBrowserTests } from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("search", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = useBrowserTests();
   let page: Page;
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    page = await (await browser.newContext()).newPage();
-    await logInAs(page, server.url, "skola@kommun.test");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    ({ page } = await e2e.signedIn("skola@kommun.test"));
   });
 
   it("searches from the header and shows ranked results with marked matches", async () => {

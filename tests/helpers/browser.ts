@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { startTestServer, type TestServer } from "./server";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
@@ -95,12 +96,56 @@ export async function expectAccessible(page: Page) {
   expect(violations, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-/** A fresh browser context (its own cookies: one person) signed in as `email`, on the overview. */
-export async function signedInPage(browser: Browser, baseUrl: string, email: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await logInAs(page, baseUrl, email);
-  return { context, page };
+/** A person in the browser: their own context (cookies) and a page in it. */
+export interface SignedIn {
+  context: BrowserContext;
+  page: Page;
+}
+
+export interface BrowserTests {
+  /** The app on a fresh database with the demo organisation. */
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A new context signed in as `email`, on the overview; closed when the tests are done. */
+  signedIn(email: string, password?: string): Promise<SignedIn>;
+}
+
+/**
+ * For a describe block of browser tests: starts the server and Chromium before its tests and
+ * closes them, and every context opened through `signedIn`, after them.
+ */
+export function useBrowserTests(): BrowserTests {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("Browser tests are used before beforeAll ran");
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async signedIn(email, password) {
+      const context = await started(browser).newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await logInAs(page, started(server).url, email, password);
+      return { context, page };
+    },
+  };
 }
 
 /** The header's live online list: the full names behind the avatars. */
