@@ -277,8 +277,11 @@ export default function DocumentPage() {
   const frozen = document.status === "adopted";
   // Others' versions, restores and details arrive live; the editor keeps its own connection.
   const lastChange = useDocumentUpdates(document.id, user.id);
-  // So do the actions made from it: a new one, or a changed status.
-  useLiveUpdates((event) => event.documentId === document.id, user.id);
+  // So do the actions made from it: a new one, a changed status, one moved off the document.
+  useLiveUpdates(
+    (event) => event.documentId === document.id || actions.some((a) => a.id === event.actionId),
+    user.id,
+  );
   const metaForm = useVersionedForm(
     document.version,
     {

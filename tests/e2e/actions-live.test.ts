@@ -158,10 +158,15 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     await member.getByRole("button", { name: "Skapa åtgärd" }).click();
     await member.getByText("Åtgärden är skapad.").waitFor();
 
-    await chief
-      .getByTestId("document-actions")
-      .getByRole("link", { name: action })
-      .waitFor({ timeout: LIVE_TIMEOUT });
+    const listed = chief.getByTestId("document-actions").getByRole("link", { name: action });
+    await listed.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await wasNotReloaded(chief)).toBe(true);
+
+    // Linked to no document after all: it leaves the chief's open page just as live.
+    await member.getByLabel("Från dokument").selectOption({ label: "Inget dokument" });
+    await member.getByRole("button", { name: "Spara ändringarna" }).click();
+    await member.getByText("Ändringarna är sparade.").waitFor();
+    await listed.waitFor({ state: "detached", timeout: LIVE_TIMEOUT });
     expect(await wasNotReloaded(chief)).toBe(true);
   });
 
