@@ -490,10 +490,10 @@ export class CollabHub implements RealtimeFeature {
 
   private afterChange(loaded: LoadedDocument, compactNow = false) {
     loaded.updatesSinceCompaction++;
-    loaded.editedAt = new Date();
+    const now = Date.now();
+    loaded.editedAt = new Date(now);
     // Rendered text/HTML for search, exports and read-only views: once typing pauses, and at
     // the latest renderMaxDelayMs after the oldest edit they lack (a meeting may type for hours).
-    const now = Date.now();
     loaded.unrenderedSince ??= now;
     const due = Math.min(
       now + COLLAB_LIMITS.renderDelayMs,

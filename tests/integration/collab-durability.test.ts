@@ -29,13 +29,14 @@ const WRITER = "arbetsgrupp@kommun.test";
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The Lexical JSON of a state with the first text node's text replaced (an ordinary edit). */
-function withFirstText(state: Uint8Array, text: string): SerializedEditorState {
+/** Replaces the text of the document's first text node, as an ordinary edit in `doc`. */
+function editFirstText(doc: Y.Doc, text: string) {
+  const state = Y.encodeStateAsUpdate(doc);
   const json = structuredClone(renderState(state).json) as unknown as {
     root: { children: { children: { text: string }[] }[] };
   };
   json.root.children[0].children[0].text = text;
-  return json as unknown as SerializedEditorState;
+  Y.applyUpdate(doc, updateToContent(state, json as unknown as SerializedEditorState));
 }
 
 describe("co-editing: durability, compaction, loading and presence", () => {
@@ -68,6 +69,14 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     await client.synced;
     return client;
   }
+
+  /** The document's rendered views as stored. */
+  const rendered = (documentId: string) =>
+    db()
+      .selectFrom("documents")
+      .select(["rendered_text", "rendered_html"])
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
 
   const rows = (documentId: string) =>
     db()
@@ -231,20 +240,14 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     COLLAB_LIMITS.unloadAfterMs = 200;
     const documentId = await newDocument();
     const first = await open(documentId);
-    const state = Y.encodeStateAsUpdate(first.doc);
-    Y.applyUpdate(first.doc, updateToContent(state, withFirstText(state, "Sparat före vila")));
+    editFirstText(first.doc, "Sparat före vila");
     await first.saved();
     expect(hubDoc(server.collab, documentId)).toBeDefined();
     const before = contentOf(first.doc);
     first.close();
     await expect.poll(() => hubDoc(server.collab, documentId)).toBeUndefined();
     await expect.poll(async () => (await rows(documentId)).length).toBe(0);
-    const row = await db()
-      .selectFrom("documents")
-      .select("rendered_text")
-      .where("id", "=", documentId)
-      .executeTakeFirstOrThrow();
-    expect(row.rendered_text).toBe("Sparat före vila");
+    expect((await rendered(documentId)).rendered_text).toBe("Sparat före vila");
 
     const second = await open(documentId);
     expect(contentOf(second.doc)).toEqual(before);
@@ -275,24 +278,17 @@ describe("co-editing: durability, compaction, loading and presence", () => {
   it("keeps the rendered text and HTML up to date within the render delay", async () => {
     const documentId = await newDocument();
     const client = await open(documentId);
-    const state = Y.encodeStateAsUpdate(client.doc);
-    Y.applyUpdate(client.doc, updateToContent(state, withFirstText(state, "Nytt & renderat")));
+    editFirstText(client.doc, "Nytt & renderat");
     await client.saved();
     const started = Date.now();
-    const rendered = () =>
-      db()
-        .selectFrom("documents")
-        .select(["rendered_text", "rendered_html"])
-        .where("id", "=", documentId)
-        .executeTakeFirstOrThrow();
     await expect
-      .poll(async () => (await rendered()).rendered_text, {
+      .poll(async () => (await rendered(documentId)).rendered_text, {
         timeout: COLLAB_LIMITS.renderDelayMs + 3_000,
         interval: 100,
       })
       .toBe("Nytt & renderat");
     expect(Date.now() - started).toBeLessThan(COLLAB_LIMITS.renderDelayMs + 3_000);
-    expect((await rendered()).rendered_html).toContain("Nytt &amp; renderat");
+    expect((await rendered(documentId)).rendered_html).toContain("Nytt &amp; renderat");
   });
 
   it("renders while someone keeps typing, at the latest the longest delay after an edit", async () => {
@@ -300,22 +296,13 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     COLLAB_LIMITS.renderMaxDelayMs = 1_000;
     const documentId = await newDocument();
     const client = await open(documentId);
-    const renderedText = async () =>
-      (
-        await db()
-          .selectFrom("documents")
-          .select("rendered_text")
-          .where("id", "=", documentId)
-          .executeTakeFirstOrThrow()
-      ).rendered_text;
     // An edit every 100 ms for 2.5 s: typing never pauses for the 400 ms render delay.
     const started = Date.now();
     let renderedWhileTyping: string | null = null;
     for (let i = 1; Date.now() - started < 2_500; i++) {
-      const state = Y.encodeStateAsUpdate(client.doc);
-      Y.applyUpdate(client.doc, updateToContent(state, withFirstText(state, `Rad ${i}`)));
+      editFirstText(client.doc, `Rad ${i}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      if (Date.now() - started > 1_800) renderedWhileTyping ??= await renderedText();
+      if (Date.now() - started > 1_800) renderedWhileTyping ??= (await rendered(documentId)).rendered_text;
     }
     expect(renderedWhileTyping).toMatch(/^Rad \d+$/);
     await client.saved();
