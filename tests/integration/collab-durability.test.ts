@@ -302,7 +302,8 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     for (let i = 1; Date.now() - started < 2_500; i++) {
       editFirstText(client.doc, `Rad ${i}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      if (Date.now() - started > 1_800) renderedWhileTyping ??= (await rendered(documentId)).rendered_text;
+      if (Date.now() - started > 1_800)
+        renderedWhileTyping ??= (await rendered(documentId)).rendered_text;
     }
     expect(renderedWhileTyping).toMatch(/^Rad \d+$/);
     await client.saved();
