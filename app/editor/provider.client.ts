@@ -18,8 +18,9 @@ export type SaveState = "saved" | "saving" | "unsaved" | "offline";
 type Listener = (...args: never[]) => void;
 type Ack = { ok?: true; writable?: boolean; error?: string };
 
-// Cursor moves are many; sending them at most this often keeps presence cheap.
-const AWARENESS_THROTTLE_MS = 50;
+// Cursor moves are many: the first goes out at once (with the edit that moved it), the moves
+// that follow within this window go out together at its end, which keeps presence cheap.
+export const AWARENESS_THROTTLE_MS = 50;
 const RESYNC_DELAY_MS = 1_000;
 /** Refusals that sending the same content again cannot cure (docs/collab-protocol.md). */
 const SIZE_ERRORS = new Set(["too_large", "document_too_large"]);
@@ -138,7 +139,6 @@ export class SocketIoProvider {
   disconnect() {
     if (!this.started) return;
     this.started = false;
-    clearTimeout(this.awarenessTimer);
     clearTimeout(this.resyncTimer);
     this.awareness.setLocalState(null);
     this.flushAwareness();
@@ -311,11 +311,12 @@ export class SocketIoProvider {
   ) => {
     if (origin === this) return;
     for (const id of [...added, ...updated, ...removed]) this.changedClients.add(id);
-    if (!this.awarenessTimer)
-      this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_THROTTLE_MS);
+    if (!this.awarenessTimer) this.flushAwareness();
   };
 
+  /** Sends the changed presence states now; later changes wait for the end of the window. */
   private flushAwareness() {
+    clearTimeout(this.awarenessTimer);
     this.awarenessTimer = undefined;
     const clients = [...this.changedClients];
     this.changedClients.clear();
@@ -324,6 +325,8 @@ export class SocketIoProvider {
       documentId: this.documentId,
       data: encodeAwarenessUpdate(this.awareness, clients),
     });
+    if (this.started)
+      this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_THROTTLE_MS);
   }
 
   private onRemoteAwareness = (payload: { documentId: string; data: ArrayBuffer | Uint8Array }) => {

@@ -7,6 +7,7 @@ import {
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { AWARENESS_THROTTLE_MS } from "../../app/editor/provider.client";
 import { renderState, updateToContent } from "../../server/collab/headless";
 import { COLLAB_LIMITS } from "../../server/collab/hub";
 import { appendUpdate, compact, loadState } from "../../server/collab/store";
@@ -309,13 +310,34 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     await client.saved();
   });
 
+  const cursorOf = (client: CollabClient, of: CollabClient) =>
+    client.provider.awareness.getStates().get(of.doc.clientID);
+
+  it("sends a moved cursor at once, and the moves that follow within the window together", async () => {
+    const documentId = await newDocument();
+    const anna = await open(documentId);
+    const sara = await open(documentId, "admin@kommun.test");
+    let sent = 0;
+    anna.socket.onAnyOutgoing((event) => {
+      if (event === "collab:awareness") sent++;
+    });
+    await tick(2 * AWARENESS_THROTTLE_MS); // past the window opened by the join
+
+    // The edit's cursor goes out with the edit, not a window later.
+    anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchor: 1 });
+    expect(sent).toBe(1);
+    anna.provider.awareness.setLocalStateField("anchor", 2);
+    anna.provider.awareness.setLocalStateField("anchor", 3);
+    expect(sent).toBe(1);
+    await expect.poll(() => cursorOf(sara, anna)?.anchor).toBe(3);
+    expect(sent).toBe(2);
+  });
+
   it("removes the cursors of a closed tab for the others within a second", async () => {
     const documentId = await newDocument();
     const anna = await open(documentId);
     const sara = await open(documentId, "admin@kommun.test");
     const johan = await open(documentId, "kommunchef@kommun.test");
-    const cursorOf = (client: CollabClient, of: CollabClient) =>
-      client.provider.awareness.getStates().get(of.doc.clientID);
 
     anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchor: 3 });
     sara.provider.awareness.setLocalState({ name: "Sara", color: "#8a2be2", anchor: 1 });
