@@ -13,7 +13,7 @@ import type { AppContext } from "./context";
 import { createApiRouter } from "./http/api";
 import { mountRemix, routeReportDownloads } from "./http/remix";
 import { guardStateChangingRequests, securityHeaders } from "./http/security";
-import { createRealtime } from "./realtime";
+import { createRealtime, type Realtime } from "./realtime";
 
 export interface RunningApp {
   httpServer: HttpServer;
@@ -21,6 +21,7 @@ export interface RunningApp {
   database: DatabaseHandle;
   bus: EventBus;
   collab: CollabHub;
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -89,6 +90,7 @@ export async function startApp(
     database,
     bus,
     collab,
+    realtime,
     close() {
       // Stop accepting, close sockets, then the database.
       closing ??= (async () => {

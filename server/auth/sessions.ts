@@ -49,6 +49,27 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+/**
+ * Which of these sessions are still valid (within their absolute and idle limits). Reads only:
+ * asking does not count as activity, so a tab that only listens does not keep its session alive.
+ */
+export async function liveSessionIds(
+  db: Executor,
+  settings: SessionSettings,
+  ids: string[],
+  now = new Date(),
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("sessions")
+    .select("id")
+    .where("id", "in", [...new Set(ids)])
+    .where("expires_at", ">", now)
+    .where("last_seen_at", ">", new Date(now.getTime() - settings.idleMinutes * 60_000))
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Deletes every session past its absolute or idle limit (one that is used is deleted then). */
 export async function pruneExpiredSessions(
   db: Executor,

@@ -3,7 +3,7 @@ import { Server, type Socket } from "socket.io";
 import { MAX_PACKET_BYTES, socketParser } from "../../app/utils/socket-parser";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
-import { resolveSession, type SessionUser } from "../auth/sessions";
+import { liveSessionIds, resolveSession, type SessionUser } from "../auth/sessions";
 import type { EventBus } from "../bus";
 import type { Config } from "../config";
 import { can, type Permission } from "../domain/policy";
@@ -44,14 +44,16 @@ export interface RealtimeFeature {
   close?(): Promise<void>;
 }
 
-// A session that expired is noticed by the next event after this long (a logout or a
-// deactivation closes the sockets at once).
+// A session that expired is noticed this long after, by the socket's next event or by the sweep
+// of sockets that send none (a logout or a deactivation closes the sockets at once).
 const SESSION_RECHECK_MS = 30_000;
 // Joins and leaves within this window make one presence broadcast.
 export const PRESENCE_COALESCE_MS = 100;
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+export type Realtime = ReturnType<typeof createRealtime>;
 
 export function createRealtime(
   httpServer: HttpServer,
@@ -149,6 +151,26 @@ export function createRealtime(
     presence.schedule(user.organisationId);
   });
 
+  /**
+   * Closes this process's sockets whose session has ended (expired, idle too long, deleted).
+   * A tab that only listens sends no event that would notice, and would go on receiving the
+   * organisation's events.
+   */
+  async function closeEndedSessions(): Promise<void> {
+    const sockets = [...io.of("/").sockets.values()] as AppSocket[];
+    const live = await liveSessionIds(
+      db,
+      sessionSettings,
+      sockets.map((socket) => socket.data.user.sessionId),
+    );
+    for (const socket of sockets)
+      if (!live.has(socket.data.user.sessionId)) socket.disconnect(true);
+  }
+  const sweep = setInterval(() => {
+    closeEndedSessions().catch((error) => console.error("Closing ended sessions failed:", error));
+  }, SESSION_RECHECK_MS);
+  sweep.unref();
+
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === "user.deactivated") {
       io.in(userRoom(event.userId)).disconnectSockets(true);
@@ -168,7 +190,9 @@ export function createRealtime(
     addFeature(feature: RealtimeFeature) {
       features.push(feature);
     },
+    closeEndedSessions,
     async close() {
+      clearInterval(sweep);
       unsubscribe();
       presence.cancel();
       for (const feature of features) await feature.close?.();

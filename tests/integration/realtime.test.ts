@@ -294,5 +294,41 @@ describe("realtime (socket.io)", () => {
       expect(list.map((u: OnlineUser) => u.name)).toContain("Anna Berg");
       expect(phoneSocket.connected).toBe(true);
     });
+
+    it("closes a tab that only listens once its session has ended, and keeps no session alive", async () => {
+      const db = server.database.db;
+      const lastSeen = (email: string, at: Date) =>
+        db
+          .updateTable("sessions")
+          .set({ last_seen_at: at })
+          .where("user_id", "=", (eb) =>
+            eb.selectFrom("users").select("id").where("email", "=", email),
+          )
+          .execute();
+      const lastSeenOf = async (email: string) =>
+        (
+          await db
+            .selectFrom("sessions")
+            .innerJoin("users", "users.id", "sessions.user_id")
+            .select("sessions.last_seen_at")
+            .where("users.email", "=", email)
+            .executeTakeFirstOrThrow()
+        ).last_seen_at.getTime();
+      const away = connect({ cookie: await cookieOf("socialtjanst@kommun.test") });
+      const here = connect({ cookie: await cookieOf("skola@kommun.test") });
+      await Promise.all([connected(away), connected(here)]);
+      // Neither tab sends anything; one person has been away longer than the idle limit.
+      const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+      await lastSeen("socialtjanst@kommun.test", hoursAgo(5));
+      await lastSeen("skola@kommun.test", hoursAgo(1));
+      const seenBefore = await lastSeenOf("skola@kommun.test");
+
+      const gone = disconnected(away);
+      await server.realtime.closeEndedSessions();
+      expect(await gone).toBe("io server disconnect");
+      expect(here.connected).toBe(true);
+      // Checking is not activity: the open tab did not move the other session's idle clock.
+      expect(await lastSeenOf("skola@kommun.test")).toBe(seenBefore);
+    });
   });
 });
