@@ -1,3 +1,4 @@
+import { useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { OnlineUser } from "../../server/realtime";
 import { useT } from "../utils/i18n";
@@ -10,11 +11,18 @@ export function initials(name: string): string {
     .join("");
 }
 
-/** Who in the working group has Samverkan open right now; updated live over the socket. */
+/**
+ * Who in the working group has Samverkan open right now; updated live over the socket. Also
+ * tells the person when the server closed the connection because their session ended (logged
+ * out in another tab, run out, deactivated): nothing live reaches the page until they sign in
+ * again, here or in another tab (realtime.client.ts then reconnects by itself).
+ */
 export function OnlineUsers() {
   const t = useT();
+  const location = useLocation();
   const [users, setUsers] = useState<OnlineUser[] | null>(null);
   const [connected, setConnected] = useState(false);
+  const [sessionEnded, setSessionEnded] = useState(false);
 
   useEffect(() => {
     let active = true;
@@ -25,11 +33,16 @@ export function OnlineUsers() {
       const onPresence = (list: OnlineUser[]) => setUsers(list);
       const onConnect = () => {
         setConnected(true);
+        setSessionEnded(false);
         socket.emit("presence:list", null, (list: OnlineUser[] | { error: string }) => {
           if (Array.isArray(list)) setUsers(list);
         });
       };
-      const onDisconnect = () => setConnected(false);
+      const onDisconnect = (reason: string) => {
+        setConnected(false);
+        // The server closes a connection itself only when the session has ended.
+        if (reason === "io server disconnect") setSessionEnded(true);
+      };
       socket.on("presence", onPresence);
       socket.on("connect", onConnect);
       socket.on("disconnect", onDisconnect);
@@ -46,12 +59,17 @@ export function OnlineUsers() {
     };
   }, []);
 
+  const signIn = `/login?redirectTo=${encodeURIComponent(location.pathname + location.search)}`;
   return (
     <section className="online" aria-labelledby="online-heading">
       <h2 id="online-heading" className="visually-hidden">
         {t("online.heading")}
       </h2>
-      {users === null ? (
+      {sessionEnded ? (
+        <p className="online-status" role="alert">
+          {t("online.sessionEnded")} <a href={signIn}>{t("online.signInAgain")}</a>
+        </p>
+      ) : users === null ? (
         <span className="online-status">{t("online.connecting")}</span>
       ) : (
         <>

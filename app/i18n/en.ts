@@ -19,6 +19,8 @@ export const en: Catalogue = {
   "online.connecting": "Connecting…",
   "online.count": { one: "{count} person online", other: "{count} people online" },
   "online.offline": "No connection – the list is not updating",
+  "online.sessionEnded": "You are signed out – this page will not update until you sign in again.",
+  "online.signInAgain": "Sign in again",
 
   "login.title": "Log in",
   "login.intro": "Log in with your email address and password.",

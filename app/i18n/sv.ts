@@ -17,6 +17,8 @@ export const sv = {
   "online.connecting": "Ansluter…",
   "online.count": { one: "{count} person online", other: "{count} personer online" },
   "online.offline": "Ingen anslutning – listan uppdateras inte",
+  "online.sessionEnded": "Du är utloggad – sidan uppdateras inte förrän du loggar in igen.",
+  "online.signInAgain": "Logga in igen",
 
   "login.title": "Logga in",
   "login.intro": "Logga in med din e-postadress och ditt lösenord.",

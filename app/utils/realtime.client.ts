@@ -1,11 +1,20 @@
 import { io, type Socket } from "socket.io-client";
 import { socketParser } from "./socket-parser";
 
+/**
+ * The server closes a connection itself only when its session has ended (logged out, run out,
+ * deactivated), and socket.io does not reconnect then. We try again this often, so that once
+ * the person signs in again, in this tab or another, an open page comes back to life by itself
+ * and an editor sends what it holds.
+ */
+const SIGNED_OUT_RETRY_MS = 5_000;
+
 let socket: Socket | undefined;
 
 /** One socket per tab, shared by every live view; the session cookie authenticates it. */
 export function getSocket(): Socket {
-  socket ??= io({
+  if (socket) return socket;
+  const created = io({
     transports: ["websocket"],
     withCredentials: true,
     parser: socketParser,
@@ -15,5 +24,24 @@ export function getSocket(): Socket {
     reconnectionDelayMax: 2_000,
     timeout: 5_000,
   });
+  let signedOut = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const retryLater = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => created.connect(), SIGNED_OUT_RETRY_MS);
+  };
+  created.on("disconnect", (reason) => {
+    if (reason !== "io server disconnect") return;
+    signedOut = true;
+    retryLater();
+  });
+  created.on("connect_error", () => {
+    if (signedOut) retryLater();
+  });
+  created.on("connect", () => {
+    signedOut = false;
+    clearTimeout(retry);
+  });
+  socket = created;
   return socket;
 }

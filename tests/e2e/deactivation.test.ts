@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { browserTestsEnabled, onlineUser, useBrowserTests } from "../helpers/browser";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  onlineUser,
+  useBrowserTests,
+} from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("deactivating a user", () => {
   const e2e = useBrowserTests();
@@ -26,6 +31,14 @@ describe.skipIf(!browserTestsEnabled())("deactivating a user", () => {
     // A's online list drops her without a reload: her socket was closed by the e2e.server.
     await onlineUser(admin.page, "Anna Berg").waitFor({ state: "detached", timeout: 5_000 });
     await expect(onlineUser(admin.page, "Sara Lind").count()).resolves.toBe(1);
+
+    // B is told at once that her page no longer updates, with a way back in.
+    const notice = member.page.getByRole("alert").filter({ hasText: "Du är utloggad" });
+    await notice.waitFor({ timeout: 5_000 });
+    await expect(
+      notice.getByRole("link", { name: "Logga in igen" }).getAttribute("href"),
+    ).resolves.toBe("/login?redirectTo=%2F");
+    await expectAccessible(member.page);
 
     // B: the next navigation (a client-side link click) lands on the login page.
     await member.page.locator("summary", { hasText: "Anna Berg" }).click();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { browserTestsEnabled, onlineUser, useBrowserTests } from "../helpers/browser";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  logInAs,
+  onlineUser,
+  useBrowserTests,
+} from "../helpers/browser";
 
 describe.skipIf(!browserTestsEnabled())("who is online", () => {
   const e2e = useBrowserTests();
@@ -43,5 +49,29 @@ describe.skipIf(!browserTestsEnabled())("who is online", () => {
     await chief.context.close();
     await onlineUser(admin.page, "Johan Ek").waitFor({ state: "detached", timeout: 5_000 });
     await admin.context.close();
+  });
+
+  it("logging out in one tab tells the other, which comes back once signed in again", async () => {
+    const anna = await e2e.signedIn("arbetsgrupp@kommun.test");
+    const otherTab = await anna.context.newPage();
+    await otherTab.goto(`${e2e.server.url}/atgarder`);
+    await onlineUser(otherTab, "Anna Berg").waitFor();
+
+    await anna.page.locator("summary", { hasText: "Anna Berg" }).click();
+    await anna.page.getByRole("button", { name: "Logga ut" }).click();
+    await anna.page.waitForURL((url) => url.pathname === "/login");
+
+    // The other tab is told at once that it no longer updates, with a way back in.
+    const notice = otherTab.getByRole("alert").filter({ hasText: "Du är utloggad" });
+    await notice.waitFor({ timeout: 5_000 });
+    await expect(
+      notice.getByRole("link", { name: "Logga in igen" }).getAttribute("href"),
+    ).resolves.toBe("/login?redirectTo=%2Fatgarder");
+    await expectAccessible(otherTab);
+
+    // Signing in again in the first tab brings the other back to life without a reload.
+    await logInAs(anna.page, e2e.server.url, "arbetsgrupp@kommun.test");
+    await notice.waitFor({ state: "detached", timeout: 15_000 });
+    await onlineUser(otherTab, "Anna Berg").waitFor();
   });
 });
