@@ -27,7 +27,7 @@ export function OnlineUsers() {
   useEffect(() => {
     let active = true;
     let cleanup = () => {};
-    import("../utils/realtime.client").then(({ getSocket }) => {
+    import("../utils/realtime.client").then(({ getSocket, endedSession }) => {
       if (!active) return;
       const socket = getSocket();
       const onPresence = (list: OnlineUser[]) => setUsers(list);
@@ -40,8 +40,7 @@ export function OnlineUsers() {
       };
       const onDisconnect = (reason: string) => {
         setConnected(false);
-        // The server closes a connection itself only when the session has ended.
-        if (reason === "io server disconnect") setSessionEnded(true);
+        if (endedSession(reason)) setSessionEnded(true);
       };
       socket.on("presence", onPresence);
       socket.on("connect", onConnect);

@@ -3,13 +3,16 @@ import { socketParser } from "./socket-parser";
 
 /**
  * The server closes a connection itself only when its session has ended (logged out, run out,
- * deactivated), and socket.io does not reconnect then. We try again this often, so that once
- * the person signs in again, in this tab or another, an open page comes back to life by itself
- * and an editor sends what it holds.
+ * deactivated; ADR 8), and socket.io does not reconnect then. We try again this often, so that
+ * once the person signs in again, in this tab or another, an open page comes back to life by
+ * itself and an editor sends what it holds.
  */
 const SIGNED_OUT_RETRY_MS = 5_000;
 
 let socket: Socket | undefined;
+
+/** socket.io's disconnect reason when the server closed the connection: the session ended. */
+export const endedSession = (reason: string) => reason === "io server disconnect";
 
 /** One socket per tab, shared by every live view; the session cookie authenticates it. */
 export function getSocket(): Socket {
@@ -31,7 +34,7 @@ export function getSocket(): Socket {
     retry = setTimeout(() => created.connect(), SIGNED_OUT_RETRY_MS);
   };
   created.on("disconnect", (reason) => {
-    if (reason !== "io server disconnect") return;
+    if (!endedSession(reason)) return;
     signedOut = true;
     retryLater();
   });

@@ -49,6 +49,10 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+/** A session last used at or before this moment has ended by its idle limit. */
+const idleSince = (settings: SessionSettings, now: Date) =>
+  new Date(now.getTime() - settings.idleMinutes * 60_000);
+
 /**
  * Which of these sessions are still valid (within their absolute and idle limits). Reads only:
  * asking does not count as activity, so a tab that only listens does not keep its session alive.
@@ -65,7 +69,7 @@ export async function liveSessionIds(
     .select("id")
     .where("id", "in", [...new Set(ids)])
     .where("expires_at", ">", now)
-    .where("last_seen_at", ">", new Date(now.getTime() - settings.idleMinutes * 60_000))
+    .where("last_seen_at", ">", idleSince(settings, now))
     .execute();
   return new Set(rows.map((row) => row.id));
 }
@@ -76,10 +80,11 @@ export async function pruneExpiredSessions(
   settings: SessionSettings,
   now = new Date(),
 ): Promise<void> {
-  const idleSince = new Date(now.getTime() - settings.idleMinutes * 60_000);
   await db
     .deleteFrom("sessions")
-    .where((eb) => eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<", idleSince)]))
+    .where((eb) =>
+      eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<=", idleSince(settings, now))]),
+    )
     .execute();
 }
 
@@ -98,9 +103,9 @@ export async function resolveSession(
     .executeTakeFirst();
   if (!session) return null;
 
-  const idleLimit = session.last_seen_at.getTime() + settings.idleMinutes * 60_000;
   const person =
-    now.getTime() < session.expires_at.getTime() && now.getTime() < idleLimit
+    now.getTime() < session.expires_at.getTime() &&
+    session.last_seen_at.getTime() > idleSince(settings, now).getTime()
       ? await signedInPerson(db, session.user_id, session.organisation_id, id)
       : null;
   if (!person) {
