@@ -1,4 +1,4 @@
-import { useLocation } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { OnlineUser } from "../../server/realtime";
 import { useT } from "../utils/i18n";
@@ -66,7 +66,7 @@ export function OnlineUsers() {
       </h2>
       {sessionEnded ? (
         <p className="online-status" role="alert">
-          {t("online.sessionEnded")} <a href={signIn}>{t("online.signInAgain")}</a>
+          {t("online.sessionEnded")} <Link to={signIn}>{t("online.signInAgain")}</Link>
         </p>
       ) : users === null ? (
         <span className="online-status">{t("online.connecting")}</span>

@@ -12,6 +12,7 @@ const SAVING_GRACE_MS = 2_000;
 /** Title, text and the leave button's label for each save state. */
 const MESSAGES = {
   offline: ["editor.leaveTitle", "editor.leaveOffline", "editor.leaveAnyway"],
+  signed_out: ["editor.leaveTitle", "editor.leaveSignedOut", "editor.leaveAnyway"],
   unsaved: ["editor.leaveTitle", "editor.leaveUnsaved", "editor.leaveAnyway"],
   saving: ["editor.leaveTitle", "editor.leaveSaving", "editor.leaveAnyway"],
   saved: ["editor.leaveSavedTitle", "editor.leaveSaved", "editor.leaveNow"],

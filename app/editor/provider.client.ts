@@ -10,10 +10,14 @@ import {
 } from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { endedSession } from "../utils/realtime.client";
 import { MAX_PACKET_BYTES } from "../utils/socket-parser";
 
-/** What the editor's saved indicator shows; "saved" only when the server has committed everything. */
-export type SaveState = "saved" | "saving" | "unsaved" | "offline";
+/**
+ * What the editor's saved indicator shows; "saved" only when the server has committed everything.
+ * "signed_out": disconnected because the session ended; edits wait until the person signs in.
+ */
+export type SaveState = "saved" | "saving" | "unsaved" | "offline" | "signed_out";
 
 type Listener = (...args: never[]) => void;
 type Ack = { ok?: true; writable?: boolean; error?: string };
@@ -77,6 +81,7 @@ export class SocketIoProvider {
   private unsent = false;
   private failed = false;
   private connected = false;
+  private signedOut = false;
   private started = false;
   private synced = false;
   private changedClients = new Set<number>();
@@ -98,7 +103,7 @@ export class SocketIoProvider {
   }
 
   get saveState(): SaveState {
-    if (!this.connected) return "offline";
+    if (!this.connected) return this.signedOut ? "signed_out" : "offline";
     if (this.failed || this.refusedBytes !== undefined) return "unsaved";
     return this.pending > 0 || this.unsent ? "saving" : "saved";
   }
@@ -178,8 +183,9 @@ export class SocketIoProvider {
     });
   };
 
-  private onDisconnect = () => {
+  private onDisconnect = (reason: string) => {
     this.connected = false;
+    this.signedOut = endedSession(reason);
     // socket.io drops the acknowledgements of messages in flight, so they would stay pending
     // forever; they are unconfirmed instead, and the sync on reconnect sends what the server lacks.
     this.connection++;

@@ -678,6 +678,7 @@ export const en: Catalogue = {
   "save.unsaved": "Not saved",
   "save.unsavedBecause": "Not saved – {reason}",
   "save.offline": "Offline – changes are saved when the connection is back",
+  "save.signedOut": "Signed out – changes are saved once you sign in again",
   "save.connecting": "Connecting…",
   "collabError.not_found": "the document does not exist",
   "collabError.read_only": "you may not change the document",
@@ -713,6 +714,8 @@ export const en: Catalogue = {
   "editor.leaveTitle": "Your latest changes are not saved yet",
   "editor.leaveOffline":
     "You are offline. The changes exist only in this tab and are saved when the connection is back. If you leave the page now, they are lost.",
+  "editor.leaveSignedOut":
+    "You are signed out. The changes exist only in this tab and are saved once you sign in again, for example in another tab. If you leave the page now, they are lost.",
   "editor.leaveUnsaved":
     "The server could not save them. If you leave the page now, they are lost.",
   "editor.leaveSaving": "They are still being saved. If you leave the page now, they may be lost.",

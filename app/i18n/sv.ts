@@ -676,6 +676,7 @@ export const sv = {
   "save.unsaved": "Ej sparat",
   "save.unsavedBecause": "Ej sparat – {reason}",
   "save.offline": "Offline – ändringar sparas när anslutningen är tillbaka",
+  "save.signedOut": "Utloggad – ändringar sparas när du har loggat in igen",
   "save.connecting": "Ansluter…",
   "collabError.not_found": "dokumentet finns inte",
   "collabError.read_only": "du har inte behörighet att ändra dokumentet",
@@ -711,6 +712,8 @@ export const sv = {
   "editor.leaveTitle": "Dina senaste ändringar är inte sparade än",
   "editor.leaveOffline":
     "Du är offline. Ändringarna finns bara i den här fliken och sparas när anslutningen är tillbaka. Lämnar du sidan nu försvinner de.",
+  "editor.leaveSignedOut":
+    "Du är utloggad. Ändringarna finns bara i den här fliken och sparas när du har loggat in igen, till exempel i en annan flik. Lämnar du sidan nu försvinner de.",
   "editor.leaveUnsaved": "Servern har inte kunnat spara dem. Lämnar du sidan nu försvinner de.",
   "editor.leaveSaving":
     "De håller fortfarande på att sparas. Lämnar du sidan nu kan de gå förlorade.",

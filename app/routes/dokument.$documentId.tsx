@@ -160,9 +160,9 @@ function SaveIndicator({ status }: { status: SaveStatus }) {
   } else if (status.state === "saving") {
     symbol = "↻";
     text = t("save.saving");
-  } else if (status.state === "offline") {
+  } else if (status.state === "offline" || status.state === "signed_out") {
     symbol = "⚠";
-    text = t("save.offline");
+    text = t(status.state === "offline" ? "save.offline" : "save.signedOut");
   } else {
     symbol = "!";
     const reason = `collabError.${status.error}`;

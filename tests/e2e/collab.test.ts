@@ -348,6 +348,39 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     }
     expect((await storedContent(page)).text.trim()).toBe("Före inklistringen.");
   });
+  it("signed out in another tab, the editor says so, and saves once signed in again", async () => {
+    const { context, page } = await signIn(WRITER_B.email);
+    const editor = await newDocument(page, "Utloggad medan jag skriver");
+    await editor.focus();
+    await page.keyboard.type("Före.");
+    await saved(page).waitFor();
+
+    const otherTab = await context.newPage();
+    await otherTab.goto(`${e2e.server.url}/installningar`);
+    await otherTab.locator("summary", { hasText: WRITER_B.name }).click();
+    await otherTab.getByRole("button", { name: "Logga ut" }).click();
+    await otherTab.waitForURL((url) => url.pathname === "/login");
+
+    await page
+      .getByTestId("save-indicator")
+      .getByText("⚠ Utloggad – ändringar sparas när du har loggat in igen")
+      .waitFor({ timeout: 5_000 });
+    await page.keyboard.type(" Under utloggningen.");
+    // Signing in again in this tab would lose the edit: the question says how to keep it.
+    await page.getByRole("link", { name: "Logga in igen" }).click();
+    const dialog = page.getByRole("alertdialog", {
+      name: "Dina senaste ändringar är inte sparade än",
+    });
+    await dialog.getByText(/^Du är utloggad\./).waitFor();
+    await expectAccessible(page);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+
+    await logInAs(otherTab, e2e.server.url, WRITER_B.email);
+    await saved(page).waitFor({ timeout: 15_000 });
+    expect((await storedContent(page)).text.trim()).toBe("Före. Under utloggningen.");
+  });
+
   it("following a link with edits not saved asks first; staying keeps the text", async () => {
     const { page } = await signIn(WRITER_A.email);
     const connection = await connectionSwitch(page);
