@@ -5,6 +5,7 @@ import { useLocale, useT } from "../utils/i18n";
 import { OnlineUsers } from "./OnlineUsers";
 
 export interface HeaderUser {
+  id: string;
   name: string;
   organisationName: string;
   permissions: Permission[];
@@ -144,7 +145,7 @@ export function Header({ user }: { user: HeaderUser | null }) {
       )}
       <div className="top-bar-end">
         {user?.permissions.includes("search:use") && <HeaderSearch />}
-        {user && <OnlineUsers />}
+        {user && <OnlineUsers userId={user.id} />}
         <LanguageToggle />
         {user && <UserMenu user={user} />}
       </div>

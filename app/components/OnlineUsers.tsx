@@ -17,19 +17,20 @@ export function initials(name: string): string {
  * out in another tab, run out, deactivated): nothing live reaches the page until they sign in
  * again, here or in another tab (realtime.client.ts then reconnects by itself).
  */
-export function OnlineUsers() {
+export function OnlineUsers({ userId }: { userId: string }) {
   const t = useT();
   const location = useLocation();
   const [users, setUsers] = useState<OnlineUser[] | null>(null);
   const [connected, setConnected] = useState(false);
-  const [sessionEnded, setSessionEnded] = useState(false);
+  // Why nothing live reaches the page: signed out, or someone else signed in on this browser.
+  const [sessionEnded, setSessionEnded] = useState<false | "signedOut" | "otherUser">(false);
 
   useEffect(() => {
     let active = true;
     let cleanup = () => {};
-    import("../utils/realtime.client").then(({ getSocket, endedSession }) => {
+    import("../utils/realtime.client").then(({ getSocket, endedSession, otherUser }) => {
       if (!active) return;
-      const socket = getSocket();
+      const socket = getSocket(userId);
       const onPresence = (list: OnlineUser[]) => setUsers(list);
       const onConnect = () => {
         setConnected(true);
@@ -40,23 +41,28 @@ export function OnlineUsers() {
       };
       const onDisconnect = (reason: string) => {
         setConnected(false);
-        if (endedSession(reason)) setSessionEnded(true);
+        if (endedSession(reason)) setSessionEnded("signedOut");
+      };
+      const onRefused = (error: Error) => {
+        if (!socket.active) setSessionEnded(otherUser(error) ? "otherUser" : "signedOut");
       };
       socket.on("presence", onPresence);
       socket.on("connect", onConnect);
       socket.on("disconnect", onDisconnect);
+      socket.on("connect_error", onRefused);
       if (socket.connected) onConnect();
       cleanup = () => {
         socket.off("presence", onPresence);
         socket.off("connect", onConnect);
         socket.off("disconnect", onDisconnect);
+        socket.off("connect_error", onRefused);
       };
     });
     return () => {
       active = false;
       cleanup();
     };
-  }, []);
+  }, [userId]);
 
   const signIn = `/login?redirectTo=${encodeURIComponent(location.pathname + location.search)}`;
   return (
@@ -66,7 +72,8 @@ export function OnlineUsers() {
       </h2>
       {sessionEnded ? (
         <p className="online-status" role="alert">
-          {t("online.sessionEnded")} <Link to={signIn}>{t("online.signInAgain")}</Link>
+          {t(sessionEnded === "otherUser" ? "online.otherUser" : "online.sessionEnded")}{" "}
+          <Link to={signIn}>{t("online.signInAgain")}</Link>
         </p>
       ) : users === null ? (
         <span className="online-status">{t("online.connecting")}</span>

@@ -519,11 +519,11 @@ function CollaborativeEditor(props: EditorProps) {
     (id: string, yjsDocMap: Map<string, Y.Doc>) => {
       const doc = new Y.Doc();
       yjsDocMap.set(id, doc);
-      const created = new SocketIoProvider(getSocket(), documentId, doc);
+      const created = new SocketIoProvider(getSocket(user.id), documentId, doc);
       setProvider(created);
       return asLexicalProvider(created);
     },
-    [documentId],
+    [documentId, user.id],
   );
 
   useEffect(() => {
@@ -568,7 +568,7 @@ function CollaborativeEditor(props: EditorProps) {
   }, [provider]);
 
   useEffect(() => {
-    const socket = getSocket();
+    const socket = getSocket(user.id);
     const onPeople = (payload: { documentId: string; people: DocumentPerson[] }) => {
       if (payload.documentId === documentId) callbacks.current.onPeople(payload.people);
     };
@@ -584,7 +584,7 @@ function CollaborativeEditor(props: EditorProps) {
       socket.off("collab:status", onStatus);
       socket.off("disconnect", onDisconnect);
     };
-  }, [documentId]);
+  }, [documentId, user.id]);
 
   return (
     <>

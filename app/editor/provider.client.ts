@@ -134,6 +134,7 @@ export class SocketIoProvider {
     this.awareness.on("update", this.onAwarenessUpdate);
     this.socket.on("connect", this.onConnect);
     this.socket.on("disconnect", this.onDisconnect);
+    this.socket.on("connect_error", this.onRefused);
     this.socket.on("collab:sync", this.onSync);
     this.socket.on("collab:awareness", this.onRemoteAwareness);
     this.socket.on("collab:status", this.onStatus);
@@ -152,6 +153,7 @@ export class SocketIoProvider {
     this.awareness.off("update", this.onAwarenessUpdate);
     this.socket.off("connect", this.onConnect);
     this.socket.off("disconnect", this.onDisconnect);
+    this.socket.off("connect_error", this.onRefused);
     this.socket.off("collab:sync", this.onSync);
     this.socket.off("collab:awareness", this.onRemoteAwareness);
     this.socket.off("collab:status", this.onStatus);
@@ -195,6 +197,13 @@ export class SocketIoProvider {
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
     this.emit("status", { status: "disconnected" });
+    this.changed();
+  };
+
+  /** A reconnect the server refused (the session ended meanwhile, or is someone else's). */
+  private onRefused = () => {
+    if (this.socket.active || this.signedOut) return;
+    this.signedOut = true;
     this.changed();
   };
 

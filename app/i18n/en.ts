@@ -20,6 +20,8 @@ export const en: Catalogue = {
   "online.count": { one: "{count} person online", other: "{count} people online" },
   "online.offline": "No connection – the list is not updating",
   "online.sessionEnded": "You are signed out – this page will not update until you sign in again.",
+  "online.otherUser":
+    "Someone else has signed in in this browser. This page will not update, and what you change here is not saved, until you sign in again as yourself.",
   "online.signInAgain": "Sign in again",
 
   "login.title": "Log in",

@@ -18,6 +18,8 @@ export const sv = {
   "online.count": { one: "{count} person online", other: "{count} personer online" },
   "online.offline": "Ingen anslutning – listan uppdateras inte",
   "online.sessionEnded": "Du är utloggad – sidan uppdateras inte förrän du loggar in igen.",
+  "online.otherUser":
+    "Någon annan har loggat in i den här webbläsaren. Sidan uppdateras inte, och det du ändrar här sparas inte, förrän du har loggat in igen som dig själv.",
   "online.signInAgain": "Logga in igen",
 
   "login.title": "Logga in",

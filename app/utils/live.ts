@@ -1,6 +1,7 @@
-import { useRevalidator } from "@remix-run/react";
+import { useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentChange } from "../../server/bus";
+import type { RootData } from "../root";
 
 export interface LiveEvent {
   type: "action.changed" | "period-report.changed";
@@ -36,6 +37,7 @@ function useRevalidateOn<E extends { type: string; actorId: string }>(
   selfId: string | undefined,
 ) {
   const revalidator = useRevalidator();
+  const tabUserId = useRouteLoaderData<RootData>("root")?.user?.id;
   const [lastChange, setLastChange] = useState<E | null>(null);
   const relevantRef = useRef(relevant);
   relevantRef.current = relevant;
@@ -43,12 +45,13 @@ function useRevalidateOn<E extends { type: string; actorId: string }>(
   revalidateRef.current = revalidator.revalidate;
 
   useEffect(() => {
+    if (!tabUserId) return;
     let active = true;
     let cleanup = () => {};
     let timer: ReturnType<typeof setTimeout> | undefined;
     import("./realtime.client").then(({ getSocket }) => {
       if (!active) return;
-      const socket = getSocket();
+      const socket = getSocket(tabUserId);
       const listeners = types.map((type: string) => {
         const listener = (payload: Omit<E, "type">) => {
           const event = { ...payload, type } as E;
@@ -73,7 +76,7 @@ function useRevalidateOn<E extends { type: string; actorId: string }>(
       clearTimeout(timer);
       cleanup();
     };
-  }, [types, selfId]);
+  }, [types, selfId, tabUserId]);
 
   return lastChange;
 }

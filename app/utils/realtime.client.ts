@@ -10,41 +10,48 @@ import { socketParser } from "./socket-parser";
 const SIGNED_OUT_RETRY_MS = 5_000;
 
 let socket: Socket | undefined;
+/** The person whose page this tab shows. */
+let tabUserId: string | undefined;
 
 /** socket.io's disconnect reason when the server closed the connection: the session ended. */
 export const endedSession = (reason: string) => reason === "io server disconnect";
 
-/** One socket per tab, shared by every live view; the session cookie authenticates it. */
-export function getSocket(): Socket {
+/** The server refused this tab because the browser is now signed in as someone else. */
+export const otherUser = (error: Error) => error.message === "other_user";
+
+/**
+ * One socket per tab, shared by every live view; the session cookie authenticates it, and the
+ * tab says whose page it shows (`userId`): if someone else has signed in on this browser since,
+ * the server refuses it, so what an open editor holds is never sent in the other person's name.
+ */
+export function getSocket(userId: string): Socket {
+  tabUserId = userId;
   if (socket) return socket;
   const created = io({
     transports: ["websocket"],
     withCredentials: true,
     parser: socketParser,
+    // Read at every attempt: after a sign-in in this tab the page shows the new person.
+    auth: (send) => send({ userId: tabUserId }),
     // Back within seconds of the network (or a restarted server). socket.io's default backoff
     // grows to 5 s ± 50 %; and an attempt whose connection is closed before it opens is only
     // given up at the connect timeout (20 s by default), however soon the network is back.
     reconnectionDelayMax: 2_000,
     timeout: 5_000,
   });
-  let signedOut = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   const retryLater = () => {
     clearTimeout(retry);
     retry = setTimeout(() => created.connect(), SIGNED_OUT_RETRY_MS);
   };
   created.on("disconnect", (reason) => {
-    if (!endedSession(reason)) return;
-    signedOut = true;
-    retryLater();
+    if (endedSession(reason)) retryLater();
   });
   created.on("connect_error", () => {
-    if (signedOut) retryLater();
+    // Not active: the server refused the session (ended, or someone else's); socket.io gives up.
+    if (!created.active) retryLater();
   });
-  created.on("connect", () => {
-    signedOut = false;
-    clearTimeout(retry);
-  });
+  created.on("connect", () => clearTimeout(retry));
   socket = created;
   return socket;
 }

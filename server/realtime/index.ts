@@ -88,6 +88,10 @@ export function createRealtime(
     try {
       const user = await authenticate(socket);
       if (!user || !can(user, "organisation:read")) return next(new Error("unauthorized"));
+      // A tab says whose page it shows. After that person signed out and someone else signed in
+      // on the same browser, the tab must not reconnect (and send what it holds) as the other.
+      const { userId } = socket.handshake.auth as { userId?: unknown };
+      if (userId !== undefined && userId !== user.userId) return next(new Error("other_user"));
       socket.data = { user, checkedAt: Date.now() };
       next();
     } catch (error) {

@@ -99,14 +99,27 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
   }
 
   /** What the server stored for the page's document, rendered by its headless editor. */
+  const documentIdOf = (page: Page) => new URL(page.url()).pathname.split("/").pop() ?? "";
+
   async function storedContent(page: Page) {
-    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
-    const stored = await loadState(e2e.server.database.db, id);
+    const stored = await loadState(e2e.server.database.db, documentIdOf(page));
     return renderState(stored?.state ?? new Uint8Array());
+  }
+
+  /** Logs out through the user menu, as a person would in another tab. */
+  async function logOut(page: Page, name: string) {
+    await page.goto(`${e2e.server.url}/installningar`);
+    await page.locator("summary", { hasText: name }).click();
+    await page.getByRole("button", { name: "Logga ut" }).click();
+    await page.waitForURL((url) => url.pathname === "/login");
   }
 
   const saved = (page: Page) =>
     page.getByTestId("save-indicator").filter({ hasText: /^✓ Sparat$/ });
+  const signedOutIndicator = (page: Page) =>
+    page
+      .getByTestId("save-indicator")
+      .getByText("⚠ Utloggad – ändringar sparas när du har loggat in igen");
   const cursorLabel = (page: Page, name: string) =>
     page.getByTestId("editor-cursors").getByText(name, { exact: true });
 
@@ -348,23 +361,25 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     }
     expect((await storedContent(page)).text.trim()).toBe("Före inklistringen.");
   });
-  it("signed out in another tab, the editor says so, and saves once signed in again", async () => {
+
+  /**
+   * WRITER_B types "Före." into a new document until saved, then logs out in another tab of the
+   * same browser; resolves once the editor says it is signed out.
+   */
+  async function signedOutWhileEditing(title: string) {
     const { context, page } = await signIn(WRITER_B.email);
-    const editor = await newDocument(page, "Utloggad medan jag skriver");
+    const editor = await newDocument(page, title);
     await editor.focus();
     await page.keyboard.type("Före.");
     await saved(page).waitFor();
-
     const otherTab = await context.newPage();
-    await otherTab.goto(`${e2e.server.url}/installningar`);
-    await otherTab.locator("summary", { hasText: WRITER_B.name }).click();
-    await otherTab.getByRole("button", { name: "Logga ut" }).click();
-    await otherTab.waitForURL((url) => url.pathname === "/login");
+    await logOut(otherTab, WRITER_B.name);
+    await signedOutIndicator(page).waitFor({ timeout: 5_000 });
+    return { page, otherTab };
+  }
 
-    await page
-      .getByTestId("save-indicator")
-      .getByText("⚠ Utloggad – ändringar sparas när du har loggat in igen")
-      .waitFor({ timeout: 5_000 });
+  it("signed out in another tab, the editor says so, and saves once signed in again", async () => {
+    const { page, otherTab } = await signedOutWhileEditing("Utloggad medan jag skriver");
     await page.keyboard.type(" Under utloggningen.");
     // Signing in again in this tab would lose the edit: the question says how to keep it.
     await page.getByRole("link", { name: "Logga in igen" }).click();
@@ -379,6 +394,35 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await logInAs(otherTab, e2e.server.url, WRITER_B.email);
     await saved(page).waitFor({ timeout: 15_000 });
     expect((await storedContent(page)).text.trim()).toBe("Före. Under utloggningen.");
+  });
+
+  it("someone else signing in on the same browser does not get the edits; they are saved once the writer is back", async () => {
+    const { page, otherTab } = await signedOutWhileEditing("Delad dator");
+    await page.keyboard.type(" Mitt.");
+
+    // A colleague signs in on this computer. The tab tries again every 5 s and is refused: it
+    // would otherwise send the edit in the colleague's name (who may edit this document too).
+    await logInAs(otherTab, e2e.server.url, WRITER_A.email);
+    await page
+      .getByRole("alert")
+      .getByText(/^Någon annan har loggat in i den här webbläsaren\./)
+      .waitFor({ timeout: 12_000 });
+    await signedOutIndicator(page).waitFor();
+    await expectAccessible(page);
+    expect((await storedContent(page)).text.trim()).toBe("Före.");
+
+    await logOut(otherTab, WRITER_A.name);
+    await logInAs(otherTab, e2e.server.url, WRITER_B.email);
+    await saved(page).waitFor({ timeout: 15_000 });
+    expect((await storedContent(page)).text.trim()).toBe("Före. Mitt.");
+    const authors = await e2e.server.database.db
+      .selectFrom("document_updates")
+      .innerJoin("users", "users.id", "document_updates.user_id")
+      .select("users.email")
+      .distinct()
+      .where("document_updates.document_id", "=", documentIdOf(page))
+      .execute();
+    expect(authors.map((row) => row.email)).toEqual([WRITER_B.email]);
   });
 
   it("following a link with edits not saved asks first; staying keeps the text", async () => {

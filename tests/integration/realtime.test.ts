@@ -26,11 +26,18 @@ describe("realtime (socket.io)", () => {
   afterAll(() => server?.close());
 
   function connect(
-    options: { cookie?: string; origin?: string | null; transport?: "websocket" | "polling" } = {},
+    options: {
+      cookie?: string;
+      origin?: string | null;
+      transport?: "websocket" | "polling";
+      /** The person whose page the tab shows, as a browser tab says (realtime.client.ts). */
+      tabUserId?: string;
+    } = {},
   ): Socket {
     const socket = connectSocket(server.url, {
       cookie: options.cookie,
       origin: options.origin,
+      auth: options.tabUserId ? { userId: options.tabUserId } : {},
       transports: [options.transport ?? "websocket"],
       reconnection: false,
       timeout: TIMEOUT_MS,
@@ -134,6 +141,24 @@ describe("realtime (socket.io)", () => {
         .execute();
       const error = await refused(connect({ cookie }));
       expect(error.message).toBe("unauthorized");
+    });
+
+    it("refuses a tab that shows another person's page than the session's (someone else signed in)", async () => {
+      const cookie = await cookieOf("kommunchef@kommun.test");
+      const userIdOf = async (email: string) =>
+        (
+          await server.database.db
+            .selectFrom("users")
+            .select("id")
+            .where("email", "=", email)
+            .executeTakeFirstOrThrow()
+        ).id;
+      const other = connect({ cookie, tabUserId: await userIdOf("arbetsgrupp@kommun.test") });
+      expect((await refused(other)).message).toBe("other_user");
+      // The person's own tab, and a client that says nothing (the API's), connect as before.
+      const own = connect({ cookie, tabUserId: await userIdOf("kommunchef@kommun.test") });
+      await connected(own);
+      await connected(connect({ cookie }));
     });
 
     it.each(["websocket", "polling"] as const)(
