@@ -1,5 +1,5 @@
 /**
- * The same Yjs client on each of the three servers: a Y.Doc, an awareness state, a promise for
+ * The same Yjs client on each server: a Y.Doc, an awareness state, a promise for
  * the first sync, and close(). Ours is the browser's SocketIoProvider over socket.io; the peers
  * use their own providers over `ws` (Node 20 has no global WebSocket).
  */
@@ -130,6 +130,8 @@ const factories: Record<ServerKind, (options: ClientOptions) => BenchClient> = {
   ours,
   "y-websocket": yWebsocket,
   hocuspocus,
+  // The browser's provider on a bare relay: it needs no session cookie.
+  "socket.io-relay": ours,
 };
 
 /** Creates a client, sets its awareness state (sent when it joins), then connects it. */

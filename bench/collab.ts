@@ -4,7 +4,9 @@
  * characters at 20 edits/s into a shared Y.Text while N observers watch; every client has an
  * awareness state and the writer moves its cursor on every edit. Prints, per N, propagation
  * latency writer → observers, join time, server CPU and RSS, lost updates and (ours) the
- * edit → acknowledgement-after-COMMIT latency. Method and caveats: docs/benchmarks.md.
+ * edit → acknowledgement-after-COMMIT latency. A fourth row, not part of the target, is a bare
+ * socket.io relay driven by our client: what the transport alone costs. Method and caveats:
+ * docs/benchmarks.md.
  *
  * Each server runs in its own child process (bench/servers.ts) so /proc gives its own CPU and
  * memory; the clients run here. To spread the machine's background noise evenly, each N is
@@ -12,7 +14,8 @@
  *
  * Environment: DATABASE_URL (ours on PostgreSQL instead of PGlite), BENCH_OBSERVERS ("1,10,50"),
  * BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (20), BENCH_CPU_PROF (a folder: each server writes a
- * V8 .cpuprofile there when it stops).
+ * V8 .cpuprofile there when it stops), BENCH_SERVER_FLAGS (Node flags for every server, such as
+ * "--trace-gc").
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -25,6 +28,7 @@ import { buildIfNeeded } from "../scripts/build-if-needed";
 import { type AckProbe, type BenchClient, connectClient, signIn } from "./clients";
 import {
   BENCH_TEXT,
+  PEERS,
   type ServerKind,
   type ServerReady,
   type ServerReply,
@@ -41,7 +45,7 @@ const PRESENCE_QUIET_MS = 500;
 const SETTLE_MS = 5_000;
 const AFTER_ROUND_MS = 2_500;
 const JOIN_TIMEOUT_MS = 30_000;
-const KINDS: ServerKind[] = ["ours", "y-websocket", "hocuspocus"];
+const KINDS: ServerKind[] = ["ours", ...PEERS, "socket.io-relay"];
 const WRITER_EMAIL = "arbetsgrupp@kommun.test";
 // Observers sign in as a second user who may edit, so that their presence is broadcast as on the
 // peers (a read-only user's awareness is dropped by our server, which would flatter it).
@@ -66,6 +70,7 @@ function startServer(kind: ServerKind): Promise<RunningServer> {
       ...(process.env.BENCH_CPU_PROF
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
         : []),
+      ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []),
     ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -374,6 +379,7 @@ async function main() {
     ours: `ours (socket.io, ${ours.database === "postgres" ? "PostgreSQL" : "PGlite"})`,
     "y-websocket": "y-websocket 2.1",
     hocuspocus: "Hocuspocus 3.4.3",
+    "socket.io-relay": "socket.io relay (reference: no checks, no saving)",
   };
 
   try {
@@ -401,9 +407,7 @@ async function main() {
       console.log(`\n${table(observerCount, rows)}`);
       const ourResult = totals.get("ours")!;
       const oursP99 = percentile(ourResult.latencies, 99);
-      const bestPeerP99 = Math.min(
-        ...KINDS.filter((k) => k !== "ours").map((k) => percentile(totals.get(k)!.latencies, 99)),
-      );
+      const bestPeerP99 = Math.min(...PEERS.map((k) => percentile(totals.get(k)!.latencies, 99)));
       const lost = ourResult.lostObserved + ourResult.lostStored + ourResult.failedAcks;
       verdicts.push(
         `N = ${observerCount}: ours p99 ${ms(oursP99)} ms vs best peer ${ms(bestPeerP99)} ms, ${lost} lost → ${oursP99 <= bestPeerP99 && lost === 0 ? "target met" : "target NOT met"}`,

@@ -1,7 +1,13 @@
 /** What bench/collab.ts and its server child processes (bench/servers.ts) say to each other. */
-export type ServerKind = "ours" | "y-websocket" | "hocuspocus";
+/**
+ * Ours, the two peers the target compares with, and a reference that is not compared: a bare
+ * socket.io relay with our parser and client but no sign-in, policy, validation or saving,
+ * which shows what the transport itself costs.
+ */
+export type ServerKind = "ours" | "y-websocket" | "hocuspocus" | "socket.io-relay";
+export const PEERS: ServerKind[] = ["y-websocket", "hocuspocus"];
 
-/** The shared Y.Text every client types into / watches, on all three servers alike. */
+/** The shared Y.Text every client types into / watches, on every server alike. */
 export const BENCH_TEXT = "bench";
 
 export type ServerRequest = { type: "newDocument" } | { type: "storedText"; documentId: string };

@@ -109,10 +109,68 @@ async function startHocuspocus(): Promise<() => Promise<void>> {
   return () => server.destroy();
 }
 
+/**
+ * The reference: a bare socket.io relay speaking our protocol (docs/collab-protocol.md) with our
+ * parser, with none of our server's work per message (no session, policy, validation or saving).
+ * One Y.Doc per room only to answer a joining client's sync.
+ */
+async function startSocketIoRelay(): Promise<() => Promise<void>> {
+  const { Server } = await import("socket.io");
+  const Y = await import("yjs");
+  const encoding = await import("lib0/encoding");
+  const decoding = await import("lib0/decoding");
+  const syncProtocol = await import("y-protocols/sync");
+  const { socketParser } = await import("../app/utils/socket-parser");
+  const httpServer = createServer();
+  const io = new Server(httpServer, { serveClient: false, parser: socketParser });
+  const docs = new Map<string, import("yjs").Doc>();
+  const syncMessage = (write: (encoder: import("lib0/encoding").Encoder) => void) => {
+    const encoder = encoding.createEncoder();
+    write(encoder);
+    return encoding.toUint8Array(encoder);
+  };
+  type Message = { documentId: string; data: Uint8Array };
+  io.on("connection", (socket) => {
+    socket.on("collab:join", ({ documentId }: Message, reply: (r: unknown) => void) => {
+      const doc = docs.get(documentId) ?? new Y.Doc();
+      docs.set(documentId, doc);
+      void socket.join(documentId);
+      reply({ ok: true, writable: true });
+      const data = syncMessage((e) => syncProtocol.writeSyncStep1(e, doc));
+      socket.emit("collab:sync", { documentId, data });
+    });
+    socket.on("collab:sync", ({ documentId, data }: Message, reply: (r: unknown) => void) => {
+      const doc = docs.get(documentId);
+      if (!doc) return;
+      const decoder = decoding.createDecoder(data);
+      const type = decoding.readVarUint(decoder);
+      const body = decoding.readVarUint8Array(decoder);
+      if (type === syncProtocol.messageYjsSyncStep1) {
+        const answer = syncMessage((e) => {
+          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, body));
+        });
+        socket.emit("collab:sync", { documentId, data: answer });
+      } else {
+        Y.applyUpdate(doc, body);
+        socket.to(documentId).emit("collab:sync", { documentId, data });
+      }
+      reply({ ok: true });
+    });
+    socket.on("collab:awareness", ({ documentId, data }: Message) => {
+      socket.to(documentId).emit("collab:awareness", { documentId, data });
+    });
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, HOST, resolve));
+  send({ type: "ready", port: (httpServer.address() as AddressInfo).port });
+  return () => new Promise<void>((resolve) => io.close(() => resolve()));
+}
+
 const starters: Record<ServerKind, () => Promise<() => Promise<void>>> = {
   ours: startOurs,
   "y-websocket": startYWebsocket,
   hocuspocus: startHocuspocus,
+  "socket.io-relay": startSocketIoRelay,
 };
 
 const kind = process.argv[2] as ServerKind;
