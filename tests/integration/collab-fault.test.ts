@@ -79,6 +79,9 @@ class AckTracker {
   get connected() {
     return this.socket.connected;
   }
+  get active() {
+    return this.socket.active;
+  }
   connect() {
     this.socket.connect();
     return this;
