@@ -12,7 +12,7 @@ import * as Y from "yjs";
 import { z } from "zod";
 import type { DB } from "../../db";
 import type { SessionUser } from "../auth/sessions";
-import { getDocument, refreshRenderedFromState } from "../domain/documents";
+import { getDocumentStatus, refreshRenderedFromState } from "../domain/documents";
 import { can, NotFoundError } from "../domain/policy";
 import {
   type AppSocket,
@@ -195,15 +195,11 @@ export class CollabHub implements RealtimeFeature {
 
   /** Loads a document once per process, or catches an already loaded copy up from the log. */
   private async open(documentId: string, user: SessionUser): Promise<LoadedDocument> {
-    const meta = await getDocument(this.db, user, documentId);
+    const status = await getDocumentStatus(this.db, user, documentId);
     const existing = this.documents.get(documentId);
     if (existing) {
-      existing.frozen = meta.status === "adopted";
-      for (const row of await loadTail(this.db, documentId, existing.lastUpdateId)) {
-        Y.applyUpdate(existing.doc, row.update, "store");
-        Y.applyUpdate(existing.received, row.update, "store");
-        if (row.id > existing.lastUpdateId) existing.lastUpdateId = row.id;
-      }
+      existing.frozen = status === "adopted";
+      await this.catchUp(existing);
       return existing;
     }
     let pending = this.loading.get(documentId);
@@ -221,7 +217,7 @@ export class CollabHub implements RealtimeFeature {
           lastUpdateId: stored.lastUpdateId,
           storedBytes: stored.storedBytes,
           updatesSinceCompaction: 0,
-          frozen: meta.status === "adopted",
+          frozen: status === "adopted",
           clientIdsBySocket: new Map(),
           inFlight: new Set(),
           saveBatch: [],
@@ -234,6 +230,15 @@ export class CollabHub implements RealtimeFeature {
       this.loading.set(documentId, pending);
     }
     return pending;
+  }
+
+  /** Brings a loaded document up to date from the log (another process may have written to it). */
+  private async catchUp(loaded: LoadedDocument) {
+    for (const row of await loadTail(this.db, loaded.id, loaded.lastUpdateId)) {
+      Y.applyUpdate(loaded.doc, row.update, "store");
+      Y.applyUpdate(loaded.received, row.update, "store");
+      if (row.id > loaded.lastUpdateId) loaded.lastUpdateId = row.id;
+    }
   }
 
   private async join(

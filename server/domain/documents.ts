@@ -153,6 +153,27 @@ export async function getDocument(
   return present(row, actor);
 }
 
+/**
+ * A document's status, for a co-editing join: the same access rule as getDocument (the actor's
+ * organisation, `documents:read`) in a lighter read, as a whole meeting may join at once.
+ */
+export async function getDocumentStatus(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<DocumentStatus> {
+  assertCan(actor, "documents:read");
+  if (!z.uuid().safeParse(documentId).success) throw new NotFoundError();
+  const row = await db
+    .selectFrom("documents")
+    .select("status")
+    .where("id", "=", documentId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return row.status;
+}
+
 /** Every document by title, for choosing one in a form (an action's "Från dokument"). */
 export async function documentChoices(
   db: Executor,
