@@ -14,8 +14,9 @@ export function initials(name: string): string {
 /**
  * Who in the working group has Samverkan open right now; updated live over the socket. Also
  * tells the person when the server closed the connection because their session ended (logged
- * out in another tab, run out, deactivated): nothing live reaches the page until they sign in
- * again, here or in another tab (realtime.client.ts then reconnects by itself).
+ * out in another tab, run out, deactivated), or refused it because someone else has signed in on
+ * this browser since: nothing live reaches the page until they sign in again, here or in another
+ * tab (realtime.client.ts then reconnects by itself).
  */
 export function OnlineUsers({ userId }: { userId: string }) {
   const t = useT();
@@ -70,10 +71,14 @@ export function OnlineUsers({ userId }: { userId: string }) {
       <h2 id="online-heading" className="visually-hidden">
         {t("online.heading")}
       </h2>
-      {sessionEnded ? (
+      {sessionEnded === "otherUser" ? (
+        // No sign-in link: the sign-in page would open as the person now signed in.
         <p className="online-status" role="alert">
-          {t(sessionEnded === "otherUser" ? "online.otherUser" : "online.sessionEnded")}{" "}
-          <Link to={signIn}>{t("online.signInAgain")}</Link>
+          {t("online.otherUser")}
+        </p>
+      ) : sessionEnded ? (
+        <p className="online-status" role="alert">
+          {t("online.sessionEnded")} <Link to={signIn}>{t("online.signInAgain")}</Link>
         </p>
       ) : users === null ? (
         <span className="online-status">{t("online.connecting")}</span>

@@ -21,7 +21,7 @@ export const en: Catalogue = {
   "online.offline": "No connection – the list is not updating",
   "online.sessionEnded": "You are signed out – this page will not update until you sign in again.",
   "online.otherUser":
-    "Someone else has signed in in this browser. This page will not update, and what you change here is not saved, until you sign in again as yourself.",
+    "Someone else has signed in in this browser. This page will not update, and what you change here is not saved, until they have signed out and you have signed in again.",
   "online.signInAgain": "Sign in again",
 
   "login.title": "Log in",

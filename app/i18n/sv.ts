@@ -19,7 +19,7 @@ export const sv = {
   "online.offline": "Ingen anslutning – listan uppdateras inte",
   "online.sessionEnded": "Du är utloggad – sidan uppdateras inte förrän du loggar in igen.",
   "online.otherUser":
-    "Någon annan har loggat in i den här webbläsaren. Sidan uppdateras inte, och det du ändrar här sparas inte, förrän du har loggat in igen som dig själv.",
+    "Någon annan har loggat in i den här webbläsaren. Sidan uppdateras inte, och det du ändrar här sparas inte, förrän den personen har loggat ut och du har loggat in igen.",
   "online.signInAgain": "Logga in igen",
 
   "login.title": "Logga in",

@@ -407,6 +407,8 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
       .getByRole("alert")
       .getByText(/^Någon annan har loggat in i den här webbläsaren\./)
       .waitFor({ timeout: 12_000 });
+    // Signing in from here would only open the page as the colleague: no such link is offered.
+    expect(await page.getByRole("link", { name: "Logga in igen" }).count()).toBe(0);
     await signedOutIndicator(page).waitFor();
     await expectAccessible(page);
     expect((await storedContent(page)).text.trim()).toBe("Före.");
