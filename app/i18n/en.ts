@@ -643,6 +643,7 @@ export const en: Catalogue = {
   "documents.createdBy": "Created by {name} {date}",
   "documents.people": "In the document now",
   "documents.peopleConnecting": "Connecting…",
+  "documents.peopleSignedOut": "Signed out – the list is not updated until you sign in again",
   "documents.peopleOffline": "No connection – the list is not updated",
   "documents.you": "{name} (you)",
   "documents.versions": "Versions",

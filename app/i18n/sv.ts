@@ -641,6 +641,7 @@ export const sv = {
   "documents.createdBy": "Skapat av {name} {date}",
   "documents.people": "I dokumentet nu",
   "documents.peopleConnecting": "Ansluter…",
+  "documents.peopleSignedOut": "Utloggad – listan uppdateras inte förrän du har loggat in igen",
   "documents.peopleOffline": "Ingen anslutning – listan uppdateras inte",
   "documents.you": "{name} (du)",
   "documents.versions": "Versioner",

@@ -182,13 +182,28 @@ function SaveIndicator({ status }: { status: SaveStatus }) {
   );
 }
 
-function People({ people, selfId }: { people: DocumentPerson[] | null; selfId: string }) {
+function People({
+  people,
+  selfId,
+  saveState,
+}: {
+  people: DocumentPerson[] | null;
+  selfId: string;
+  saveState: SaveState | undefined;
+}) {
   const t = useT();
+  // Unknown while disconnected; say why rather than "connecting" for as long as it lasts.
+  const unknown =
+    saveState === "signed_out"
+      ? t("documents.peopleSignedOut")
+      : saveState === "offline"
+        ? t("documents.peopleOffline")
+        : t("documents.peopleConnecting");
   return (
     <section className="rail-section" aria-labelledby="people-heading">
       <h2 id="people-heading">{t("documents.people")}</h2>
       {people === null ? (
-        <p className="meta">{t("documents.peopleConnecting")}</p>
+        <p className="meta">{unknown}</p>
       ) : (
         <ul className="people-list" data-testid="document-people">
           {people.map((person) => (
@@ -349,7 +364,7 @@ export default function DocumentPage() {
         </div>
 
         <div className="document-rail">
-          <People people={people} selfId={user.id} />
+          <People people={people} selfId={user.id} saveState={saveStatus?.state} />
 
           <section className="rail-section" aria-labelledby="versions-heading">
             <h2 id="versions-heading">{t("documents.versions")}</h2>

@@ -120,6 +120,8 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     page
       .getByTestId("save-indicator")
       .getByText("⚠ Utloggad – ändringar sparas när du har loggat in igen");
+  /** "I dokumentet nu": who has the document open. */
+  const peopleRail = (page: Page) => page.getByRole("region", { name: "I dokumentet nu" });
   const cursorLabel = (page: Page, name: string) =>
     page.getByTestId("editor-cursors").getByText(name, { exact: true });
 
@@ -380,6 +382,9 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
 
   it("signed out in another tab, the editor says so, and saves once signed in again", async () => {
     const { page, otherTab } = await signedOutWhileEditing("Utloggad medan jag skriver");
+    await peopleRail(page)
+      .getByText("Utloggad – listan uppdateras inte förrän du har loggat in igen")
+      .waitFor();
     await page.keyboard.type(" Under utloggningen.");
     // Signing in again in this tab would lose the edit: the question says how to keep it.
     await page.getByRole("link", { name: "Logga in igen" }).click();
@@ -441,6 +446,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
       .getByTestId("save-indicator")
       .getByText(/^⚠ Offline/)
       .waitFor();
+    await peopleRail(page).getByText("Ingen anslutning – listan uppdateras inte").waitFor();
     await page.keyboard.type(" Skrivet offline.");
     const actionsLink = page.getByRole("link", { name: "Åtgärder", exact: true });
     const dialog = page.getByRole("alertdialog", {
