@@ -2,6 +2,7 @@ import { Link, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { OnlineUser } from "../../server/realtime";
 import { useT } from "../utils/i18n";
+import type { SessionEnd } from "../utils/realtime.client";
 
 export function initials(name: string): string {
   return name
@@ -24,12 +25,12 @@ export function OnlineUsers({ userId }: { userId: string }) {
   const [users, setUsers] = useState<OnlineUser[] | null>(null);
   const [connected, setConnected] = useState(false);
   // Why nothing live reaches the page: signed out, or someone else signed in on this browser.
-  const [sessionEnded, setSessionEnded] = useState<false | "signedOut" | "otherUser">(false);
+  const [sessionEnded, setSessionEnded] = useState<SessionEnd | false>(false);
 
   useEffect(() => {
     let active = true;
     let cleanup = () => {};
-    import("../utils/realtime.client").then(({ getSocket, endedSession, otherUser }) => {
+    import("../utils/realtime.client").then(({ getSocket, onSessionEnd }) => {
       if (!active) return;
       const socket = getSocket(userId);
       const onPresence = (list: OnlineUser[]) => setUsers(list);
@@ -40,23 +41,17 @@ export function OnlineUsers({ userId }: { userId: string }) {
           if (Array.isArray(list)) setUsers(list);
         });
       };
-      const onDisconnect = (reason: string) => {
-        setConnected(false);
-        if (endedSession(reason)) setSessionEnded("signedOut");
-      };
-      const onRefused = (error: Error) => {
-        if (!socket.active) setSessionEnded(otherUser(error) ? "otherUser" : "signedOut");
-      };
+      const onDisconnect = () => setConnected(false);
       socket.on("presence", onPresence);
       socket.on("connect", onConnect);
       socket.on("disconnect", onDisconnect);
-      socket.on("connect_error", onRefused);
+      const stopWatching = onSessionEnd(socket, setSessionEnded);
       if (socket.connected) onConnect();
       cleanup = () => {
         socket.off("presence", onPresence);
         socket.off("connect", onConnect);
         socket.off("disconnect", onDisconnect);
-        socket.off("connect_error", onRefused);
+        stopWatching();
       };
     });
     return () => {

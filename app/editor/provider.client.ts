@@ -10,7 +10,7 @@ import {
 } from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { endedSession } from "../utils/realtime.client";
+import { onSessionEnd } from "../utils/realtime.client";
 import { MAX_PACKET_BYTES } from "../utils/socket-parser";
 
 /**
@@ -81,7 +81,9 @@ export class SocketIoProvider {
   private unsent = false;
   private failed = false;
   private connected = false;
+  /** Cut off because of its session (ended, or someone else's): until the next successful join. */
   private signedOut = false;
+  private stopWatchingSession = () => {};
   private started = false;
   private synced = false;
   private changedClients = new Set<number>();
@@ -133,8 +135,9 @@ export class SocketIoProvider {
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
     this.socket.on("connect", this.onConnect);
+    // Before the disconnect listener, so the state it reports already says why.
+    this.stopWatchingSession = onSessionEnd(this.socket, this.onSessionEnd);
     this.socket.on("disconnect", this.onDisconnect);
-    this.socket.on("connect_error", this.onRefused);
     this.socket.on("collab:sync", this.onSync);
     this.socket.on("collab:awareness", this.onRemoteAwareness);
     this.socket.on("collab:status", this.onStatus);
@@ -153,7 +156,7 @@ export class SocketIoProvider {
     this.awareness.off("update", this.onAwarenessUpdate);
     this.socket.off("connect", this.onConnect);
     this.socket.off("disconnect", this.onDisconnect);
-    this.socket.off("connect_error", this.onRefused);
+    this.stopWatchingSession();
     this.socket.off("collab:sync", this.onSync);
     this.socket.off("collab:awareness", this.onRemoteAwareness);
     this.socket.off("collab:status", this.onStatus);
@@ -168,6 +171,7 @@ export class SocketIoProvider {
         return;
       }
       this.connected = true;
+      this.signedOut = false;
       this.writable = Boolean(ack.writable);
       this.failed = false;
       this.emit("writable", this.writable);
@@ -185,9 +189,8 @@ export class SocketIoProvider {
     });
   };
 
-  private onDisconnect = (reason: string) => {
+  private onDisconnect = () => {
     this.connected = false;
-    this.signedOut = endedSession(reason);
     // socket.io drops the acknowledgements of messages in flight, so they would stay pending
     // forever; they are unconfirmed instead, and the sync on reconnect sends what the server lacks.
     this.connection++;
@@ -200,9 +203,8 @@ export class SocketIoProvider {
     this.changed();
   };
 
-  /** A reconnect the server refused (the session ended meanwhile, or is someone else's). */
-  private onRefused = () => {
-    if (this.socket.active || this.signedOut) return;
+  private onSessionEnd = () => {
+    if (this.signedOut) return;
     this.signedOut = true;
     this.changed();
   };

@@ -13,11 +13,29 @@ let socket: Socket | undefined;
 /** The person whose page this tab shows. */
 let tabUserId: string | undefined;
 
-/** socket.io's disconnect reason when the server closed the connection: the session ended. */
-export const endedSession = (reason: string) => reason === "io server disconnect";
+/** Why nothing live reaches the tab: its session ended, or the browser's is someone else's. */
+export type SessionEnd = "signedOut" | "otherUser";
 
-/** The server refused this tab because the browser is now signed in as someone else. */
-export const otherUser = (error: Error) => error.message === "other_user";
+/**
+ * Calls `listener` whenever `socket` is cut off because of its session, and returns a function
+ * that stops listening. The server closes a connection itself (`"io server disconnect"`) only
+ * when its session ended, and a refused handshake leaves the socket inactive (socket.io gives
+ * up); a network drop or a restarted server does neither, and socket.io retries by itself.
+ */
+export function onSessionEnd(socket: Socket, listener: (why: SessionEnd) => void): () => void {
+  const onDisconnect = (reason: string) => {
+    if (reason === "io server disconnect") listener("signedOut");
+  };
+  const onRefused = (error: Error) => {
+    if (!socket.active) listener(error.message === "other_user" ? "otherUser" : "signedOut");
+  };
+  socket.on("disconnect", onDisconnect);
+  socket.on("connect_error", onRefused);
+  return () => {
+    socket.off("disconnect", onDisconnect);
+    socket.off("connect_error", onRefused);
+  };
+}
 
 /**
  * One socket per tab, shared by every live view; the session cookie authenticates it, and the
@@ -44,13 +62,7 @@ export function getSocket(userId: string): Socket {
     clearTimeout(retry);
     retry = setTimeout(() => created.connect(), SIGNED_OUT_RETRY_MS);
   };
-  created.on("disconnect", (reason) => {
-    if (endedSession(reason)) retryLater();
-  });
-  created.on("connect_error", () => {
-    // Not active: the server refused the session (ended, or someone else's); socket.io gives up.
-    if (!created.active) retryLater();
-  });
+  onSessionEnd(created, retryLater);
   created.on("connect", () => clearTimeout(retry));
   socket = created;
   return socket;
