@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["server/**/*.test.ts", "app/**/*.test.ts", "db/**/*.test.ts"],
+          include: [
+            "server/**/*.test.ts",
+            "app/**/*.test.ts",
+            "common/**/*.test.ts",
+            "db/**/*.test.ts",
+          ],
           environment: "node",
         },
       },

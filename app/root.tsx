@@ -11,13 +11,13 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { parse } from "cookie";
+import { translator } from "../common/i18n";
 import { LOCALES, type Locale } from "../db/schema";
 import { countAwaitingFollowUp } from "../server/domain/followups";
 import { currentPeriod } from "../server/domain/periods";
 import { permissionsOf } from "../server/domain/policy";
 import { Header } from "./components/Header";
 import { useNonce } from "./components/Nonce";
-import { translator } from "./i18n";
 import styles from "./styles/app.css?url";
 import { getUser } from "./utils/auth.server";
 import { UNREADABLE_FORM } from "./utils/forms";

@@ -1,8 +1,8 @@
 import { Form, Link, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { formatDate, formatDateTime } from "../../common/format";
 import { ACTION_STATUSES, type ActionStatus } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
-import { formatDate, formatDateTime } from "../utils/format";
 import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
 import { useMessage } from "./FormFields";

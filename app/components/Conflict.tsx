@@ -1,7 +1,7 @@
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { isMessageKey } from "../i18n";
-import { formatDateTime } from "../utils/format";
+import { formatDateTime } from "../../common/format";
+import { isMessageKey } from "../../common/i18n";
 import { useLocale, useT } from "../utils/i18n";
 import type { ConflictDetails, FormValues } from "../utils/route.server";
 

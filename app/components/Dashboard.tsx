@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../../common/format";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type {
@@ -8,7 +9,6 @@ import type {
   TrendPoint,
 } from "../../server/domain/dashboard";
 import type { PeriodView } from "../../server/domain/periods";
-import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../utils/format";
 import { useLocale, useT } from "../utils/i18n";
 import { ASSESSMENT_LOOK, AssessmentBadge, STATUS_LOOK, StatusBadge } from "./StatusBadge";
 

@@ -1,10 +1,10 @@
+import { isMessageKey } from "../../common/i18n";
 import {
   DOCUMENT_KINDS,
   DOCUMENT_STATUSES,
   type DocumentKind,
   type DocumentStatus,
 } from "../../db/schema";
-import { isMessageKey } from "../i18n";
 import { echoed, echoedList } from "../utils/forms";
 import { useT } from "../utils/i18n";
 import type { FormValues } from "../utils/route.server";

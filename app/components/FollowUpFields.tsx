@@ -1,5 +1,5 @@
+import { isMessageKey } from "../../common/i18n";
 import { ASSESSMENTS, type Assessment } from "../../db/schema";
-import { isMessageKey } from "../i18n";
 import { echoed } from "../utils/forms";
 import { useT } from "../utils/i18n";
 import type { FormValues } from "../utils/route.server";

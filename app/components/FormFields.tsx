@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import { isMessageKey } from "../i18n";
+import { isMessageKey } from "../../common/i18n";
 import { useT } from "../utils/i18n";
 
 export type FieldErrors = Record<string, string> | undefined;

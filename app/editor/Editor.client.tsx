@@ -45,10 +45,10 @@ import {
 } from "lexical";
 import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
 import * as Y from "yjs";
+import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
 import { LeaveGuard } from "./LeaveGuard";
-import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "./nodes";
 import { cursorColor } from "./presence";
 import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
 

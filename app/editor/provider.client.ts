@@ -10,8 +10,8 @@ import {
 } from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { MAX_PACKET_BYTES } from "../../common/socket-parser";
 import { onSessionEnd } from "../utils/realtime.client";
-import { MAX_PACKET_BYTES } from "../utils/socket-parser";
 
 /**
  * What the editor's saved indicator shows; "saved" only when the server has committed everything.

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formatLongDate } from "../../common/format";
 import { filterFromSearchParams } from "../../server/domain/actions";
 import { loadDashboard } from "../../server/domain/dashboard";
 import { listDepartments } from "../../server/domain/departments";
 import { Activity, DepartmentTable, GoalCards, Trend } from "../components/Dashboard";
 import { requirePermission } from "../utils/auth.server";
-import { formatLongDate } from "../utils/format";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
 import { guard } from "../utils/route.server";

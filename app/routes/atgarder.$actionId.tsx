@@ -13,6 +13,8 @@ import {
   useLocation,
   useSearchParams,
 } from "@remix-run/react";
+import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../../common/format";
+import { isMessageKey } from "../../common/i18n";
 import type { Assessment } from "../../db/schema";
 import { publishActionChanged } from "../../server/bus";
 import {
@@ -38,10 +40,8 @@ import { ConflictNotice, useVersionedForm } from "../components/Conflict";
 import { FollowUpFields } from "../components/FollowUpFields";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { AssessmentBadge, StatusBadge } from "../components/StatusBadge";
-import { isMessageKey } from "../i18n";
 import { actionOptions } from "../utils/actions.server";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";

@@ -5,6 +5,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { formatDate } from "../../common/format";
 import { publishActionChanged } from "../../server/bus";
 import {
   DISPLAY_STATUSES,
@@ -19,7 +20,6 @@ import { Notice, SelectField, TextField } from "../components/FormFields";
 import { StatusBadge } from "../components/StatusBadge";
 import { actionOptions, actionsForUrl, isFiltered } from "../utils/actions.server";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
 import { readForm, runForm } from "../utils/route.server";

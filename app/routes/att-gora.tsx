@@ -12,6 +12,7 @@ import {
   useLoaderData,
   useSearchParams,
 } from "@remix-run/react";
+import { formatDate, formatLongDate } from "../../common/format";
 import { type Executor, inTransaction } from "../../db";
 import { ACTION_STATUSES, type Assessment } from "../../db/schema";
 import { publishActionChanged, publishPeriodReportChanged } from "../../server/bus";
@@ -39,7 +40,6 @@ import { FollowUpFields } from "../components/FollowUpFields";
 import { ErrorSummary, Notice, SelectField, TextField } from "../components/FormFields";
 import { AssessmentBadge, StatusBadge } from "../components/StatusBadge";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate, formatLongDate } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";

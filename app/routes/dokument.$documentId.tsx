@@ -13,6 +13,8 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { formatDateTime } from "../../common/format";
+import { isMessageKey } from "../../common/i18n";
 import { publishDocumentChanged } from "../../server/bus";
 import {
   actionsFromDocument,
@@ -46,9 +48,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import type { DocumentPerson } from "../editor/Editor.client";
 import { cursorColor } from "../editor/presence";
 import type { SaveState } from "../editor/provider.client";
-import { isMessageKey } from "../i18n";
 import { requirePermission } from "../utils/auth.server";
-import { formatDateTime } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates, useLiveUpdates } from "../utils/live";

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { formatDateTime } from "../../common/format";
 import { getDocument, getVersion } from "../../server/domain/documents";
 import { Badge } from "../components/Badge";
 import { requirePermission } from "../utils/auth.server";
-import { formatDateTime } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates } from "../utils/live";
 import { guard } from "../utils/route.server";

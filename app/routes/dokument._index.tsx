@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { formatDateTime, formatRelative } from "../../common/format";
 import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
 import { listDepartments } from "../../server/domain/departments";
 import { listDocuments } from "../../server/domain/documents";
@@ -13,7 +14,6 @@ import {
 } from "../components/DocumentFields";
 import { TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
-import { formatDateTime, formatRelative } from "../utils/format";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useDocumentListUpdates } from "../utils/live";
 

@@ -5,10 +5,10 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formatDate } from "../../common/format";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../server/auth/tokens";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate } from "../utils/format";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, runForm } from "../utils/route.server";

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { translator } from "../../common/i18n";
 import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
 import { buildPeriodReport, getAdoptedReport } from "../../server/domain/reports";
 import { exportReport } from "../../server/reports/export";
 import { EXPORT_FORMATS, isExportFormat } from "../../server/reports/outline";
-import { translator } from "../i18n";
 import { requirePermission } from "../utils/auth.server";
 
 const plain = (status: number, message: string) =>

@@ -12,6 +12,8 @@ import {
   useRouteLoaderData,
   useSearchParams,
 } from "@remix-run/react";
+import { formatDate, formatDateTime } from "../../common/format";
+import { translator } from "../../common/i18n";
 import { ValidationError } from "../../server/domain/errors";
 import { listPeriods } from "../../server/domain/periods";
 import { can, NotFoundError } from "../../server/domain/policy";
@@ -32,10 +34,8 @@ import {
 import { Badge } from "../components/Badge";
 import { ErrorSummary, Notice } from "../components/FormFields";
 import { AssessmentBadge, StatusBadge } from "../components/StatusBadge";
-import { translator } from "../i18n";
 import type { RootData } from "../root";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate, formatDateTime } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
 import { guard, readForm, runForm } from "../utils/route.server";

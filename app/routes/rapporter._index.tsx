@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { formatDate } from "../../common/format";
 import { currentPeriod, listPeriods } from "../../server/domain/periods";
 import { can } from "../../server/domain/policy";
 import { adoptionsByPeriod } from "../../server/domain/reports";
 import { Badge } from "../components/Badge";
 import { requirePermission } from "../utils/auth.server";
-import { formatDate } from "../utils/format";
 import { pageTitle, useT } from "../utils/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

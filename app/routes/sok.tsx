@@ -1,11 +1,11 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
+import { snippetParts } from "../../common/highlight";
 import { ValidationError } from "../../server/domain/errors";
 import { type SearchHit, type SearchKind, search } from "../../server/domain/search";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
-import { snippetParts } from "../utils/highlight";
 import { pageTitle, useT } from "../utils/i18n";
 import { guard } from "../utils/route.server";
 

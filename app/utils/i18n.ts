@@ -1,8 +1,8 @@
 import type { MetaArgs } from "@remix-run/node";
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
+import { type MessageKey, translator } from "../../common/i18n";
 import type { Locale } from "../../db/schema";
-import { type MessageKey, translator } from "../i18n";
 import type { RootData } from "../root";
 
 export function useLocale(): Locale {

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { socketParser } from "./socket-parser";
+import { socketParser } from "../../common/socket-parser";
 
 /**
  * The server closes a connection itself only when its session has ended (logged out, run out,

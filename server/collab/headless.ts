@@ -16,7 +16,7 @@ import {
 } from "lexical";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../app/editor/nodes";
+import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
 
 export { COLLAB_ROOT_ID };
 

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from "express";
-import { isMessageKey } from "../../app/i18n";
-import { en } from "../../app/i18n/en";
-import { snippetParts } from "../../app/utils/highlight";
+import { snippetParts } from "../../common/highlight";
+import { isMessageKey } from "../../common/i18n";
+import { en } from "../../common/i18n/en";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { resolveSession, type SessionUser } from "../auth/sessions";

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { MAX_PACKET_BYTES, socketParser } from "../../app/utils/socket-parser";
+import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
 import type { DB } from "../../db";
 import { readSessionToken } from "../auth/cookie";
 import { liveSessionIds, resolveSession, type SessionUser } from "../auth/sessions";

@@ -1,5 +1,5 @@
-import { type Translate, translator } from "../../app/i18n";
-import { formatDate, formatDateTime } from "../../app/utils/format";
+import { formatDate, formatDateTime } from "../../common/format";
+import { type Translate, translator } from "../../common/i18n";
 import { ASSESSMENTS } from "../../db/schema";
 import type { PeriodReport } from "../domain/reports";
 

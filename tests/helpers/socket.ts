@@ -1,5 +1,5 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { socketParser } from "../../app/utils/socket-parser";
+import { socketParser } from "../../common/socket-parser";
 
 export interface SocketConnectOptions extends Partial<ManagerOptions & SocketOptions> {
   /** The session cookie header; none for an anonymous socket. */

@@ -1,4 +1,4 @@
-import type { Locale } from "../../db/schema";
+import type { Locale } from "../db/schema";
 
 const tag = (locale: Locale) => (locale === "sv" ? "sv-SE" : "en-GB");
 
