@@ -1,10 +1,10 @@
 import { sql } from "kysely";
+import { findIdentityNumbers } from "../../common/personnummer";
 import { type Executor, inTransaction } from "../../db";
 import { ACTION_STATUSES, type ActionStatus } from "../../db/schema";
 import { type ActionDetails, createAction, displayStatus, NewActionSchema } from "./actions";
 import { readCsv, toExcelCsv } from "./csv";
 import { ValidationError } from "./errors";
-import { findIdentityNumbers } from "./personnummer";
 import { type Actor, assertCan } from "./policy";
 
 /** Largest import accepted, in rows; the byte limit is BODY_LIMIT_BYTES. */

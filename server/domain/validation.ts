@@ -1,6 +1,6 @@
 import type { z } from "zod";
+import { findIdentityNumbers } from "../../common/personnummer";
 import { ValidationError } from "./errors";
-import { findIdentityNumbers } from "./personnummer";
 
 /** Parses input or throws a ValidationError whose messages are i18n keys, one per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
