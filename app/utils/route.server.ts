@@ -93,6 +93,19 @@ export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
   }
 }
 
+/** A form's commands by intent name; each gets what follows the name (`followup:<periodId>`). */
+export type Intents = Record<string, (argument: string) => Promise<Response>>;
+
+/**
+ * Runs the command a form's `intent` names (`name` or `name:argument`); an intent the page does
+ * not have is a bad request.
+ */
+export function dispatchIntent(form: FormData, intents: Intents): Promise<Response> {
+  const [name, ...rest] = String(form.get("intent") ?? "").split(":");
+  if (!Object.hasOwn(intents, name)) throw new Response("Bad Request", { status: 400 });
+  return intents[name](rest.join(":"));
+}
+
 /** Only local paths, never `//other.site`, so a form cannot send people elsewhere. */
 export function safeRedirect(target: FormDataEntryValue | string | null): string {
   const path = typeof target === "string" ? target : "";

@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
-import { getAction } from "./actions";
+import { type ActionDetails, getAction, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { ValidationError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
@@ -111,6 +111,33 @@ export async function saveFollowUp(
     });
   });
   return { departmentId: action.departmentId };
+}
+
+/**
+ * A department's report on one action in "Att göra": its status and progress, and the period's
+ * assessment. Both or neither: a refused status change must not leave a half-saved report behind.
+ */
+export async function reportOnAction(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  periodId: string,
+  input: {
+    version: unknown;
+    status: string;
+    progress: string;
+    assessment: unknown;
+    comment: string;
+  },
+): Promise<{ action: ActionDetails; statusChanged: boolean }> {
+  const action = await getAction(db, actor, actionId);
+  const { version, status, progress, assessment, comment } = input;
+  const statusChanged = status !== action.status || progress !== String(action.progress);
+  await inTransaction(db, async (trx) => {
+    if (statusChanged) await updateAction(trx, actor, actionId, { version, status, progress });
+    await saveFollowUp(trx, actor, actionId, periodId, { assessment, comment });
+  });
+  return { action, statusChanged };
 }
 
 export interface PeriodReportStatus {
