@@ -1,28 +1,124 @@
 /**
  * Finds Swedish personal identity numbers (personnummer and samordningsnummer) in free text.
  * No personal data about individuals belongs in the portal (OSL 26 kap.), so a match is refused.
- * A match needs a real date (day + 60 for samordningsnummer) and a valid Luhn check digit, so
- * look-alikes such as order numbers or phone numbers pass.
+ *
+ * The text is first normalised so that every written form looks alike: Unicode NFKC (fullwidth
+ * and other compatibility digits), any decimal digit script, every dash or minus as "-", every
+ * space as " ", and invisible characters (zero-width space/joiner, soft hyphen, BOM, combining
+ * marks) dropped. A match then needs a real date (day + 60 for samordningsnummer) and a valid
+ * Luhn check digit, so look-alikes such as diarienummer, phone numbers and dates pass.
  */
-const CANDIDATE = /(?<![\d-])(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})(?![\d-])/g;
+const CANDIDATE = /(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})(?: ?[-+] ?| {1,2})?(\d{4})(?!\d)/g;
 
 export interface IdentityNumberMatch {
+  /** Where the number starts in the original text. */
   index: number;
+  /** The number exactly as written in the original text, invisible characters included. */
   text: string;
 }
 
 export function findIdentityNumbers(text: string): IdentityNumberMatch[] {
-  const matches: IdentityNumberMatch[] = [];
-  for (const m of text.matchAll(CANDIDATE)) {
-    const [whole, century, yy, mm, dd, , last4] = m;
-    if (isIdentityNumber(century, yy, mm, dd, last4))
-      matches.push({ index: m.index ?? 0, text: whole });
+  return scan(text).map(({ index, text }) => ({ index, text }));
+}
+
+export function containsIdentityNumber(text: string): boolean {
+  return findIdentityNumbers(text).length > 0;
+}
+
+/** The text with each number's last four digits hidden ("811218-****"), safe to show or log. */
+export function maskIdentityNumbers(text: string): string {
+  return replaceEach(text, (match) => `${match.date}-****`);
+}
+
+/** The text with each number replaced, e.g. to purge it from stored data. */
+export function replaceIdentityNumbers(text: string, replacement: string): string {
+  return replaceEach(text, () => replacement);
+}
+
+function replaceEach(text: string, by: (match: ScannedNumber) => string): string {
+  let result = "";
+  let from = 0;
+  for (const match of scan(text)) {
+    result += text.slice(from, match.index) + by(match);
+    from = match.index + match.text.length;
+  }
+  return result + text.slice(from);
+}
+
+interface ScannedNumber extends IdentityNumberMatch {
+  /** The birth date part in plain digits (with century when written), never the last four. */
+  date: string;
+}
+
+function scan(text: string): ScannedNumber[] {
+  const { normalised, start, end } = normalise(text);
+  const matches: ScannedNumber[] = [];
+  for (const m of normalised.matchAll(CANDIDATE)) {
+    const [whole, century = "", yy, mm, dd, last4] = m;
+    if (!isIdentityNumber(century, yy, mm, dd, last4)) continue;
+    const from = start[m.index];
+    const to = end[m.index + whole.length - 1];
+    matches.push({ index: from, text: text.slice(from, to), date: century + yy + mm + dd });
   }
   return matches;
 }
 
+const DASHES = /[\p{Pd}\u2212\u2796\uFE63\uFF0D]/u;
+const SPACES = /[\s\p{Zs}]/u;
+const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}]/u;
+const DIGIT = /\p{Nd}/u;
+
+/**
+ * The normalised text plus, for each of its characters, the start and end of the original
+ * character it came from, so that matches can be reported in the original text.
+ */
+function normalise(text: string): { normalised: string; start: number[]; end: number[] } {
+  let normalised = "";
+  const start: number[] = [];
+  const end: number[] = [];
+  let offset = 0;
+  for (const char of text) {
+    const next = offset + char.length;
+    const mapped = char < "\u0080" ? asciiForm(char) : unicodeForm(char);
+    for (let i = 0; i < mapped.length; i++) {
+      start.push(offset);
+      end.push(next);
+    }
+    normalised += mapped;
+    offset = next;
+  }
+  return { normalised, start, end };
+}
+
+function asciiForm(char: string): string {
+  return SPACES.test(char) ? " " : char;
+}
+
+function unicodeForm(char: string): string {
+  if (INVISIBLE.test(char)) return "";
+  if (DASHES.test(char)) return "-";
+  if (SPACES.test(char)) return " ";
+  let result = "";
+  for (const c of char.normalize("NFKC")) {
+    if (INVISIBLE.test(c)) continue;
+    if (DASHES.test(c)) result += "-";
+    else if (SPACES.test(c)) result += " ";
+    else if (c >= "\u0080" && DIGIT.test(c)) result += String(digitValue(c));
+    else result += c;
+  }
+  return result;
+}
+
+/** Decimal digits come in runs of ten, zero first, in every script Unicode knows. */
+function digitValue(digit: string): number {
+  const code = digit.codePointAt(0) ?? 0;
+  let zero = code;
+  while (DIGIT.test(String.fromCodePoint(zero - 1))) zero--;
+  return (code - zero) % 10;
+}
+
 function isIdentityNumber(
-  century: string | undefined,
+  century: string,
   yy: string,
   mm: string,
   dd: string,

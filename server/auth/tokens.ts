@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { Executor } from "../../db";
 import { recordAudit } from "../domain/audit";
 import { type Actor, assertCan, NotFoundError } from "../domain/policy";
-import { assertNoIdentityNumbers, parseInput } from "../domain/validation";
+import { freeText, parseInput } from "../domain/validation";
 import { type SessionUser, signedInPerson } from "./sessions";
 
 export const TokenSchema = z.object({
-  name: z.string().trim().min(1, "validation.required").max(100, "validation.tooLong"),
+  name: freeText(z.string().trim().min(1, "validation.required").max(100, "validation.tooLong")),
 });
 
 const PREFIX = "svk_";
@@ -25,7 +25,6 @@ export async function createApiToken(
 ): Promise<{ id: string; token: string }> {
   assertCan(actor, "tokens:manage-own");
   const { name } = parseInput(TokenSchema, input);
-  assertNoIdentityNumbers({ name });
   const token = PREFIX + randomBytes(32).toString("base64url");
   const { id } = await db
     .insertInto("api_tokens")

@@ -1,5 +1,4 @@
 import { sql } from "kysely";
-import { findIdentityNumbers } from "../../common/personnummer";
 import { type Executor, inTransaction } from "../../db";
 import { ACTION_STATUSES, type ActionStatus } from "../../db/schema";
 import { type ActionDetails, createAction, displayStatus, NewActionSchema } from "./actions";
@@ -191,9 +190,6 @@ export async function previewActionImport(
         errors[String(issue.path[0])] ??= issue.message.startsWith("validation.")
           ? issue.message
           : "validation.invalid";
-    }
-    for (const field of ["title", "description"] as const) {
-      if (findIdentityNumbers(input[field]).length > 0) errors[field] = "validation.identityNumber";
     }
     return { line, title: input.title, errors, input };
   });

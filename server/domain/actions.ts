@@ -6,7 +6,7 @@ import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 /** What a list shows and filters by: the stored statuses plus the derived "overdue". */
 export const DISPLAY_STATUSES = [
@@ -32,8 +32,8 @@ const optionalRef = (key: string) =>
 
 /** Every editable field, without defaults: a PATCH must leave unsent fields as they are. */
 const ActionFields = z.object({
-  title: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
-  description: z.string().trim().max(10_000, "validation.tooLong"),
+  title: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
+  description: freeText(z.string().trim().max(10_000, "validation.tooLong")),
   goalId: uuid("validation.unknownGoal"),
   departmentId: uuid("validation.unknownDepartment"),
   involvedDepartmentIds: z.array(uuid("validation.unknownDepartment")),
@@ -439,7 +439,6 @@ export async function createAction(
     organisationId: actor.organisationId,
     departmentId: data.departmentId,
   });
-  assertNoIdentityNumbers({ title: data.title, description: data.description });
   const id = await inTransaction(db, async (trx) => {
     await assertReferences(trx, actor, data);
     const { id } = await trx
@@ -531,7 +530,6 @@ export async function updateAction(
   assertCan(actor, onlyProgress ? "actions:update-progress" : "actions:edit", resource);
   const next = { ...before, ...data, version: data.version + 1 };
   if (!datesInOrder(next)) throw new ValidationError({ dueDate: "validation.dateOrder" });
-  assertNoIdentityNumbers({ title: data.title, description: data.description });
 
   await inTransaction(db, async (trx) => {
     await assertReferences(trx, actor, data);

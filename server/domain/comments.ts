@@ -3,10 +3,10 @@ import { type Executor, inTransaction } from "../../db";
 import { getAction } from "./actions";
 import { recordAudit } from "./audit";
 import { type Actor, assertCan } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 export const CommentSchema = z.object({
-  body: z.string().trim().min(1, "validation.required").max(5000, "validation.tooLong"),
+  body: freeText(z.string().trim().min(1, "validation.required").max(5000, "validation.tooLong")),
 });
 
 export interface CommentView {
@@ -47,7 +47,6 @@ export async function addComment(db: Executor, actor: Actor, actionId: string, i
   const action = await getAction(db, actor, actionId);
   assertCan(actor, "actions:comment", { organisationId: actor.organisationId });
   const { body } = parseInput(CommentSchema, input);
-  assertNoIdentityNumbers({ body });
   await inTransaction(db, async (trx) => {
     const { id } = await trx
       .insertInto("action_comments")

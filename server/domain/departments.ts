@@ -4,10 +4,10 @@ import { type Executor, inTransaction } from "../../db";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 export const DepartmentSchema = z.object({
-  name: z.string().trim().min(1, "validation.required").max(120, "validation.tooLong"),
+  name: freeText(z.string().trim().min(1, "validation.required").max(120, "validation.tooLong")),
 });
 
 export interface DepartmentView {
@@ -70,7 +70,6 @@ export async function createDepartment(
 ): Promise<string> {
   assertCan(actor, "departments:manage");
   const { name } = parseInput(DepartmentSchema, input);
-  assertNoIdentityNumbers({ name });
   return inTransaction(db, async (trx) => {
     await assertNameFree(trx, actor.organisationId, name);
     const { id } = await trx
@@ -103,7 +102,6 @@ export async function updateDepartment(
 ): Promise<void> {
   assertCan(actor, "departments:manage");
   const { name, version, archived } = parseInput(DepartmentUpdateSchema, input);
-  assertNoIdentityNumbers({ name });
   await inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom("departments")

@@ -17,10 +17,10 @@ import { loadState } from "../collab/store";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 const DocumentFields = z.object({
-  title: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
+  title: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
   kind: z.enum(DOCUMENT_KINDS, "validation.documentKind"),
   departmentIds: z.array(z.uuid("validation.unknownDepartment")).default([]),
 });
@@ -33,7 +33,7 @@ export const DocumentUpdateSchema = DocumentFields.extend({
     .min(1, "validation.version"),
 });
 export const VersionSchema = z.object({
-  note: z.string().trim().max(500, "validation.tooLong").default(""),
+  note: freeText(z.string().trim().max(500, "validation.tooLong")).default(""),
 });
 
 export interface DocumentView {
@@ -250,7 +250,6 @@ export async function createDocument(
 ): Promise<string> {
   assertCan(actor, "documents:create");
   const data = parseInput(NewDocumentSchema, input);
-  assertNoIdentityNumbers({ title: data.title });
   const state = createInitialState(buildContent);
   return inTransaction(db, async (trx) => {
     await assertDepartments(trx, actor.organisationId, data.departmentIds);
@@ -359,7 +358,6 @@ export async function updateDocumentMeta(
   assertCan(actor, "documents:edit");
   if (before.status === "adopted") throw new ValidationError({ form: "validation.documentFrozen" });
   const data = parseInput(DocumentUpdateSchema, input);
-  assertNoIdentityNumbers({ title: data.title });
   const adoptedNow = data.status === "adopted";
   await inTransaction(db, async (trx) => {
     await assertDepartments(trx, actor.organisationId, data.departmentIds);
@@ -421,7 +419,6 @@ export async function createVersion(
   if (document.status === "adopted")
     throw new ValidationError({ form: "validation.documentFrozen" });
   const { note } = parseInput(VersionSchema, input);
-  assertNoIdentityNumbers({ note });
   return inTransaction(db, (trx) => insertVersion(trx, actor, documentId, note, false));
 }
 

@@ -6,11 +6,13 @@ import { type ActionDetails, getAction, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { ValidationError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 export const FollowUpSchema = z.object({
   assessment: z.enum(ASSESSMENTS, "validation.assessment"),
-  comment: z.string().trim().min(1, "validation.commentRequired").max(5000, "validation.tooLong"),
+  comment: freeText(
+    z.string().trim().min(1, "validation.commentRequired").max(5000, "validation.tooLong"),
+  ),
 });
 
 export interface FollowUpView {
@@ -77,7 +79,6 @@ export async function saveFollowUp(
   });
   await getPeriod(db, actor, periodId);
   const data = parseInput(FollowUpSchema, input);
-  assertNoIdentityNumbers({ comment: data.comment });
   await inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom("follow_ups")

@@ -4,7 +4,7 @@ import type { Goal, Strategy } from "../../db/schema";
 import { recordAudit } from "./audit";
 import { ConflictError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 const year = z.coerce
   .number("validation.year")
@@ -14,8 +14,8 @@ const year = z.coerce
 
 export const StrategySchema = z
   .object({
-    name: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
-    description: z.string().trim().max(5000, "validation.tooLong").default(""),
+    name: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
+    description: freeText(z.string().trim().max(5000, "validation.tooLong")).default(""),
     validFrom: year,
     validTo: year,
     isActive: z.boolean().default(false),
@@ -32,8 +32,8 @@ export const GoalSchema = z.object({
     .int("validation.position")
     .min(1, "validation.position")
     .max(99, "validation.position"),
-  title: z.string().trim().min(1, "validation.required").max(500, "validation.tooLong"),
-  description: z.string().trim().max(5000, "validation.tooLong").default(""),
+  title: freeText(z.string().trim().min(1, "validation.required").max(500, "validation.tooLong")),
+  description: freeText(z.string().trim().max(5000, "validation.tooLong")).default(""),
 });
 
 export interface StrategyWithGoals {
@@ -106,7 +106,6 @@ async function makeOnlyActive(db: Executor, organisationId: string, strategyId: 
 export async function createStrategy(db: Executor, actor: Actor, input: unknown): Promise<string> {
   assertCan(actor, "strategies:manage");
   const data = parseInput(StrategySchema, input);
-  assertNoIdentityNumbers({ name: data.name, description: data.description });
   return inTransaction(db, async (trx) => {
     const { id } = await trx
       .insertInto("strategies")
@@ -142,7 +141,6 @@ export async function updateStrategy(
   assertCan(actor, "strategies:manage");
   const { strategy: before } = await getStrategy(db, actor, strategyId);
   const data = parseInput(StrategyUpdateSchema, input);
-  assertNoIdentityNumbers({ name: data.name, description: data.description });
   await inTransaction(db, async (trx) => {
     const updated = await trx
       .updateTable("strategies")
@@ -186,7 +184,6 @@ export async function addGoal(
   assertCan(actor, "strategies:manage");
   await getStrategy(db, actor, strategyId);
   const data = parseInput(GoalSchema, input);
-  assertNoIdentityNumbers({ title: data.title, description: data.description });
   return inTransaction(db, async (trx) => {
     const { id } = await trx
       .insertInto("goals")
@@ -221,7 +218,6 @@ export async function updateGoal(db: Executor, actor: Actor, goalId: string, inp
   assertCan(actor, "strategies:manage");
   const before = await getGoal(db, actor, goalId);
   const data = parseInput(GoalSchema, input);
-  assertNoIdentityNumbers({ title: data.title, description: data.description });
   await inTransaction(db, async (trx) => {
     await trx.updateTable("goals").set(data).where("id", "=", goalId).execute();
     await recordAudit(trx, {

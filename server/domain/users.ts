@@ -7,7 +7,7 @@ import { destroyUserSessions } from "../auth/sessions";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
-import { assertNoIdentityNumbers, parseInput } from "./validation";
+import { freeText, parseInput } from "./validation";
 
 const email = z
   .string()
@@ -22,7 +22,7 @@ export const passwordSchema = z
   .max(256, "validation.tooLong");
 
 const UserFields = z.object({
-  name: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
+  name: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
   roles: z.array(z.enum(ROLES, "validation.invalid")).min(1, "validation.roleRequired"),
   departmentIds: z.array(z.uuid("validation.unknownDepartment")).default([]),
 });
@@ -166,7 +166,6 @@ export async function createUser(
 ) {
   if (actor) assertCan(actor, "users:manage", { organisationId });
   const data = parseInput(NewUserSchema, input);
-  assertNoIdentityNumbers({ name: data.name });
   const passwordHash = await hashPassword(data.password);
   return inTransaction(db, async (trx) => {
     await assertEmailFree(trx, data.email);
@@ -201,7 +200,6 @@ export async function createUser(
 export async function updateUser(db: Executor, actor: Actor, userId: string, input: unknown) {
   const before = await getUser(db, actor, userId);
   const data = parseInput(UserUpdateSchema, input);
-  assertNoIdentityNumbers({ name: data.name });
   if (userId === actor.userId && before.roles.includes("admin") && !data.roles.includes("admin")) {
     throw new ValidationError({ roles: "validation.cannotDropOwnAdmin" });
   }

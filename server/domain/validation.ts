@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { findIdentityNumbers } from "../../common/personnummer";
+import { containsIdentityNumber } from "../../common/personnummer";
 import { ValidationError } from "./errors";
 
 /** Parses input or throws a ValidationError whose messages are i18n keys, one per field. */
@@ -16,11 +16,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new ValidationError(fields);
 }
 
-/** Free text must not carry personal identity numbers; names the first field that does. */
-export function assertNoIdentityNumbers(fields: Record<string, string | undefined>): void {
-  const found: Record<string, string> = {};
-  for (const [field, text] of Object.entries(fields)) {
-    if (text && findIdentityNumbers(text).length > 0) found[field] = "validation.identityNumber";
-  }
-  if (Object.keys(found).length > 0) throw new ValidationError(found);
+/**
+ * A free-text field: the portal stores no personal identity numbers in any written form
+ * (see common/personnummer.ts), so every text a person writes is built with this.
+ */
+export function freeText(text: z.ZodString): z.ZodString {
+  return text.refine((value) => !containsIdentityNumber(value), "validation.identityNumber");
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findIdentityNumbers } from "../../common/personnummer";
 import { EXPORT_HEADER } from "../../server/domain/action-csv";
 import { swedishToday } from "../../server/domain/dates";
 import { DEMO_EMAILS, departmentIds } from "../helpers/actions";
@@ -144,6 +145,31 @@ describe("Åtgärder pages: CSV export, import, create, board moves", () => {
       expect(forced.status).toBe(400);
       expect(await countActions()).toBe(before);
     });
+
+    it.each([
+      ["an en dash", "Samtal 811218\u20139876 gällde"],
+      ["a space", "Samtal 811218 9876 gällde"],
+      ["fullwidth digits", "\uFF18\uFF11\uFF11\uFF12\uFF11\uFF18\uFF0D\uFF19\uFF18\uFF17\uFF16"],
+      ["a zero-width space inside", "8112\u200B18-9876"],
+      ["letters glued on", "ref-8112189876"],
+    ])(
+      "refuses a personnummer written with %s: nothing is imported or exported",
+      async (_, text) => {
+        const before = await countActions();
+        const file = [header, `Importförsök;${text};1;Socialtjänst;;;`].join("\r\n");
+        const preview = await upload(member, file);
+        expect(preview.status).toBe(400);
+        const html = await preview.text();
+        expect(html).toContain("Rad 2, Beskrivning");
+        expect(html).toContain("ser ut som ett personnummer");
+        const forced = await confirmImport(member, file);
+        expect(forced.status).toBe(400);
+        expect(await countActions()).toBe(before);
+        const exported = await (await member.get("/atgarder.csv")).text();
+        expect(exported).not.toContain("Importförsök");
+        expect(findIdentityNumbers(exported)).toEqual([]);
+      },
+    );
 
     it.each([
       ["an empty file", "", "Filen är tom."],

@@ -643,7 +643,17 @@ describe("invalid input", () => {
 });
 
 describe("personal identity numbers (API)", () => {
-  const NUMBERS = ["811218-9876", "19811218-9876", "8112189876", "701063-2391"];
+  const NUMBERS = [
+    "811218-9876",
+    "19811218-9876",
+    "8112189876",
+    "701063-2391",
+    "811218 9876",
+    "811218\u20139876",
+    "\uFF18\uFF11\uFF11\uFF12\uFF11\uFF18\uFF0D\uFF19\uFF18\uFF17\uFF16",
+    "8112\u200B18-9876",
+    "ref-8112189876",
+  ];
   const LOOK_ALIKE = "811218-9875";
   let actionId: string;
   beforeAll(async () => {
