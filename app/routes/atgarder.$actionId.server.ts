@@ -1,0 +1,57 @@
+import type { Executor } from "../../db";
+import { displayStatus, getAction } from "../../server/domain/actions";
+import { listComments } from "../../server/domain/comments";
+import { swedishToday } from "../../server/domain/dates";
+import { listDepartments } from "../../server/domain/departments";
+import { listFollowUps } from "../../server/domain/followups";
+import { entityHistory } from "../../server/domain/history";
+import { currentPeriod, listPeriods } from "../../server/domain/periods";
+import { type Actor, can } from "../../server/domain/policy";
+import { actionOptions } from "../utils/actions.server";
+
+/** Everything the action page shows: the action, its follow-ups, comments and history. */
+export async function actionPage(db: Executor, actor: Actor, actionId: string) {
+  const item = await getAction(db, actor, actionId);
+  const [followUps, comments, history, periods, current, options, departments] = await Promise.all([
+    listFollowUps(db, actor, item.id),
+    listComments(db, actor, item.id),
+    entityHistory(db, actor, "action", item.id),
+    listPeriods(db, actor),
+    currentPeriod(db, actor),
+    actionOptions(db, actor),
+    listDepartments(db, actor, { includeArchived: true }),
+  ]);
+  const resource = { organisationId: actor.organisationId, departmentId: item.departmentId };
+  // Every period from the action's start until today, newest first, and always the period
+  // being reported on now (as in "Att göra", which asks for it whenever there is no start date).
+  const from = item.startDate ?? item.createdAt.slice(0, 10);
+  const today = swedishToday();
+  const shownPeriods = periods
+    .filter((p) => (p.endDate >= from || p.id === current?.id) && p.startDate <= today)
+    .reverse();
+  // The history names goals, departments, people and documents rather than showing their ids.
+  const names: Record<string, string> = {};
+  for (const d of departments) names[d.id] = d.name;
+  for (const o of options.owners) names[o.id] = o.name;
+  for (const d of options.documents) names[d.id] = d.title;
+  if (item.ownerId && item.ownerName) names[item.ownerId] = item.ownerName;
+  for (const p of periods) names[p.id] = p.name;
+  return {
+    userId: actor.userId,
+    item,
+    shownStatus: displayStatus(item),
+    involvedNames: item.involvedDepartmentIds.map((id) => names[id] ?? id),
+    followUps,
+    comments,
+    history,
+    periods: shownPeriods,
+    currentPeriodId: current?.id ?? null,
+    options,
+    names,
+    can: {
+      edit: can(actor, "actions:edit", resource),
+      report: can(actor, "actions:update-progress", resource),
+      comment: can(actor, "actions:comment", resource),
+    },
+  };
+}
