@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
 import { seedDemo } from "../db/seed/demo";
 import packageJson from "../package.json" with { type: "json" };
+import { createAuthenticator } from "./auth/authenticator";
 import { createEventBus, type EventBus } from "./bus";
 import { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
@@ -40,6 +41,7 @@ export async function startApp(
   if (config.seedDemo) await seedDemo(database.db);
 
   const bus = createEventBus();
+  const auth = createAuthenticator(database.db, config);
   const app = express();
   const httpServer = createServer(app);
   app.disable("x-powered-by");
@@ -58,11 +60,17 @@ export async function startApp(
     }
   });
 
+  // No cookie signs in to the token-only API, so a request there need not prove its origin
+  // (the one cookie route, POST /tokens, checks that itself); the API answers every path under it.
+  app.use(
+    "/api/v1",
+    guardStateChangingRequests(config, { sameOrigin: false }),
+    createApiRouter({ db: database.db, config, bus, auth }),
+  );
   app.use(guardStateChangingRequests(config));
-  const realtime = createRealtime(httpServer, { db: database.db, config, bus });
+  const realtime = createRealtime(httpServer, { config, bus, auth });
   const collab = new CollabHub(realtime.io, database.db);
   realtime.addFeature(collab);
-  app.use("/api/v1", createApiRouter({ db: database.db, config, bus }));
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
@@ -72,6 +80,7 @@ export async function startApp(
       db: database.db,
       dbKind: database.kind,
       bus,
+      auth,
       collab,
       config,
       nonce: res.locals.nonce,

@@ -1,4 +1,5 @@
 import type { DatabaseKind, DB } from "../db";
+import type { Authenticator } from "./auth/authenticator";
 import type { EventBus } from "./bus";
 import type { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
@@ -9,6 +10,8 @@ export type AppContext = {
   db: DB;
   dbKind: DatabaseKind;
   bus: EventBus;
+  /** Who a request acts for: the session cookie or a bearer token. */
+  auth: Authenticator;
   /** The co-editing hub, for changes made on the server (restoring a version, freezing). */
   collab: CollabHub;
   config: Config;

@@ -7,10 +7,9 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
-import { sessionCookie } from "../../server/auth/cookie";
-import { LoginSchema, logIn } from "../../server/auth/login";
+import { LoginSchema } from "../../server/auth/login";
 import { ErrorSummary, TextField } from "../components/FormFields";
-import { getUser, sessionSettings } from "../utils/auth.server";
+import { getUser } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, safeRedirect } from "../utils/route.server";
 
@@ -30,23 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
     return data({ fieldErrors, email, throttledMinutes: 0 }, { status: 400 });
   }
-  const { config } = context;
-  const result = await logIn(
-    context.db,
-    {
-      ...sessionSettings(context),
-      maxFailures: config.loginMaxFailures,
-      windowMinutes: config.loginWindowMinutes,
-    },
-    parsed.data,
-    context.clientAddress,
-  );
+  const result = await context.auth.logIn(parsed.data, context.clientAddress);
   if (result.ok) {
     return redirect(safeRedirect(form.get("redirectTo")), {
       status: 303,
-      headers: {
-        "Set-Cookie": sessionCookie(result.token, result.expiresAt, config.secureCookies),
-      },
+      headers: { "Set-Cookie": context.auth.sessionCookie(result) },
     });
   }
   if (result.reason === "throttled") {

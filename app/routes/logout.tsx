@@ -1,5 +1,4 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { clearedSessionCookie } from "../../server/auth/cookie";
 import { destroySession } from "../../server/auth/sessions";
 import { getUser } from "../utils/auth.server";
 
@@ -16,7 +15,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   return redirect("/login", {
     status: 303,
-    headers: { "Set-Cookie": clearedSessionCookie(context.config.secureCookies) },
+    headers: { "Set-Cookie": context.auth.clearedSessionCookie() },
   });
 }
 

@@ -1,25 +1,15 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
-import { readSessionToken } from "../../server/auth/cookie";
-import { resolveSession, type SessionUser } from "../../server/auth/sessions";
+import type { SessionUser } from "../../server/auth/sessions";
 import { assertCan, type Permission } from "../../server/domain/policy";
-
-export function sessionSettings(context: AppLoadContext) {
-  const { config } = context;
-  return {
-    secret: config.sessionSecret,
-    idleMinutes: config.sessionIdleMinutes,
-    absoluteHours: config.sessionAbsoluteHours,
-  };
-}
 
 /** Resolved once per request and shared by every loader that asks. */
 const cache = new WeakMap<Request, Promise<SessionUser | null>>();
 
+/** The person whose session cookie the request carries (pages take no bearer tokens). */
 export function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   let user = cache.get(request);
   if (!user) {
-    const token = readSessionToken(request.headers.get("Cookie"), context.config.secureCookies);
-    user = resolveSession(context.db, sessionSettings(context), token);
+    user = context.auth.fromCookie(request.headers);
     cache.set(request, user);
   }
   return user;

@@ -3,9 +3,9 @@ import { snippetParts } from "../../common/highlight";
 import { isMessageKey } from "../../common/i18n";
 import { en } from "../../common/i18n/en";
 import type { DB } from "../../db";
-import { readSessionToken } from "../auth/cookie";
-import { resolveSession, type SessionUser } from "../auth/sessions";
-import { createApiToken, resolveApiToken } from "../auth/tokens";
+import type { Authenticator } from "../auth/authenticator";
+import type { SessionUser } from "../auth/sessions";
+import { createApiToken } from "../auth/tokens";
 import { type EventBus, publishActionChanged, publishDocumentChanged } from "../bus";
 import type { Config } from "../config";
 import {
@@ -33,6 +33,7 @@ import { ForbiddenError, NotFoundError } from "../domain/policy";
 import { search } from "../domain/search";
 import { getActiveStrategy } from "../domain/strategies";
 import { openApiDocument } from "./openapi";
+import { requireSameOrigin } from "./security";
 
 type ErrorCode =
   | "invalid_input"
@@ -94,8 +95,13 @@ function handleError(error: unknown, res: Response) {
   return sendError(res, 500, "internal", "Something went wrong.");
 }
 
-export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus }) {
-  const { db, config, bus } = deps;
+export function createApiRouter(deps: {
+  db: DB;
+  config: Config;
+  bus: EventBus;
+  auth: Authenticator;
+}) {
+  const { db, config, bus, auth } = deps;
   const router = Router();
   // A script gone wrong should not starve the people using the portal: requests per token per minute.
   const windows = new Map<string, { start: number; count: number }>();
@@ -103,20 +109,17 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
   router.use(express.json({ limit: config.bodyLimitBytes }));
   router.get("/openapi.json", (_req, res) => res.json(openApiDocument));
 
-  // Creating a token needs a signed-in browser session (and passed the same-origin check).
-  router.post("/tokens", async (req, res) => {
+  // Creating a token needs a signed-in browser session from our own origin; a token cannot
+  // make another (a request with an Authorization header is never signed in by its cookie).
+  router.post("/tokens", requireSameOrigin(config), async (req, res) => {
     try {
-      const token = readSessionToken(req.headers.cookie, config.secureCookies);
-      const user = await resolveSession(
-        db,
-        {
-          secret: config.sessionSecret,
-          idleMinutes: config.sessionIdleMinutes,
-          absoluteHours: config.sessionAbsoluteHours,
-        },
-        token,
-      );
-      if (!user) return sendError(res, 401, "unauthorized", "Sign in first.");
+      const user = await auth.fromCookie(req.headers);
+      if (!user) {
+        const message = req.headers.authorization
+          ? "Tokens are created from a signed-in browser session, without an Authorization header."
+          : "Sign in first.";
+        return sendError(res, 401, "unauthorized", message);
+      }
       const created = await createApiToken(db, user, config.sessionSecret, req.body ?? {});
       res.status(201).json(created);
     } catch (error) {
@@ -124,15 +127,10 @@ export function createApiRouter(deps: { db: DB; config: Config; bus: EventBus })
     }
   });
 
-  // Every other endpoint: Authorization: Bearer <token>, acting with the owner's permissions.
+  // Every other endpoint: the bearer token alone (never the cookie), acting with the owner's permissions.
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const header = req.headers.authorization ?? "";
-      const user = await resolveApiToken(
-        db,
-        config.sessionSecret,
-        header.startsWith("Bearer ") ? header.slice(7).trim() : undefined,
-      );
+      const user = await auth.fromBearerToken(req.headers);
       if (!user) return sendError(res, 401, "unauthorized", "A valid bearer token is required.");
       const now = Date.now();
       const window = windows.get(user.sessionId);

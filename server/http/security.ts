@@ -69,7 +69,7 @@ export function securityHeaders(config: Config) {
 
 /** Pages get a short bilingual text; the JSON API gets its error shape. */
 function refuse(req: Request, res: Response, status: number, message: string) {
-  if (req.path.startsWith("/api/")) {
+  if (req.originalUrl.startsWith("/api/")) {
     const code =
       { 403: "forbidden", 411: "invalid_input", 413: "payload_too_large" }[status] ??
       "invalid_input";
@@ -79,20 +79,35 @@ function refuse(req: Request, res: Response, status: number, message: string) {
   res.status(status).type("text/plain; charset=utf-8").send(message);
 }
 
-/** Non-GET requests: same origin, and a body no larger than the configured limit. */
-export function guardStateChangingRequests(config: Config) {
+const isCrossSite = (req: Request, config: Config) =>
+  !isSameOrigin(req.headers, expectedOrigin(req.headers, req.secure, config));
+
+function refuseCrossSite(req: Request, res: Response) {
+  refuse(
+    req,
+    res,
+    403,
+    "Förfrågan avvisades: den kom inte från Samverkans egen sida. (Cross-site request refused.)",
+  );
+}
+
+/** A state-changing request must come from our own origin (for routes the general guard skips). */
+export function requireSameOrigin(config: Config) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
-    // A bearer token cannot be attached by another site's page (no CORS here), so it needs no origin.
-    const bearer = req.headers.authorization?.startsWith("Bearer ") ?? false;
-    if (!bearer && !isSameOrigin(req.headers, expectedOrigin(req.headers, req.secure, config))) {
-      return refuse(
-        req,
-        res,
-        403,
-        "Förfrågan avvisades: den kom inte från Samverkans egen sida. (Cross-site request refused.)",
-      );
-    }
+    if (isCrossSite(req, config)) return refuseCrossSite(req, res);
+    next();
+  };
+}
+
+/**
+ * Non-GET requests: same origin, and a body no larger than the configured limit. `sameOrigin:
+ * false` where no cookie signs in (the token-only API): another site's page gains nothing there.
+ */
+export function guardStateChangingRequests(config: Config, { sameOrigin = true } = {}) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    if (sameOrigin && isCrossSite(req, config)) return refuseCrossSite(req, res);
     const length = req.headers["content-length"];
     if (length === undefined && req.headers["transfer-encoding"]) {
       return refuse(req, res, 411, "Förfrågan saknar längd. (Content-Length required.)");

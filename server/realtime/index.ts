@@ -1,9 +1,8 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
-import type { DB } from "../../db";
-import { readSessionToken } from "../auth/cookie";
-import { liveSessionIds, resolveSession, type SessionUser } from "../auth/sessions";
+import type { Authenticator } from "../auth/authenticator";
+import type { SessionUser } from "../auth/sessions";
 import type { EventBus } from "../bus";
 import type { Config } from "../config";
 import { can, type Permission } from "../domain/policy";
@@ -57,15 +56,10 @@ export type Realtime = ReturnType<typeof createRealtime>;
 
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { db: DB; config: Config; bus: EventBus },
+  deps: { config: Config; bus: EventBus; auth: Authenticator },
 ) {
-  const { db, config, bus } = deps;
+  const { config, bus, auth } = deps;
   const features: RealtimeFeature[] = [];
-  const sessionSettings = {
-    secret: config.sessionSecret,
-    idleMinutes: config.sessionIdleMinutes,
-    absoluteHours: config.sessionAbsoluteHours,
-  };
   const io = new Server(httpServer, {
     serveClient: false,
     parser: socketParser,
@@ -77,12 +71,7 @@ export function createRealtime(
     },
   });
 
-  const authenticate = (socket: AppSocket) =>
-    resolveSession(
-      db,
-      sessionSettings,
-      readSessionToken(socket.handshake.headers.cookie, config.secureCookies),
-    );
+  const authenticate = (socket: AppSocket) => auth.fromCookie(socket.handshake.headers);
 
   io.use(async (socket: AppSocket, next) => {
     try {
@@ -162,11 +151,7 @@ export function createRealtime(
    */
   async function closeEndedSessions(): Promise<void> {
     const sockets = [...io.of("/").sockets.values()] as AppSocket[];
-    const live = await liveSessionIds(
-      db,
-      sessionSettings,
-      sockets.map((socket) => socket.data.user.sessionId),
-    );
+    const live = await auth.liveSessionIds(sockets.map((socket) => socket.data.user.sessionId));
     for (const socket of sockets)
       if (!live.has(socket.data.user.sessionId)) socket.disconnect(true);
   }

@@ -815,6 +815,72 @@ describe("tokens and authentication", () => {
     }
   });
 
+  it("an Authorization header is the only credential: a wrong token is 401 beside a valid session cookie", async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.admin);
+    const countActions = async () => (await db.selectFrom("actions").select("id").execute()).length;
+    const actionsBefore = await countActions();
+    for (const authorization of ["Bearer svk_inte-en-riktig-nyckel", "Bearer ", "Basic YTpi"]) {
+      const read = await client.request("/api/v1/goals", {
+        headers: { Authorization: authorization },
+      });
+      expect(read.status, authorization).toBe(401);
+      const write = await client.request("/api/v1/actions", {
+        method: "POST",
+        headers: { Authorization: authorization, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          title: "Via kakan",
+          goalId: goals[0],
+          departmentId: departments.Socialtjänst,
+        }),
+      });
+      const body = await write.json();
+      checkContract("POST", "/actions", { status: write.status, headers: write.headers, body });
+      expect(write.status, authorization).toBe(401);
+      expect(body.error.code).toBe("unauthorized");
+    }
+    expect(await countActions()).toBe(actionsBefore);
+
+    // A token does not make a token, and the cookie beside it does not either.
+    const tokensBefore = (await db.selectFrom("api_tokens").select("id").execute()).length;
+    for (const authorization of ["Bearer svk_inte-en-riktig-nyckel", `Bearer ${tokens.admin}`]) {
+      const response = await client.request("/api/v1/tokens", {
+        method: "POST",
+        headers: { Authorization: authorization, "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "Nyckel från nyckel" }),
+      });
+      const body = await response.json();
+      checkContract("POST", "/tokens", {
+        status: response.status,
+        headers: response.headers,
+        body,
+      });
+      expect(response.status).toBe(401);
+      expect(body.error.message).toContain("Authorization");
+    }
+    expect((await db.selectFrom("api_tokens").select("id").execute()).length).toBe(tokensBefore);
+  });
+
+  it("a write without any token is 401, not 403: no cookie signs in to the API, so no origin is asked for", async () => {
+    const withoutToken = await api(null, "POST", "/actions", { title: "Utan nyckel" });
+    expect(withoutToken.status).toBe(401);
+    expect(withoutToken.body.error.code).toBe("unauthorized");
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.admin);
+    for (const origin of [null, "https://evil.test", server.url]) {
+      const response = await client.request(`/api/v1/actions/${crypto.randomUUID()}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ version: 1, title: "Via kakan" }),
+        origin,
+      });
+      expect(response.status, String(origin)).toBe(401);
+      expect((await response.json()).error.code).toBe("unauthorized");
+    }
+    // A valid token needs no origin either: a script is no browser page.
+    expect((await api(tokens.observer, "GET", "/goals")).status).toBe(200);
+  });
+
   it(`more than ${RATE_LIMIT} requests a minute with one token get 429 with Retry-After`, async () => {
     const client = new HttpClient(server.url);
     await client.logIn(DEMO_EMAILS.observer);

@@ -29,6 +29,7 @@ describe("realtime (socket.io)", () => {
     options: {
       cookie?: string;
       origin?: string | null;
+      authorization?: string;
       transport?: "websocket" | "polling";
       /** The person whose page the tab shows, as a browser tab says (realtime.client.ts). */
       tabUserId?: string;
@@ -37,6 +38,7 @@ describe("realtime (socket.io)", () => {
     const socket = connectSocket(server.url, {
       cookie: options.cookie,
       origin: options.origin,
+      authorization: options.authorization,
       auth: options.tabUserId ? { userId: options.tabUserId } : {},
       transports: [options.transport ?? "websocket"],
       reconnection: false,
@@ -141,6 +143,15 @@ describe("realtime (socket.io)", () => {
         .execute();
       const error = await refused(connect({ cookie }));
       expect(error.message).toBe("unauthorized");
+    });
+
+    it("refuses a valid session cookie that comes with an Authorization header (the header decides alone)", async () => {
+      const cookie = await cookieOf("kommunchef@kommun.test");
+      const error = await refused(
+        connect({ cookie, authorization: "Bearer svk_inte-en-riktig-nyckel" }),
+      );
+      expect(error.message).toBe("unauthorized");
+      await connected(connect({ cookie }));
     });
 
     it("refuses a tab that shows another person's page than the session's (someone else signed in)", async () => {

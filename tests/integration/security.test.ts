@@ -96,6 +96,32 @@ describe("HTTP security", () => {
       );
     });
 
+    it("an Authorization header neither skips the origin check nor signs a page in by its cookie", async () => {
+      const before = await departmentNames();
+      const crossSite = await admin.postForm(
+        "/admin/forvaltningar",
+        { intent: "create", name: "Via bärarhuvud" },
+        { headers: { Authorization: "Bearer svk_inte-en-riktig-nyckel" }, origin: null },
+      );
+      expect(crossSite.status).toBe(403);
+      expect(await crossSite.text()).toContain(REFUSED);
+      // From our own origin the header decides alone: pages take no tokens, so nobody is signed in.
+      const sameOrigin = await admin.postForm(
+        "/admin/forvaltningar",
+        { intent: "create", name: "Via bärarhuvud" },
+        { headers: { Authorization: "Bearer svk_inte-en-riktig-nyckel" } },
+      );
+      expect(sameOrigin.status).toBe(302);
+      expect(sameOrigin.headers.get("location")).toMatch(/^\/login/);
+      const page = await admin.get("/admin/forvaltningar", {
+        headers: { Authorization: "Basic YTpi" },
+      });
+      expect(page.status).toBe(302);
+      expect(page.headers.get("location")).toMatch(/^\/login/);
+      expect(await departmentNames()).toEqual(before);
+      expect((await admin.get("/admin/forvaltningar")).status).toBe(200);
+    });
+
     it("lets GET requests through without any Origin", async () => {
       const response = await admin.get("/admin/forvaltningar");
       expect(response.status).toBe(200);
