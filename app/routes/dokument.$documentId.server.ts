@@ -1,0 +1,52 @@
+import type { Executor } from "../../db";
+import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
+import { listDepartments } from "../../server/domain/departments";
+import { documentContent, getDocument, listVersions } from "../../server/domain/documents";
+import { ValidationError } from "../../server/domain/errors";
+import { type Actor, can } from "../../server/domain/policy";
+import { documentInput } from "../components/DocumentFields";
+
+/** Everything the document page shows around the editor; the editor shows the actor's name. */
+export async function documentPage(
+  db: Executor,
+  actor: Actor & { name: string },
+  documentId: string,
+) {
+  const [document, content, versions, departments, actions] = await Promise.all([
+    getDocument(db, actor, documentId),
+    // Rendered from the stored Yjs state: the first paint, and the page without JavaScript.
+    documentContent(db, actor, documentId),
+    listVersions(db, actor, documentId),
+    listDepartments(db, actor),
+    actionsFromDocument(db, actor, documentId),
+  ]);
+  return {
+    document,
+    html: content.html,
+    versions,
+    departments: departments.map((d) => ({ id: d.id, name: d.name })),
+    user: { id: actor.userId, name: actor.name },
+    canEdit: can(actor, "documents:edit"),
+    actions: actions.map((a) => ({
+      id: a.id,
+      title: a.title,
+      departmentName: a.departmentName,
+      status: displayStatus(a),
+    })),
+    canCreateAction: can(actor, "actions:create"),
+  };
+}
+
+/** Typed in "Bekräfta fastställande"; either language's word is accepted. */
+const ADOPT_WORDS = ["fastställ", "adopt"];
+
+/** The details form as the domain takes it; adopting needs the confirmation word typed. */
+export function documentMetaInput(form: FormData) {
+  const status = String(form.get("status") ?? "");
+  const confirmation = String(form.get("confirmAdopt") ?? "")
+    .trim()
+    .toLowerCase();
+  if (status === "adopted" && !ADOPT_WORDS.includes(confirmation))
+    throw new ValidationError({ confirmAdopt: "validation.confirmAdopt" });
+  return { ...documentInput(form), status, version: form.get("version") ?? "" };
+}
