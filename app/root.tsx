@@ -20,7 +20,7 @@ import { Header } from "./components/Header";
 import { useNonce } from "./components/Nonce";
 import styles from "./styles/app.css?url";
 import { getUser } from "./utils/auth.server";
-import { UNREADABLE_FORM } from "./utils/forms";
+import { FORBIDDEN_CHARACTER, UNREADABLE_FORM } from "./utils/forms";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -110,6 +110,7 @@ export function ErrorBoundary() {
   const t = translator(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const unreadableForm = isRouteErrorResponse(error) && error.data === UNREADABLE_FORM;
+  const forbiddenCharacter = isRouteErrorResponse(error) && error.data === FORBIDDEN_CHARACTER;
   const [title, text] =
     status === 404
       ? [t("errors.notFoundTitle"), t("errors.notFound")]
@@ -117,9 +118,11 @@ export function ErrorBoundary() {
         ? [t("errors.forbiddenTitle"), t("errors.forbidden")]
         : unreadableForm
           ? [t("errors.unreadableFormTitle"), t("errors.unreadableForm")]
-          : status === 400
-            ? [t("errors.badRequestTitle"), t("errors.badRequest")]
-            : [t("errors.genericTitle"), t("errors.generic")];
+          : forbiddenCharacter
+            ? [t("errors.forbiddenCharacterTitle"), t("errors.forbiddenCharacter")]
+            : status === 400
+              ? [t("errors.badRequestTitle"), t("errors.badRequest")]
+              : [t("errors.genericTitle"), t("errors.generic")];
   return (
     <div className="page narrow">
       <title>{`${title} – ${t("app.name")}`}</title>

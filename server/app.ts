@@ -13,7 +13,12 @@ import type { Config } from "./config";
 import type { AppContext } from "./context";
 import { createApiRouter } from "./http/api";
 import { mountRemix, routeReportDownloads } from "./http/remix";
-import { guardStateChangingRequests, securityHeaders } from "./http/security";
+import {
+  guardStateChangingRequests,
+  noStoreWhenSignedIn,
+  refuseNulInAddress,
+  securityHeaders,
+} from "./http/security";
 import { createRealtime, type Realtime } from "./realtime";
 
 export interface RunningApp {
@@ -48,6 +53,7 @@ export async function startApp(
   app.set("trust proxy", config.trustProxy);
   app.use(compression());
   app.use(securityHeaders(config));
+  app.use(noStoreWhenSignedIn(config));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -60,6 +66,7 @@ export async function startApp(
     }
   });
 
+  app.use(refuseNulInAddress);
   // No cookie signs in to the token-only API, so a request there need not prove its origin
   // (the one cookie route, POST /tokens, checks that itself); the API answers every path under it.
   app.use(

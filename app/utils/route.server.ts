@@ -1,7 +1,7 @@
 import { data } from "@remix-run/node";
 import { ConflictError, ValidationError } from "../../server/domain/errors";
 import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
-import { UNREADABLE_FORM } from "./forms";
+import { FORBIDDEN_CHARACTER, UNREADABLE_FORM } from "./forms";
 
 /** Turns domain refusals into the HTTP answers the ErrorBoundary shows. */
 function toResponse(error: unknown): unknown {
@@ -12,16 +12,40 @@ function toResponse(error: unknown): unknown {
   return error;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A urlencoded body, strictly: bytes or escapes that are not UTF-8 throw instead of becoming "�". */
+function parseUrlEncoded(body: ArrayBuffer): FormData {
+  const form = new FormData();
+  for (const pair of utf8.decode(body).split("&")) {
+    if (pair === "") continue;
+    const at = pair.includes("=") ? pair.indexOf("=") : pair.length;
+    const decode = (part: string) => decodeURIComponent(part.replaceAll("+", " "));
+    form.append(decode(pair.slice(0, at)), decode(pair.slice(at + 1)));
+  }
+  return form;
+}
+
 /**
  * The submitted form. A body that cannot be read as one (a broken multipart upload, a wrong
- * content type) is the sender's mistake: a 400 page that says so, not a crash.
+ * content type, bytes that are not UTF-8) is the sender's mistake: a 400 page that says so, not
+ * a crash. So is a NUL character, which PostgreSQL cannot store.
  */
 export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
   try {
-    return await request.formData();
+    const type = request.headers.get("Content-Type") ?? "";
+    form = type.startsWith("application/x-www-form-urlencoded")
+      ? parseUrlEncoded(await request.arrayBuffer())
+      : await request.formData();
   } catch {
     throw new Response(UNREADABLE_FORM, { status: 400 });
   }
+  for (const [name, value] of form) {
+    if (name.includes("\u0000") || (typeof value === "string" && value.includes("\u0000")))
+      throw new Response(FORBIDDEN_CHARACTER, { status: 400 });
+  }
+  return form;
 }
 
 export async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -106,8 +130,28 @@ export function dispatchIntent(form: FormData, intents: Intents): Promise<Respon
   return intents[name](rest.join(":"));
 }
 
-/** Only local paths, never `//other.site`, so a form cannot send people elsewhere. */
+// Only the host matters: the target is resolved against it and must stay on it.
+const OWN_ORIGIN = "http://samverkan.invalid";
+// C0 and C1 control characters: browsers strip tabs and newlines from URLs, so `/\t/evil.example`
+// would become `//evil.example`; in a Location header they would split it.
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/**
+ * A path on this site to send someone to after a form, or `/`: the target is parsed as a URL
+ * against our own origin and must land there, so `//evil.example`, `/\\evil.example` and
+ * `/%09/evil.example` cannot send people elsewhere. Characters beyond ASCII come back
+ * percent-encoded, as a Location header needs.
+ */
 export function safeRedirect(target: FormDataEntryValue | string | null): string {
   const path = typeof target === "string" ? target : "";
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+  if (!path.startsWith("/") || CONTROL_CHARACTERS.test(path)) return "/";
+  let url: URL;
+  try {
+    url = new URL(path, OWN_ORIGIN);
+  } catch {
+    return "/";
+  }
+  // `/.//evil.example` resolves to the path `//evil.example`, which a browser reads as a host.
+  if (url.origin !== OWN_ORIGIN || url.pathname.startsWith("//")) return "/";
+  return url.pathname + url.search + url.hash;
 }

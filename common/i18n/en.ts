@@ -194,6 +194,9 @@ export const en: Catalogue = {
   "errors.unreadableFormTitle": "The form could not be read",
   "errors.unreadableForm":
     "What was sent could not be read as a form. Go back, reload the page and send it again.",
+  "errors.forbiddenCharacterTitle": "Character not allowed",
+  "errors.forbiddenCharacter":
+    "What you sent contains a character that is not allowed (NUL) and was not saved. Go back, remove it and send again.",
   "errors.genericTitle": "Something went wrong",
   "errors.generic": "An unexpected error occurred. Please try again shortly.",
   "errors.toOverview": "Go to the overview",

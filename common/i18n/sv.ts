@@ -192,6 +192,9 @@ export const sv = {
   "errors.unreadableFormTitle": "Formuläret kunde inte läsas",
   "errors.unreadableForm":
     "Det som skickades gick inte att läsa som ett formulär. Gå tillbaka, ladda om sidan och skicka igen.",
+  "errors.forbiddenCharacterTitle": "Otillåtet tecken",
+  "errors.forbiddenCharacter":
+    "Det du skickade innehåller ett otillåtet tecken (NUL) och sparades inte. Gå tillbaka, ta bort tecknet och skicka igen.",
   "errors.genericTitle": "Något gick fel",
   "errors.generic": "Ett oväntat fel inträffade. Försök igen om en stund.",
   "errors.toOverview": "Till översikten",

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, Router } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { snippetParts } from "../../common/highlight";
 import { isMessageKey } from "../../common/i18n";
 import { en } from "../../common/i18n/en";
@@ -32,8 +32,9 @@ import { listPeriods } from "../domain/periods";
 import { ForbiddenError, NotFoundError } from "../domain/policy";
 import { search } from "../domain/search";
 import { getActiveStrategy } from "../domain/strategies";
+import { readJsonBody, unreadableBody } from "./bodies";
 import { openApiDocument } from "./openapi";
-import { requireSameOrigin } from "./security";
+import { refuse, requireSameOrigin } from "./security";
 
 type ErrorCode =
   | "invalid_input"
@@ -106,7 +107,7 @@ export function createApiRouter(deps: {
   // A script gone wrong should not starve the people using the portal: requests per token per minute.
   const windows = new Map<string, { start: number; count: number }>();
 
-  router.use(express.json({ limit: config.bodyLimitBytes }));
+  router.use(readJsonBody(config.bodyLimitBytes));
   router.get("/openapi.json", (_req, res) => res.json(openApiDocument));
 
   // Creating a token needs a signed-in browser session from our own origin; a token cannot
@@ -334,20 +335,10 @@ export function createApiRouter(deps: {
     }),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
-  // Malformed JSON and oversized bodies from express.json.
-  router.use(
-    (
-      error: { type?: string; status?: number },
-      _req: Request,
-      res: Response,
-      _next: NextFunction,
-    ) => {
-      if (error.type === "entity.too.large")
-        return sendError(res, 413, "payload_too_large", "The request body is too large.");
-      if (error.type === "entity.parse.failed")
-        return sendError(res, 400, "invalid_input", "The body is not valid JSON.");
-      handleError(error, res);
-    },
-  );
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const unreadable = unreadableBody(error);
+    if (unreadable) return refuse(req, res, unreadable.status, unreadable.message);
+    handleError(error, res);
+  });
   return router;
 }

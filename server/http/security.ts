@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { NextFunction, Request, Response } from "express";
+import { readSessionToken } from "../auth/cookie";
 import type { Config } from "../config";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -67,12 +68,33 @@ export function securityHeaders(config: Config) {
   };
 }
 
+/**
+ * What is shown to a signed-in person (pages, API answers, exports, even redirects and refusals)
+ * is never kept by the browser or a proxy: after logout, Back must not show it again.
+ */
+export function noStoreWhenSignedIn(config: Config) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const signedIn =
+      req.headers.authorization !== undefined ||
+      readSessionToken(req.headers.cookie, config.secureCookies) !== undefined;
+    if (signedIn) res.setHeader("Cache-Control", "no-store");
+    next();
+  };
+}
+
+/** Also inside the API's router, where `req.path` no longer starts with its mount point. */
+const isApiRequest = (req: Request) => req.originalUrl.startsWith("/api/");
+
 /** Pages get a short bilingual text; the JSON API gets its error shape. */
-function refuse(req: Request, res: Response, status: number, message: string) {
-  if (req.originalUrl.startsWith("/api/")) {
+export function refuse(req: Request, res: Response, status: number, message: string) {
+  if (isApiRequest(req)) {
     const code =
-      { 403: "forbidden", 411: "invalid_input", 413: "payload_too_large" }[status] ??
-      "invalid_input";
+      {
+        403: "forbidden",
+        411: "invalid_input",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+      }[status] ?? "invalid_input";
     res.status(status).json({ error: { code, message } });
     return;
   }
@@ -121,6 +143,50 @@ export function guardStateChangingRequests(config: Config, { sameOrigin = true }
         `Det du skickade är för stort (högst ${limitKb} kB). (Request body too large.)`,
       );
     }
+    const encoding = req.headers["content-encoding"]?.trim().toLowerCase();
+    if (encoding && encoding !== "identity" && !readsEncoding(req, encoding)) {
+      return refuse(
+        req,
+        res,
+        415,
+        `Innehållet är packat på ett sätt som inte stöds (Content-Encoding: ${encoding.slice(0, 40)}). (Unsupported Content-Encoding.)`,
+      );
+    }
+    const charset = charsetOf(req.headers["content-type"]);
+    if (charset && charset !== "utf-8" && charset !== "us-ascii") {
+      return refuse(
+        req,
+        res,
+        415,
+        `Teckenkodningen stöds inte, skicka UTF-8 (charset=${charset.slice(0, 40)}). (Unsupported charset: send UTF-8.)`,
+      );
+    }
     next();
   };
+}
+
+// The API's JSON reader unpacks these (and answers 400 when the body is not what it says);
+// browsers never pack a form, so pages take bodies as they are.
+const API_ENCODINGS = new Set(["gzip", "deflate", "br"]);
+
+function readsEncoding(req: Request, encoding: string): boolean {
+  return isApiRequest(req) && API_ENCODINGS.has(encoding);
+}
+
+function charsetOf(contentType: string | undefined): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "")?.[1].toLowerCase();
+}
+
+/**
+ * A NUL character in the address (a search query, say) cannot be stored or searched for by
+ * PostgreSQL; it is refused here for every page and API endpoint rather than crash one of them.
+ */
+export function refuseNulInAddress(req: Request, res: Response, next: NextFunction) {
+  if (!/%00/i.test(req.originalUrl)) return next();
+  refuse(
+    req,
+    res,
+    400,
+    "Adressen innehåller ett otillåtet tecken (NUL). (The address contains a NUL character, which is not allowed.)",
+  );
 }
