@@ -11,6 +11,7 @@ import { createEventBus, type EventBus } from "./bus";
 import { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
+import { reportStoredPersonalData } from "./domain/personal-data";
 import { createApiRouter } from "./http/api";
 import { mountRemix, routeReportDownloads } from "./http/remix";
 import {
@@ -44,6 +45,8 @@ export async function startApp(
     openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
   await migrateToLatest(database.db);
   if (config.seedDemo) await seedDemo(database.db);
+  // Numbers stored before every written form was refused are reported, not blocking start-up.
+  const personalDataScan = reportStoredPersonalData(database.db);
 
   const bus = createEventBus();
   const auth = createAuthenticator(database.db, config);
@@ -114,6 +117,7 @@ export async function startApp(
         await realtime.close();
         httpServer.closeAllConnections();
         await stopRemix();
+        await personalDataScan;
         if (!options.database) await database.close();
       })();
       return closing;

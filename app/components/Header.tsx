@@ -93,6 +93,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <li>
               <Link to="/admin/strategier">{t("nav.adminStrategies")}</Link>
             </li>
+            <li>
+              <Link to="/admin/personuppgifter">{t("nav.adminPersonalData")}</Link>
+            </li>
           </>
         )}
         <li>

@@ -141,3 +141,14 @@ export function updateToContent(current: Uint8Array, target: SerializedEditorSta
     return Y.encodeStateAsUpdate(doc, before);
   });
 }
+
+/**
+ * A fresh Yjs state holding `content` (Lexical JSON). Only for a frozen version, whose state no
+ * editor shares: a live document is changed with `updateToContent` instead.
+ */
+export function stateFromContent(content: SerializedEditorState): Uint8Array {
+  return withHeadlessSession(null, ({ editor, doc }) => {
+    editor.setEditorState(editor.parseEditorState(content), { tag: "restore" });
+    return Y.encodeStateAsUpdate(doc);
+  });
+}

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "departments:manage",
   "strategies:manage",
   "periods:manage",
+  "personalData:purge",
   "actions:read",
   "actions:create",
   "actions:edit",
@@ -66,6 +67,8 @@ const GRANTS: Record<Role, Grants> = {
     "departments:manage": "any",
     "strategies:manage": "any",
     "periods:manage": "any",
+    // Finding and removing identity numbers stored before they were refused: admins only.
+    "personalData:purge": "any",
     "period-reports:complete": "any",
     "reports:adopt": "any",
   },

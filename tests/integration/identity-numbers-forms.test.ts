@@ -133,7 +133,7 @@ describe("every form refuses a personnummer in any written form", () => {
   });
 
   it("stored none of them anywhere", async () => {
-    const found = (await everyStoredRow(db)).filter(({ row }) => findIdentityNumbers(row).length);
+    const found = (await everyStoredRow(db)).filter(({ text }) => findIdentityNumbers(text).length);
     expect(found).toEqual([]);
   });
 });
