@@ -4,9 +4,9 @@ import { type Executor, inTransaction } from "../../db";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import { createSession, pruneExpiredSessions, type SessionSettings } from "./sessions";
 import {
-  minutesUntilLoginAllowed,
+  markLoginSucceeded,
   pruneLoginAttempts,
-  recordLoginAttempt,
+  reserveLoginAttempt,
   type ThrottleSettings,
 } from "./throttle";
 
@@ -36,8 +36,9 @@ export async function logIn(
   // Every sign-in tidies up, so neither table grows without end (no scheduler needed).
   await pruneLoginAttempts(db, settings);
   await pruneExpiredSessions(db, settings);
-  const minutes = await minutesUntilLoginAllowed(db, settings, email, ip);
-  if (minutes > 0) return { ok: false, reason: "throttled", minutes };
+  const reservation = await reserveLoginAttempt(db, settings, email, ip);
+  if ("minutesToWait" in reservation)
+    return { ok: false, reason: "throttled", minutes: reservation.minutesToWait };
 
   const account = await db
     .selectFrom("users")
@@ -50,12 +51,10 @@ export async function logIn(
   const valid = account
     ? await verifyPassword(account.password_hash, password)
     : await verifyAgainstDummy(password);
-  if (!account || !valid) {
-    await recordLoginAttempt(db, email, ip, false);
-    return { ok: false, reason: "invalid" };
-  }
+  // A failure is already recorded by the reservation.
+  if (!account || !valid) return { ok: false, reason: "invalid" };
   return inTransaction(db, async (trx) => {
-    await recordLoginAttempt(trx, email, ip, true);
+    await markLoginSucceeded(trx, reservation.attemptId);
     const session = await createSession(trx, settings, account.id, account.organisation_id);
     return { ok: true, ...session };
   });

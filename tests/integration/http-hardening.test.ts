@@ -271,4 +271,35 @@ describe("HTTP hardening", () => {
       }
     });
   });
+
+  describe("login throttle", () => {
+    it("a parallel burst of 40 wrong guesses gets at most five checked (the limit), the rest 429", async () => {
+      const email = "skola@kommun.test";
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, guess) =>
+          new HttpClient(server.url).postForm("/login", {
+            email,
+            password: `wrong-${guess}`,
+            redirectTo: "/",
+          }),
+        ),
+      );
+      const statuses = burst.map((response) => response.status);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(35);
+      const recorded = await server.database.db
+        .selectFrom("login_attempts")
+        .select("id")
+        .where("email", "=", email)
+        .execute();
+      expect(recorded).toHaveLength(5);
+      // Even the right password now waits.
+      const right = await new HttpClient(server.url).postForm("/login", {
+        email,
+        password: PASSWORD,
+        redirectTo: "/",
+      });
+      expect(right.status).toBe(429);
+    });
+  });
 });
