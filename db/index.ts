@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, type Transaction } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock";
 import { migrations } from "./migrations";
 import type { Database } from "./schema";
 
@@ -25,7 +26,10 @@ pg.types.setTypeParser(DATE_OID, (value) => value);
 export interface DatabaseOptions {
   /** PostgreSQL connection string; without it the embedded PGlite is used. */
   databaseUrl?: string;
-  /** Folder for PGlite's files; `undefined` keeps it in memory (tests). */
+  /**
+   * Folder for PGlite's files, locked against other processes (`<folder>.lock`) while open;
+   * `undefined` keeps it in memory (tests).
+   */
   pgliteDir?: string;
   poolSize?: number;
 }
@@ -41,14 +45,28 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
-  if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
+  let unlock = () => {};
+  if (options.pgliteDir) {
+    mkdirSync(options.pgliteDir, { recursive: true });
+    unlock = lockDataDir(`${options.pgliteDir}.lock`);
+  }
   // PGlite ignores options given after an undefined data folder, so pass them in one object.
   const pglite = new PGlite({
     dataDir: options.pgliteDir,
     parsers: { [DATE_OID]: (value: string) => value },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: "pglite", close: () => db.destroy() };
+  return {
+    db,
+    kind: "pglite",
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }
 
 export async function migrateToLatest(db: DB): Promise<void> {

@@ -1,4 +1,10 @@
-import { createServer, type Server as HttpServer } from "node:http";
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import compression from "compression";
 import express from "express";
@@ -9,7 +15,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { createAuthenticator } from "./auth/authenticator";
 import { createEventBus, type EventBus } from "./bus";
 import { CollabHub } from "./collab/hub";
-import type { Config } from "./config";
+import { type Config, keepSessionSecret } from "./config";
 import type { AppContext } from "./context";
 import { reportStoredPersonalData } from "./domain/personal-data";
 import { createApiRouter } from "./http/api";
@@ -32,6 +38,30 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+function listen(httpServer: HttpServer, config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpServer.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(
+              `Port ${config.port} on ${config.host} is already in use; stop what uses it or choose another PORT.`,
+            )
+          : error,
+      ),
+    );
+    httpServer.listen(config.port, config.host, resolve);
+  });
+}
+
+/** Until the database is migrated and the app mounted, requests are asked to come back. */
+function answerStarting(_req: IncomingMessage, res: ServerResponse) {
+  res
+    .writeHead(503, { "Retry-After": "1", "Content-Type": "text/plain; charset=utf-8" })
+    .end(
+      "Samverkan startar – försök igen om en stund. / Samverkan is starting – try again shortly.",
+    );
+}
+
 /**
  * The one composition root: one database handle, one bus, one socket.io server, shared by every
  * request through the Remix load context. Used by server/index.ts and by the tests.
@@ -40,9 +70,22 @@ export async function startApp(
   config: Config,
   options: { database?: DatabaseHandle } = {},
 ): Promise<RunningApp> {
-  const database =
-    options.database ??
-    openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
+  // The port first: a server that cannot listen must not open, migrate or seed the data.
+  // socket.io wraps the server's request listeners when it attaches, so the one listener stays
+  // and what it hands requests to changes once the app is mounted.
+  let handleRequest: RequestListener = answerStarting;
+  const httpServer = createServer((req, res) => handleRequest(req, res));
+  await listen(httpServer, config);
+  let database: DatabaseHandle;
+  try {
+    database =
+      options.database ??
+      openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
+  } catch (error) {
+    httpServer.close();
+    throw error;
+  }
+  keepSessionSecret(config);
   await migrateToLatest(database.db);
   if (config.seedDemo) await seedDemo(database.db);
   // Numbers stored before every written form was refused are reported, not blocking start-up.
@@ -51,7 +94,6 @@ export async function startApp(
   const bus = createEventBus();
   const auth = createAuthenticator(database.db, config);
   const app = express();
-  const httpServer = createServer(app);
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(compression());
@@ -99,7 +141,7 @@ export async function startApp(
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  handleRequest = app;
   const { port } = httpServer.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;

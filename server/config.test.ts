@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, keepSessionSecret, loadConfig } from "./config";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-config-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -59,11 +59,21 @@ describe("loadConfig", () => {
     );
   });
 
-  it("generates a session secret once and keeps it beside the data", () => {
-    const first = load({ DATA_DIR: dataDir }).sessionSecret;
-    expect(first.length).toBeGreaterThanOrEqual(32);
-    expect(readFileSync(path.join(dataDir, "session-secret"), "utf8").trim()).toBe(first);
-    expect(load({ DATA_DIR: dataDir }).sessionSecret).toBe(first);
+  it("generates a session secret once and keeps it beside the data when told to", () => {
+    const other = path.join(dataDir, "not-yet-created");
+    const first = load({ DATA_DIR: other });
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    // Loading the configuration writes nothing (a server on a busy port leaves no trace).
+    expect(existsSync(other)).toBe(false);
+    keepSessionSecret(first);
+    expect(readFileSync(path.join(other, "session-secret"), "utf8").trim()).toBe(
+      first.sessionSecret,
+    );
+    const second = load({ DATA_DIR: other });
+    expect(second).toMatchObject({
+      sessionSecret: first.sessionSecret,
+      sessionSecretFile: undefined,
+    });
   });
 
   it.each([

@@ -36,6 +36,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   sessionSecret: string;
+  /** Set when the secret was generated now: where `keepSessionSecret` stores it for restarts. */
+  sessionSecretFile?: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   secureCookies: boolean;
@@ -60,13 +62,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const secretFile = path.join(dataDir, "session-secret");
+  const keptSecret = existsSync(secretFile) ? readFileSync(secretFile, "utf8").trim() : undefined;
+  const generated = !e.SESSION_SECRET && !keptSecret;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
-    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    sessionSecret: e.SESSION_SECRET ?? keptSecret ?? randomBytes(32).toString("base64url"),
+    sessionSecretFile: generated ? secretFile : undefined,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === "production",
@@ -81,12 +87,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** Without SESSION_SECRET, one is generated once and kept beside the data so restarts keep sessions. */
-function persistentSecret(dataDir: string): string {
-  const file = path.join(dataDir, "session-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+/**
+ * Without SESSION_SECRET, the one generated at the first start is kept beside the data so restarts
+ * keep sessions. Called once the server has its port and data folder: loading the configuration
+ * writes nothing.
+ */
+export function keepSessionSecret(config: Config): void {
+  if (!config.sessionSecretFile) return;
+  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    writeFileSync(config.sessionSecretFile, config.sessionSecret, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // Another server on the same folder (PostgreSQL) started at the same moment and kept its own.
+    if (readFileSync(config.sessionSecretFile, "utf8").trim() !== config.sessionSecret)
+      throw new ConfigError(
+        `${config.sessionSecretFile} was created by another process just now; start again.`,
+      );
+  }
 }

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as decoding from "lib0/decoding";
@@ -14,6 +13,7 @@ import { SocketIoProvider } from "../../app/editor/provider.client";
 import { openDatabase } from "../../db";
 import { loadState } from "../../server/collab/store";
 import { HttpClient } from "../helpers/http";
+import { exited, freePort, startServerProcess } from "../helpers/process";
 import { connectSocket } from "../helpers/socket";
 
 /**
@@ -22,54 +22,8 @@ import { connectSocket } from "../helpers/socket";
  * the editor reconnects by itself and its unacknowledged edits arrive exactly once.
  */
 
-const root = path.resolve(import.meta.dirname, "../..");
 const TOKEN = /\[\d+\]/g;
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** `tsx server/index.ts` as its own process (node directly, so SIGKILL reaches the server). */
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  // The test run's own DATABASE_URL must not reach a server meant to use PGlite.
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: root,
-    env: { ...inherited, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("is listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
-}
 
 /** The provider's socket, noting which typed tokens each acknowledged update carried. */
 class AckTracker {
@@ -176,7 +130,7 @@ describe.each(modes)("co-editing survives SIGKILL of the server ($name)", ({ pos
       SEED_DEMO: "true",
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     };
-    child = await startServer(env);
+    child = (await startServerProcess(env)).child;
     const url = `http://localhost:${port}`;
 
     // A member signs in and creates a document through the API (server-made first state).
@@ -234,7 +188,7 @@ describe.each(modes)("co-editing survives SIGKILL of the server ($name)", ({ pos
 
       await tick(300);
       expect(provider.saveState).toBe("offline");
-      child = await startServer(env);
+      child = (await startServerProcess(env)).child;
       await expect.poll(() => provider.saveState, { timeout: 20_000 }).not.toBe("offline");
       await tick(300);
     } finally {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,8 +9,7 @@ import { seedDemo } from "../../db/seed/demo";
 import { logIn } from "../../server/auth/login";
 import { verifyPassword } from "../../server/auth/passwords";
 import { createTestDatabase } from "../helpers/database";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
+import { runToEnd } from "../helpers/process";
 
 const TABLES = [
   "action_comments",
@@ -220,33 +218,13 @@ describe("the demo seed", () => {
 });
 
 /** Runs `npm run user:create`'s script as a separate process with the password on stdin. */
-function userCreate(
-  args: string[],
-  password: string,
-  dataDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production" };
-  delete env.DATABASE_URL;
-  delete env.SESSION_SECRET;
-  delete env.SEED_DEMO;
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "scripts/user-create.ts", ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(`${password}\n`);
-  });
+function userCreate(args: string[], password: string, dataDir: string) {
+  return runToEnd(
+    "npx",
+    ["tsx", "scripts/user-create.ts", ...args],
+    { DATA_DIR: dataDir, NODE_ENV: "production", SESSION_SECRET: undefined, SEED_DEMO: undefined },
+    `${password}\n`,
+  );
 }
 
 describe("npm run user:create", () => {
