@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { ClientToServerEvents, ServerToClientEvents } from "../common/socket-events";
 import { BENCH_TEXT, type NumberedRequest, type ServerKind, type ServerReply } from "./protocol";
 
 // Each child imports only its own server: y-websocket's CommonJS build loads a second copy of
@@ -117,39 +118,28 @@ async function startHocuspocus(): Promise<() => Promise<void>> {
 async function startSocketIoRelay(): Promise<() => Promise<void>> {
   const { Server } = await import("socket.io");
   const Y = await import("yjs");
-  const encoding = await import("lib0/encoding");
-  const decoding = await import("lib0/decoding");
-  const syncProtocol = await import("y-protocols/sync");
+  const protocol = await import("../common/collab-protocol");
   const { socketParser } = await import("../common/socket-parser");
   const httpServer = createServer();
-  const io = new Server(httpServer, { serveClient: false, parser: socketParser });
+  const io: import("socket.io").Server<ClientToServerEvents, ServerToClientEvents> = new Server(
+    httpServer,
+    { serveClient: false, parser: socketParser },
+  );
   const docs = new Map<string, import("yjs").Doc>();
-  const syncMessage = (write: (encoder: import("lib0/encoding").Encoder) => void) => {
-    const encoder = encoding.createEncoder();
-    write(encoder);
-    return encoding.toUint8Array(encoder);
-  };
-  type Message = { documentId: string; data: Uint8Array };
   io.on("connection", (socket) => {
-    socket.on("collab:join", ({ documentId }: Message, reply: (r: unknown) => void) => {
+    socket.on("collab:join", ({ documentId }, reply) => {
       const doc = docs.get(documentId) ?? new Y.Doc();
       docs.set(documentId, doc);
       void socket.join(documentId);
       reply({ ok: true, writable: true });
-      const data = syncMessage((e) => syncProtocol.writeSyncStep1(e, doc));
-      socket.emit("collab:sync", { documentId, data });
+      socket.emit("collab:sync", { documentId, data: protocol.step1Message(doc) });
     });
-    socket.on("collab:sync", ({ documentId, data }: Message, reply: (r: unknown) => void) => {
+    socket.on("collab:sync", ({ documentId, data }, reply) => {
       const doc = docs.get(documentId);
       if (!doc) return;
-      const decoder = decoding.createDecoder(data);
-      const type = decoding.readVarUint(decoder);
-      const body = decoding.readVarUint8Array(decoder);
-      if (type === syncProtocol.messageYjsSyncStep1) {
-        const answer = syncMessage((e) => {
-          encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-          encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, body));
-        });
+      const { type, body } = protocol.decodeSyncMessage(data);
+      if (type === protocol.SyncMessageType.step1) {
+        const answer = protocol.step2Message(Y.encodeStateAsUpdate(doc, body));
         socket.emit("collab:sync", { documentId, data: answer });
       } else {
         Y.applyUpdate(doc, body);
@@ -157,7 +147,7 @@ async function startSocketIoRelay(): Promise<() => Promise<void>> {
       }
       reply({ ok: true });
     });
-    socket.on("collab:awareness", ({ documentId, data }: Message) => {
+    socket.on("collab:awareness", ({ documentId, data }) => {
       socket.to(documentId).emit("collab:awareness", { documentId, data });
     });
   });

@@ -1,9 +1,6 @@
 import { EventEmitter } from "node:events";
+import type { ActionChange, DocumentChange } from "../common/live-events";
 import type { Actor } from "./domain/policy";
-
-export type ActionChange = "created" | "updated" | "followup" | "comment";
-/** What happened to a document besides its text (which travels over the co-editing protocol). */
-export type DocumentChange = "created" | "version" | "restored" | "meta" | "adopted";
 
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =

@@ -1,6 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import type { OnlineUser } from "../../server/realtime";
+import type { OnlineUser } from "../../common/live-events";
 import { useT } from "../utils/i18n";
 import type { SessionEnd } from "../utils/realtime.client";
 

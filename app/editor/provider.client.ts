@@ -1,17 +1,25 @@
 import type { Provider } from "@lexical/yjs";
-import * as decoding from "lib0/decoding";
-import * as encoding from "lib0/encoding";
-import type { Socket } from "socket.io-client";
 import {
   Awareness,
   applyAwarenessUpdate,
   encodeAwarenessUpdate,
   removeAwarenessStates,
 } from "y-protocols/awareness";
-import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import {
+  type CollabErrorCode,
+  type DocumentMessage,
+  decodeSyncMessage,
+  type JoinAck,
+  type StatusPayload,
+  type SyncAck,
+  SyncMessageType,
+  step1Message,
+  step2Message,
+  updateMessage,
+} from "../../common/collab-protocol";
 import { MAX_PACKET_BYTES } from "../../common/socket-parser";
-import { onSessionEnd } from "../utils/realtime.client";
+import { type AppClientSocket, onSessionEnd } from "../utils/realtime.client";
 
 /**
  * What the editor's saved indicator shows; "saved" only when the server has committed everything.
@@ -20,14 +28,16 @@ import { onSessionEnd } from "../utils/realtime.client";
 export type SaveState = "saved" | "saving" | "unsaved" | "offline" | "signed_out";
 
 type Listener = (...args: never[]) => void;
-type Ack = { ok?: true; writable?: boolean; error?: string };
 
 // Cursor moves are many: the first goes out at once (with the edit that moved it), the moves
 // that follow within this window go out together at its end, which keeps presence cheap.
 export const AWARENESS_THROTTLE_MS = 50;
 const RESYNC_DELAY_MS = 1_000;
 /** Refusals that sending the same content again cannot cure (docs/collab-protocol.md). */
-const SIZE_ERRORS = new Set(["too_large", "document_too_large"]);
+const SIZE_ERRORS = new Set<string>([
+  "too_large",
+  "document_too_large",
+] satisfies CollabErrorCode[]);
 /**
  * The server's packet limit less room for the packet's header: a larger message would make the
  * server close the connection without an error, and every reconnect would send it again.
@@ -39,12 +49,6 @@ const MAX_MESSAGE_BYTES = MAX_PACKET_BYTES - 4_096;
  * editor's undo and redo.
  */
 const COMPACT_ABOVE_BYTES = 64 * 1024;
-
-function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
 
 /**
  * What the server lacks, given its state vector. Deleted text that the server never saw travels
@@ -97,7 +101,7 @@ export class SocketIoProvider {
   private serverVector: Uint8Array | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: AppClientSocket,
     readonly documentId: string,
     readonly doc: Y.Doc,
   ) {
@@ -165,8 +169,8 @@ export class SocketIoProvider {
   }
 
   private onConnect = () => {
-    this.socket.emit("collab:join", { documentId: this.documentId }, (ack: Ack) => {
-      if (!ack?.ok) {
+    this.socket.emit("collab:join", { documentId: this.documentId }, (ack?: JoinAck) => {
+      if (!ack || "error" in ack) {
         this.emit("error", ack?.error ?? "internal");
         return;
       }
@@ -177,10 +181,7 @@ export class SocketIoProvider {
       this.emit("writable", this.writable);
       this.emit("status", { status: "connected" });
       // Ask for what we lack; the server's own step 1 (sent on join) asks for what it lacks.
-      this.send(
-        message((e) => syncProtocol.writeSyncStep1(e, this.doc)),
-        false,
-      );
+      this.send(step1Message(this.doc), false);
       if (this.writable && this.awareness.getLocalState()) {
         this.changedClients.add(this.doc.clientID);
         this.flushAwareness();
@@ -209,7 +210,7 @@ export class SocketIoProvider {
     this.changed();
   };
 
-  private onStatus = (payload: { documentId: string; frozen: boolean }) => {
+  private onStatus = (payload: StatusPayload) => {
     if (payload.documentId !== this.documentId) return;
     if (payload.frozen) this.writable = false;
     this.emit("writable", this.writable);
@@ -223,10 +224,10 @@ export class SocketIoProvider {
     }
     if (carriesUpdate) this.pending++;
     const connection = this.connection;
-    this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack: Ack) => {
+    this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack?: SyncAck) => {
       if (!carriesUpdate || connection !== this.connection) return;
       this.pending--;
-      if (!ack?.ok) this.refuse(data.length, ack?.error ?? "internal");
+      if (!ack || "error" in ack) this.refuse(data.length, ack?.error ?? "internal");
       this.changed();
     });
     this.changed();
@@ -261,10 +262,7 @@ export class SocketIoProvider {
   }
 
   private step2(serverVector: Uint8Array): Uint8Array {
-    return message((e) => {
-      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(e, missingUpdate(this.doc, serverVector, this.sizeRefused));
-    });
+    return step2Message(missingUpdate(this.doc, serverVector, this.sizeRefused));
   }
 
   /** Rejoining runs the two-way sync again, which re-sends whatever the server did not take. */
@@ -275,12 +273,10 @@ export class SocketIoProvider {
     }, RESYNC_DELAY_MS);
   }
 
-  private onSync = (payload: { documentId: string; data: ArrayBuffer | Uint8Array }) => {
+  private onSync = (payload: DocumentMessage) => {
     if (payload.documentId !== this.documentId) return;
-    const decoder = decoding.createDecoder(new Uint8Array(payload.data));
-    const type = decoding.readVarUint(decoder);
-    const body = decoding.readVarUint8Array(decoder);
-    if (type === syncProtocol.messageYjsSyncStep1) {
+    const { type, body } = decodeSyncMessage(payload.data);
+    if (type === SyncMessageType.step1) {
       this.serverVector = body;
       if (!this.writable) return;
       const step2 = this.step2(body);
@@ -292,7 +288,7 @@ export class SocketIoProvider {
       return;
     }
     Y.applyUpdate(this.doc, body, this);
-    if (type === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+    if (type === SyncMessageType.step2 && !this.synced) {
       this.synced = true;
       this.emit("sync", true);
       this.changed();
@@ -316,10 +312,7 @@ export class SocketIoProvider {
       this.changed();
       return;
     }
-    this.send(
-      message((e) => syncProtocol.writeUpdate(e, update)),
-      true,
-    );
+    this.send(updateMessage(update), true);
   };
 
   private onAwarenessUpdate = (
@@ -346,7 +339,7 @@ export class SocketIoProvider {
       this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_THROTTLE_MS);
   }
 
-  private onRemoteAwareness = (payload: { documentId: string; data: ArrayBuffer | Uint8Array }) => {
+  private onRemoteAwareness = (payload: DocumentMessage) => {
     if (payload.documentId !== this.documentId) return;
     applyAwarenessUpdate(this.awareness, new Uint8Array(payload.data), this);
   };

@@ -1,6 +1,6 @@
 import { useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { DocumentChange } from "../../server/bus";
+import type { LiveEvent as CommonLiveEvent, LiveEventType } from "../../common/live-events";
 import type { RootData } from "../root";
 
 export interface LiveEvent {
@@ -15,30 +15,31 @@ export interface LiveEvent {
 }
 
 /** A document's versions or details changed (its text travels over the co-editing protocol). */
-export interface DocumentLiveEvent {
-  type: "document.changed";
-  documentId: string;
-  change: DocumentChange;
-  actorId: string;
-  actorName: string;
-}
+export type DocumentLiveEvent = CommonLiveEvent<"document.changed">;
 
 const ACTION_EVENTS = ["action.changed", "period-report.changed"] as const;
 const DOCUMENT_EVENTS = ["document.changed"] as const;
+
+type LiveEventOf<T extends LiveEventType> = Extract<CommonLiveEvent, { type: T }>;
+
+const isOneOf = <T extends LiveEventType>(
+  types: readonly T[],
+  event: CommonLiveEvent,
+): event is LiveEventOf<T> => types.some((type) => type === event.type);
 
 /**
  * Re-runs the page's loaders when one of `types` arrives on the tab's socket and `relevant`
  * says it matters here (debounced: a burst of changes, such as an import, reloads once), and
  * after a reconnect. Returns the last such change made by someone other than `selfId`.
  */
-function useRevalidateOn<E extends { type: string; actorId: string }>(
-  types: readonly E["type"][],
-  relevant: (event: E) => boolean,
+function useRevalidateOn<T extends LiveEventType>(
+  types: readonly T[],
+  relevant: (event: LiveEventOf<T>) => boolean,
   selfId: string | undefined,
 ) {
   const revalidator = useRevalidator();
   const tabUserId = useRouteLoaderData<RootData>("root")?.user?.id;
-  const [lastChange, setLastChange] = useState<E | null>(null);
+  const [lastChange, setLastChange] = useState<LiveEventOf<T> | null>(null);
   const relevantRef = useRef(relevant);
   relevantRef.current = relevant;
   const revalidateRef = useRef(revalidator.revalidate);
@@ -52,10 +53,9 @@ function useRevalidateOn<E extends { type: string; actorId: string }>(
     import("./realtime.client").then(({ getSocket }) => {
       if (!active) return;
       const socket = getSocket(tabUserId);
-      const listeners = types.map((type: string) => {
-        const listener = (payload: Omit<E, "type">) => {
-          const event = { ...payload, type } as E;
-          if (!relevantRef.current(event)) return;
+      const listeners = types.map((type: LiveEventType) => {
+        const listener = (event: CommonLiveEvent) => {
+          if (!isOneOf(types, event) || !relevantRef.current(event)) return;
           if (event.actorId !== selfId) setLastChange(event);
           clearTimeout(timer);
           timer = setTimeout(() => revalidateRef.current(), 100);
@@ -89,8 +89,8 @@ function useRevalidateOn<E extends { type: string; actorId: string }>(
 export function useLiveUpdates(
   relevant: (event: LiveEvent) => boolean = () => true,
   selfId?: string,
-) {
-  return useRevalidateOn<LiveEvent>(ACTION_EVENTS, relevant, selfId);
+): LiveEvent | null {
+  return useRevalidateOn(ACTION_EVENTS, relevant, selfId);
 }
 
 /**
@@ -98,16 +98,12 @@ export function useLiveUpdates(
  * anyone re-runs the loaders. The editor is not touched (its text comes over its own protocol).
  */
 export function useDocumentUpdates(documentId: string, selfId?: string) {
-  return useRevalidateOn<DocumentLiveEvent>(
-    DOCUMENT_EVENTS,
-    (event) => event.documentId === documentId,
-    selfId,
-  );
+  return useRevalidateOn(DOCUMENT_EVENTS, (event) => event.documentId === documentId, selfId);
 }
 
 const everyDocument = () => true;
 
 /** Keeps the document list live: a document created, renamed, moved on in status, adopted. */
 export function useDocumentListUpdates(selfId?: string) {
-  return useRevalidateOn<DocumentLiveEvent>(DOCUMENT_EVENTS, everyDocument, selfId);
+  return useRevalidateOn(DOCUMENT_EVENTS, everyDocument, selfId);
 }

@@ -1,5 +1,9 @@
 import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../common/socket-events";
 import { socketParser } from "../../common/socket-parser";
+
+/** The tab's connection, typed by the events each side may send (common/socket-events.ts). */
+export type AppClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * The server closes a connection itself only when its session has ended (logged out, run out,
@@ -9,7 +13,7 @@ import { socketParser } from "../../common/socket-parser";
  */
 const SIGNED_OUT_RETRY_MS = 5_000;
 
-let socket: Socket | undefined;
+let socket: AppClientSocket | undefined;
 /** The person whose page this tab shows. */
 let tabUserId: string | undefined;
 
@@ -42,10 +46,10 @@ export function onSessionEnd(socket: Socket, listener: (why: SessionEnd) => void
  * tab says whose page it shows (`userId`): if someone else has signed in on this browser since,
  * the server refuses it, so what an open editor holds is never sent in the other person's name.
  */
-export function getSocket(userId: string): Socket {
+export function getSocket(userId: string): AppClientSocket {
   tabUserId = userId;
   if (socket) return socket;
-  const created = io({
+  const created: AppClientSocket = io({
     transports: ["websocket"],
     withCredentials: true,
     parser: socketParser,

@@ -1,5 +1,12 @@
 import type { Server as HttpServer } from "node:http";
-import { Server, type Socket } from "socket.io";
+import { type BroadcastOperator, Server, type Socket } from "socket.io";
+import type { ErrorAck } from "../../common/collab-protocol";
+import type { LiveEvent, OnlineUser } from "../../common/live-events";
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+} from "../../common/socket-events";
 import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
@@ -9,31 +16,42 @@ import { can, type Permission } from "../domain/policy";
 import { expectedOrigin, isSameOrigin } from "../http/security";
 import { coalesced } from "./coalesce";
 
-export interface OnlineUser {
-  id: string;
-  name: string;
-}
-
-interface SocketData {
+/** What the server keeps on each socket: who it is, and when that was last checked. */
+export interface SocketData {
   user: SessionUser;
   checkedAt: number;
 }
+export type AppServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 export type AppSocket = Socket<
-  Record<string, never>,
-  Record<string, never>,
-  Record<string, never>,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
   SocketData
 >;
 
-/** Registers a handler for one event behind the session check and the policy. */
-export type GuardedOn = (
+type ClientEvent = keyof ClientToServerEvents;
+/** The acknowledgement a client event is answered with. */
+export type AckOf<E extends ClientEvent> = Parameters<
+  NonNullable<Parameters<ClientToServerEvents[E]>[1]>
+>[0];
+
+/**
+ * Registers a handler for one event behind the session check and the policy. The payload is
+ * whatever the client sent (`unknown`: the handler validates it); the answer is typed.
+ */
+export type GuardedOn = <E extends ClientEvent>(
   socket: AppSocket,
-  event: string,
+  event: E,
   permission: Permission,
   handler: (
     user: SessionUser,
     payload: unknown,
-    reply: (response: unknown) => void,
+    reply: (response: AckOf<E>) => void,
   ) => Promise<void> | void,
 ) => void;
 
@@ -54,13 +72,25 @@ const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export type Realtime = ReturnType<typeof createRealtime>;
 
+/** Sends a live event under its own name (one case per type, so name and payload are checked together). */
+function emitLive(room: BroadcastOperator<ServerToClientEvents, SocketData>, event: LiveEvent) {
+  switch (event.type) {
+    case "action.changed":
+      return room.emit(event.type, event);
+    case "period-report.changed":
+      return room.emit(event.type, event);
+    case "document.changed":
+      return room.emit(event.type, event);
+  }
+}
+
 export function createRealtime(
   httpServer: HttpServer,
   deps: { config: Config; bus: EventBus; auth: Authenticator },
 ) {
   const { config, bus, auth } = deps;
   const features: RealtimeFeature[] = [];
-  const io = new Server(httpServer, {
+  const io: AppServer = new Server(httpServer, {
     serveClient: false,
     parser: socketParser,
     maxHttpBufferSize: MAX_PACKET_BYTES,
@@ -90,11 +120,14 @@ export function createRealtime(
 
   /** Every event goes through here: a live session, then the policy. */
   const on: GuardedOn = (socket, event, permission, handler) => {
-    (socket as Socket).on(event, async (...args: unknown[]) => {
+    const name: ClientEvent = event;
+    socket.on(name, async (...args: unknown[]) => {
       // The acknowledgement is always the last argument, also when no payload was sent.
       const ack = args.at(-1);
       const payload = typeof ack === "function" && args.length === 1 ? undefined : args[0];
-      const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};
+      const reply = (response: AckOf<typeof event> | ErrorAck) => {
+        if (typeof ack === "function") ack(response);
+      };
       try {
         if (Date.now() - socket.data.checkedAt > SESSION_RECHECK_MS) {
           const user = await authenticate(socket);
@@ -118,7 +151,7 @@ export function createRealtime(
     const sockets = await io.in(organisationRoom(organisationId)).fetchSockets();
     const byId = new Map<string, OnlineUser>();
     for (const s of sockets) {
-      const user = (s.data as SocketData).user;
+      const { user } = s.data;
       byId.set(user.userId, { id: user.userId, name: user.name });
     }
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, "sv"));
@@ -150,7 +183,7 @@ export function createRealtime(
    * organisation's events.
    */
   async function closeEndedSessions(): Promise<void> {
-    const sockets = [...io.of("/").sockets.values()] as AppSocket[];
+    const sockets = [...io.of("/").sockets.values()];
     const live = await auth.liveSessionIds(sockets.map((socket) => socket.data.user.sessionId));
     for (const socket of sockets)
       if (!live.has(socket.data.user.sessionId)) socket.disconnect(true);
@@ -170,8 +203,8 @@ export function createRealtime(
       return;
     }
     // Every role may read actions and period reports, so the whole organisation hears of them.
-    const { organisationId, ...payload } = event;
-    io.to(organisationRoom(organisationId)).emit(event.type, payload);
+    const { organisationId, ...live } = event;
+    emitLive(io.to(organisationRoom(organisationId)), live);
   });
 
   return {

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderState } from "../../server/collab/headless";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { loadState } from "../../server/collab/store";
 import {
   browserTestsEnabled,

@@ -1,6 +1,5 @@
 import * as encoding from "lib0/encoding";
 import type { Socket } from "socket.io-client";
-import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import type { DB } from "../../db";
 import type { Role } from "../../db/schema";
@@ -8,7 +7,11 @@ import type { CollabHub } from "../../server/collab/hub";
 import { loadState } from "../../server/collab/store";
 import type { Actor } from "../../server/domain/policy";
 
-/** The co-editing wire protocol spoken by hand (docs/collab-protocol.md), for tests of the server. */
+/**
+ * The co-editing wire protocol spoken by hand (docs/collab-protocol.md), for tests of the server.
+ * Well-formed messages come from the protocol module both ends use.
+ */
+export { step1Message, updateMessage } from "../../common/collab-protocol";
 
 export type Ack = { ok?: boolean; writable?: boolean; error?: string; dropped?: boolean };
 
@@ -19,15 +22,12 @@ export function ask(socket: Socket, event: string, payload: unknown): Promise<Ac
   return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload);
 }
 
+/** Bytes written by hand, for messages the protocol module would never make (malformed ones). */
 export function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   write(encoder);
   return encoding.toUint8Array(encoder);
 }
-
-export const updateMessage = (update: Uint8Array) =>
-  syncMessage((e) => syncProtocol.writeUpdate(e, update));
-export const step1Message = (doc: Y.Doc) => syncMessage((e) => syncProtocol.writeSyncStep1(e, doc));
 
 /**
  * A Yjs update that decodes but throws when applied: one string item whose origin is a
@@ -96,9 +96,7 @@ export async function storedDoc(db: DB, documentId: string): Promise<Y.Doc> {
 
 /** The hub's in-memory copy of a document, if it is loaded in this process. */
 export function hubDoc(hub: CollabHub, documentId: string): Y.Doc | undefined {
-  // Read through the private map: the test compares the very object the hub serves.
-  return (hub as unknown as { documents: Map<string, { doc: Y.Doc }> }).documents.get(documentId)
-    ?.doc;
+  return hub.loadedDoc(documentId);
 }
 
 /** An actor for domain calls made directly by a test (as the named demo user). */

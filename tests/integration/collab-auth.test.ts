@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { createDocument, getDocument, updateDocumentMeta } from "../../server/domain/documents";
 import { createUser } from "../../server/domain/users";
 import { type CollabClient, collabClient, signedInSocket } from "../helpers/collab-client";

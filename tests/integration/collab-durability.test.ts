@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { AWARENESS_THROTTLE_MS } from "../../app/editor/provider.client";
 import { renderState, updateToContent } from "../../server/collab/headless";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { appendUpdate, compact, loadState } from "../../server/collab/store";
 import { createDocument } from "../../server/domain/documents";
 import type { Actor } from "../../server/domain/policy";

@@ -9,7 +9,7 @@ import { SocketIoProvider } from "../../app/editor/provider.client";
 import type { DatabaseHandle } from "../../db";
 import { seedDemo } from "../../db/seed/demo";
 import { type RunningApp, startApp } from "../../server/app";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { type Config, loadConfig } from "../../server/config";
 import { createDocument } from "../../server/domain/documents";
 import type { Actor } from "../../server/domain/policy";

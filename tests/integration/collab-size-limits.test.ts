@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { createDocument } from "../../server/domain/documents";
 import { type CollabClient, collabClient } from "../helpers/collab-client";
 import { actorOf, storedDoc } from "../helpers/collab-wire";

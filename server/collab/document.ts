@@ -1,0 +1,306 @@
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from "y-protocols/awareness";
+import * as Y from "yjs";
+import {
+  documentRoom,
+  step1Message,
+  step2Message,
+  updateMessage,
+} from "../../common/collab-protocol";
+import type { DB } from "../../db";
+import { refreshRenderedFromState } from "../domain/documents";
+import type { AppServer } from "../realtime";
+import { COLLAB_LIMITS } from "./limits";
+import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
+
+// After a failed save, the room is asked for what we lack at most this often (see commit).
+const ROOM_RESYNC_DELAY_MS = 1_000;
+
+interface PendingSave extends NewUpdate {
+  saved: (newestId: bigint) => void;
+  failed: (error: unknown) => void;
+}
+
+/** What saving costs, for the tests and the benchmark. */
+export interface SaveStats {
+  persistedUpdates: number;
+  /** INSERT statements that saved them: fewer when updates arrive together. */
+  saves: number;
+}
+
+function docFrom(...updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update, "store");
+  return doc;
+}
+
+/** What an update does: nothing at all, or only delete (it adds no content). Throws if malformed. */
+export function describeUpdate(update: Uint8Array) {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return {
+    empty: structs.length === 0 && ds.clients.size === 0,
+    deletesOnly: structs.length === 0,
+  };
+}
+
+/**
+ * One document loaded in this process: its Y.Doc of saved edits, the edits accepted but still
+ * being saved, the batching of their INSERTs, the rendered views that follow the edits,
+ * compaction, and the cursors (awareness) of the sockets in it.
+ */
+export class CollabDocument {
+  /** Every saved edit: changed only after COMMIT, so its state vector never claims an unsaved one. */
+  readonly doc: Y.Doc;
+  /**
+   * Every edit accepted so far, saved or not. An update is applied here before it is sent to
+   * anyone or stored: one that decodes but cannot be applied (a forged reference) is refused
+   * there, and so never reaches the other editors nor the log, where it would stop the
+   * document from loading.
+   */
+  private received: Y.Doc;
+  readonly awareness: Awareness;
+  private lastUpdateId: bigint;
+  /** Snapshot plus log, as stored; checked against `maxDocumentBytes`. */
+  storedBytes: number;
+  private updatesSinceCompaction = 0;
+  frozen: boolean;
+  /** Awareness client ids each socket set, removed when the socket leaves. */
+  private clientIdsBySocket = new Map<string, Set<number>>();
+  /** Updates sent to the others but not yet committed (see commit). */
+  private inFlight = new Set<Uint8Array>();
+  /** Updates waiting for the next batched save (see save). */
+  private saveBatch: PendingSave[] = [];
+  private saveTimer?: ReturnType<typeof setTimeout>;
+  /** When this process last changed the content; stored with the next render. */
+  private editedAt?: Date;
+  private renderTimer?: ReturnType<typeof setTimeout>;
+  /** When the oldest edit not yet in the rendered views arrived (ms since the epoch). */
+  private unrenderedSince?: number;
+  private resyncTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly io: AppServer,
+    private readonly db: DB,
+    private readonly stats: SaveStats,
+    readonly id: string,
+    readonly organisationId: string,
+    stored: StoredState,
+    frozen: boolean,
+  ) {
+    this.doc = docFrom(stored.state);
+    this.received = docFrom(stored.state);
+    this.awareness = new Awareness(this.doc);
+    // The server has no cursor of its own.
+    this.awareness.setLocalState(null);
+    this.lastUpdateId = stored.lastUpdateId;
+    this.storedBytes = stored.storedBytes;
+    this.frozen = frozen;
+  }
+
+  private get room() {
+    return this.io.to(documentRoom(this.id));
+  }
+
+  /** Brings the document up to date from the log (another process may have written to it). */
+  async catchUp() {
+    for (const row of await loadTail(this.db, this.id, this.lastUpdateId)) {
+      Y.applyUpdate(this.doc, row.update, "store");
+      Y.applyUpdate(this.received, row.update, "store");
+      if (row.id > this.lastUpdateId) this.lastUpdateId = row.id;
+    }
+  }
+
+  /**
+   * The answers to a client's step 1: what it lacks of the saved document, then the updates
+   * already sent to the room but not yet saved (a socket that joined meanwhile would otherwise
+   * miss them, and every later edit that builds on them). Throws if the state vector is malformed.
+   */
+  answerStep1(stateVector: Uint8Array): Uint8Array[] {
+    return [
+      step2Message(Y.encodeStateAsUpdate(this.doc, stateVector)),
+      ...[...this.inFlight].map((update) => updateMessage(update)),
+    ];
+  }
+
+  /**
+   * Applies an update to the document of accepted edits. If Yjs throws, the update is refused,
+   * and since it may have been half applied, that document is made again from the saved one and
+   * the updates still being saved.
+   */
+  accept(update: Uint8Array): boolean {
+    try {
+      Y.applyUpdate(this.received, update, "received");
+      return true;
+    } catch {
+      this.received.destroy();
+      this.received = docFrom(Y.encodeStateAsUpdate(this.doc), ...this.inFlight);
+      return false;
+    }
+  }
+
+  /**
+   * Saves an accepted update that the others are already being sent, and applies it to the saved
+   * document once committed. If the save fails, the room is soon asked for what we lack.
+   */
+  async commit(update: Uint8Array, userId: string, origin: string): Promise<void> {
+    this.inFlight.add(update);
+    let id: bigint;
+    try {
+      id = await this.save({ update, userId });
+    } catch (error) {
+      this.resyncRoom();
+      throw error;
+    } finally {
+      this.inFlight.delete(update);
+    }
+    this.stats.persistedUpdates++;
+    this.applySaved(id, update, origin);
+  }
+
+  /** An update made on the server (restoring a version), already saved: applied and sent to every editor. */
+  applyServerUpdate(id: bigint, update: Uint8Array) {
+    this.applySaved(id, update, "server");
+    Y.applyUpdate(this.received, update, "server");
+    this.room.emit("collab:sync", { documentId: this.id, data: updateMessage(update) });
+    this.afterChange();
+  }
+
+  private applySaved(id: bigint, update: Uint8Array, origin: string) {
+    if (id > this.lastUpdateId) this.lastUpdateId = id;
+    this.storedBytes += update.length;
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  /**
+   * Saves an update together with every other one for the document arriving within
+   * `saveBatchMs`: a burst of keystrokes from everyone in a meeting becomes one INSERT and one
+   * COMMIT, and the save starts only once the broadcast to the others is out of the way (its CPU
+   * would otherwise compete with theirs). Resolves with the newest row id after COMMIT.
+   */
+  private save(update: NewUpdate): Promise<bigint> {
+    return new Promise((saved, failed) => {
+      this.saveBatch.push({ ...update, saved, failed });
+      this.saveTimer ??= setTimeout(() => void this.flushSaves(), COLLAB_LIMITS.saveBatchMs);
+    });
+  }
+
+  async flushSaves() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const batch = this.saveBatch.splice(0);
+    if (batch.length === 0) return;
+    try {
+      const newestId = await appendUpdates(this.db, this.id, batch);
+      this.stats.saves++;
+      for (const pending of batch) pending.saved(newestId);
+    } catch (error) {
+      for (const pending of batch) pending.failed(error);
+    }
+  }
+
+  /**
+   * An edit the others already have was not saved, and its author may be gone: soon ask everyone
+   * for what we lack (our state vector), so whoever holds the edit sends it again. Coalesced, so
+   * a database outage does not turn every failure into a round of resends.
+   */
+  private resyncRoom() {
+    this.resyncTimer ??= setTimeout(() => {
+      this.resyncTimer = undefined;
+      this.room.emit("collab:sync", { documentId: this.id, data: step1Message(this.doc) });
+    }, ROOM_RESYNC_DELAY_MS);
+  }
+
+  /** After a saved change: schedule the rendered views, and compact when due (or `compactNow`). */
+  afterChange(compactNow = false) {
+    this.updatesSinceCompaction++;
+    const now = Date.now();
+    this.editedAt = new Date(now);
+    // Rendered text/HTML for search, exports and read-only views: once typing pauses, and at
+    // the latest renderMaxDelayMs after the oldest edit they lack (a meeting may type for hours).
+    this.unrenderedSince ??= now;
+    const due = Math.min(
+      now + COLLAB_LIMITS.renderDelayMs,
+      this.unrenderedSince + COLLAB_LIMITS.renderMaxDelayMs,
+    );
+    clearTimeout(this.renderTimer);
+    this.renderTimer = setTimeout(() => void this.render(), due - now);
+    if (compactNow || this.updatesSinceCompaction >= COLLAB_LIMITS.compactAfterUpdates) {
+      this.updatesSinceCompaction = 0;
+      void this.compact();
+    }
+  }
+
+  async render() {
+    // An edit arriving while this render runs starts the next one's clock.
+    this.unrenderedSince = undefined;
+    try {
+      await refreshRenderedFromState(
+        this.db,
+        this.id,
+        Y.encodeStateAsUpdate(this.doc),
+        this.editedAt,
+      );
+    } catch (error) {
+      console.error(`Rendering document ${this.id} failed:`, error);
+    }
+  }
+
+  async compact() {
+    try {
+      await compact(this.db, this.id);
+      this.storedBytes = Y.encodeStateAsUpdate(this.doc).length;
+    } catch (error) {
+      console.error(`Compacting document ${this.id} failed:`, error);
+    }
+  }
+
+  /** Every cursor in the document, for a socket that just joined (undefined when there is none). */
+  allAwareness(): Uint8Array | undefined {
+    const clients = [...this.awareness.getStates().keys()];
+    return clients.length > 0 ? encodeAwarenessUpdate(this.awareness, clients) : undefined;
+  }
+
+  /** Applies a socket's awareness update, remembering the client ids it set. Throws if malformed. */
+  applyAwareness(socketId: string, update: Uint8Array) {
+    const owned = this.clientIdsBySocket.get(socketId) ?? new Set<number>();
+    this.clientIdsBySocket.set(socketId, owned);
+    const onChange = ({ added, updated }: { added: number[]; updated: number[] }) => {
+      for (const clientId of [...added, ...updated]) owned.add(clientId);
+    };
+    this.awareness.on("change", onChange);
+    try {
+      applyAwarenessUpdate(this.awareness, update, socketId);
+    } finally {
+      this.awareness.off("change", onChange);
+    }
+  }
+
+  /**
+   * Removes the cursors a socket set; returns the removal for the others (undefined if it set
+   * none). Encoded after removal, the update carries "null" states with a newer clock.
+   */
+  removeAwarenessOf(socketId: string): Uint8Array | undefined {
+    const owned = this.clientIdsBySocket.get(socketId);
+    this.clientIdsBySocket.delete(socketId);
+    if (!owned || owned.size === 0) return undefined;
+    const clients = [...owned];
+    removeAwarenessStates(this.awareness, clients, "left");
+    return encodeAwarenessUpdate(this.awareness, clients);
+  }
+
+  /** Stops the timers of rendering and resyncing; pending saves are flushed by the caller. */
+  stopTimers() {
+    clearTimeout(this.renderTimer);
+    clearTimeout(this.resyncTimer);
+  }
+
+  destroy() {
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.received.destroy();
+  }
+}

@@ -1,0 +1,221 @@
+import { z } from "zod";
+import {
+  type CollabErrorCode,
+  carriesUpdate,
+  decodeSyncMessage,
+  documentRoom,
+  type ErrorAck,
+  type SyncMessage,
+  SyncMessageType,
+  step1Message,
+  updateMessage,
+} from "../../common/collab-protocol";
+import type { SessionUser } from "../auth/sessions";
+import { can, NotFoundError } from "../domain/policy";
+import type { AckOf, AppSocket, GuardedOn } from "../realtime";
+import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
+import { COLLAB_LIMITS, type UpdateRateLimiter } from "./limits";
+import type { DocumentRegistry } from "./registry";
+
+const JoinSchema = z.object({ documentId: z.uuid() });
+const MessageSchema = z.object({ documentId: z.uuid(), data: z.instanceof(Uint8Array) });
+
+export interface CollabStats extends SaveStats {
+  droppedReadOnlyUpdates: number;
+  droppedReadOnlyAwareness: number;
+}
+
+/**
+ * The co-editing events of one socket (docs/collab-protocol.md): join and leave, the sync
+ * messages (a step 1 answered, an update checked, saved and passed on) and awareness.
+ */
+export class CollabMessages {
+  constructor(
+    private readonly registry: DocumentRegistry,
+    private readonly rateLimiter: UpdateRateLimiter,
+    private readonly stats: CollabStats,
+  ) {}
+
+  listen(socket: AppSocket, on: GuardedOn) {
+    on(socket, "collab:join", "documents:read", (user, payload, reply) =>
+      this.join(socket, user, payload, reply),
+    );
+    on(socket, "collab:sync", "documents:read", (user, payload, reply) =>
+      this.sync(socket, user, payload, reply),
+    );
+    on(socket, "collab:awareness", "documents:read", (user, payload, reply) =>
+      this.awareness(socket, user, payload, reply),
+    );
+    on(socket, "collab:leave", "documents:read", (_user, payload, reply) => {
+      const parsed = JoinSchema.safeParse(payload);
+      if (parsed.success) this.registry.leave(socket, parsed.data.documentId);
+      reply({ ok: true });
+    });
+    socket.on("disconnecting", () => this.registry.leaveAll(socket));
+  }
+
+  /** Refuses a message: the error acknowledgement, and a `collab:error` event. */
+  private fail(
+    socket: AppSocket,
+    reply: (response: ErrorAck) => void,
+    documentId: string | undefined,
+    code: CollabErrorCode,
+  ) {
+    reply({ error: code });
+    socket.emit("collab:error", { documentId, code });
+  }
+
+  private writable(user: SessionUser, document: CollabDocument) {
+    return (
+      !document.frozen && can(user, "documents:edit", { organisationId: document.organisationId })
+    );
+  }
+
+  private async join(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (response: AckOf<"collab:join">) => void,
+  ) {
+    const parsed = JoinSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "not_found");
+    const { documentId } = parsed.data;
+    let document: CollabDocument;
+    try {
+      document = await this.registry.join(socket, user, documentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return this.fail(socket, reply, documentId, "not_found");
+      throw error;
+    }
+    reply({ ok: true, writable: this.writable(user, document) });
+    // Our state vector: the client answers with whatever we lack (edits made offline).
+    socket.emit("collab:sync", { documentId, data: step1Message(document.doc) });
+    const cursors = document.allAwareness();
+    if (cursors) socket.emit("collab:awareness", { documentId, data: cursors });
+  }
+
+  private async sync(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (response: AckOf<"collab:sync">) => void,
+  ) {
+    const parsed = MessageSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "malformed");
+    const { documentId, data } = parsed.data;
+    const document = this.registry.joinedBy(socket, documentId);
+    if (!document) return this.fail(socket, reply, documentId, "not_found");
+
+    let message: SyncMessage;
+    try {
+      message = decodeSyncMessage(data);
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    if (message.type === SyncMessageType.step1) {
+      // The client's state vector: answer with everything it lacks.
+      let answers: Uint8Array[];
+      try {
+        answers = document.answerStep1(message.body);
+      } catch {
+        return this.fail(socket, reply, documentId, "malformed");
+      }
+      reply({ ok: true });
+      for (const answer of answers) socket.emit("collab:sync", { documentId, data: answer });
+      return;
+    }
+    if (!carriesUpdate(message.type)) return this.fail(socket, reply, documentId, "malformed");
+    await this.receiveUpdate(socket, user, document, message.body, reply);
+  }
+
+  /**
+   * Validate → check limits → apply to the accepted edits → send to the others → COMMIT →
+   * apply → acknowledge.
+   */
+  private async receiveUpdate(
+    socket: AppSocket,
+    user: SessionUser,
+    document: CollabDocument,
+    update: Uint8Array,
+    reply: (response: AckOf<"collab:sync">) => void,
+  ) {
+    const documentId = document.id;
+    // Decoding every struct and the delete set refuses garbage before anything else; whether Yjs
+    // can apply it is known only once applied (see CollabDocument.accept).
+    let kind: ReturnType<typeof describeUpdate>;
+    try {
+      kind = describeUpdate(update);
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    if (kind.empty) return reply({ ok: true });
+    if (!this.writable(user, document)) {
+      this.stats.droppedReadOnlyUpdates++;
+      return this.fail(socket, reply, documentId, document.frozen ? "frozen" : "read_only");
+    }
+    if (update.length > COLLAB_LIMITS.maxUpdateBytes)
+      return this.fail(socket, reply, documentId, "too_large");
+    // Deleting is always allowed, so a full document can be made smaller again.
+    const full = document.storedBytes + update.length > COLLAB_LIMITS.maxDocumentBytes;
+    if (full && !kind.deletesOnly)
+      return this.fail(socket, reply, documentId, "document_too_large");
+    if (!this.rateLimiter.allow(user.userId))
+      return this.fail(socket, reply, documentId, "rate_limited");
+    const refused = this.validateIncomingUpdate(document, update, user);
+    if (refused) return this.fail(socket, reply, documentId, refused);
+    if (!document.accept(update)) return this.fail(socket, reply, documentId, "malformed");
+
+    // The others get the edit while it is being saved (saving first put the COMMIT on their
+    // latency path); only the author's acknowledgement waits for COMMIT. The saved document
+    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit.
+    socket
+      .to(documentRoom(documentId))
+      .emit("collab:sync", { documentId, data: updateMessage(update) });
+    await document.commit(update, user.userId, socket.id);
+    reply({ ok: true });
+    // A deletion let into a full document: compacting is what makes room again.
+    document.afterChange(full);
+  }
+
+  /**
+   * The one check of an incoming update's content, after the protocol's own checks (it decodes,
+   * the socket may write, sizes, rate) and before it is applied, sent to the others or stored:
+   * a refusal code stops it there. Every update is accepted today.
+   */
+  private validateIncomingUpdate(
+    _document: CollabDocument,
+    _update: Uint8Array,
+    _user: SessionUser,
+  ): CollabErrorCode | undefined {
+    return undefined;
+  }
+
+  /**
+   * A cursor or selection (y-protocols awareness update): from a writable socket it is applied to
+   * the server's awareness (remembering which client ids the socket owns, so they are removed
+   * when it leaves) and passed on to the others; from a read-only socket it is dropped.
+   */
+  private async awareness(
+    socket: AppSocket,
+    user: SessionUser,
+    payload: unknown,
+    reply: (response: AckOf<"collab:awareness">) => void,
+  ) {
+    const parsed = MessageSchema.safeParse(payload);
+    if (!parsed.success) return this.fail(socket, reply, undefined, "malformed");
+    const { documentId, data } = parsed.data;
+    const document = this.registry.joinedBy(socket, documentId);
+    if (!document) return this.fail(socket, reply, documentId, "not_found");
+    if (!this.writable(user, document)) {
+      this.stats.droppedReadOnlyAwareness++;
+      return reply({ ok: true, dropped: true });
+    }
+    try {
+      document.applyAwareness(socket.id, data);
+    } catch {
+      return this.fail(socket, reply, documentId, "malformed");
+    }
+    socket.to(documentRoom(documentId)).emit("collab:awareness", { documentId, data });
+    reply({ ok: true });
+  }
+}
