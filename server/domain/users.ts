@@ -9,12 +9,10 @@ import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, "validation.tooLong")
-  .pipe(z.email("validation.email"));
+// An address can carry a personnummer too ("811218-9876@…"): it is free text like a name.
+const email = freeText(z.string().trim().toLowerCase().max(254, "validation.tooLong")).pipe(
+  z.email("validation.email"),
+);
 
 export const passwordSchema = z
   .string()

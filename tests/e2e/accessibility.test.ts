@@ -163,6 +163,34 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await expectGoodPage(admin.page, "Länsstrategi Västernorrland 2017–2020");
     });
 
+    it("Personuppgifter att åtgärda, listing a stored number", async () => {
+      const { db } = e2e.server.database;
+      const action = await db
+        .selectFrom("actions")
+        .select(["id", "description"])
+        .where("organisation_id", "=", e2e.server.organisationId)
+        .executeTakeFirstOrThrow();
+      // Stored before the check existed: written straight into the database.
+      await db
+        .updateTable("actions")
+        .set({ description: "Samtal med 811218\u20139876" })
+        .where("id", "=", action.id)
+        .execute();
+      const { page } = admin;
+      await page.goto(`${e2e.server.url}/admin/personuppgifter`);
+      await settled(page, "Sara Lind");
+      await page.getByRole("cell", { name: "Samtal med 811218-****" }).waitFor();
+      await expectGoodPage(page, "Personuppgifter att åtgärda");
+      await page.getByRole("button", { name: /Ta bort numret/ }).click();
+      await page.getByText("Personnumret är borttaget ur texten och historiken.").waitFor();
+      await expectGoodPage(page, "Personuppgifter att åtgärda");
+      await db
+        .updateTable("actions")
+        .set({ description: action.description })
+        .where("id", "=", action.id)
+        .execute();
+    });
+
     it("the new-user form with its errors shown", async () => {
       const { page } = admin;
       await page.goto(`${e2e.server.url}/admin/anvandare/ny`);

@@ -103,6 +103,16 @@ const FORMS: Record<string, (text: string) => [() => HttpClient, string, Record<
         roles: "member",
       },
     ],
+    "a user's email address": (text) => [
+      () => admin,
+      "/admin/anvandare/ny",
+      {
+        name: "Lena Strand",
+        email: `lena.${text}@kommun.test`,
+        password: "Ett-langt-losenord-1",
+        roles: "member",
+      },
+    ],
     "a department's name": (text) => [
       () => admin,
       "/admin/forvaltningar",
