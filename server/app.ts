@@ -12,7 +12,7 @@ import { sql } from "kysely";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
 import { seedDemo } from "../db/seed/demo";
 import packageJson from "../package.json" with { type: "json" };
-import { createAuthenticator } from "./auth/authenticator";
+import { type Authenticator, createAuthenticator } from "./auth/authenticator";
 import { createEventBus, type EventBus } from "./bus";
 import { CollabHub } from "./collab/hub";
 import { type Config, keepSessionSecret } from "./config";
@@ -31,8 +31,10 @@ import { createRealtime, type Realtime } from "./realtime";
 export interface RunningApp {
   httpServer: HttpServer;
   url: string;
+  config: Config;
   database: DatabaseHandle;
   bus: EventBus;
+  auth: Authenticator;
   collab: CollabHub;
   realtime: Realtime;
   close(): Promise<void>;
@@ -148,8 +150,10 @@ export async function startApp(
   return {
     httpServer,
     url: `http://localhost:${port}`,
+    config,
     database,
     bus,
+    auth,
     collab,
     realtime,
     close() {

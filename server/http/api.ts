@@ -33,19 +33,8 @@ import { ForbiddenError, NotFoundError } from "../domain/policy";
 import { search } from "../domain/search";
 import { getActiveStrategy } from "../domain/strategies";
 import { readJsonBody, unreadableBody } from "./bodies";
-import { openApiDocument } from "./openapi";
+import { type ErrorCode, openApiDocument } from "./openapi";
 import { refuse, requireSameOrigin } from "./security";
-
-type ErrorCode =
-  | "invalid_input"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "payload_too_large"
-  | "personal_identity_number"
-  | "rate_limited"
-  | "internal";
 
 export function sendError(
   res: Response,

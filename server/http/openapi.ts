@@ -1,619 +1,572 @@
+import { z } from "zod";
 import { ACTION_STATUSES, ASSESSMENTS, DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
-import { SEARCH_KINDS } from "../domain/search";
+import { sessionCookieName } from "../auth/cookie";
+import { TokenSchema } from "../auth/tokens";
+import {
+  ActionFilterSchema,
+  ActionUpdateSchema,
+  type ActionView,
+  NewActionSchema,
+} from "../domain/actions";
+import {
+  DocumentFilterSchema,
+  type DocumentView,
+  NewDocumentSchema,
+  VersionSchema,
+  type VersionView,
+} from "../domain/documents";
+import { FollowUpSchema } from "../domain/followups";
+import type { PeriodView } from "../domain/periods";
+import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
 
-const uuid = { type: "string", format: "uuid" } as const;
-const date = { type: "string", format: "date", example: "2017-10-12" } as const;
-const nullableDate = { type: ["string", "null"], format: "date" } as const;
-const dateTime = { type: "string", format: "date-time" } as const;
+/**
+ * The contract of /api/v1, generated from zod schemas: what the API accepts is the domain's own
+ * request schemas (server/domain), what it answers is written here once, next to the table of
+ * operations. Tests check every real answer against the generated document.
+ */
 
-/** What a client may set on an action, when creating it and when changing it. */
-const actionFields = {
-  title: { type: "string", maxLength: 200 },
-  description: { type: "string" },
+export const ERROR_CODES = [
+  "invalid_input",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "personal_identity_number",
+  "rate_limited",
+  "unsupported_media_type",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// What the API answers. `satisfies` ties each schema to the presenter's type it describes.
+const uuid = z.uuid();
+const date = z.iso.date().meta({ example: "2017-10-12" });
+const dateTime = z.iso.datetime();
+const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+const Action = z.object({
+  id: uuid,
+  title: z.string().max(200),
+  description: z.string(),
   goalId: uuid,
   departmentId: uuid,
-  involvedDepartmentIds: { type: "array", items: uuid },
-  ownerId: { type: ["string", "null"], format: "uuid" },
-  documentId: {
-    type: ["string", "null"],
-    format: "uuid",
-    description:
+  involvedDepartmentIds: z.array(uuid),
+  ownerId: uuid.nullable(),
+  documentId: uuid
+    .nullable()
+    .describe(
       "The document (e.g. a samverkansform) the action comes from: one of the organisation's documents, or null",
-  },
-  startDate: nullableDate,
-  dueDate: nullableDate,
-  status: { type: "string", enum: [...ACTION_STATUSES] },
-  progress: { type: "integer", minimum: 0, maximum: 100 },
-} as const;
+    ),
+  startDate: date.nullable(),
+  dueDate: date.nullable(),
+  status: z.enum(ACTION_STATUSES),
+  overdue: z.boolean().describe("Derived (Försenad): past the due date and not done or cancelled"),
+  progress: z.int().min(0).max(100),
+  version: z.int().min(1),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+}) satisfies z.ZodType<ActionView>;
 
-const error = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    fields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("Each bad field with what is wrong"),
+    current: Action.optional().describe("With 409: the action as it is now"),
+  }),
 });
-const json = (schema: object, description = "OK") => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const list = (ref: string) =>
-  json({
-    type: "object",
-    required: ["items"],
-    properties: { items: { type: "array", items: { $ref: ref } } },
-  });
 
-const standardErrors = {
-  "401": error("No valid bearer token"),
-  "429": error("Too many requests"),
+const Goal = z.object({
+  id: uuid,
+  strategyId: uuid,
+  number: z.int(),
+  title: z.string(),
+  description: z.string(),
+});
+const Department = z.object({ id: uuid, name: z.string() });
+const Period = z.object({
+  id: uuid,
+  name: z.string().meta({ example: "2017 T3" }),
+  startDate: date,
+  endDate: date,
+  reportDeadline: date,
+}) satisfies z.ZodType<PeriodView>;
+
+const Document = z.object({
+  id: uuid,
+  url: z.string().describe("The document's page in the portal (relative)").meta({
+    example: "/dokument/0b6f1c9e-2f7d-4c1b-9a43-5d1a2f0e7c11",
+  }),
+  title: z.string().max(200),
+  kind: z.enum(DOCUMENT_KINDS),
+  status: z
+    .enum(DOCUMENT_STATUSES)
+    .describe("draft (utkast) → review (för granskning) → adopted (fastställd, frozen)"),
+  departmentIds: z.array(uuid),
+  version: z.int().min(1).describe("Version of the metadata (title, kind, departments, status)"),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  contentUpdatedAt: dateTime.describe("When the content was last edited"),
+}) satisfies z.ZodType<Omit<DocumentView, "departmentNames" | "createdByName" | "writable">>;
+
+const DocumentDetails = Document.extend({
+  actions: z
+    .array(z.object({ id: uuid, title: z.string() }))
+    .describe(
+      "The actions created from the document (their documentId is this document), by title",
+    ),
+});
+
+const DocumentVersion = z.object({
+  id: uuid,
+  note: z.string().max(500),
+  adopted: z.boolean().describe("The version kept when the document was adopted (fastställd)"),
+  createdByName: z.string().nullable(),
+  createdAt: dateTime,
+}) satisfies z.ZodType<VersionView>;
+
+const LexicalDocument = z
+  .looseObject({
+    root: z.looseObject({ type: z.literal("root"), children: z.array(z.looseObject({})) }),
+  })
+  .describe("Lexical's serialised editor state (the editor's own JSON format)");
+
+const SearchHit = z.object({
+  kind: z.enum(SEARCH_KINDS),
+  id: uuid.describe(
+    "The action or document; a comment or follow-up hit gives the action it belongs to",
+  ),
+  title: z.string(),
+  snippet: z
+    .string()
+    .describe("Plain text (never HTML) around the matches; escape it when showing it"),
+  highlights: z
+    .array(z.tuple([z.int().min(0), z.int().min(0)]))
+    .describe(
+      "The matches in `snippet` as [start, end) offsets in UTF-16 code units (JavaScript string indices)",
+    ),
+  rank: z.number().describe("Higher is better; results come best first"),
+  url: z.string().describe("The page in the portal").meta({ example: "/atgarder/…" }),
+}) satisfies z.ZodType<Omit<SearchHitView, "snippet"> & { snippet: string }>;
+
+/** Every named schema of the document: request bodies as the server reads them, answers as it writes them. */
+const requestSchemas = {
+  NewToken: TokenSchema,
+  NewAction: NewActionSchema,
+  ActionChanges: ActionUpdateSchema.describe(
+    "Only the fields to change, with the version you read. A department editor may send only status and progress.",
+  ),
+  FollowUp: FollowUpSchema,
+  NewDocument: NewDocumentSchema,
+  NewVersion: VersionSchema,
+};
+const responseSchemas = {
+  Error: ErrorBody,
+  CreatedToken: z
+    .object({ id: uuid, token: z.string() })
+    .describe("The token, shown only this once"),
+  Goal,
+  GoalList: list(Goal),
+  Department,
+  DepartmentList: list(Department),
+  Period,
+  PeriodList: list(Period),
+  Action,
+  ActionPage: list(Action).extend({
+    nextCursor: z.string().optional().describe("Pass as `cursor` for the next page"),
+  }),
+  SavedFollowUp: z.object({
+    actionId: uuid,
+    periodId: uuid,
+    assessment: z.enum(ASSESSMENTS),
+    comment: z.string(),
+  }),
+  Document,
+  DocumentList: list(Document),
+  DocumentDetails,
+  DocumentVersion,
+  DocumentVersionList: list(DocumentVersion),
+  LexicalDocument,
+  SearchHit,
+  SearchResults: list(SearchHit),
+  OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
 };
 
-/** A document's metadata as every document answer gives it. */
-const documentSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: [
-    "id",
-    "url",
-    "title",
-    "kind",
-    "status",
-    "departmentIds",
-    "version",
-    "createdAt",
-    "updatedAt",
-    "contentUpdatedAt",
-  ],
-  properties: {
-    id: uuid,
-    url: {
-      type: "string",
-      description: "The document's page in the portal (relative)",
-      example: "/dokument/0b6f1c9e-2f7d-4c1b-9a43-5d1a2f0e7c11",
-    },
-    title: { type: "string", maxLength: 200 },
-    kind: { type: "string", enum: [...DOCUMENT_KINDS] },
-    status: {
-      type: "string",
-      enum: [...DOCUMENT_STATUSES],
-      description: "draft (utkast) → review (för granskning) → adopted (fastställd, frozen)",
-    },
-    departmentIds: { type: "array", items: uuid },
-    version: {
-      type: "integer",
-      minimum: 1,
-      description: "Version of the metadata (title, kind, departments, status)",
-    },
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    contentUpdatedAt: { ...dateTime, description: "When the content was last edited" },
-  },
-} as const;
+// The API pages actions by 100 unless asked (api.ts); the page list says 500.
+const ApiActionFilter = ActionFilterSchema.extend({
+  limit: ActionFilterSchema.shape.limit.removeDefault().default(100),
+});
+const ContentQuery = z.object({ format: z.enum(["json", "html", "text"]).default("json") });
 
-/** The contract of /api/v1; tests check real responses against it. */
+type Method = "get" | "post" | "patch" | "put";
+/** A JSON answer (a schema), or an error answer in the Error shape (its description). */
+type Answer = z.ZodType | string;
+
+export interface ApiOperation {
+  method: Method;
+  /** OpenAPI path template; `{name}` segments are UUIDs. */
+  path: string;
+  operationId: string;
+  summary: string;
+  /** Who may call it: a bearer token (the default), the browser session cookie, or anyone. */
+  security?: "cookie" | "public";
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Media types of plain-text answers besides the JSON one (e.g. text/html). */
+  textAlternatives?: readonly string[];
+  responses: Record<number, Answer>;
+}
+
+/** Every operation the API router serves. */
+export const apiOperations: readonly ApiOperation[] = [
+  {
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApiDocument",
+    summary: "This document",
+    security: "public",
+    responses: { 200: responseSchemas.OpenApiDocument },
+  },
+  {
+    method: "post",
+    path: "/tokens",
+    operationId: "createToken",
+    summary: "Create an API token (signed-in browser session, same origin)",
+    security: "cookie",
+    body: TokenSchema,
+    responses: {
+      201: responseSchemas.CreatedToken,
+      400: "Invalid name",
+      401: "Not signed in, or the request carries an Authorization header (a token cannot create a token)",
+      403: "Not from the portal's own origin",
+      422: "A personal identity number in the name",
+    },
+  },
+  {
+    method: "get",
+    path: "/goals",
+    operationId: "listGoals",
+    summary: "Goals of the active strategy",
+    responses: { 200: responseSchemas.GoalList },
+  },
+  {
+    method: "get",
+    path: "/departments",
+    operationId: "listDepartments",
+    summary: "Departments",
+    responses: { 200: responseSchemas.DepartmentList },
+  },
+  {
+    method: "get",
+    path: "/periods",
+    operationId: "listPeriods",
+    summary: "Follow-up periods",
+    responses: { 200: responseSchemas.PeriodList },
+  },
+  {
+    method: "get",
+    path: "/actions",
+    operationId: "listActions",
+    summary: "List actions",
+    query: ApiActionFilter,
+    responses: { 200: responseSchemas.ActionPage, 400: "Invalid filter (each named in fields)" },
+  },
+  {
+    method: "post",
+    path: "/actions",
+    operationId: "createAction",
+    summary: "Create an action",
+    body: NewActionSchema,
+    responses: {
+      201: Action,
+      400: "Invalid fields (each named in fields)",
+      403: "Role may not create actions",
+      422: "A personal identity number in free text",
+    },
+  },
+  {
+    method: "get",
+    path: "/actions/{id}",
+    operationId: "getAction",
+    summary: "One action",
+    responses: { 200: Action, 404: "No such action" },
+  },
+  {
+    method: "patch",
+    path: "/actions/{id}",
+    operationId: "updateAction",
+    summary: "Change an action; send the version you read",
+    body: requestSchemas.ActionChanges,
+    responses: {
+      200: Action,
+      400: "Invalid fields",
+      403: "Role or department may not change this",
+      404: "No such action",
+      409: "Stale version; `current` holds the action as it is now",
+      422: "A personal identity number in free text",
+    },
+  },
+  {
+    method: "put",
+    path: "/actions/{id}/followups/{periodId}",
+    operationId: "saveFollowUp",
+    summary: "Save the action's assessment for a period",
+    body: FollowUpSchema,
+    responses: {
+      200: responseSchemas.SavedFollowUp,
+      400: "Invalid assessment or missing comment",
+      403: "Not the action's department",
+      404: "No such action or period",
+      422: "A personal identity number in the comment",
+    },
+  },
+  {
+    method: "get",
+    path: "/documents",
+    operationId: "listDocuments",
+    summary: "List documents, newest edit first",
+    query: DocumentFilterSchema,
+    responses: { 200: responseSchemas.DocumentList, 400: "Invalid filter" },
+  },
+  {
+    method: "post",
+    path: "/documents",
+    operationId: "createDocument",
+    summary: "Create a document (its first, empty content is made on the server)",
+    body: NewDocumentSchema,
+    responses: {
+      201: Document,
+      400: "Invalid fields (each named in fields)",
+      403: "Role may not create documents",
+      422: "A personal identity number in the title",
+    },
+  },
+  {
+    method: "get",
+    path: "/documents/{id}",
+    operationId: "getDocument",
+    summary: "One document's metadata and the actions created from it",
+    responses: { 200: DocumentDetails, 404: "No such document" },
+  },
+  {
+    method: "get",
+    path: "/documents/{id}/content",
+    operationId: "getDocumentContent",
+    summary: "The current content, rendered from the stored Yjs state",
+    query: ContentQuery,
+    textAlternatives: ["text/html", "text/plain"],
+    responses: { 200: LexicalDocument, 400: "Unknown format", 404: "No such document" },
+  },
+  {
+    method: "get",
+    path: "/documents/{id}/versions",
+    operationId: "listDocumentVersions",
+    summary: "Named versions, newest first",
+    responses: { 200: responseSchemas.DocumentVersionList, 404: "No such document" },
+  },
+  {
+    method: "post",
+    path: "/documents/{id}/versions",
+    operationId: "createDocumentVersion",
+    summary: "Name the current content as a version",
+    body: VersionSchema,
+    responses: {
+      201: DocumentVersion,
+      400: "Invalid note, the document is adopted (frozen)",
+      403: "Role may not edit documents",
+      404: "No such document",
+      422: "A personal identity number in the note",
+    },
+  },
+  {
+    method: "get",
+    path: "/search",
+    operationId: "search",
+    summary:
+      "Swedish full-text search across actions, comments, follow-up comments and documents (inflected forms match: “samverkansformerna” finds “samverkansform”)",
+    query: SearchSchema.extend({
+      q: SearchSchema.shape.q.describe(
+        'Words to find; "quoted phrase", or and -word work as in web search engines',
+      ),
+    }),
+    responses: {
+      200: responseSchemas.SearchResults,
+      400: "Empty or too long q, or an unknown kind (each named in fields)",
+    },
+  },
+];
+
+// ---- Generating the document from the table.
+
+const COMPONENTS = "#/components/schemas/";
+
+const jsonSchemaOptions = {
+  target: "draft-2020-12",
+  // A format names what a pattern zod adds would only restate (less readably).
+  override: ({ jsonSchema }) => {
+    if (jsonSchema.format) delete jsonSchema.pattern;
+  },
+} satisfies Parameters<typeof z.toJSONSchema>[1];
+
+/** JSON Schemas of named zod schemas, referring to each other by `$ref`. */
+function componentSchemas(io: "input" | "output", named: Record<string, z.ZodType>) {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    ...jsonSchemaOptions,
+    io,
+    uri: (id) => COMPONENTS + id,
+  });
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
+}
+
+const names = new Map<z.ZodType, string>(
+  [...Object.entries(requestSchemas), ...Object.entries(responseSchemas)].map(([name, schema]) => [
+    schema,
+    name,
+  ]),
+);
+function ref(schema: z.ZodType) {
+  const name = names.get(schema);
+  if (!name) throw new Error("Every body in the operation table is a named schema");
+  return { $ref: COMPONENTS + name };
+}
+
+const json = (schema: object) => ({ "application/json": { schema } });
+
+/** Query parameters from a zod object, as the server reads them. */
+function queryParameters(query: z.ZodObject) {
+  const { properties = {}, required = [] } = z.toJSONSchema(query, {
+    ...jsonSchemaOptions,
+    io: "input",
+  });
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...schema } = property as Record<string, unknown>;
+    return { name, in: "query", required: required.includes(name), description, schema };
+  });
+}
+
+/** What every operation can answer, every operation with a body, and every bearer operation. */
+function sharedAnswers(operation: ApiOperation): [number, string][] {
+  const answers: [number, string][] = [[400, "A NUL character in the address"]];
+  if (operation.body)
+    answers.push(
+      [400, "Malformed JSON, not UTF-8, or a NUL character in the body"],
+      [411, "A streamed body without Content-Length"],
+      [413, "Body too large"],
+      [415, "An unsupported Content-Encoding or charset (send UTF-8 JSON)"],
+    );
+  if (!operation.security)
+    answers.push(
+      [401, "No valid bearer token"],
+      [429, "Too many requests with this token; see Retry-After"],
+    );
+  return answers;
+}
+
+/** The operation's own answers, with the shared error answers (descriptions of one status joined). */
+function answersOf(operation: ApiOperation): [string, Answer][] {
+  const answers: Record<number, Answer> = { ...operation.responses };
+  for (const [status, description] of sharedAnswers(operation)) {
+    const own = answers[status];
+    answers[status] =
+      own === undefined ? description : typeof own === "string" ? `${own}; ${description}` : own;
+  }
+  return Object.entries(answers).sort(([a], [b]) => Number(a) - Number(b));
+}
+
+function operationObject(operation: ApiOperation) {
+  const pathParameters = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string", format: "uuid" },
+  }));
+  const responses = Object.fromEntries(
+    answersOf(operation).map(([status, answer]) => [
+      status,
+      typeof answer === "string"
+        ? { description: answer, content: json({ $ref: `${COMPONENTS}Error` }) }
+        : {
+            description: Number(status) === 201 ? "Created" : "OK",
+            content: {
+              ...json(ref(answer)),
+              ...Object.fromEntries(
+                (operation.textAlternatives ?? []).map((type) => [
+                  type,
+                  { schema: { type: "string" } },
+                ]),
+              ),
+            },
+          },
+    ]),
+  );
+  const parameters = [
+    ...pathParameters,
+    ...(operation.query ? queryParameters(operation.query) : []),
+  ];
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(operation.security === "cookie" ? { security: [{ session: [] }] } : {}),
+    ...(operation.security === "public" ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operation.body
+      ? {
+          requestBody: {
+            // A body that may be left out (every field has a default) is optional.
+            required: !operation.body.safeParse({}).success,
+            content: json(ref(operation.body)),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+function paths() {
+  const result: Record<string, Record<string, ReturnType<typeof operationObject>>> = {};
+  for (const operation of apiOperations) {
+    result[operation.path] ??= {};
+    result[operation.path][operation.method] = operationObject(operation);
+  }
+  return result;
+}
+
+/** The OpenAPI 3.1 document served at /api/v1/openapi.json. */
 export const openApiDocument = {
   openapi: "3.1.0",
   info: {
     title: "Samverkan API",
     version: "1.0.0",
     description:
-      "Actions against the strategy's goals, follow-up periods and assessments, the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md) and full-text search. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions.",
+      "Actions against the strategy's goals, follow-up periods and assessments, the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md) and full-text search. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions. A request with an Authorization header is judged by that header alone, never by a session cookie beside it.",
+    license: { name: "Proprietary: licensed to the organisation that runs this Samverkan" },
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer" },
+      session: {
+        type: "apiKey",
+        in: "cookie",
+        name: sessionCookieName(true),
+        description: `The portal's session cookie (${sessionCookieName(false)} on plain HTTP)`,
+      },
+    },
     schemas: {
-      Error: {
-        type: "object",
-        required: ["error"],
-        properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: {
-              code: {
-                type: "string",
-                enum: [
-                  "invalid_input",
-                  "unauthorized",
-                  "forbidden",
-                  "not_found",
-                  "conflict",
-                  "payload_too_large",
-                  "personal_identity_number",
-                  "rate_limited",
-                  "internal",
-                ],
-              },
-              message: { type: "string" },
-              fields: {
-                type: "object",
-                additionalProperties: { type: "string" },
-                description: "Each bad field with what is wrong",
-              },
-              current: { $ref: "#/components/schemas/Action" },
-            },
-          },
-        },
-      },
-      Goal: {
-        type: "object",
-        required: ["id", "strategyId", "number", "title", "description"],
-        properties: {
-          id: uuid,
-          strategyId: uuid,
-          number: { type: "integer" },
-          title: { type: "string" },
-          description: { type: "string" },
-        },
-      },
-      Department: {
-        type: "object",
-        required: ["id", "name"],
-        properties: { id: uuid, name: { type: "string" } },
-      },
-      Period: {
-        type: "object",
-        required: ["id", "name", "startDate", "endDate", "reportDeadline"],
-        properties: {
-          id: uuid,
-          name: { type: "string", example: "2017 T3" },
-          startDate: date,
-          endDate: date,
-          reportDeadline: date,
-        },
-      },
-      Action: {
-        type: "object",
-        additionalProperties: false,
-        required: [
-          "id",
-          "title",
-          "description",
-          "goalId",
-          "departmentId",
-          "involvedDepartmentIds",
-          "ownerId",
-          "documentId",
-          "startDate",
-          "dueDate",
-          "status",
-          "overdue",
-          "progress",
-          "version",
-          "createdAt",
-          "updatedAt",
-        ],
-        properties: {
-          id: uuid,
-          ...actionFields,
-          overdue: {
-            type: "boolean",
-            description: "Derived (Försenad): past the due date and not done or cancelled",
-          },
-          version: { type: "integer", minimum: 1 },
-          createdAt: { type: "string", format: "date-time" },
-          updatedAt: { type: "string", format: "date-time" },
-        },
-      },
-      NewAction: {
-        type: "object",
-        required: ["title", "goalId", "departmentId"],
-        properties: actionFields,
-      },
-      ActionChanges: {
-        type: "object",
-        additionalProperties: false,
-        required: ["version"],
-        description:
-          "Only the fields to change, with the version you read. A department editor may send only status and progress.",
-        properties: { ...actionFields, version: { type: "integer", minimum: 1 } },
-      },
-      Document: documentSchema,
-      DocumentDetails: {
-        ...documentSchema,
-        required: [...documentSchema.required, "actions"],
-        properties: {
-          ...documentSchema.properties,
-          actions: {
-            type: "array",
-            description:
-              "The actions created from the document (their documentId is this document), by title",
-            items: {
-              type: "object",
-              additionalProperties: false,
-              required: ["id", "title"],
-              properties: { id: uuid, title: { type: "string" } },
-            },
-          },
-        },
-      },
-      NewDocument: {
-        type: "object",
-        required: ["title", "kind"],
-        properties: {
-          title: { type: "string", minLength: 1, maxLength: 200 },
-          kind: { type: "string", enum: [...DOCUMENT_KINDS] },
-          departmentIds: { type: "array", items: uuid },
-        },
-      },
-      DocumentVersion: {
-        type: "object",
-        additionalProperties: false,
-        required: ["id", "note", "adopted", "createdByName", "createdAt"],
-        properties: {
-          id: uuid,
-          note: { type: "string", maxLength: 500 },
-          adopted: {
-            type: "boolean",
-            description: "The version kept when the document was adopted (fastställd)",
-          },
-          createdByName: { type: ["string", "null"] },
-          createdAt: dateTime,
-        },
-      },
-      LexicalDocument: {
-        type: "object",
-        required: ["root"],
-        description: "Lexical's serialised editor state (the editor's own JSON format)",
-        properties: {
-          root: {
-            type: "object",
-            required: ["type", "children"],
-            properties: {
-              type: { const: "root" },
-              children: { type: "array", items: { type: "object" } },
-            },
-          },
-        },
-      },
-      SearchHit: {
-        type: "object",
-        additionalProperties: false,
-        required: ["kind", "id", "title", "snippet", "highlights", "rank", "url"],
-        properties: {
-          kind: { type: "string", enum: [...SEARCH_KINDS] },
-          id: {
-            ...uuid,
-            description:
-              "The action or document; a comment or follow-up hit gives the action it belongs to",
-          },
-          title: { type: "string" },
-          snippet: {
-            type: "string",
-            description: "Plain text (never HTML) around the matches; escape it when showing it",
-          },
-          highlights: {
-            type: "array",
-            description:
-              "The matches in `snippet` as [start, end) offsets in UTF-16 code units (JavaScript string indices)",
-            items: {
-              type: "array",
-              items: { type: "integer", minimum: 0 },
-              minItems: 2,
-              maxItems: 2,
-            },
-          },
-          rank: { type: "number", description: "Higher is better; results come best first" },
-          url: { type: "string", example: "/atgarder/…", description: "The page in the portal" },
-        },
-      },
-      FollowUp: {
-        type: "object",
-        required: ["assessment", "comment"],
-        properties: {
-          assessment: { type: "string", enum: [...ASSESSMENTS] },
-          comment: { type: "string", minLength: 1 },
-        },
-      },
+      ...componentSchemas("input", requestSchemas),
+      ...componentSchemas("output", responseSchemas),
     },
   },
-  paths: {
-    "/tokens": {
-      post: {
-        summary: "Create an API token (signed-in browser session, same origin)",
-        security: [],
-        requestBody: {
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["name"],
-                properties: { name: { type: "string" } },
-              },
-            },
-          },
-        },
-        responses: {
-          "201": json(
-            {
-              type: "object",
-              required: ["id", "token"],
-              properties: { id: uuid, token: { type: "string" } },
-            },
-            "The token, shown once",
-          ),
-          "400": error("Invalid name"),
-          "401": error("Not signed in"),
-          "403": error("Not same origin"),
-          "422": error("A personal identity number in the name"),
-        },
-      },
-    },
-    "/goals": {
-      get: {
-        summary: "Goals of the active strategy",
-        responses: { "200": list("#/components/schemas/Goal"), ...standardErrors },
-      },
-    },
-    "/departments": {
-      get: {
-        summary: "Departments",
-        responses: { "200": list("#/components/schemas/Department"), ...standardErrors },
-      },
-    },
-    "/periods": {
-      get: {
-        summary: "Follow-up periods",
-        responses: { "200": list("#/components/schemas/Period"), ...standardErrors },
-      },
-    },
-    "/actions": {
-      get: {
-        summary: "List actions",
-        parameters: [
-          { name: "goalId", in: "query", schema: uuid },
-          { name: "departmentId", in: "query", schema: uuid },
-          {
-            name: "status",
-            in: "query",
-            schema: { type: "string", enum: [...ACTION_STATUSES, "overdue"] },
-          },
-          { name: "ownerId", in: "query", schema: uuid },
-          { name: "overdue", in: "query", schema: { type: "boolean" } },
-          { name: "q", in: "query", schema: { type: "string", maxLength: 200 } },
-          {
-            name: "sort",
-            in: "query",
-            schema: {
-              type: "string",
-              enum: ["title", "dueDate", "status", "updatedAt", "department", "goal"],
-            },
-          },
-          { name: "dir", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1, maximum: 500, default: 100 },
-          },
-          { name: "cursor", in: "query", schema: { type: "string" } },
-        ],
-        responses: {
-          "200": json({
-            type: "object",
-            required: ["items"],
-            properties: {
-              items: { type: "array", items: { $ref: "#/components/schemas/Action" } },
-              nextCursor: { type: "string" },
-            },
-          }),
-          "400": error("Invalid filter"),
-          ...standardErrors,
-        },
-      },
-      post: {
-        summary: "Create an action",
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { $ref: "#/components/schemas/NewAction" } } },
-        },
-        responses: {
-          "201": json({ $ref: "#/components/schemas/Action" }, "Created"),
-          "400": error("Invalid fields (each named in fields)"),
-          "403": error("Role may not create actions"),
-          "413": error("Body too large"),
-          "422": error("A personal identity number in free text"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/actions/{id}": {
-      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
-      get: {
-        summary: "One action",
-        responses: {
-          "200": json({ $ref: "#/components/schemas/Action" }),
-          "404": error("No such action"),
-          ...standardErrors,
-        },
-      },
-      patch: {
-        summary: "Change an action; send the version you read",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/ActionChanges" } },
-          },
-        },
-        responses: {
-          "200": json({ $ref: "#/components/schemas/Action" }),
-          "400": error("Invalid fields"),
-          "403": error("Role or department may not change this"),
-          "404": error("No such action"),
-          "409": error("Stale version; `current` holds the action as it is now"),
-          "413": error("Body too large"),
-          "422": error("A personal identity number in free text"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/actions/{id}/followups/{periodId}": {
-      parameters: [
-        { name: "id", in: "path", required: true, schema: uuid },
-        { name: "periodId", in: "path", required: true, schema: uuid },
-      ],
-      put: {
-        summary: "Save the action's assessment for a period",
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { $ref: "#/components/schemas/FollowUp" } } },
-        },
-        responses: {
-          "200": json({
-            type: "object",
-            required: ["actionId", "periodId", "assessment", "comment"],
-            properties: {
-              actionId: uuid,
-              periodId: uuid,
-              assessment: { type: "string", enum: [...ASSESSMENTS] },
-              comment: { type: "string" },
-            },
-          }),
-          "400": error("Invalid assessment or missing comment"),
-          "403": error("Not the action's department"),
-          "404": error("No such action or period"),
-          "413": error("Body too large"),
-          "422": error("A personal identity number in the comment"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/documents": {
-      get: {
-        summary: "List documents, newest edit first",
-        parameters: [
-          { name: "kind", in: "query", schema: { type: "string", enum: [...DOCUMENT_KINDS] } },
-          {
-            name: "status",
-            in: "query",
-            schema: { type: "string", enum: [...DOCUMENT_STATUSES] },
-          },
-          { name: "departmentId", in: "query", schema: uuid },
-          {
-            name: "q",
-            in: "query",
-            description: "Part of the title",
-            schema: { type: "string", maxLength: 200 },
-          },
-        ],
-        responses: {
-          "200": list("#/components/schemas/Document"),
-          "400": error("Invalid filter"),
-          ...standardErrors,
-        },
-      },
-      post: {
-        summary: "Create a document (its first, empty content is made on the server)",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/NewDocument" } },
-          },
-        },
-        responses: {
-          "201": json({ $ref: "#/components/schemas/Document" }, "Created"),
-          "400": error("Invalid fields (each named in fields)"),
-          "403": error("Role may not create documents"),
-          "413": error("Body too large"),
-          "422": error("A personal identity number in the title"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/documents/{id}": {
-      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
-      get: {
-        summary: "One document's metadata and the actions created from it",
-        responses: {
-          "200": json({ $ref: "#/components/schemas/DocumentDetails" }),
-          "404": error("No such document"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/documents/{id}/content": {
-      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
-      get: {
-        summary: "The current content, rendered from the stored Yjs state",
-        parameters: [
-          {
-            name: "format",
-            in: "query",
-            schema: { type: "string", enum: ["json", "html", "text"], default: "json" },
-          },
-        ],
-        responses: {
-          "200": {
-            description: "The content in the requested format",
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/LexicalDocument" } },
-              "text/html": { schema: { type: "string" } },
-              "text/plain": { schema: { type: "string" } },
-            },
-          },
-          "400": error("Unknown format"),
-          "404": error("No such document"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/documents/{id}/versions": {
-      parameters: [{ name: "id", in: "path", required: true, schema: uuid }],
-      get: {
-        summary: "Named versions, newest first",
-        responses: {
-          "200": list("#/components/schemas/DocumentVersion"),
-          "404": error("No such document"),
-          ...standardErrors,
-        },
-      },
-      post: {
-        summary: "Name the current content as a version",
-        requestBody: {
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: { note: { type: "string", maxLength: 500 } },
-              },
-            },
-          },
-        },
-        responses: {
-          "201": json({ $ref: "#/components/schemas/DocumentVersion" }, "Created"),
-          "400": error("Invalid note, or the document is adopted (frozen)"),
-          "403": error("Role may not edit documents"),
-          "404": error("No such document"),
-          "422": error("A personal identity number in the note"),
-          ...standardErrors,
-        },
-      },
-    },
-    "/search": {
-      get: {
-        summary:
-          "Swedish full-text search across actions, comments, follow-up comments and documents (inflected forms match: “samverkansformerna” finds “samverkansform”)",
-        parameters: [
-          {
-            name: "q",
-            in: "query",
-            required: true,
-            schema: { type: "string", minLength: 1, maxLength: 200 },
-            description:
-              'Words to find; "quoted phrase", or and -word work as in web search engines',
-          },
-          { name: "kind", in: "query", schema: { type: "string", enum: [...SEARCH_KINDS] } },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1, maximum: 100, default: 30 },
-          },
-        ],
-        responses: {
-          "200": list("#/components/schemas/SearchHit"),
-          "400": error("Empty or too long q, or an unknown kind (each named in fields)"),
-          ...standardErrors,
-        },
-      },
-    },
-  },
-} as const;
+  paths: paths(),
+};

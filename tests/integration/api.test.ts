@@ -1,10 +1,12 @@
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import type { Router } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db";
 import { revokeApiToken } from "../../server/auth/tokens";
 import { createDocument } from "../../server/domain/documents";
-import type { openApiDocument } from "../../server/http/openapi";
+import { createApiRouter } from "../../server/http/api";
+import { apiOperations, type openApiDocument } from "../../server/http/openapi";
 import {
   ALLOWED,
   type ApiResponse,
@@ -52,6 +54,11 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   document = (await response.json()) as OpenApi;
   ajv.addSchema(document as object, "openapi.json");
+  checkContract("GET", "/openapi.json", {
+    status: response.status,
+    headers: response.headers,
+    body: document,
+  });
   other = await seedOtherOrganisation(db);
   for (const [role, email] of Object.entries(DEMO_EMAILS))
     tokens[role as DemoUser] = await createTokenAs(server.url, email);
@@ -61,6 +68,30 @@ beforeAll(async () => {
   periods = await periodIds(db, server.organisationId);
 });
 afterAll(() => server?.close());
+
+interface RouterLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: RouterLayer[] };
+  regexp: RegExp;
+}
+
+/** "METHOD /template" of every route a router serves, nested routers included, from Express's table. */
+function servedRoutes(router: Router, prefix = ""): string[] {
+  return (router.stack as RouterLayer[]).flatMap((layer) => {
+    if (layer.route) {
+      const path = layer.route.path === "/" && prefix ? "" : layer.route.path;
+      const template = prefix + path.replace(/:(\w+)/g, "{$1}");
+      return Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${template}`);
+    }
+    if (!layer.handle.stack) return [];
+    // A mounted router's path lives only in its pattern: ^\/actions\/?(?=\/|$)
+    const mount = layer.regexp.source
+      .replace(/^\^/, "")
+      .replace(/\\\/\?\(\?=\\\/\|\$\)$/, "")
+      .replace(/\\\//g, "/");
+    return servedRoutes(layer.handle as Router, prefix + mount);
+  });
+}
 
 /** The documented path a request went to, e.g. /actions/{id}. */
 function templateOf(path: string): keyof OpenApi["paths"] {
@@ -118,6 +149,17 @@ async function api(token: string | null, method: string, path: string, body?: un
   return response;
 }
 
+/** Reads a JSON answer and checks it against the contract. */
+async function checked(method: string, path: string, response: Response, requestBody?: unknown) {
+  const result = {
+    status: response.status,
+    headers: response.headers,
+    body: await response.json(),
+  };
+  checkContract(method, path, result, requestBody);
+  return result;
+}
+
 /** Sends a body as it is (malformed, oversized). */
 async function apiRaw(token: string, method: string, path: string, body: string) {
   const response = await fetch(`${server.url}/api/v1${path}`, {
@@ -125,13 +167,24 @@ async function apiRaw(token: string, method: string, path: string, body: string)
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body,
   });
-  const result = {
-    status: response.status,
-    headers: response.headers,
-    body: await response.json(),
-  };
-  checkContract(method, path, result);
-  return result;
+  return checked(method, path, response);
+}
+
+/** Sends `{"title": "Strömmad"}` as a stream, so without Content-Length. */
+async function streamed(method: string, path: string, headers: Record<string, string>) {
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"title": "Strömmad", "name": "Strömmad"}'));
+      controller.close();
+    },
+  });
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { ...headers, "Content-Type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  return checked(method, path, response);
 }
 
 async function storedVersion(actionId: string): Promise<number> {
@@ -622,10 +675,53 @@ describe("invalid input", () => {
       ["POST", "/actions"],
       ["PATCH", `/actions/${id}`],
       ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+      ["POST", `/documents/${crypto.randomUUID()}/versions`],
     ]) {
       const response = await apiRaw(tokens.member, method, path, huge);
       expect(response.status).toBe(413);
       expect(response.body.error.code).toBe("payload_too_large");
+    }
+  });
+
+  it("a streamed body without Content-Length is 411 and saves nothing", async () => {
+    const { id } = await newAction("Strömmad kropp");
+    for (const [method, path] of [
+      ["POST", "/actions"],
+      ["PATCH", `/actions/${id}`],
+      ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+    ]) {
+      const response = await streamed(method, path, { Authorization: `Bearer ${tokens.member}` });
+      expect(response.status).toBe(411);
+      expect(response.body.error.code).toBe("invalid_input");
+    }
+    expect(await storedVersion(id)).toBe(1);
+  });
+
+  it("a NUL character in the address is 400 on every operation", async () => {
+    for (const operation of apiOperations) {
+      const path = `${operation.path.replace(/\{\w+\}/g, () => crypto.randomUUID())}?q=%00`;
+      const method = operation.method.toUpperCase();
+      const response = await callApi(server.url, tokens.member, method, path);
+      checkContract(method, path, response);
+      expect(response.status, `${method} ${operation.path}`).toBe(400);
+    }
+  });
+
+  it("a body in another charset than UTF-8 is 415 on every operation that takes one", async () => {
+    for (const operation of apiOperations.filter((o) => o.body)) {
+      const path = operation.path.replace(/\{\w+\}/g, () => crypto.randomUUID());
+      const method = operation.method.toUpperCase();
+      const response = await fetch(`${server.url}/api/v1${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${tokens.member}`,
+          "Content-Type": "application/json; charset=koi8-r",
+        },
+        body: JSON.stringify({ title: "Annan teckenkodning" }),
+      });
+      const { status, body } = await checked(method, path, response);
+      expect(status, `${method} ${operation.path}`).toBe(415);
+      expect(body.error.code).toBe("unsupported_media_type");
     }
   });
 
@@ -746,13 +842,7 @@ async function postToken(client: HttpClient, body: unknown, init: { origin?: str
     body: JSON.stringify(body),
     ...init,
   });
-  const result = {
-    status: response.status,
-    headers: response.headers,
-    body: await response.json(),
-  };
-  checkContract("POST", "/tokens", result, body);
-  return result;
+  return checked("POST", "/tokens", response, body);
 }
 
 describe("tokens and authentication", () => {
@@ -783,6 +873,22 @@ describe("tokens and authentication", () => {
     // Stored hashed: the database never holds the token itself.
     expect(stored.token_hash).not.toContain(created.body.token);
     expect((await api(created.body.token, "GET", "/goals")).status).toBe(200);
+  });
+
+  it("POST /tokens refuses an oversized (413) or streamed (411) body and creates nothing", async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.member);
+    const count = async () => (await db.selectFrom("api_tokens").select("id").execute()).length;
+    const before = await count();
+    const oversized = await postToken(client, { name: "å".repeat(600_000) });
+    expect(oversized.status).toBe(413);
+    expect(oversized.body.error.code).toBe("payload_too_large");
+    const stream = await streamed("POST", "/tokens", {
+      Cookie: client.cookieHeader,
+      Origin: server.url,
+    });
+    expect(stream.status).toBe(411);
+    expect(await count()).toBe(before);
   });
 
   it("401 without a token, with a wrong one and with a revoked one", async () => {
@@ -834,9 +940,8 @@ describe("tokens and authentication", () => {
           departmentId: departments.Socialtjänst,
         }),
       });
-      const body = await write.json();
-      checkContract("POST", "/actions", { status: write.status, headers: write.headers, body });
-      expect(write.status, authorization).toBe(401);
+      const { status, body } = await checked("POST", "/actions", write);
+      expect(status, authorization).toBe(401);
       expect(body.error.code).toBe("unauthorized");
     }
     expect(await countActions()).toBe(actionsBefore);
@@ -849,13 +954,8 @@ describe("tokens and authentication", () => {
         headers: { Authorization: authorization, "Content-Type": "application/json" },
         body: JSON.stringify({ name: "Nyckel från nyckel" }),
       });
-      const body = await response.json();
-      checkContract("POST", "/tokens", {
-        status: response.status,
-        headers: response.headers,
-        body,
-      });
-      expect(response.status).toBe(401);
+      const { status, body } = await checked("POST", "/tokens", response);
+      expect(status).toBe(401);
       expect(body.error.message).toContain("Authorization");
     }
     expect((await db.selectFrom("api_tokens").select("id").execute()).length).toBe(tokensBefore);
@@ -916,6 +1016,47 @@ describe("tokens and authentication", () => {
 describe("the OpenAPI document", () => {
   // Documents and search have their own contract tests (collab-api.test.ts, search.test.ts).
   const elsewhere = ["/documents", "/search"];
+
+  it("documents every route the API router serves, and serves every documented operation", () => {
+    const router = createApiRouter({
+      db,
+      config: server.config,
+      bus: server.bus,
+      auth: server.auth,
+    });
+    const served = servedRoutes(router).sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([template, item]) =>
+        Object.keys(item as object).map((method) => `${method.toUpperCase()} ${template}`),
+      )
+      .sort();
+    expect(served).toEqual(documented);
+    expect(apiOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual(served);
+  });
+
+  it("names every operation, says how each signs in and documents every status it can answer", () => {
+    const operations = Object.values(document.paths).flatMap((item) =>
+      Object.values(item as Record<string, { operationId: string }>),
+    );
+    const ids = operations.map((operation) => operation.operationId);
+    expect(ids.every((id) => /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const paths = document.paths as Record<string, Record<string, Record<string, unknown>>>;
+    expect(paths["/tokens"].post.security).toEqual([{ session: [] }]);
+    expect(document.components.securitySchemes.session).toMatchObject({ in: "cookie" });
+    for (const [path, method] of [
+      ["/tokens", "post"],
+      ["/documents/{id}/versions", "post"],
+      ["/actions", "post"],
+    ])
+      expect(Object.keys(paths[path][method].responses as object)).toEqual(
+        expect.arrayContaining(["400", "411", "413", "422"]),
+      );
+    expect(Object.keys(paths["/actions/{id}"].patch.responses as object)).toEqual(
+      expect.arrayContaining(["401", "403", "404", "409", "422", "429"]),
+    );
+    expect(document.info.license.name).toBeTruthy();
+  });
 
   it("every documented action, period, goal, department and token operation was seen and matched its schema", () => {
     const documented = Object.entries(document.paths)
