@@ -1,8 +1,8 @@
 import { Form, Link } from "@remix-run/react";
+import type { DocumentPerson } from "../../common/collab-protocol";
 import { formatDateTime } from "../../common/format";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type { DocumentView, VersionView } from "../../server/domain/documents";
-import type { DocumentPerson } from "../editor/Editor.client";
 import { cursorColor } from "../editor/presence";
 import type { SaveState } from "../editor/provider.client";
 import { echoed } from "../utils/forms";

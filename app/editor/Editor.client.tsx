@@ -45,17 +45,13 @@ import {
 } from "lexical";
 import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
 import * as Y from "yjs";
+import type { DocumentPerson, PeoplePayload, StatusPayload } from "../../common/collab-protocol";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
 import { LeaveGuard } from "./LeaveGuard";
 import { cursorColor } from "./presence";
 import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
-
-export interface DocumentPerson {
-  id: string;
-  name: string;
-}
 
 export interface EditorProps {
   documentId: string;
@@ -569,10 +565,10 @@ function CollaborativeEditor(props: EditorProps) {
 
   useEffect(() => {
     const socket = getSocket(user.id);
-    const onPeople = (payload: { documentId: string; people: DocumentPerson[] }) => {
+    const onPeople = (payload: PeoplePayload) => {
       if (payload.documentId === documentId) callbacks.current.onPeople(payload.people);
     };
-    const onStatus = (payload: { documentId: string; frozen: boolean }) => {
+    const onStatus = (payload: StatusPayload) => {
       if (payload.documentId === documentId && payload.frozen) callbacks.current.onFrozen();
     };
     const onDisconnect = () => callbacks.current.onPeople(null);

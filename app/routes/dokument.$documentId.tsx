@@ -12,6 +12,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import type { DocumentPerson } from "../../common/collab-protocol";
 import { publishDocumentChanged } from "../../server/bus";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
 import { DocumentStatusBadge } from "../components/DocumentFields";
@@ -23,7 +24,6 @@ import {
 } from "../components/DocumentRail";
 import { Notice } from "../components/FormFields";
 import { SaveIndicator, type SaveStatus } from "../components/SaveIndicator";
-import type { DocumentPerson } from "../editor/Editor.client";
 import type { SaveState } from "../editor/provider.client";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
