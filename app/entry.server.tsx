@@ -1,10 +1,17 @@
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type {
+  AppLoadContext,
+  EntryContext,
+  HandleDataRequestFunction,
+  HandleErrorFunction,
+} from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { NonceContext } from "./components/Nonce";
 import { withoutNulPadding } from "./utils/stream.server";
+import { databaseUnavailablePage } from "./utils/unavailable.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -15,6 +22,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  if (loadContext.databaseUnavailable) return databaseUnavailablePage(request);
   const nonce = loadContext.nonce;
   // Bots get the whole page at once; people get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
@@ -55,3 +63,25 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/** A loader's or action's error: logged once per kind and interval, and noted if it is an outage. */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) context.databaseUnavailable = true;
+  context.reportError(error);
+};
+
+/**
+ * A client-side navigation that found the database unreachable reloads as a whole page, which
+ * then says so (a data answer could only show the generic error).
+ */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request, context }) => {
+  if (!context.databaseUnavailable) return response;
+  const page = new URL(request.url);
+  page.pathname = page.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/");
+  page.searchParams.delete("_routes");
+  return new Response(null, {
+    status: 302,
+    headers: { Location: `${page.pathname}${page.search}`, "X-Remix-Reload-Document": "true" },
+  });
+};

@@ -16,6 +16,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export interface DatabaseHandle {
   db: DB;
   kind: DatabaseKind;
+  /** PostgreSQL's connection pool, for its gauges; PGlite has none. */
+  pool?: Pick<pg.Pool, "totalCount" | "idleCount" | "waitingCount">;
   close(): Promise<void>;
 }
 
@@ -39,11 +41,16 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      // A server that does not answer (rather than refusing) must not hold requests forever.
+      connectionTimeoutMillis: 5_000,
     });
     // An idle client losing its server (a PostgreSQL restart) must not crash the process.
     pool.on("error", (error) => console.error(`PostgreSQL: ${error.message}`));
+    // Nor one in use: its query fails with the error, but the client's own `error` event,
+    // unheard, would end the process.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    return { db, kind: "postgres", pool, close: () => db.destroy() };
   }
   let unlock = () => {};
   if (options.pgliteDir) {

@@ -9,8 +9,10 @@ import type { AddressInfo } from "node:net";
 import compression from "compression";
 import express from "express";
 import { sql } from "kysely";
+import type { DestinationStream } from "pino";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
 import { seedDemo } from "../db/seed/demo";
+import { RETRY_AFTER_SECONDS } from "../db/unavailable";
 import packageJson from "../package.json" with { type: "json" };
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
 import { createEventBus, type EventBus } from "./bus";
@@ -26,6 +28,8 @@ import {
   refuseNulInAddress,
   securityHeaders,
 } from "./http/security";
+import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
+import { createMetrics, serveMetrics } from "./metrics";
 import { createRealtime, type Realtime } from "./realtime";
 
 export interface RunningApp {
@@ -37,6 +41,7 @@ export interface RunningApp {
   auth: Authenticator;
   collab: CollabHub;
   realtime: Realtime;
+  log: Logger;
   close(): Promise<void>;
 }
 
@@ -70,8 +75,9 @@ function answerStarting(_req: IncomingMessage, res: ServerResponse) {
  */
 export async function startApp(
   config: Config,
-  options: { database?: DatabaseHandle } = {},
+  options: { database?: DatabaseHandle; logDestination?: DestinationStream } = {},
 ): Promise<RunningApp> {
+  const log = createLogger(config, options.logDestination);
   // The port first: a server that cannot listen must not open, migrate or seed the data.
   // socket.io wraps the server's request listeners when it attaches, so the one listener stays
   // and what it hands requests to changes once the app is mounted.
@@ -98,6 +104,11 @@ export async function startApp(
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  const metrics = createMetrics({ database });
+  const reportError = createErrorReporter(log, config.errorLogIntervalSeconds, () =>
+    metrics.databaseUnavailable.inc(),
+  );
+  app.use(requestIds(log, reportError), metrics.timeRequests);
   app.use(compression());
   app.use(securityHeaders(config));
   app.use(noStoreWhenSignedIn(config));
@@ -109,9 +120,11 @@ export async function startApp(
     } catch {
       res
         .status(503)
+        .setHeader("Retry-After", String(RETRY_AFTER_SECONDS))
         .json({ status: "unavailable", db: database.kind, version: packageJson.version });
     }
   });
+  app.get("/metrics", serveMetrics(metrics, config.metricsToken));
 
   app.use(refuseNulInAddress);
   // No cookie signs in to the token-only API, so a request there need not prove its origin
@@ -125,6 +138,7 @@ export async function startApp(
   const realtime = createRealtime(httpServer, { config, bus, auth });
   const collab = new CollabHub(realtime.io, database.db);
   realtime.addFeature(collab);
+  metrics.observeRealtime(realtime.io, collab);
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
@@ -140,6 +154,8 @@ export async function startApp(
       nonce: res.locals.nonce,
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       secure: req.secure,
+      log: res.locals.log,
+      reportError: res.locals.reportError,
     }),
   );
 
@@ -156,6 +172,7 @@ export async function startApp(
     auth,
     collab,
     realtime,
+    log,
     close() {
       // Stop accepting, close sockets, then the database.
       closing ??= (async () => {

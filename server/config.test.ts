@@ -43,6 +43,9 @@ describe("loadConfig", () => {
       loginMaxFailures: 5,
       loginWindowMinutes: 15,
       trustProxy: false,
+      logLevel: "info",
+      errorLogIntervalSeconds: 60,
+      metricsToken: undefined,
     });
   });
 
@@ -88,6 +91,9 @@ describe("loadConfig", () => {
     ["BODY_LIMIT_BYTES", { BODY_LIMIT_BYTES: "10" }],
     ["SEED_DEMO", { SEED_DEMO: "yes" }],
     ["APP_ORIGIN", { APP_ORIGIN: "nope" }],
+    ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
+    ["ERROR_LOG_INTERVAL_SECONDS", { ERROR_LOG_INTERVAL_SECONDS: "0" }],
+    ["METRICS_TOKEN", { METRICS_TOKEN: "short" }],
   ])("a bad %s is a ConfigError naming it in one line", (variable, env) => {
     const error = configError({ ...base, ...env });
     expect(error.message).toContain(variable);

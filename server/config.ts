@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: booleanString.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+  ERROR_LOG_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export interface Config {
@@ -49,6 +52,11 @@ export interface Config {
   /** API requests per token per minute; more get 429. */
   apiRateLimitPerMinute: number;
   trustProxy: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
+  /** Errors of one kind are logged once per this many seconds, with how many there were. */
+  errorLogIntervalSeconds: number;
+  /** Bearer token for GET /metrics; without it there is no /metrics. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    errorLogIntervalSeconds: e.ERROR_LOG_INTERVAL_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Authenticator } from "./auth/authenticator";
 import type { EventBus } from "./bus";
 import type { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
+import type { Logger } from "./log";
 
 /** What the composition root hands every Remix loader and action (see server/app.ts). */
 // A type alias, not an interface, so it fits Remix's index-signature AppLoadContext.
@@ -19,4 +20,10 @@ export type AppContext = {
   nonce: string;
   clientAddress: string;
   secure: boolean;
+  /** This request's logger: every line carries its request id. */
+  log: Logger;
+  /** Logs an unexpected error, once per kind and interval (server/log.ts). */
+  reportError(error: unknown): void;
+  /** Set when a loader or action found the database unreachable; the answer is then 503. */
+  databaseUnavailable?: boolean;
 };

@@ -5,10 +5,10 @@ try {
   const config = loadConfig();
   const app = await startApp(config);
   const where = config.databaseUrl ? "PostgreSQL" : `PGlite in ${config.dataDir}/pglite`;
-  console.log(`Samverkan is listening on ${app.url} (${config.env}, database: ${where})`);
+  app.log.info(`Samverkan is listening on ${app.url} (${config.env}, database: ${where})`);
 
   const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+    app.log.info(`${signal}: shutting down`);
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
     await app.close();

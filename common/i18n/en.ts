@@ -239,6 +239,10 @@ export const en: Catalogue = {
     "What you sent contains a character that is not allowed (NUL) and was not saved. Go back, remove it and send again.",
   "errors.genericTitle": "Something went wrong",
   "errors.generic": "An unexpected error occurred. Please try again shortly.",
+  "errors.unavailableTitle": "Samverkan is unavailable right now",
+  "errors.unavailable":
+    "The database cannot be reached at the moment. Nothing you have already saved is lost. Please try again shortly.",
+  "errors.tryAgain": "Try again",
   "errors.toOverview": "Go to the overview",
 
   "validation.required": "Fill in this field.",

@@ -237,6 +237,10 @@ export const sv = {
     "Det du skickade innehåller ett otillåtet tecken (NUL) och sparades inte. Gå tillbaka, ta bort tecknet och skicka igen.",
   "errors.genericTitle": "Något gick fel",
   "errors.generic": "Ett oväntat fel inträffade. Försök igen om en stund.",
+  "errors.unavailableTitle": "Samverkan är inte tillgänglig just nu",
+  "errors.unavailable":
+    "Databasen går inte att nå för tillfället. Inget av det du redan sparat har gått förlorat. Försök igen om en stund.",
+  "errors.tryAgain": "Försök igen",
   "errors.toOverview": "Till översikten",
 
   "validation.required": "Fyll i fältet.",

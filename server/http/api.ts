@@ -3,6 +3,7 @@ import { snippetParts } from "../../common/highlight";
 import { isMessageKey } from "../../common/i18n";
 import { en } from "../../common/i18n/en";
 import type { DB } from "../../db";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable";
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
 import { createApiToken } from "../auth/tokens";
@@ -32,6 +33,7 @@ import { listPeriods } from "../domain/periods";
 import { ForbiddenError, NotFoundError } from "../domain/policy";
 import { search } from "../domain/search";
 import { getActiveStrategy } from "../domain/strategies";
+import { reportError } from "../log";
 import { readJsonBody, unreadableBody } from "./bodies";
 import { type ErrorCode, openApiDocument } from "./openapi";
 import { refuse, requireSameOrigin } from "./security";
@@ -81,7 +83,11 @@ function handleError(error: unknown, res: Response) {
   if (error instanceof NotFoundError) return sendError(res, 404, "not_found", "No such resource.");
   if (error instanceof ForbiddenError)
     return sendError(res, 403, "forbidden", "Your role does not allow this.");
-  console.error(error);
+  reportError(res, error);
+  if (isDatabaseUnavailable(error)) {
+    res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+    return sendError(res, 503, "unavailable", "The database is unavailable; try again shortly.");
+  }
   return sendError(res, 500, "internal", "Something went wrong.");
 }
 

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   "payload_too_large",
   "personal_identity_number",
   "rate_limited",
+  "unavailable",
   "unsupported_media_type",
   "internal",
 ] as const;
@@ -469,6 +470,8 @@ function sharedAnswers(operation: ApiOperation): [number, string][] {
       [401, "No valid bearer token"],
       [429, "Too many requests with this token; see Retry-After"],
     );
+  if (operation.security !== "public")
+    answers.push([503, "The database is unreachable; try again after Retry-After seconds"]);
   return answers;
 }
 
