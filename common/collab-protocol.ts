@@ -14,6 +14,7 @@ import * as Y from "yjs";
 export type CollabErrorCode =
   | "not_found"
   | "read_only"
+  | "forbidden"
   | "frozen"
   | "malformed"
   | "too_large"
@@ -56,6 +57,8 @@ export interface PeoplePayload extends DocumentRef {
 
 export interface StatusPayload extends DocumentRef {
   frozen: boolean;
+  /** Sent when the person's roles changed: whether they may still write. */
+  writable?: boolean;
 }
 
 /** `documentId` is absent when the payload itself was unreadable. */

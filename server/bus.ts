@@ -5,6 +5,8 @@ import type { Actor } from "./domain/policy";
 /** Domain events published after a change commits; the realtime layer fans them out to rooms. */
 export type DomainEvent =
   | { type: "user.deactivated"; organisationId: string; userId: string }
+  /** Roles or departments changed: open sockets take the new permissions at once. */
+  | { type: "user.access-changed"; organisationId: string; userId: string }
   /** A logout: that session's open sockets close; nobody else is told. */
   | { type: "session.ended"; organisationId: string; sessionId: string }
   | {

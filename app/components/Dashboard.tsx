@@ -10,6 +10,7 @@ import type {
 } from "../../server/domain/dashboard";
 import type { PeriodView } from "../../server/domain/periods";
 import { useLocale, useT } from "../utils/i18n";
+import { useCan } from "../utils/permissions";
 import { ASSESSMENT_LOOK, AssessmentBadge, STATUS_LOOK, StatusBadge } from "./StatusBadge";
 
 const STATUS_ORDER: DisplayStatus[] = [
@@ -37,6 +38,11 @@ function RollUpExplanation({ goal }: { goal: GoalSummary }) {
   return <p className="meta">{t("dashboard.rollUpRule", { parts: parts.join(", ") })}</p>;
 }
 
+/** A count that opens the matching actions, for those who may read actions (not observers). */
+function ActionsLink({ to, children }: { to: string; children: React.ReactNode }) {
+  return useCan("actions:read") ? <Link to={to}>{children}</Link> : children;
+}
+
 /** Status bar: proportional segments, each with its symbol and count, and the same as a list. */
 function StatusBar({ goal }: { goal: GoalSummary }) {
   const t = useT();
@@ -57,9 +63,9 @@ function StatusBar({ goal }: { goal: GoalSummary }) {
       <ul className="status-legend">
         {present.map((status) => (
           <li key={status}>
-            <Link to={`/atgarder?goalId=${goal.id}&status=${status}`}>
+            <ActionsLink to={`/atgarder?goalId=${goal.id}&status=${status}`}>
               <StatusBadge status={status} /> {goal.statusCounts[status]}
-            </Link>
+            </ActionsLink>
           </li>
         ))}
         {present.length === 0 && <li>{t("dashboard.noActions")}</li>}
@@ -88,9 +94,9 @@ export function GoalCards({ goals }: { goals: GoalSummary[] }) {
           <StatusBar goal={goal} />
           <p>
             {t("dashboard.doneShare", { percent: String(percent(goal.doneShare)) })} ·{" "}
-            <Link to={`/atgarder?goalId=${goal.id}&status=overdue`}>
+            <ActionsLink to={`/atgarder?goalId=${goal.id}&status=overdue`}>
               {t("dashboard.overdueCount", { count: goal.overdue })}
-            </Link>
+            </ActionsLink>
           </p>
         </li>
       ))}
@@ -125,11 +131,13 @@ export function DepartmentTable({
           <tr key={d.id}>
             <th scope="row">{d.name}</th>
             <td>
-              <Link to={`/atgarder?departmentId=${d.id}`}>{d.owned}</Link>
+              <ActionsLink to={`/atgarder?departmentId=${d.id}`}>{d.owned}</ActionsLink>
             </td>
             <td>
               {d.overdue > 0 ? (
-                <Link to={`/atgarder?departmentId=${d.id}&status=overdue`}>{d.overdue}</Link>
+                <ActionsLink to={`/atgarder?departmentId=${d.id}&status=overdue`}>
+                  {d.overdue}
+                </ActionsLink>
               ) : (
                 0
               )}

@@ -126,12 +126,16 @@ export function Header({ user }: { user: HeaderUser | null }) {
                 {t("nav.overview")}
               </NavLink>
             </li>
-            <li>
-              <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
-            </li>
-            <li>
-              <NavLink to="/dokument">{t("nav.documents")}</NavLink>
-            </li>
+            {user.permissions.includes("actions:read") && (
+              <li>
+                <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
+              </li>
+            )}
+            {user.permissions.includes("documents:read") && (
+              <li>
+                <NavLink to="/dokument">{t("nav.documents")}</NavLink>
+              </li>
+            )}
             <li>
               <NavLink to="/rapporter">{t("nav.reports")}</NavLink>
             </li>

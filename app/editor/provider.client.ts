@@ -210,8 +210,10 @@ export class SocketIoProvider {
     this.changed();
   };
 
+  /** The document was frozen, or the person's roles changed (`writable` then says what holds). */
   private onStatus = (payload: StatusPayload) => {
     if (payload.documentId !== this.documentId) return;
+    if (payload.writable !== undefined) this.writable = payload.writable;
     if (payload.frozen) this.writable = false;
     this.emit("writable", this.writable);
   };

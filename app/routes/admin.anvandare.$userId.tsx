@@ -45,6 +45,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       );
     }
     await updateUser(context.db, actor, userId, userInput(form));
+    // What their open tabs may do (write in a document, hear of actions) follows at once.
+    context.bus.publish({
+      type: "user.access-changed",
+      organisationId: actor.organisationId,
+      userId,
+    });
     return redirect(`/admin/anvandare/${userId}?sparat=1`, { status: 303 });
   });
 }

@@ -732,6 +732,7 @@ export const en: Catalogue = {
   "save.connecting": "Connecting…",
   "collabError.not_found": "the document does not exist",
   "collabError.read_only": "you may not change the document",
+  "collabError.forbidden": "your role no longer gives access to the document",
   "collabError.frozen": "the document is adopted",
   "collabError.malformed": "the change could not be read, retrying",
   "collabError.too_large": "what you pasted is too large to save",

@@ -730,6 +730,7 @@ export const sv = {
   "save.connecting": "Ansluter…",
   "collabError.not_found": "dokumentet finns inte",
   "collabError.read_only": "du har inte behörighet att ändra dokumentet",
+  "collabError.forbidden": "din roll ger inte längre tillgång till dokumentet",
   "collabError.frozen": "dokumentet är fastställt",
   "collabError.malformed": "ändringen kunde inte läsas, försöker igen",
   "collabError.too_large": "det du klistrade in är för stort för att sparas",

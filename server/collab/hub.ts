@@ -39,6 +39,10 @@ export class CollabHub implements RealtimeFeature {
     this.messages.listen(socket, on);
   }
 
+  onAccessChanged(socket: AppSocket): void {
+    this.messages.accessChanged(socket);
+  }
+
   /** An update made on the server (restoring a version): saved, applied and sent to every editor. */
   async applyServerUpdate(
     documentId: string,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   type CollabErrorCode,
   carriesUpdate,
+  DOCUMENT_ROOM_PREFIX,
   decodeSyncMessage,
   documentRoom,
   type ErrorAck,
@@ -52,6 +53,28 @@ export class CollabMessages {
       reply({ ok: true });
     });
     socket.on("disconnecting", () => this.registry.leaveAll(socket));
+  }
+
+  /**
+   * The socket's person got other roles: a document they may no longer read is left
+   * (`forbidden`); in the others the editor learns at once whether it may still write. Their
+   * updates are checked against the new roles from now on either way.
+   */
+  accessChanged(socket: AppSocket) {
+    const { user } = socket.data;
+    for (const room of [...socket.rooms]) {
+      if (!room.startsWith(DOCUMENT_ROOM_PREFIX)) continue;
+      const documentId = room.slice(DOCUMENT_ROOM_PREFIX.length);
+      const document = this.registry.get(documentId);
+      if (!document) continue;
+      if (!can(user, "documents:read", { organisationId: document.organisationId })) {
+        this.registry.leave(socket, documentId);
+        socket.emit("collab:error", { documentId, code: "forbidden" });
+        continue;
+      }
+      const writable = this.writable(user, document);
+      socket.emit("collab:status", { documentId, frozen: document.frozen, writable });
+    }
   }
 
   /** Refuses a message: the error acknowledgement, and a `collab:error` event. */

@@ -6,7 +6,7 @@ import type { DisplayStatus } from "./actions";
 import { swedishToday } from "./dates";
 import { isReportable, periodReportCompletions } from "./followups";
 import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
-import { type Actor, assertCan, NotFoundError } from "./policy";
+import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
 
 export const DashboardFilterSchema = z.object({
@@ -163,7 +163,7 @@ export async function loadDashboard(
       goals: [],
       departments: [],
       trend: [],
-      activity: await recentActivity(db, org),
+      activity: await recentActivity(db, actor),
     };
   }
 
@@ -228,7 +228,7 @@ export async function loadDashboard(
       .groupBy(["period_id", "goal_id", "assessment"])
       .having((eb) => eb.fn.sum("n"), ">", 0)
       .execute(),
-    recentActivity(db, org),
+    recentActivity(db, actor),
   ]);
   const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
   const sum = (keep: (row: (typeof rows)[number]) => boolean) =>
@@ -295,7 +295,12 @@ export async function loadDashboard(
   };
 }
 
-async function recentActivity(db: Executor, org: string, limit = 10): Promise<ActivityItem[]> {
+/** What changed lately, of the kinds the actor may open (an observer sees none: no drafts). */
+async function recentActivity(db: Executor, actor: Actor, limit = 10): Promise<ActivityItem[]> {
+  const kinds = (["action", "document"] as const).filter((kind) =>
+    can(actor, kind === "action" ? "actions:read" : "documents:read"),
+  );
+  if (kinds.length === 0) return [];
   const rows = await db
     .selectFrom("audit_events")
     .leftJoin("users", "users.id", "audit_events.actor_id")
@@ -318,8 +323,8 @@ async function recentActivity(db: Executor, org: string, limit = 10): Promise<Ac
       "users.name as actorName",
       sql<string | null>`coalesce(actions.title, documents.title)`.as("entityTitle"),
     ])
-    .where("audit_events.organisation_id", "=", org)
-    .where("audit_events.entity_type", "in", ["action", "document"])
+    .where("audit_events.organisation_id", "=", actor.organisationId)
+    .where("audit_events.entity_type", "in", kinds)
     .orderBy("audit_events.created_at", "desc")
     .limit(limit)
     .execute();

@@ -61,7 +61,7 @@ export function presentPeriod(p: FollowUpPeriod): PeriodView {
 }
 
 export async function listPeriods(db: Executor, actor: Actor): Promise<PeriodView[]> {
-  assertCan(actor, "actions:read");
+  assertCan(actor, "organisation:read");
   const rows = await db
     .selectFrom("follow_up_periods")
     .selectAll()
@@ -80,7 +80,7 @@ export async function currentPeriod(
   actor: Actor,
   today = swedishToday(),
 ): Promise<PeriodView | null> {
-  assertCan(actor, "actions:read");
+  assertCan(actor, "organisation:read");
   const base = db
     .selectFrom("follow_up_periods")
     .selectAll()

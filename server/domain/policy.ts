@@ -36,16 +36,21 @@ export type Permission = (typeof PERMISSIONS)[number];
 type Scope = "any" | "own-department";
 type Grants = Partial<Record<Permission, Scope>>;
 
-const everyone: Grants = {
+// Observers (Länsstyrelsen, politicians) read the dashboard and adopted reports only: no drafts,
+// no actions or their comments, no search (which would find all of those).
+const observer: Grants = {
   "organisation:read": "any",
   "presence:read": "any",
   "settings:update-own": "any",
   "tokens:manage-own": "any",
-  "actions:read": "any",
-  // Everyone sees documents live; only the working group writes (others get a read-only editor).
-  "documents:read": "any",
   "dashboard:read": "any",
   "reports:read-adopted": "any",
+};
+const everyone: Grants = {
+  ...observer,
+  "actions:read": "any",
+  // Everyone else sees documents live; only the working group writes (others get a read-only editor).
+  "documents:read": "any",
   "search:use": "any",
 };
 const workingGroup: Grants = {
@@ -87,7 +92,7 @@ const GRANTS: Record<Role, Grants> = {
     "reports:read-live": "any",
     "reports:adopt": "any",
   },
-  observer: everyone,
+  observer,
 };
 
 /** Who is acting: a signed-in person within one organisation. */

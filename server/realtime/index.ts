@@ -10,7 +10,7 @@ import type {
 import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
-import type { EventBus } from "../bus";
+import type { DomainEvent, EventBus } from "../bus";
 import type { Config } from "../config";
 import { can, type Permission } from "../domain/policy";
 import { expectedOrigin, isSameOrigin } from "../http/security";
@@ -58,6 +58,8 @@ export type GuardedOn = <E extends ClientEvent>(
 /** A feature that speaks over the shared socket.io server (e.g. co-editing). */
 export interface RealtimeFeature {
   onConnection(socket: AppSocket, on: GuardedOn): void;
+  /** The socket's person got other roles or departments (already in `socket.data.user`). */
+  onAccessChanged?(socket: AppSocket): void;
   close?(): Promise<void>;
 }
 
@@ -69,6 +71,28 @@ export const PRESENCE_COALESCE_MS = 100;
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/** Who hears of each domain event: those whose roles allow the permission. Others: nobody. */
+const AUDIENCE: Partial<Record<DomainEvent["type"], Permission>> = {
+  "action.changed": "actions:read",
+  "document.changed": "documents:read",
+  "period-report.changed": "dashboard:read",
+};
+const AUDIENCE_PERMISSIONS = [...new Set(Object.values(AUDIENCE))];
+const readersRoom = (organisationId: string, permission: Permission) =>
+  `org:${organisationId}:${permission}`;
+
+/** The rooms whose events this person may hear. */
+function roomsOf(user: SessionUser): string[] {
+  return [
+    organisationRoom(user.organisationId),
+    userRoom(user.userId),
+    sessionRoom(user.sessionId),
+    ...AUDIENCE_PERMISSIONS.filter((permission) => can(user, permission)).map((permission) =>
+      readersRoom(user.organisationId, permission),
+    ),
+  ];
+}
 
 export type Realtime = ReturnType<typeof createRealtime>;
 
@@ -169,11 +193,7 @@ export function createRealtime(
     });
     for (const feature of features) feature.onConnection(socket, on);
     socket.on("disconnect", () => presence.schedule(user.organisationId));
-    await socket.join([
-      organisationRoom(user.organisationId),
-      userRoom(user.userId),
-      sessionRoom(user.sessionId),
-    ]);
+    await socket.join(roomsOf(user));
     presence.schedule(user.organisationId);
   });
 
@@ -193,6 +213,28 @@ export function createRealtime(
   }, SESSION_RECHECK_MS);
   sweep.unref();
 
+  /**
+   * Another role or department takes effect on this process's open sockets of that person at
+   * once, as a deactivation does, not at the next recheck: their rooms and what the features
+   * (co-editing) let them do follow the new roles.
+   */
+  async function applyAccessChange(userId: string): Promise<void> {
+    const sockets = ([...io.of("/").sockets.values()] as AppSocket[]).filter(
+      (socket) => socket.data.user?.userId === userId,
+    );
+    for (const socket of sockets) {
+      const user = await authenticate(socket);
+      if (!user || !can(user, "organisation:read")) {
+        socket.disconnect(true);
+        continue;
+      }
+      socket.data = { user, checkedAt: Date.now() };
+      for (const room of socket.rooms) if (room.startsWith("org:")) socket.leave(room);
+      await socket.join(roomsOf(user));
+      for (const feature of features) feature.onAccessChanged?.(socket);
+    }
+  }
+
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === "user.deactivated") {
       io.in(userRoom(event.userId)).disconnectSockets(true);
@@ -202,9 +244,16 @@ export function createRealtime(
       io.in(sessionRoom(event.sessionId)).disconnectSockets(true);
       return;
     }
-    // Every role may read actions and period reports, so the whole organisation hears of them.
+    if (event.type === "user.access-changed") {
+      applyAccessChange(event.userId).catch((error) =>
+        console.error("Applying a role change to open sockets failed:", error),
+      );
+      return;
+    }
+    const permission = AUDIENCE[event.type];
+    if (!permission) return;
     const { organisationId, ...live } = event;
-    emitLive(io.to(organisationRoom(organisationId)), live);
+    emitLive(io.to(readersRoom(organisationId, permission)), live);
   });
 
   return {

@@ -68,13 +68,13 @@ describe.skipIf(!browserTestsEnabled())("Åtgärder: list, board, new action, im
   });
 
   it("filters the list, keeps the filter in the URL and across views", async () => {
-    const { context, page } = await e2e.signedIn("observator@kommun.test");
+    const { context, page } = await e2e.signedIn("kommunchef@kommun.test");
     await page.goto(`${e2e.server.url}/atgarder`);
     await expectAccessible(page);
     const rows = page.locator("table tbody tr");
     const total = await rows.count();
     expect(total).toBeGreaterThan(10);
-    // Observers may read and export, not create or import.
+    // The kommunchef may read and export, not create or import.
     await expect(page.getByRole("link", { name: "Ny åtgärd" }).count()).resolves.toBe(0);
     await expect(page.getByRole("link", { name: "Exportera CSV" }).count()).resolves.toBe(1);
 

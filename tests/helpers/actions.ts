@@ -52,7 +52,7 @@ export const ALLOWED: Record<DemoUser, readonly Operation[]> = {
   editor: ["read", "progressOwn", "followUpOwn", "comment", "completeOwn"],
   schoolEditor: ["read", "progressOwn", "followUpOwn", "comment", "completeOwn"],
   chief: ["read", "comment"],
-  observer: ["read"],
+  observer: [],
 };
 
 /** The person behind an email as a session sees them, for calling the domain directly. */

@@ -29,7 +29,6 @@ import { connectSocket } from "../helpers/socket";
 const WRITER = "arbetsgrupp@kommun.test";
 const READ_ONLY = {
   kommunchef: "kommunchef@kommun.test",
-  observatör: "observator@kommun.test",
   förvaltningsredaktör: "socialtjanst@kommun.test",
 };
 const OTHER_ORG_EMAIL = "admin@grannkommun.test";

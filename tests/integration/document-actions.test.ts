@@ -131,7 +131,7 @@ function actionsSection(html: string): string {
 describe("the document page", () => {
   it("lists the actions created from it, with department and status, linked", async () => {
     const routine = await documentTitled(ROUTINE);
-    const response = await clients.observer.get(`/dokument/${routine.id}`);
+    const response = await clients.chief.get(`/dokument/${routine.id}`);
     expect(response.status).toBe(200);
     const section = actionsSection(await response.text());
     expect(textOf(section)).toContain("Åtgärder från dokumentet");
@@ -163,7 +163,7 @@ describe("the document page", () => {
       expect(html, role).toContain(link);
       expect(textOf(html), role).toContain("Skapa åtgärd från dokumentet");
     }
-    for (const role of ["editor", "schoolEditor", "chief", "observer"] as const) {
+    for (const role of ["editor", "schoolEditor", "chief"] as const) {
       const html = await (await clients[role].get(`/dokument/${routine.id}`)).text();
       expect(html, role).not.toContain(link);
       expect(textOf(html), role).not.toContain("Skapa åtgärd från dokumentet");
@@ -216,7 +216,7 @@ describe("creating an action from a document (no JavaScript)", () => {
     const saved = await createFrom(title, routine.id);
     expect(saved.document_id).toBe(routine.id);
 
-    const actionHtml = await (await clients.observer.get(`/atgarder/${saved.id}`)).text();
+    const actionHtml = await (await clients.chief.get(`/atgarder/${saved.id}`)).text();
     expect(textOf(actionHtml)).toContain(`Från dokumentet: ${ROUTINE}`);
     expect(actionHtml).toMatch(link(`/dokument/${routine.id}`, ROUTINE));
 
@@ -273,7 +273,7 @@ describe("changing the link on the action page", () => {
     const [stored] = await actionsTitled(title);
     expect(stored.document_id).toBeNull();
 
-    const text = textOf(await (await clients.observer.get(`/atgarder/${created.id}`)).text());
+    const text = textOf(await (await clients.chief.get(`/atgarder/${created.id}`)).text());
     expect(text).toContain(`Dokument ändrades från ${ROUTINE} till ${NOTES}`);
     expect(text).toContain(`Dokument ändrades från ${NOTES} till Inga`);
     expect(text).not.toContain("Från dokumentet:");

@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTokenAs } from "../helpers/actions";
@@ -301,5 +302,48 @@ describe("HTTP hardening", () => {
       });
       expect(right.status).toBe(429);
     });
+  });
+});
+
+describe("with SECURE_COOKIES on, over plain HTTP", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: "production", SECURE_COOKIES: "true" });
+  });
+  afterAll(() => server?.close());
+
+  /** The login page as a browser gets it, addressed to `host` (which fetch cannot set). */
+  function loginPage(host: string, language = "sv"): Promise<string> {
+    const { port } = new URL(server.url);
+    return new Promise((resolve, reject) => {
+      const request = httpGet(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/login",
+          headers: { Host: host, Cookie: `lang=${language}` },
+        },
+        (response) => {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk) => {
+            body += chunk;
+          });
+          response.on("end", () => resolve(textOf(body)));
+        },
+      );
+      request.on("error", reject);
+    });
+  }
+
+  it("the login page says that sign-in cannot work on a real host name, in Swedish and English", async () => {
+    expect(await loginPage("samverkan.kommun.test")).toMatch(/kräver https/);
+    expect(await loginPage("samverkan.kommun.test", "en")).toMatch(/requires https/);
+  });
+
+  it("says nothing on localhost, where browsers keep a Secure cookie over HTTP", async () => {
+    const { host } = new URL(server.url);
+    expect(await loginPage(host)).not.toMatch(/kräver https/);
   });
 });
