@@ -6,10 +6,10 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "../../server/auth/login";
 import { ErrorSummary, TextField } from "../components/FormFields";
-import { getUser } from "../utils/auth.server";
+import { getUser, sessionCookieWillBeDropped } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, safeRedirect } from "../utils/route.server";
 
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   }
-  return null;
+  return { cookieDropped: sessionCookieWillBeDropped(request, context) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -55,6 +55,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
 
 export default function Login() {
   const t = useT();
+  const { cookieDropped } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result?.fieldErrors as Record<string, string> | undefined;
@@ -63,6 +64,11 @@ export default function Login() {
     <div className="page narrow">
       <h1>{t("login.title")}</h1>
       <p>{t("login.intro")}</p>
+      {cookieDropped && (
+        <div className="error-summary" role="alert">
+          <p>{t("login.needsHttps")}</p>
+        </div>
+      )}
       {formError ? (
         <div className="error-summary" role="alert">
           <p>

@@ -2,6 +2,18 @@ import { type AppLoadContext, redirect } from "@remix-run/node";
 import type { SessionUser } from "../../server/auth/sessions";
 import { assertCan, type Permission } from "../../server/domain/policy";
 
+// Browsers keep a Secure cookie over plain HTTP on these hosts only.
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * With SECURE_COOKIES on, a browser drops the session cookie sent over plain HTTP to a real host
+ * name: signing in would silently show the login page again, so the page says why instead.
+ */
+export function sessionCookieWillBeDropped(request: Request, context: AppLoadContext): boolean {
+  const { hostname } = new URL(request.url);
+  return context.config.secureCookies && !context.secure && !LOCAL_HOSTS.has(hostname);
+}
+
 /** Resolved once per request and shared by every loader that asks. */
 const cache = new WeakMap<Request, Promise<SessionUser | null>>();
 

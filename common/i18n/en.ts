@@ -30,6 +30,8 @@ export const en: Catalogue = {
   "login.email": "Email address",
   "login.password": "Password",
   "login.submit": "Log in",
+  "login.needsHttps":
+    "Signing in cannot work here: the page was opened over http, but signing in requires https (otherwise the browser does not keep the sign-in). Open the page with https:// instead, or ask whoever runs the service.",
   "login.invalid": "Wrong email address or password.",
   "login.throttled": {
     one: "Too many failed attempts. Try again in {count} minute.",

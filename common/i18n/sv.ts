@@ -28,6 +28,8 @@ export const sv = {
   "login.email": "E-postadress",
   "login.password": "Lösenord",
   "login.submit": "Logga in",
+  "login.needsHttps":
+    "Inloggningen kan inte fungera här: sidan är öppnad med http, men inloggningen kräver https (webbläsaren sparar annars inte inloggningen). Öppna sidan med https:// i stället, eller be den som driftar tjänsten om hjälp.",
   "login.invalid": "Fel e-postadress eller lösenord.",
   "login.throttled": {
     one: "För många misslyckade försök. Försök igen om {count} minut.",
