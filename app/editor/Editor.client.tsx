@@ -46,7 +46,12 @@ import {
 import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
 import * as Y from "yjs";
 import type { DocumentPerson, PeoplePayload, StatusPayload } from "../../common/collab-protocol";
-import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
+import {
+  COLLAB_ROOT_ID,
+  EDITOR_NAMESPACE,
+  EDITOR_NODES,
+  isAllowedLinkUrl,
+} from "../../common/editor-nodes";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
 import { LeaveGuard } from "./LeaveGuard";
@@ -93,9 +98,6 @@ const THEME: InitialConfigType["theme"] = {
   tableCell: "editor-table-cell",
   tableCellHeader: "editor-table-cell-header",
 };
-
-const LINK_PATTERN = /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i;
-const validUrl = (url: string) => LINK_PATTERN.test(url);
 
 // A document's headings start at h2: the page's one h1 is the document's title.
 type BlockType = "paragraph" | "h2" | "h3" | "h4" | "quote";
@@ -224,7 +226,7 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
 
   const insert = () => {
     const address = url.trim();
-    if (!validUrl(address)) {
+    if (!isAllowedLinkUrl(address)) {
       setInvalid(true);
       inputRef.current?.focus();
       return;
@@ -606,7 +608,7 @@ function CollaborativeEditor(props: EditorProps) {
       </div>
       <ListPlugin />
       <CheckListPlugin />
-      <LinkPlugin validateUrl={validUrl} />
+      <LinkPlugin validateUrl={isAllowedLinkUrl} />
       {/* Tab leaves the editor (no TabIndentation, no Tab between cells): no keyboard trap. */}
       <TablePlugin hasTabHandler={false} />
       <CollaborationPlugin
