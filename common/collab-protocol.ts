@@ -20,6 +20,10 @@ export type CollabErrorCode =
   | "too_large"
   | "document_too_large"
   | "rate_limited"
+  /** The update would put an identity number in the document. */
+  | "personal_data"
+  /** The update would take the document outside the editor's own schema. */
+  | "invalid_content"
   | "internal";
 
 /** What the guard around every socket event may answer, whatever the event. */

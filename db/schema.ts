@@ -244,6 +244,18 @@ export interface DocumentUpdatesTable {
   created_at: CreatedAt;
 }
 
+/** Updates set aside because the document they produce is outside the editor's schema. */
+export interface DocumentQuarantineTable {
+  id: Generated<string>;
+  document_id: string;
+  update: Uint8Array;
+  user_id: string | null;
+  /** "invalid_content": why it was set aside. */
+  reason: string;
+  created_at: ColumnType<Date, Date | string, never>;
+  quarantined_at: CreatedAt;
+}
+
 export interface DocumentSnapshotsTable {
   document_id: string;
   state: Uint8Array;
@@ -306,6 +318,7 @@ export interface Database {
   document_departments: DocumentDepartmentsTable;
   document_updates: DocumentUpdatesTable;
   document_snapshots: DocumentSnapshotsTable;
+  document_quarantine: DocumentQuarantineTable;
   document_versions: DocumentVersionsTable;
   report_adoptions: ReportAdoptionsTable;
   assessment_counts: AssessmentCountsTable;

@@ -3,7 +3,7 @@ import type { DocumentPerson } from "../../common/collab-protocol";
 import { formatDateTime } from "../../common/format";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type { DocumentView, VersionView } from "../../server/domain/documents";
-import { cursorColor } from "../editor/presence";
+import { cursorColor } from "../../common/cursor-color";
 import type { SaveState } from "../editor/provider.client";
 import { echoed } from "../utils/forms";
 import { useT } from "../utils/i18n";

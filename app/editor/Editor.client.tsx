@@ -46,6 +46,7 @@ import {
 import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
 import * as Y from "yjs";
 import type { DocumentPerson, PeoplePayload, StatusPayload } from "../../common/collab-protocol";
+import { cursorColor } from "../../common/cursor-color";
 import {
   COLLAB_ROOT_ID,
   EDITOR_NAMESPACE,
@@ -55,7 +56,6 @@ import {
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
 import { LeaveGuard } from "./LeaveGuard";
-import { cursorColor } from "./presence";
 import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
 
 export interface EditorProps {

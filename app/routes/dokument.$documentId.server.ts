@@ -1,7 +1,12 @@
 import type { Executor } from "../../db";
 import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
-import { documentContent, getDocument, listVersions } from "../../server/domain/documents";
+import {
+  documentContent,
+  getDocument,
+  listVersions,
+  quarantinedUpdates,
+} from "../../server/domain/documents";
 import { ValidationError } from "../../server/domain/errors";
 import { type Actor, can } from "../../server/domain/policy";
 import { documentInput } from "../components/DocumentFields";
@@ -20,9 +25,12 @@ export async function documentPage(
     listDepartments(db, actor),
     actionsFromDocument(db, actor, documentId),
   ]);
+  // After rendering, which sets aside what is outside the editor's schema.
+  const quarantined = await quarantinedUpdates(db, actor, documentId);
   return {
     document,
     html: content.html,
+    quarantined,
     versions,
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     user: { id: actor.userId, name: actor.name },

@@ -101,8 +101,17 @@ function Content({ html }: { html: string }) {
 
 export default function DocumentPage() {
   const t = useT();
-  const { document, html, versions, departments, user, canEdit, actions, canCreateAction } =
-    useLoaderData<typeof loader>();
+  const {
+    document,
+    html,
+    quarantined,
+    versions,
+    departments,
+    user,
+    canEdit,
+    actions,
+    canCreateAction,
+  } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const hydrated = useHydrated();
@@ -150,6 +159,11 @@ export default function DocumentPage() {
 
       <div className="document-layout">
         <div className="document-main">
+          {quarantined ? (
+            <p className="read-only-note" data-testid="quarantined">
+              {t("documents.quarantined", { count: quarantined })}
+            </p>
+          ) : null}
           {!document.writable && (
             <p className="read-only-note">
               {frozen ? t("documents.frozen") : t("documents.readOnly")}

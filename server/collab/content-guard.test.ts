@@ -100,7 +100,7 @@ describe("content guard: what the editor itself writes", () => {
   it("accepts ordinary edits made by Lexical (typing, a new heading, removing a block)", () => {
     const server = docOf(richState());
     const json = renderState(Y.encodeStateAsUpdate(server)).json;
-    const [first] = json.root.children as { children: { text?: string }[] }[];
+    const [first] = json.root.children as unknown as { children: { text?: string }[] }[];
     first.children[0].text = "fetare";
     json.root.children.splice(2, 1);
     json.root.children.push({
@@ -110,7 +110,17 @@ describe("content guard: what the editor itself writes", () => {
       direction: null,
       format: "",
       indent: 0,
-      children: [{ type: "text", text: "Ny rubrik", version: 1, format: 0, detail: 0, mode: "normal", style: "" }],
+      children: [
+        {
+          type: "text",
+          text: "Ny rubrik",
+          version: 1,
+          format: 0,
+          detail: 0,
+          mode: "normal",
+          style: "",
+        },
+      ],
     } as never);
     const update = updateToContent(Y.encodeStateAsUpdate(server), json);
     expect(applyCheckedUpdate(server, update, null)).toBeNull();
@@ -184,9 +194,13 @@ describe("content guard: only the editor's own content", () => {
 
   it("refuses text straight in the root and Yjs formatting", () => {
     const server = docOf(richState());
-    expect(applyCheckedUpdate(server, edit(server, (root) => root.insert(0, "lös text")), null)).toBe(
-      "invalid_content",
-    );
+    expect(
+      applyCheckedUpdate(
+        server,
+        edit(server, (root) => root.insert(0, "lös text")),
+        null,
+      ),
+    ).toBe("invalid_content");
     const other = docOf(richState());
     const formatted = edit(other, (root) =>
       (child(root, 0) as Y.XmlText).format(1, 2, { style: "color:red" }),
@@ -257,8 +271,7 @@ describe("content guard: rendering a document stored before the check", () => {
       }),
     );
     const broken = Y.encodeStateAsUpdate(server);
-    expect(() => renderState(broken)).toThrow();
-    const rendered = renderState(withinSchema(broken));
+    const rendered = renderState(broken);
     expect(rendered.text).toContain("Rubrik");
     expect(rendered.html).not.toContain("position");
     const valid = richState();

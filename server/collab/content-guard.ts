@@ -101,10 +101,10 @@ const NODES: Record<string, NodeSpec> = {
     },
     ["listitem"],
   ),
-  listitem: element(
-    { __value: integer(0, 1_000_000), __checked: optional(isBoolean) },
-    [...INLINE, "list"],
-  ),
+  listitem: element({ __value: integer(0, 1_000_000), __checked: optional(isBoolean) }, [
+    ...INLINE,
+    "list",
+  ]),
   link: { ...element({}, ["text", "tab", "linebreak"], true), properties: LINK_PROPERTIES },
   autolink: {
     ...element({}, ["text", "tab", "linebreak"], true),
@@ -183,8 +183,7 @@ const insertedBy =
 function validNode(type: Shared, spec: NodeSpec): boolean {
   if (spec.element !== type instanceof Y.XmlText) return false;
   if (!spec.element && !(type instanceof Y.Map)) return false;
-  for (const [key, value] of propertiesOf(type))
-    if (!validProperty(spec, key, value)) return false;
+  for (const [key, value] of propertiesOf(type)) if (!validProperty(spec, key, value)) return false;
   return !spec.element || validChildren(type as Y.XmlText, spec, () => true);
 }
 
@@ -276,7 +275,8 @@ function anyTextOf(type: Shared): string {
       const content = item.content;
       if (content instanceof Y.ContentString) parts.push(content.str);
       else if (content instanceof Y.ContentType) parts.push(anyTextOf(content.type as Shared));
-      else if (!(content instanceof Y.ContentDeleted)) parts.push(JSON.stringify(content.getContent()));
+      else if (!(content instanceof Y.ContentDeleted))
+        parts.push(JSON.stringify(content.getContent()));
     }
   };
   visit(type._start);
@@ -286,7 +286,7 @@ function anyTextOf(type: Shared): string {
 
 function liveSibling(item: Y.Item | null, direction: "left" | "right"): Y.Item | null {
   let next = item?.[direction] ?? null;
-  while (next !== null && next.deleted) next = next[direction];
+  while (next?.deleted) next = next[direction];
   return next;
 }
 
@@ -378,7 +378,6 @@ export function applyCheckedUpdate(
   update: Uint8Array,
   origin: unknown,
 ): ContentRefusal | null {
-  if (updateCarriesIdentityNumber(update)) return "personal_data";
   // Typed before the update arrives: typing it later would replace the object the transaction
   // reports as changed.
   doc.get(LEXICAL_ROOT, Y.XmlText);
@@ -392,7 +391,7 @@ export function applyCheckedUpdate(
   } finally {
     doc.off("afterTransaction", check);
   }
-  return refusal;
+  return refusal ?? (updateCarriesIdentityNumber(update) ? "personal_data" : null);
 }
 
 /**
@@ -420,28 +419,35 @@ export function invalidBlocks(doc: Y.Doc): { blocks: Y.Item[]; root: boolean } {
 }
 
 /**
- * A stored state with whatever is outside the schema removed (as a local deletion on a copy),
- * so it renders like every valid document. Returns the state itself when nothing is wrong.
+ * Removes from `doc` whatever is outside the schema (the top-level blocks holding it, and the
+ * root's own invalid properties) as an ordinary deletion. Returns that deletion as an update, or
+ * null when the document was within the schema.
  */
+export function repairToSchema(doc: Y.Doc): Uint8Array | null {
+  const { blocks, root } = invalidBlocks(doc);
+  if (blocks.length === 0 && !root) return null;
+  const rootType = doc.get(LEXICAL_ROOT, Y.XmlText);
+  const before = Y.encodeStateVector(doc);
+  doc.transact(() => {
+    for (const block of blocks) {
+      let index = 0;
+      for (let item = rootType._start; item !== null && item !== block; item = item.right)
+        if (!item.deleted && item.countable) index += item.length;
+      rootType.delete(index, block.length);
+    }
+    if (root)
+      for (const [key, value] of Object.entries(rootType.getAttributes()))
+        if (!validProperty(ROOT, key, value)) rootType.removeAttribute(key);
+  });
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+/** A stored state as it renders: within the schema (the state itself when nothing is wrong). */
 export function withinSchema(state: Uint8Array): Uint8Array {
-  const doc = new Y.Doc({ gc: true });
+  const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    const { blocks, root } = invalidBlocks(doc);
-    if (blocks.length === 0 && !root) return state;
-    const rootType = doc.get(LEXICAL_ROOT, Y.XmlText);
-    doc.transact(() => {
-      for (const block of blocks) {
-        let index = 0;
-        for (let item = rootType._start; item !== block; item = item!.right)
-          if (!item!.deleted && item!.countable) index += item!.length;
-        rootType.delete(index, block.length);
-      }
-      if (root)
-        for (const [key, value] of Object.entries(rootType.getAttributes()))
-          if (!validProperty(ROOT, key, value)) rootType.removeAttribute(key);
-    });
-    return Y.encodeStateAsUpdate(doc);
+    return repairToSchema(doc) ? Y.encodeStateAsUpdate(doc) : state;
   } finally {
     doc.destroy();
   }

@@ -14,6 +14,7 @@ import {
 import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
+import { applyCheckedUpdate, type ContentRefusal } from "./content-guard";
 import { COLLAB_LIMITS } from "./limits";
 import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
 
@@ -127,19 +128,24 @@ export class CollabDocument {
   }
 
   /**
-   * Applies an update to the document of accepted edits. If Yjs throws, the update is refused,
-   * and since it may have been half applied, that document is made again from the saved one and
-   * the updates still being saved.
+   * Applies an update to the document of accepted edits, checking the content it changes (the
+   * editor's schema, identity numbers: content-guard.ts) as it goes, so the check costs what the
+   * edit changes, not the document. Returns why it is refused, or null. A refused update (or one
+   * Yjs throws on) may be (half) applied, so that document is then made again from the saved one
+   * and the updates still being saved.
    */
-  accept(update: Uint8Array): boolean {
+  accept(update: Uint8Array): ContentRefusal | "malformed" | null {
+    let refusal: ContentRefusal | "malformed" | null;
     try {
-      Y.applyUpdate(this.received, update, "received");
-      return true;
+      refusal = applyCheckedUpdate(this.received, update, "received");
     } catch {
+      refusal = "malformed";
+    }
+    if (refusal) {
       this.received.destroy();
       this.received = docFrom(Y.encodeStateAsUpdate(this.doc), ...this.inFlight);
-      return false;
     }
+    return refusal;
   }
 
   /**
@@ -277,6 +283,13 @@ export class CollabDocument {
     } finally {
       this.awareness.off("change", onChange);
     }
+  }
+
+  /** Whether a cursor's client id is free for this socket: its own, or nobody else's. */
+  mayUseClientId(socketId: string, clientId: number): boolean {
+    for (const [owner, ids] of this.clientIdsBySocket)
+      if (owner !== socketId && ids.has(clientId)) return false;
+    return true;
   }
 
   /**

@@ -17,6 +17,8 @@ import {
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
+import { repairToSchema, withinSchema } from "./content-guard";
+import { safeHtml } from "./safe-html";
 
 export { COLLAB_ROOT_ID };
 
@@ -80,7 +82,9 @@ function withHeadlessSession<T>(
   );
   try {
     if (state) {
-      Y.applyUpdate(doc, state);
+      // Content stored before the server checked it may be outside the schema: it is left out
+      // (Lexical would throw on an unknown node, and nothing else belongs in the HTML).
+      Y.applyUpdate(doc, withinSchema(state));
       // Yjs → Lexical queues an editor update; a discrete no-op update commits it now.
       discreteUpdate(editor, () => {});
     }
@@ -125,7 +129,7 @@ export function renderState(state: Uint8Array): RenderedDocument {
     const editorState = editor.getEditorState();
     const text = editorState.read(() => $getRoot().getTextContent());
     const html = withDOM(() => editorState.read(() => $generateHtmlFromNodes(editor, null)));
-    return { json: editorState.toJSON(), text, html };
+    return { json: editorState.toJSON(), text, html: safeHtml(html) };
   });
 }
 
@@ -138,6 +142,8 @@ export function updateToContent(current: Uint8Array, target: SerializedEditorSta
   return withHeadlessSession(current, ({ editor, doc }) => {
     const before = Y.encodeStateVector(doc);
     editor.setEditorState(editor.parseEditorState(target), { tag: "restore" });
+    // A version named before content was checked may hold what the schema does not allow.
+    repairToSchema(doc);
     return Y.encodeStateAsUpdate(doc, before);
   });
 }

@@ -4,7 +4,7 @@ import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer, AppSocket, GuardedOn, RealtimeFeature } from "../realtime";
 import { describeUpdate } from "./document";
-import { UpdateRateLimiter } from "./limits";
+import { COLLAB_LIMITS, RateLimiter } from "./limits";
 import { CollabMessages, type CollabStats } from "./messages";
 import { DocumentRegistry } from "./registry";
 import { appendUpdate, loadState } from "./store";
@@ -32,7 +32,12 @@ export class CollabHub implements RealtimeFeature {
     private readonly db: DB,
   ) {
     this.registry = new DocumentRegistry(io, db, this.stats);
-    this.messages = new CollabMessages(this.registry, new UpdateRateLimiter(), this.stats);
+    this.messages = new CollabMessages(
+      this.registry,
+      new RateLimiter(),
+      new RateLimiter(COLLAB_LIMITS.awarenessPerSecond, COLLAB_LIMITS.awarenessBurst),
+      this.stats,
+    );
   }
 
   onConnection(socket: AppSocket, on: GuardedOn): void {

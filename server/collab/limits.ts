@@ -5,6 +5,10 @@ export const COLLAB_LIMITS = {
   /** Updates per user per second, sustained; bursts up to `burst`. */
   updatesPerSecond: 60,
   burst: 300,
+  /** A cursor state is a few hundred bytes; presence messages per user per second, and burst. */
+  maxAwarenessBytes: 8 * 1024,
+  awarenessPerSecond: 40,
+  awarenessBurst: 80,
   compactAfterUpdates: 500,
   /** Updates arriving within this window are saved in one INSERT (see CollabDocument.save). */
   saveBatchMs: 10,
@@ -16,19 +20,25 @@ export const COLLAB_LIMITS = {
 };
 
 /**
- * How fast each user may send updates, across all their sockets in this process: a token bucket
- * holding `burst` tokens, refilled at `updatesPerSecond`.
+ * How fast each user may send messages of one kind, across all their sockets in this process: a
+ * token bucket holding `burst` tokens, refilled at `perSecond` (updates: `updatesPerSecond` and
+ * `burst`; presence: `awarenessPerSecond` and `awarenessBurst`).
  */
-export class UpdateRateLimiter {
+export class RateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
 
-  /** Takes a token for one update; false when the user has none left. */
+  constructor(
+    private readonly perSecond = COLLAB_LIMITS.updatesPerSecond,
+    private readonly burst = COLLAB_LIMITS.burst,
+  ) {}
+
+  /** Takes a token for one message; false when the user has none left. */
   allow(userId: string): boolean {
     const now = Date.now();
-    const bucket = this.buckets.get(userId) ?? { tokens: COLLAB_LIMITS.burst, at: now };
+    const bucket = this.buckets.get(userId) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(
-      COLLAB_LIMITS.burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * COLLAB_LIMITS.updatesPerSecond,
+      this.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond,
     );
     bucket.at = now;
     this.buckets.set(userId, bucket);

@@ -11,11 +11,13 @@ import {
   step1Message,
   updateMessage,
 } from "../../common/collab-protocol";
+import { cursorColor } from "../../common/cursor-color";
 import type { SessionUser } from "../auth/sessions";
 import { can, NotFoundError } from "../domain/policy";
 import type { AckOf, AppSocket, GuardedOn } from "../realtime";
 import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
-import { COLLAB_LIMITS, type UpdateRateLimiter } from "./limits";
+import { ownAwarenessUpdate } from "./awareness-guard";
+import { COLLAB_LIMITS, type RateLimiter } from "./limits";
 import type { DocumentRegistry } from "./registry";
 
 const JoinSchema = z.object({ documentId: z.uuid() });
@@ -33,7 +35,8 @@ export interface CollabStats extends SaveStats {
 export class CollabMessages {
   constructor(
     private readonly registry: DocumentRegistry,
-    private readonly rateLimiter: UpdateRateLimiter,
+    private readonly rateLimiter: RateLimiter,
+    private readonly awarenessRateLimiter: RateLimiter,
     private readonly stats: CollabStats,
   ) {}
 
@@ -184,9 +187,10 @@ export class CollabMessages {
       return this.fail(socket, reply, documentId, "document_too_large");
     if (!this.rateLimiter.allow(user.userId))
       return this.fail(socket, reply, documentId, "rate_limited");
-    const refused = this.validateIncomingUpdate(document, update, user);
+    // The one check of an incoming update's content, after the protocol's own checks and before
+    // it is sent to the others or stored: applying it to the accepted edits checks what it changes.
+    const refused = document.accept(update);
     if (refused) return this.fail(socket, reply, documentId, refused);
-    if (!document.accept(update)) return this.fail(socket, reply, documentId, "malformed");
 
     // The others get the edit while it is being saved (saving first put the COMMIT on their
     // latency path); only the author's acknowledgement waits for COMMIT. The saved document
@@ -201,22 +205,11 @@ export class CollabMessages {
   }
 
   /**
-   * The one check of an incoming update's content, after the protocol's own checks (it decodes,
-   * the socket may write, sizes, rate) and before it is applied, sent to the others or stored:
-   * a refusal code stops it there. Every update is accepted today.
-   */
-  private validateIncomingUpdate(
-    _document: CollabDocument,
-    _update: Uint8Array,
-    _user: SessionUser,
-  ): CollabErrorCode | undefined {
-    return undefined;
-  }
-
-  /**
    * A cursor or selection (y-protocols awareness update): from a writable socket it is applied to
    * the server's awareness (remembering which client ids the socket owns, so they are removed
-   * when it leaves) and passed on to the others; from a read-only socket it is dropped.
+   * when it leaves) and passed on to the others; from a read-only socket it is dropped. Like
+   * updates it has a size and a rate limit, and what is passed on is the server's own version:
+   * the cursor position, with the name and colour of the socket's person.
    */
   private async awareness(
     socket: AppSocket,
@@ -233,12 +226,22 @@ export class CollabMessages {
       this.stats.droppedReadOnlyAwareness++;
       return reply({ ok: true, dropped: true });
     }
+    if (data.length > COLLAB_LIMITS.maxAwarenessBytes)
+      return this.fail(socket, reply, documentId, "too_large");
+    if (!this.awarenessRateLimiter.allow(user.userId))
+      return this.fail(socket, reply, documentId, "rate_limited");
+    let own: Uint8Array;
     try {
-      document.applyAwareness(socket.id, data);
+      own = ownAwarenessUpdate(
+        data,
+        { name: user.name, color: cursorColor(user.userId) },
+        (clientId) => document.mayUseClientId(socket.id, clientId),
+      );
+      document.applyAwareness(socket.id, own);
     } catch {
       return this.fail(socket, reply, documentId, "malformed");
     }
-    socket.to(documentRoom(documentId)).emit("collab:awareness", { documentId, data });
+    socket.to(documentRoom(documentId)).emit("collab:awareness", { documentId, data: own });
     reply({ ok: true });
   }
 }

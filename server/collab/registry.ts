@@ -7,7 +7,7 @@ import { type AppServer, type AppSocket, PRESENCE_COALESCE_MS } from "../realtim
 import { coalesced } from "../realtime/coalesce";
 import { CollabDocument, type SaveStats } from "./document";
 import { COLLAB_LIMITS } from "./limits";
-import { loadState } from "./store";
+import { loadCheckedState } from "./store";
 
 /**
  * The documents loaded in this process, and who is in them: a join loads a document once (or
@@ -63,7 +63,7 @@ export class DocumentRegistry {
     let pending = this.loading.get(documentId);
     if (!pending) {
       pending = (async () => {
-        const stored = await loadState(this.db, documentId);
+        const stored = await loadCheckedState(this.db, documentId);
         if (!stored) throw new NotFoundError();
         const document = new CollabDocument(
           this.io,

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import * as Y from "yjs";
 import { type Executor, inTransaction } from "../../db";
+import { applyCheckedUpdate, repairToSchema } from "./content-guard";
 
 /** A document's stored Yjs state: the snapshot merged with every log row not folded into it. */
 export interface StoredState {
@@ -103,6 +104,114 @@ export async function loadState(db: Executor, documentId: string): Promise<Store
     lastUpdateId,
     storedBytes: updates.reduce((sum, u) => sum + u.length, 0),
   };
+}
+
+/**
+ * `loadState` for a document that is about to be shown or edited: if the stored content is
+ * outside the editor's schema (an update stored before the server checked content), the log
+ * rows that put it there are set aside first (`quarantine`), so the document opens for everyone
+ * instead of failing. Costs one check of the whole document when nothing is wrong.
+ */
+export async function loadCheckedState(
+  db: Executor,
+  documentId: string,
+): Promise<StoredState | null> {
+  const stored = await loadState(db, documentId);
+  if (!stored) return null;
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, stored.state);
+    if (!repairToSchema(doc)) return stored;
+  } finally {
+    doc.destroy();
+  }
+  await quarantine(db, documentId);
+  return loadState(db, documentId);
+}
+
+/**
+ * Replays the log on the snapshot with the content check, moves every row it refuses as
+ * `invalid_content` to `document_quarantine` (visible to administrators), and removes what is
+ * still outside the schema (content folded into the snapshot by an earlier compaction) with a
+ * deletion saved as a server update. Serialised with compaction by the same advisory lock.
+ */
+async function quarantine(db: Executor, documentId: string) {
+  await inTransaction(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${documentId}))`.execute(trx);
+    const snapshot = await trx
+      .selectFrom("document_snapshots")
+      .select("state")
+      .where("document_id", "=", documentId)
+      .executeTakeFirst();
+    const rows = await trx
+      .selectFrom("document_updates")
+      .select(["id", "update", "user_id", "created_at"])
+      .where("document_id", "=", documentId)
+      .orderBy("id")
+      .execute();
+    const base = snapshot ? [toBytes(snapshot.state)] : [];
+    const accepted: Uint8Array[] = [];
+    const refused: typeof rows = [];
+    let doc = docOf([...base]);
+    for (const row of rows) {
+      const update = toBytes(row.update);
+      let verdict: string | null;
+      try {
+        verdict = applyCheckedUpdate(doc, update, null);
+      } catch {
+        verdict = "invalid_content";
+      }
+      if (verdict === "invalid_content") {
+        refused.push(row);
+        doc.destroy();
+        doc = docOf([...base, ...accepted]);
+      } else accepted.push(update);
+    }
+    try {
+      if (refused.length > 0) {
+        await trx
+          .insertInto("document_quarantine")
+          .values(
+            refused.map((row) => ({
+              document_id: documentId,
+              update: toBytes(row.update),
+              user_id: row.user_id,
+              reason: "invalid_content",
+              created_at: row.created_at,
+            })),
+          )
+          .execute();
+        await trx
+          .deleteFrom("document_updates")
+          .where(
+            "id",
+            "in",
+            refused.map((row) => row.id),
+          )
+          .execute();
+      }
+      const repair = repairToSchema(doc);
+      if (repair) await appendUpdate(trx, documentId, repair, null);
+    } finally {
+      doc.destroy();
+    }
+  });
+}
+
+function docOf(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+/** How many updates of a document were set aside (quarantine), for its administrators. */
+export async function quarantinedCount(db: Executor, documentId: string): Promise<number> {
+  const { n } = await db
+    .selectFrom("document_quarantine")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("document_id", "=", documentId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 /**

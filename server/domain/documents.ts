@@ -13,7 +13,8 @@ import {
   renderState,
   updateToContent,
 } from "../collab/headless";
-import { loadState } from "../collab/store";
+import { safeHtml } from "../collab/safe-html";
+import { loadCheckedState, loadState } from "../collab/store";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
@@ -289,7 +290,7 @@ export async function documentContent(
   documentId: string,
 ): Promise<RenderedDocument> {
   await getDocument(db, actor, documentId);
-  const stored = await loadState(db, documentId);
+  const stored = await loadCheckedState(db, documentId);
   if (!stored) throw new NotFoundError();
   return renderState(stored.state);
 }
@@ -482,7 +483,8 @@ export async function getVersion(
     adopted: row.adopted,
     createdByName: row.name,
     createdAt: row.created_at.toISOString(),
-    html: row.rendered_html,
+    // Rendered when the version was named, possibly before content was checked.
+    html: safeHtml(row.rendered_html),
     text: row.rendered_text,
     json: row.rendered_json as RenderedDocument["json"],
   };

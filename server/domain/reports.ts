@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import type { ActionStatus, Assessment } from "../../db/schema";
+import { safeHtml } from "../collab/safe-html";
 import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
@@ -187,7 +188,8 @@ async function adoptedDocuments(db: Executor, org: string) {
       title: r.title,
       kind: r.kind,
       adoptedAt: r.created_at.toISOString(),
-      html: r.html,
+      // Rendered when adopted, possibly before content was checked: shown only within the allow-list.
+      html: safeHtml(r.html),
       text: r.text,
     }))
     .sort((a, b) => a.title.localeCompare(b.title, "sv"));
