@@ -55,8 +55,14 @@ import {
 } from "../../common/editor-nodes";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
+import { ContentRulesPlugin } from "./ContentRulesPlugin";
 import { LeaveGuard } from "./LeaveGuard";
-import { asLexicalProvider, type SaveState, SocketIoProvider } from "./provider.client";
+import {
+  asLexicalProvider,
+  CONTENT_ERRORS,
+  type SaveState,
+  SocketIoProvider,
+} from "./provider.client";
 
 export interface EditorProps {
   documentId: string;
@@ -72,6 +78,23 @@ export interface EditorProps {
   onPeople: (people: DocumentPerson[] | null) => void;
   /** Someone adopted the document while it was open here. */
   onFrozen: () => void;
+}
+
+type ContentRefusal = "personal_data" | "invalid_content";
+
+/** Why the last edit was refused for its content; the editor now shows the server's state. */
+function ContentRefusedAlert({ refusal }: { refusal: ContentRefusal }) {
+  const t = useT();
+  return (
+    <div className="editor-alert" role="alert" data-testid="editor-content-refused">
+      <p>
+        <strong>{t("editor.contentRefused")}</strong>
+      </p>
+      <p>
+        {t(refusal === "personal_data" ? "editor.personalDataHelp" : "editor.invalidContentHelp")}
+      </p>
+    </div>
+  );
 }
 
 // Classes only where tags alone cannot show it (underline, the check list's states); the same CSS
@@ -494,7 +517,13 @@ function TooLargeAlert({ error }: { error: SizeError }) {
   );
 }
 
-function CollaborativeEditor(props: EditorProps) {
+function CollaborativeEditor(
+  props: EditorProps & {
+    refusal: ContentRefusal | null;
+    /** The server refused the content: the editor starts again from the server's state. */
+    onContentRefused: (code: ContentRefusal) => void;
+  },
+) {
   const { documentId, titleId, user, writable, fallback } = props;
   const [editor] = useLexicalComposerContext();
   const [provider, setProvider] = useState<SocketIoProvider | null>(null);
@@ -537,6 +566,10 @@ function CollaborativeEditor(props: EditorProps) {
     };
     const onError = (code: string) => {
       lastError = code;
+      if (CONTENT_ERRORS.has(code)) {
+        callbacks.current.onContentRefused(code as ContentRefusal);
+        return;
+      }
       if (isSizeError(code)) setSizeError(code);
       report();
     };
@@ -589,11 +622,15 @@ function CollaborativeEditor(props: EditorProps) {
       {provider && <LeaveGuard provider={provider} />}
       {synced && editable && (
         // In the toolbar, which stays in view: after a long paste the caret is far below.
-        <Toolbar>{sizeError && <TooLargeAlert error={sizeError} />}</Toolbar>
+        <Toolbar>
+          {sizeError && <TooLargeAlert error={sizeError} />}
+          {props.refusal && <ContentRefusedAlert refusal={props.refusal} />}
+        </Toolbar>
       )}
       {!synced && fallback}
       <div className="editor-surface" hidden={!synced}>
         <div ref={cursorsRef} className="editor-cursors" data-testid="editor-cursors" />
+        {editable && <ContentRulesPlugin />}
         <RichTextPlugin
           contentEditable={
             <ContentEditable
@@ -629,6 +666,13 @@ function CollaborativeEditor(props: EditorProps) {
  * which undoes only this person's own edits.
  */
 export default function Editor(props: EditorProps) {
+  // A new editor (a new Y.Doc) after a content refusal: the refused edit is never sent again.
+  const [generation, setGeneration] = useState(0);
+  const [refusal, setRefusal] = useState<ContentRefusal | null>(null);
+  const onContentRefused = useCallback((code: ContentRefusal) => {
+    setRefusal(code);
+    setGeneration((n) => n + 1);
+  }, []);
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: EDITOR_NAMESPACE,
     nodes: EDITOR_NODES,
@@ -640,8 +684,8 @@ export default function Editor(props: EditorProps) {
   }));
   return (
     <LexicalCollaboration>
-      <LexicalComposer initialConfig={initialConfig}>
-        <CollaborativeEditor {...props} />
+      <LexicalComposer key={generation} initialConfig={initialConfig}>
+        <CollaborativeEditor {...props} refusal={refusal} onContentRefused={onContentRefused} />
       </LexicalComposer>
     </LexicalCollaboration>
   );

@@ -39,6 +39,12 @@ const SIZE_ERRORS = new Set<string>([
   "document_too_large",
 ] satisfies CollabErrorCode[]);
 /**
+ * Refusals of the content itself (an identity number, something outside the editor's schema):
+ * the edit must never reach the server, so the provider stops sending for good and the editor
+ * starts again from the server's state.
+ */
+export const CONTENT_ERRORS = new Set(["personal_data", "invalid_content"]);
+/**
  * The server's packet limit less room for the packet's header: a larger message would make the
  * server close the connection without an error, and every reconnect would send it again.
  */
@@ -99,6 +105,8 @@ export class SocketIoProvider {
   private sizeRefused = false;
   /** The server's state vector from its last step 1: what it had then. */
   private serverVector: Uint8Array | undefined;
+  /** The server refused this document's content: nothing more is sent from this Y.Doc. */
+  private contentRefused = false;
 
   constructor(
     private readonly socket: AppClientSocket,
@@ -110,7 +118,7 @@ export class SocketIoProvider {
 
   get saveState(): SaveState {
     if (!this.connected) return this.signedOut ? "signed_out" : "offline";
-    if (this.failed || this.refusedBytes !== undefined) return "unsaved";
+    if (this.failed || this.refusedBytes !== undefined || this.contentRefused) return "unsaved";
     return this.pending > 0 || this.unsent ? "saving" : "saved";
   }
 
@@ -243,7 +251,11 @@ export class SocketIoProvider {
   private refuse(bytes: number, code: string) {
     this.failed = true;
     this.unsent = true;
-    if (SIZE_ERRORS.has(code)) {
+    if (CONTENT_ERRORS.has(code)) {
+      // Not even offline: every later edit builds on the refused one.
+      this.contentRefused = true;
+      clearTimeout(this.resyncTimer);
+    } else if (SIZE_ERRORS.has(code)) {
       this.sizeRefused = true;
       this.refusedBytes = Math.min(bytes, this.refusedBytes ?? bytes);
       clearTimeout(this.resyncTimer);
@@ -280,7 +292,7 @@ export class SocketIoProvider {
     const { type, body } = decodeSyncMessage(payload.data);
     if (type === SyncMessageType.step1) {
       this.serverVector = body;
-      if (!this.writable) return;
+      if (!this.writable || this.contentRefused) return;
       const step2 = this.step2(body);
       // Held: the same content, or more, would only be refused again.
       if (this.refusedBytes !== undefined && step2.length >= this.refusedBytes) return;
@@ -298,7 +310,7 @@ export class SocketIoProvider {
   };
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === this) return;
+    if (origin === this || this.contentRefused) return;
     if (this.refusedBytes !== undefined) {
       // Held after a size refusal: the server could not apply this edit anyway (it builds on
       // what was refused). Once the person stops typing, see whether it now fits.

@@ -682,6 +682,8 @@ export const en: Catalogue = {
   "documents.metaSaved": "The details are saved.",
   "documents.adoptedNow":
     "The document is adopted. It is now locked and the adopted version is kept.",
+  "documents.quarantined":
+    "{count} changes to this document have been set aside because they contained what the editor does not allow. They are not shown and cannot be restored here.",
   "documents.frozen": "The document is adopted and can no longer be changed.",
   "documents.readOnly": "You can read the document and see changes live, but not write in it.",
   "documents.meta": "Document details",
@@ -740,6 +742,8 @@ export const en: Catalogue = {
   "collabError.too_large": "what you pasted is too large to save",
   "collabError.document_too_large": "the document is full",
   "collabError.rate_limited": "too many changes in a short time, retrying",
+  "collabError.personal_data": "the text contained an identity number",
+  "collabError.invalid_content": "the change contained something the editor does not write",
   "collabError.internal": "server error, retrying",
   "editor.toolbar": "Formatting",
   "editor.bold": "Bold",
@@ -777,6 +781,13 @@ export const en: Catalogue = {
   "editor.leaveStay": "Stay",
   "editor.leaveAnyway": "Leave anyway",
   "editor.leaveNow": "Leave the page",
+  "editor.personalData":
+    "Identity numbers do not belong here – no data about individuals. Describe the situation, not the person.",
+  "editor.contentRefused": "Your latest change was not saved.",
+  "editor.personalDataHelp":
+    "It contained an identity number, and data about individuals does not belong in the portal. The document now shows what is saved. Describe the situation, not the person.",
+  "editor.invalidContentHelp":
+    "It contained formatting or a link the editor does not allow. The document now shows what is saved.",
   "editor.tooLarge": "What you pasted is too large to save in one go.",
   "editor.tooLargeHelp":
     "Undo the paste with the Undo button (Ctrl+Z, ⌘Z on a Mac), then paste the text in smaller parts, for example one section at a time. Anything you type before that is saved only once the paste is undone.",

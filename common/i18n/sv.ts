@@ -680,6 +680,8 @@ export const sv = {
   "documents.metaSaved": "Uppgifterna är sparade.",
   "documents.adoptedNow":
     "Dokumentet är fastställt. Det är nu låst och den fastställda versionen är sparad.",
+  "documents.quarantined":
+    "{count} ändringar i dokumentet har satts åt sidan eftersom de innehöll sådant som redigeraren inte tillåter. De visas inte och kan inte återställas här.",
   "documents.frozen": "Dokumentet är fastställt och kan inte längre ändras.",
   "documents.readOnly": "Du kan läsa dokumentet och se ändringar direkt, men inte skriva i det.",
   "documents.meta": "Uppgifter om dokumentet",
@@ -738,6 +740,8 @@ export const sv = {
   "collabError.too_large": "det du klistrade in är för stort för att sparas",
   "collabError.document_too_large": "dokumentet är fullt",
   "collabError.rate_limited": "för många ändringar på kort tid, försöker igen",
+  "collabError.personal_data": "texten innehöll ett personnummer",
+  "collabError.invalid_content": "ändringen innehöll något som redigeraren inte skriver",
   "collabError.internal": "serverfel, försöker igen",
   "editor.toolbar": "Formatering",
   "editor.bold": "Fetstil",
@@ -775,6 +779,13 @@ export const sv = {
   "editor.leaveStay": "Stanna kvar",
   "editor.leaveAnyway": "Lämna sidan ändå",
   "editor.leaveNow": "Lämna sidan",
+  "editor.personalData":
+    "Personnummer hör inte hemma här – inga uppgifter om enskilda personer. Beskriv situationen, inte personen.",
+  "editor.contentRefused": "Din senaste ändring sparades inte.",
+  "editor.personalDataHelp":
+    "Den innehöll ett personnummer, och uppgifter om enskilda personer hör inte hemma i portalen. Dokumentet visar nu det som är sparat. Beskriv situationen, inte personen.",
+  "editor.invalidContentHelp":
+    "Den innehöll formatering eller en länk som redigeraren inte tillåter. Dokumentet visar nu det som är sparat.",
   "editor.tooLarge": "Det du klistrade in är för stort för att sparas på en gång.",
   "editor.tooLargeHelp":
     "Ångra inklistringen med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och klistra sedan in texten i mindre delar, till exempel ett avsnitt i taget. Det du skriver innan dess sparas först när inklistringen är ångrad.",

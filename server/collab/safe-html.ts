@@ -135,8 +135,9 @@ function clean(element: DomElement) {
       continue;
     }
     for (const { name: attribute, value } of Array.from(child.attributes)) {
-      const rule = ATTRIBUTES[attribute.toLowerCase()];
-      if (!rule || !rule(value, name)) child.removeAttribute(attribute);
+      const key = attribute.toLowerCase();
+      if (!Object.hasOwn(ATTRIBUTES, key) || !ATTRIBUTES[key](value, name))
+        child.removeAttribute(attribute);
     }
     const style = child.getAttribute("style");
     if (style !== null) {

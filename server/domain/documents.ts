@@ -14,7 +14,7 @@ import {
   updateToContent,
 } from "../collab/headless";
 import { safeHtml } from "../collab/safe-html";
-import { loadCheckedState, loadState } from "../collab/store";
+import { loadCheckedState, loadState, quarantinedCount } from "../collab/store";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
@@ -293,6 +293,21 @@ export async function documentContent(
   const stored = await loadCheckedState(db, documentId);
   if (!stored) throw new NotFoundError();
   return renderState(stored.state);
+}
+
+/**
+ * How many co-editing updates of a document were set aside because they were outside the
+ * editor's schema: for the organisation's administrators (those who manage its people), null
+ * for everyone else.
+ */
+export async function quarantinedUpdates(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<number | null> {
+  await getDocument(db, actor, documentId);
+  if (!can(actor, "users:manage")) return null;
+  return quarantinedCount(db, documentId);
 }
 
 /**
