@@ -15,8 +15,8 @@ import { cursorColor } from "../../common/cursor-color";
 import type { SessionUser } from "../auth/sessions";
 import { can, NotFoundError } from "../domain/policy";
 import type { AckOf, AppSocket, GuardedOn } from "../realtime";
-import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
 import { ownAwarenessUpdate } from "./awareness-guard";
+import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
 import { COLLAB_LIMITS, type RateLimiter } from "./limits";
 import type { DocumentRegistry } from "./registry";
 

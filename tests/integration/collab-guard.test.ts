@@ -5,7 +5,7 @@ import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { cursorColor } from "../../common/cursor-color";
 import { renderState } from "../../server/collab/headless";
-import { COLLAB_LIMITS } from "../../server/collab/hub";
+import { COLLAB_LIMITS } from "../../server/collab/limits";
 import { appendUpdate, compact, loadState } from "../../server/collab/store";
 import { createDocument, documentContent } from "../../server/domain/documents";
 import { type CollabClient, collabClient, signedInSocket } from "../helpers/collab-client";
