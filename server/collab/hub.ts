@@ -4,7 +4,7 @@ import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer, AppSocket, GuardedOn, RealtimeFeature } from "../realtime";
 import { describeUpdate } from "./document";
-import { COLLAB_LIMITS, RateLimiter } from "./limits";
+import { RateLimiter } from "./limits";
 import { CollabMessages, type CollabStats } from "./messages";
 import { DocumentRegistry } from "./registry";
 import { appendUpdate, loadState } from "./store";
@@ -35,7 +35,7 @@ export class CollabHub implements RealtimeFeature {
     this.messages = new CollabMessages(
       this.registry,
       new RateLimiter(),
-      new RateLimiter(COLLAB_LIMITS.awarenessPerSecond, COLLAB_LIMITS.awarenessBurst),
+      new RateLimiter("awarenessPerSecond", "awarenessBurst"),
       this.stats,
     );
   }

@@ -9,6 +9,11 @@ export const COLLAB_LIMITS = {
   maxAwarenessBytes: 8 * 1024,
   awarenessPerSecond: 40,
   awarenessBurst: 80,
+  /**
+   * Tokens an update refused by `accept` costs besides its own: the copy of accepted edits is
+   * rebuilt (tens of ms for a large document), so refusals are held to a couple per second.
+   */
+  refusalCost: 30,
   compactAfterUpdates: 500,
   /** Updates arriving within this window are saved in one INSERT (see CollabDocument.save). */
   saveBatchMs: 10,
@@ -27,18 +32,26 @@ export const COLLAB_LIMITS = {
 export class RateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
 
+  /** Names the limits rather than copying them: COLLAB_LIMITS is read at each message. */
   constructor(
-    private readonly perSecond = COLLAB_LIMITS.updatesPerSecond,
-    private readonly burst = COLLAB_LIMITS.burst,
+    private readonly perSecondLimit: keyof typeof COLLAB_LIMITS = "updatesPerSecond",
+    private readonly burstLimit: keyof typeof COLLAB_LIMITS = "burst",
   ) {}
+
+  /** Takes extra tokens (it may go below zero: the user then waits until it refills). */
+  charge(userId: string, tokens: number) {
+    const bucket = this.buckets.get(userId);
+    if (bucket) bucket.tokens -= tokens;
+  }
 
   /** Takes a token for one message; false when the user has none left. */
   allow(userId: string): boolean {
     const now = Date.now();
-    const bucket = this.buckets.get(userId) ?? { tokens: this.burst, at: now };
+    const burst = COLLAB_LIMITS[this.burstLimit];
+    const bucket = this.buckets.get(userId) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(
-      this.burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond,
+      burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * COLLAB_LIMITS[this.perSecondLimit],
     );
     bucket.at = now;
     this.buckets.set(userId, bucket);

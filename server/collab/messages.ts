@@ -190,7 +190,10 @@ export class CollabMessages {
     // The one check of an incoming update's content, after the protocol's own checks and before
     // it is sent to the others or stored: applying it to the accepted edits checks what it changes.
     const refused = document.accept(update);
-    if (refused) return this.fail(socket, reply, documentId, refused);
+    if (refused) {
+      this.rateLimiter.charge(user.userId, COLLAB_LIMITS.refusalCost);
+      return this.fail(socket, reply, documentId, refused);
+    }
 
     // The others get the edit while it is being saved (saving first put the COMMIT on their
     // latency path); only the author's acknowledgement waits for COMMIT. The saved document
