@@ -312,6 +312,13 @@ describe("co-editing: durability, compaction, loading and presence", () => {
 
   const cursorOf = (client: CollabClient, of: CollabClient) =>
     client.provider.awareness.getStates().get(of.doc.clientID);
+  /** A caret position as Lexical's cursors keep it (a Yjs relative position), at `clock`. */
+  const caret = (clock: number) => ({
+    type: null,
+    tname: null,
+    item: { client: 1, clock },
+    assoc: 0,
+  });
 
   it("sends a moved cursor at once, and the moves that follow within the window together", async () => {
     const documentId = await newDocument();
@@ -324,12 +331,12 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     await tick(2 * AWARENESS_THROTTLE_MS); // past the window opened by the join
 
     // The edit's cursor goes out with the edit, not a window later.
-    anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchor: 1 });
+    anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchorPos: caret(1) });
     expect(sent).toBe(1);
-    anna.provider.awareness.setLocalStateField("anchor", 2);
-    anna.provider.awareness.setLocalStateField("anchor", 3);
+    anna.provider.awareness.setLocalStateField("anchorPos", caret(2));
+    anna.provider.awareness.setLocalStateField("anchorPos", caret(3));
     expect(sent).toBe(1);
-    await expect.poll(() => cursorOf(sara, anna)?.anchor).toBe(3);
+    await expect.poll(() => cursorOf(sara, anna)?.anchorPos?.item?.clock).toBe(3);
     expect(sent).toBe(2);
   });
 
@@ -339,11 +346,12 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     const sara = await open(documentId, "admin@kommun.test");
     const johan = await open(documentId, "kommunchef@kommun.test");
 
-    anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchor: 3 });
-    sara.provider.awareness.setLocalState({ name: "Sara", color: "#8a2be2", anchor: 1 });
-    await expect.poll(() => cursorOf(sara, anna)).toMatchObject({ name: "Anna" });
-    await expect.poll(() => cursorOf(johan, anna)).toMatchObject({ name: "Anna" });
-    await expect.poll(() => cursorOf(anna, sara)).toMatchObject({ name: "Sara" });
+    // The names the others see are the server's (the session's person), whatever the tab says.
+    anna.provider.awareness.setLocalState({ name: "Anna", color: "#005a9c", anchorPos: caret(3) });
+    sara.provider.awareness.setLocalState({ name: "Sara", color: "#8a2be2", anchorPos: caret(1) });
+    await expect.poll(() => cursorOf(sara, anna)).toMatchObject({ name: "Anna Berg" });
+    await expect.poll(() => cursorOf(johan, anna)).toMatchObject({ name: "Anna Berg" });
+    await expect.poll(() => cursorOf(anna, sara)).toMatchObject({ name: "Sara Lind" });
 
     // The tab closes: the socket just goes away, no goodbye from the editor.
     const closedAt = Date.now();
