@@ -171,8 +171,6 @@ export function ContentRulesPlugin() {
         COMMAND_PRIORITY_CRITICAL,
       ),
       normalisePasted(editor),
-      // Typing on goes on as usual; the message has said its piece.
-      editor.registerTextContentListener(() => setNotice(null)),
     );
     return () => {
       clearTimeout(hideTimer);
