@@ -1,9 +1,9 @@
 import { Form, Link } from "@remix-run/react";
 import type { DocumentPerson } from "../../common/collab-protocol";
+import { cursorColor } from "../../common/cursor-color";
 import { formatDateTime } from "../../common/format";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type { DocumentView, VersionView } from "../../server/domain/documents";
-import { cursorColor } from "../../common/cursor-color";
 import type { SaveState } from "../editor/provider.client";
 import { echoed } from "../utils/forms";
 import { useT } from "../utils/i18n";
