@@ -274,7 +274,11 @@ export const apiOperations: readonly ApiOperation[] = [
     operationId: "listActions",
     summary: "List actions",
     query: ApiActionFilter,
-    responses: { 200: responseSchemas.ActionPage, 400: "Invalid filter (each named in fields)" },
+    responses: {
+      200: responseSchemas.ActionPage,
+      400: "Invalid filter (each named in fields)",
+      403: "Observers read no actions",
+    },
   },
   {
     method: "post",
@@ -294,7 +298,7 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/actions/{id}",
     operationId: "getAction",
     summary: "One action",
-    responses: { 200: Action, 404: "No such action" },
+    responses: { 200: Action, 403: "Observers read no actions", 404: "No such action" },
   },
   {
     method: "patch",
@@ -331,7 +335,11 @@ export const apiOperations: readonly ApiOperation[] = [
     operationId: "listDocuments",
     summary: "List documents, newest edit first",
     query: DocumentFilterSchema,
-    responses: { 200: responseSchemas.DocumentList, 400: "Invalid filter" },
+    responses: {
+      200: responseSchemas.DocumentList,
+      400: "Invalid filter",
+      403: "Observers read no documents",
+    },
   },
   {
     method: "post",
@@ -351,7 +359,11 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/documents/{id}",
     operationId: "getDocument",
     summary: "One document's metadata and the actions created from it",
-    responses: { 200: DocumentDetails, 404: "No such document" },
+    responses: {
+      200: DocumentDetails,
+      403: "Observers read no documents",
+      404: "No such document",
+    },
   },
   {
     method: "get",
@@ -360,14 +372,23 @@ export const apiOperations: readonly ApiOperation[] = [
     summary: "The current content, rendered from the stored Yjs state",
     query: ContentQuery,
     textAlternatives: ["text/html", "text/plain"],
-    responses: { 200: LexicalDocument, 400: "Unknown format", 404: "No such document" },
+    responses: {
+      200: LexicalDocument,
+      400: "Unknown format",
+      403: "Observers read no documents",
+      404: "No such document",
+    },
   },
   {
     method: "get",
     path: "/documents/{id}/versions",
     operationId: "listDocumentVersions",
     summary: "Named versions, newest first",
-    responses: { 200: responseSchemas.DocumentVersionList, 404: "No such document" },
+    responses: {
+      200: responseSchemas.DocumentVersionList,
+      403: "Observers read no documents",
+      404: "No such document",
+    },
   },
   {
     method: "post",
@@ -397,6 +418,7 @@ export const apiOperations: readonly ApiOperation[] = [
     responses: {
       200: responseSchemas.SearchResults,
       400: "Empty or too long q, or an unknown kind (each named in fields)",
+      403: "Observers may not search",
     },
   },
 ];
