@@ -1,11 +1,19 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, Migrator, PostgresDialect, type Transaction } from "kysely";
+import {
+  type Dialect,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type Selectable,
+  type Transaction,
+} from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { lockDataDir } from "./data-dir-lock";
 import { migrations } from "./migrations";
-import type { Database } from "./schema";
+import { watchInserts } from "./outbox";
+import type { Database, DomainEventsTable } from "./schema";
 
 export type DB = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -13,11 +21,18 @@ export type Tx = Transaction<Database>;
 export type Executor = DB | Tx;
 export type DatabaseKind = "pglite" | "postgres";
 
+export type StoredDomainEvent = Selectable<DomainEventsTable>;
+
 export interface DatabaseHandle {
   db: DB;
   kind: DatabaseKind;
   /** PostgreSQL's connection pool, for its gauges; PGlite has none. */
   pool?: Pick<pg.Pool, "totalCount" | "idleCount" | "waitingCount">;
+  /**
+   * Calls `listener` with the events a transaction wrote to the outbox (`domain_events`), right
+   * after its COMMIT, in this process (the dispatcher in server/events is the listener).
+   */
+  onEventsCommitted(listener: (events: StoredDomainEvent[]) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -37,6 +52,37 @@ export interface DatabaseOptions {
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  const listeners = new Set<(events: StoredDomainEvent[]) => void>();
+  const open = (
+    dialect: Dialect,
+    {
+      kind,
+      pool,
+      unlock = () => {},
+    }: Pick<DatabaseHandle, "kind" | "pool"> & { unlock?: () => void },
+  ): DatabaseHandle => {
+    const db = new Kysely<Database>({
+      dialect: watchInserts(dialect, "domain_events", (rows) => {
+        for (const listener of listeners) listener(rows as StoredDomainEvent[]);
+      }),
+    });
+    return {
+      db,
+      kind,
+      pool,
+      onEventsCommitted(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  };
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -49,8 +95,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     // Nor one in use: its query fails with the error, but the client's own `error` event,
     // unheard, would end the process.
     pool.on("connect", (client) => client.on("error", () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", pool, close: () => db.destroy() };
+    return open(new PostgresDialect({ pool }), { kind: "postgres", pool });
   }
   let unlock = () => {};
   if (options.pgliteDir) {
@@ -62,18 +107,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     dataDir: options.pgliteDir,
     parsers: { [DATE_OID]: (value: string) => value },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return {
-    db,
-    kind: "pglite",
-    async close() {
-      try {
-        await db.destroy();
-      } finally {
-        unlock();
-      }
-    },
-  };
+  return open(new PGliteDialect(pglite), { kind: "pglite", unlock });
 }
 
 export async function migrateToLatest(db: DB): Promise<void> {

@@ -107,6 +107,19 @@ export interface AuditEventsTable {
   created_at: CreatedAt;
 }
 
+/** The outbox: events a command recorded in its transaction, delivered after COMMIT. */
+export interface DomainEventsTable {
+  /** bigserial: returned as a string by both drivers. */
+  id: Generated<string>;
+  organisation_id: string;
+  type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  payload: Json;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
 /** Stored lifecycle statuses; "overdue" (Försenad) is derived from the due date, never stored. */
 export const ACTION_STATUSES = [
   "not_started",
@@ -307,6 +320,7 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_events: AuditEventsTable;
+  domain_events: DomainEventsTable;
   follow_up_periods: FollowUpPeriodsTable;
   actions: ActionsTable;
   action_departments: ActionDepartmentsTable;

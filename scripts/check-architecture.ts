@@ -5,6 +5,8 @@
  * - `app/` imports only types from `server/`, except Remix's server-side modules (routes, whose
  *   loaders and actions run on the server, `*.server.ts`, `root.tsx`, `entry.server.tsx`).
  * Tests and benchmarks may import anything (they drive the browser's provider, for one).
+ * And one rule of the event flow (docs/decisions/0010-domain-events.md): only the dispatcher
+ * publishes to the event bus; commands record their events with recordEvent.
  * Run by `npm run lint`; prints each offending import and exits 1.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -47,10 +49,18 @@ function violation(file: string, target: string, typeOnly: boolean): string | un
   return undefined;
 }
 
+// The bus's own definition, and the one module that calls it.
+const PUBLISHERS = new Set(["server/bus.ts", "server/events/dispatcher.ts"]);
+const publishPattern = /\bpublish\s*\(/;
+
 const problems: string[] = [];
 for (const room of ["app", "common", "server", "db", "scripts"]) {
   for (const file of sourceFiles(room)) {
     const source = readFileSync(join(root, file), "utf8");
+    if (!PUBLISHERS.has(file) && publishPattern.test(source))
+      problems.push(
+        `${file}: publishes an event — only server/events/dispatcher.ts does, after COMMIT; a command records it with recordEvent`,
+      );
     const imports = [
       ...[...source.matchAll(importPattern)].map((m) => ({ spec: m[3], typeOnly: Boolean(m[2]) })),
       ...[...source.matchAll(dynamicImportPattern)].map((m) => ({ spec: m[1], typeOnly: false })),
@@ -65,6 +75,6 @@ for (const room of ["app", "common", "server", "db", "scripts"]) {
 
 if (problems.length > 0) {
   console.error(problems.join("\n"));
-  console.error(`${problems.length} import(s) break the rule between rooms.`);
+  console.error(`${problems.length} line(s) break the rule between rooms or of the event flow.`);
   process.exit(1);
 }

@@ -16,10 +16,12 @@ import { RETRY_AFTER_SECONDS } from "../db/unavailable";
 import packageJson from "../package.json" with { type: "json" };
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
 import { createEventBus, type EventBus } from "./bus";
+import { followDocumentEvents } from "./collab/domain-events";
 import { CollabHub } from "./collab/hub";
 import { type Config, keepSessionSecret } from "./config";
 import type { AppContext } from "./context";
 import { reportStoredPersonalData } from "./domain/personal-data";
+import { startDispatcher } from "./events/dispatcher";
 import { createApiRouter } from "./http/api";
 import { mountRemix, routeReportDownloads } from "./http/remix";
 import {
@@ -132,13 +134,14 @@ export async function startApp(
   app.use(
     "/api/v1",
     guardStateChangingRequests(config, { sameOrigin: false }),
-    createApiRouter({ db: database.db, config, bus, auth }),
+    createApiRouter({ db: database.db, config, auth }),
   );
   app.use(guardStateChangingRequests(config));
   const realtime = createRealtime(httpServer, { config, bus, auth });
   const collab = new CollabHub(realtime.io, database.db);
   realtime.addFeature(collab);
   metrics.observeRealtime(realtime.io, collab);
+  followDocumentEvents(bus, collab);
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
@@ -147,7 +150,6 @@ export async function startApp(
     (req, res): AppContext => ({
       db: database.db,
       dbKind: database.kind,
-      bus,
       auth,
       collab,
       config,
@@ -159,6 +161,8 @@ export async function startApp(
     }),
   );
 
+  // Every consumer has subscribed: events left from the last run go out before new requests.
+  const dispatcher = await startDispatcher(database, bus);
   handleRequest = app;
   const { port } = httpServer.address() as AddressInfo;
 
@@ -181,6 +185,7 @@ export async function startApp(
         httpServer.closeAllConnections();
         await stopRemix();
         await personalDataScan;
+        await dispatcher.close();
         if (!options.database) await database.close();
       })();
       return closing;

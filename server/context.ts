@@ -1,6 +1,5 @@
 import type { DatabaseKind, DB } from "../db";
 import type { Authenticator } from "./auth/authenticator";
-import type { EventBus } from "./bus";
 import type { CollabHub } from "./collab/hub";
 import type { Config } from "./config";
 import type { Logger } from "./log";
@@ -10,10 +9,9 @@ import type { Logger } from "./log";
 export type AppContext = {
   db: DB;
   dbKind: DatabaseKind;
-  bus: EventBus;
   /** Who a request acts for: the session cookie or a bearer token. */
   auth: Authenticator;
-  /** The co-editing hub, for changes made on the server (restoring a version, freezing). */
+  /** The co-editing hub, for changes made on the server (purging personal data from a document's history). */
   collab: CollabHub;
   config: Config;
   /** Per-request CSP nonce for inline scripts. */

@@ -31,26 +31,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return runForm(form, async () => {
     if (intent === "deactivate" || intent === "reactivate") {
       await setUserActive(context.db, actor, userId, intent === "reactivate");
-      // Their open sockets close too (the realtime layer listens), so they drop off "online now".
-      if (intent === "deactivate") {
-        context.bus.publish({
-          type: "user.deactivated",
-          organisationId: actor.organisationId,
-          userId,
-        });
-      }
       return redirect(
         `/admin/anvandare/${userId}?${intent === "reactivate" ? "aktiverad" : "inaktiverad"}=1`,
         { status: 303 },
       );
     }
     await updateUser(context.db, actor, userId, userInput(form));
-    // What their open tabs may do (write in a document, hear of actions) follows at once.
-    context.bus.publish({
-      type: "user.access-changed",
-      organisationId: actor.organisationId,
-      userId,
-    });
     return redirect(`/admin/anvandare/${userId}?sparat=1`, { status: 303 });
   });
 }

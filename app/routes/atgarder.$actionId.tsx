@@ -12,7 +12,6 @@ import {
   useLoaderData,
   useSearchParams,
 } from "@remix-run/react";
-import { publishActionChanged } from "../../server/bus";
 import { type ActionDetails, updateAction } from "../../server/domain/actions";
 import { addComment } from "../../server/domain/comments";
 import { saveFollowUp } from "../../server/domain/followups";
@@ -38,30 +37,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
   const id = params.actionId ?? "";
   const form = await readForm(request);
-  const { db, bus } = context;
+  const { db } = context;
   const back = (notice: string) =>
     redirect(`/atgarder/${id}?${notice}=1#${notice}`, { status: 303 });
   return runForm(form, () =>
     dispatchIntent(form, {
       async save() {
         // The domain decides from the fields sent: an editor's form has only status and progress.
-        const updated = await updateAction(db, user, id, actionInput(form));
-        publishActionChanged(bus, user, updated, "updated");
+        await updateAction(db, user, id, actionInput(form));
         return back("sparat");
       },
       async followup(periodId) {
-        const { departmentId } = await saveFollowUp(db, user, id, periodId, {
+        await saveFollowUp(db, user, id, periodId, {
           assessment: form.get("assessment") ?? undefined,
           comment: String(form.get("comment") ?? ""),
         });
-        publishActionChanged(bus, user, { id, departmentId }, "followup");
         return back("uppfoljning");
       },
       async comment() {
-        const { departmentId } = await addComment(db, user, id, {
-          body: String(form.get("body") ?? ""),
-        });
-        publishActionChanged(bus, user, { id, departmentId }, "comment");
+        await addComment(db, user, id, { body: String(form.get("body") ?? "") });
         return back("kommentar");
       },
     }),

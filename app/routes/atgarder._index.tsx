@@ -5,7 +5,6 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { publishActionChanged } from "../../server/bus";
 import { updateAction } from "../../server/domain/actions";
 import { ActionBoard } from "../components/ActionBoard";
 import { ActionFilters, ActionTable, listHref } from "../components/ActionList";
@@ -32,7 +31,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
           version: form.get("version") ?? "",
           status: form.get("status") ?? "",
         });
-        publishActionChanged(context.bus, user, moved, "updated");
         // Back to the same board and filter; `flyttad` names the card for the notice and focus.
         const back = new URL(request.url).searchParams;
         for (const key of ["index", "flyttad", "importerade"]) back.delete(key);

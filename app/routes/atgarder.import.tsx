@@ -6,7 +6,6 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { publishActionChanged } from "../../server/bus";
 import {
   IMPORT_MAX_ROWS,
   type ImportPreview,
@@ -73,7 +72,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "import") {
     try {
       const created = await importActions(context.db, user, upload.content);
-      for (const action of created) publishActionChanged(context.bus, user, action, "created");
       return redirect(`/atgarder?importerade=${created.length}`, { status: 303 });
     } catch (error) {
       // The data changed since the preview (say, a department was archived): show it again.

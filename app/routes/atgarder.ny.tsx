@@ -5,7 +5,6 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { publishActionChanged } from "../../server/bus";
 import { createAction } from "../../server/domain/actions";
 import { ActionFields, actionInput } from "../components/ActionFields";
 import { actionOptions } from "../utils/actions.server";
@@ -29,7 +28,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   return runForm(form, async () => {
     const created = await createAction(context.db, user, actionInput(form));
-    publishActionChanged(context.bus, user, created, "created");
     return redirect(`/atgarder/${created.id}?skapad=1`, { status: 303 });
   });
 }

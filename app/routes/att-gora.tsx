@@ -11,7 +11,6 @@ import {
   useLoaderData,
 } from "@remix-run/react";
 import { formatLongDate } from "../../common/format";
-import { publishActionChanged, publishPeriodReportChanged } from "../../server/bus";
 import {
   completePeriodReport,
   reopenPeriodReport,
@@ -33,25 +32,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
   const form = await readForm(request);
   const periodId = String(form.get("periodId") ?? "");
-  const { db, bus } = context;
+  const { db } = context;
   const reportCompletion = async (departmentId: string, completed: boolean) => {
     await (completed ? completePeriodReport : reopenPeriodReport)(db, user, departmentId, periodId);
-    publishPeriodReportChanged(bus, user, { departmentId, periodId, completed });
     const notice = completed ? "klarmarkerad" : "oppnad";
     return redirect(`/att-gora?${notice}=${departmentId}#report-${departmentId}`, { status: 303 });
   };
   return runForm(form, () =>
     dispatchIntent(form, {
       async report(actionId) {
-        const { action, statusChanged } = await reportOnAction(db, user, actionId, periodId, {
+        await reportOnAction(db, user, actionId, periodId, {
           version: form.get("version"),
           status: String(form.get("status") ?? ""),
           progress: String(form.get("progress") ?? ""),
           assessment: form.get("assessment") ?? undefined,
           comment: String(form.get("comment") ?? ""),
         });
-        if (statusChanged) publishActionChanged(bus, user, action, "updated");
-        publishActionChanged(bus, user, action, "followup");
         return redirect(`/att-gora?sparad=${actionId}#action-${actionId}`, { status: 303 });
       },
       complete: (departmentId) => reportCompletion(departmentId, true),

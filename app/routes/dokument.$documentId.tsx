@@ -13,7 +13,6 @@ import {
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { DocumentPerson } from "../../common/collab-protocol";
-import { publishDocumentChanged } from "../../server/bus";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
 import { DocumentStatusBadge } from "../components/DocumentFields";
 import {
@@ -51,25 +50,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       async meta() {
         const input = documentMetaInput(form);
         const { adoptedNow } = await updateDocumentMeta(context.db, user, documentId, input);
-        publishDocumentChanged(context.bus, user, documentId, adoptedNow ? "adopted" : "meta");
-        if (adoptedNow) {
-          // Open editors turn read-only at once; the hub refuses any later update.
-          context.collab.documentChanged(documentId, true);
-          return back("faststallt");
-        }
-        return back("sparat");
+        return back(adoptedNow ? "faststallt" : "sparat");
       },
       async version() {
         await createVersion(context.db, user, documentId, { note: form.get("note") ?? "" });
-        publishDocumentChanged(context.bus, user, documentId, "version");
         return back("version-sparad");
       },
       async restore() {
         const versionId = String(form.get("versionId"));
-        await restoreVersion(context.db, user, documentId, versionId, (update) =>
-          context.collab.applyServerUpdate(documentId, update, user.userId),
-        );
-        publishDocumentChanged(context.bus, user, documentId, "restored");
+        await restoreVersion(context.db, user, documentId, versionId);
         return back("aterstalld");
       },
     }),

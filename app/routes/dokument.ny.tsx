@@ -5,7 +5,6 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { publishDocumentChanged } from "../../server/bus";
 import { listDepartments } from "../../server/domain/departments";
 import { createDocument } from "../../server/domain/documents";
 import { DocumentFields, documentInput, useDocumentLabels } from "../components/DocumentFields";
@@ -26,7 +25,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return runForm(form, async () => {
     // The server makes the first Yjs state; the editor only ever syncs it.
     const id = await createDocument(context.db, user, documentInput(form));
-    publishDocumentChanged(context.bus, user, id, "created");
     return redirect(`/dokument/${id}?skapat=1`, { status: 303 });
   });
 }

@@ -5,13 +5,7 @@ import { getUser } from "../utils/auth.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getUser(request, context);
   if (user) {
-    await destroySession(context.db, user.sessionId);
-    // The tabs of this session stop receiving at once; the person's other sessions stay.
-    context.bus.publish({
-      type: "session.ended",
-      organisationId: user.organisationId,
-      sessionId: user.sessionId,
-    });
+    await destroySession(context.db, user);
   }
   return redirect("/login", {
     status: 303,

@@ -4,6 +4,7 @@ import * as actions from "./0002_actions";
 import * as documents from "./0003_documents";
 import * as reportsAndSearch from "./0004_reports_and_search";
 import * as assessmentCounts from "./0005_assessment_counts";
+import * as domainEvents from "./0006_domain_events";
 import * as documentQuarantine from "./0007_document_quarantine";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   "0003_documents": documents,
   "0004_reports_and_search": reportsAndSearch,
   "0005_assessment_counts": assessmentCounts,
+  "0006_domain_events": domainEvents,
   "0007_document_quarantine": documentQuarantine,
 };

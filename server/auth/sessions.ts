@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import type { Executor } from "../../db";
+import { type Executor, inTransaction } from "../../db";
 import type { Locale, Role } from "../../db/schema";
+import { recordEvent } from "../domain/events";
 import type { Actor } from "../domain/policy";
 
 export interface SessionSettings {
@@ -176,8 +177,12 @@ export async function departmentIdsOf(
   return rows.map((r) => r.department_id);
 }
 
-export async function destroySession(db: Executor, sessionId: string): Promise<void> {
-  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+/** A logout: the session ends, and so do the live connections of its tabs (not the person's others). */
+export async function destroySession(db: Executor, user: SessionUser): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await trx.deleteFrom("sessions").where("id", "=", user.sessionId).execute();
+    await recordEvent(trx, user, { type: "session.ended", sessionId: user.sessionId });
+  });
 }
 
 /** Ends every session a person has in one organisation (deactivation, role change). */

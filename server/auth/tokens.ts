@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Executor } from "../../db";
+import { type Executor, inTransaction } from "../../db";
 import { recordAudit } from "../domain/audit";
+import { recordEvent } from "../domain/events";
 import { type Actor, assertCan, NotFoundError } from "../domain/policy";
 import { freeText, parseInput } from "../domain/validation";
 import { type SessionUser, signedInPerson } from "./sessions";
@@ -26,25 +27,28 @@ export async function createApiToken(
   assertCan(actor, "tokens:manage-own");
   const { name } = parseInput(TokenSchema, input);
   const token = PREFIX + randomBytes(32).toString("base64url");
-  const { id } = await db
-    .insertInto("api_tokens")
-    .values({
-      organisation_id: actor.organisationId,
-      user_id: actor.userId,
-      name,
-      token_hash: tokenHash(token, secret),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await recordAudit(db, {
-    organisationId: actor.organisationId,
-    actorId: actor.userId,
-    action: "token.created",
-    entityType: "api_token",
-    entityId: id,
-    after: { name },
+  return inTransaction(db, async (trx) => {
+    const { id } = await trx
+      .insertInto("api_tokens")
+      .values({
+        organisation_id: actor.organisationId,
+        user_id: actor.userId,
+        name,
+        token_hash: tokenHash(token, secret),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "token.created",
+      entityType: "api_token",
+      entityId: id,
+      after: { name },
+    });
+    await recordEvent(trx, actor, { type: "token.changed", tokenId: id, change: "created" });
+    return { id, token };
   });
-  return { id, token };
 }
 
 export interface TokenView {
@@ -75,20 +79,23 @@ export async function listApiTokens(db: Executor, actor: Actor): Promise<TokenVi
 export async function revokeApiToken(db: Executor, actor: Actor, tokenId: string) {
   assertCan(actor, "tokens:manage-own");
   if (!z.uuid().safeParse(tokenId).success) throw new NotFoundError();
-  const revoked = await db
-    .updateTable("api_tokens")
-    .set({ revoked_at: new Date() })
-    .where("id", "=", tokenId)
-    .where("user_id", "=", actor.userId)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (revoked.numUpdatedRows === 0n) throw new NotFoundError();
-  await recordAudit(db, {
-    organisationId: actor.organisationId,
-    actorId: actor.userId,
-    action: "token.revoked",
-    entityType: "api_token",
-    entityId: tokenId,
+  await inTransaction(db, async (trx) => {
+    const revoked = await trx
+      .updateTable("api_tokens")
+      .set({ revoked_at: new Date() })
+      .where("id", "=", tokenId)
+      .where("user_id", "=", actor.userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (revoked.numUpdatedRows === 0n) throw new NotFoundError();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "token.revoked",
+      entityType: "api_token",
+      entityId: tokenId,
+    });
+    await recordEvent(trx, actor, { type: "token.changed", tokenId, change: "revoked" });
   });
 }
 

@@ -175,6 +175,17 @@ export class CollabDocument {
     this.afterChange();
   }
 
+  /** Updates another transaction stored (a version restored): caught up, and sent to every editor. */
+  async sendStoredUpdates() {
+    const known = Y.encodeStateVector(this.doc);
+    await this.catchUp();
+    const update = Y.encodeStateAsUpdate(this.doc, known);
+    if (describeUpdate(update).empty) return;
+    this.storedBytes += update.length;
+    this.room.emit("collab:sync", { documentId: this.id, data: updateMessage(update) });
+    this.afterChange();
+  }
+
   private applySaved(id: bigint, update: Uint8Array, origin: string) {
     if (id > this.lastUpdateId) this.lastUpdateId = id;
     this.storedBytes += update.length;

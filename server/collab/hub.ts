@@ -63,6 +63,14 @@ export class CollabHub implements RealtimeFeature {
     if (stored) await refreshRenderedFromState(this.db, documentId, stored.state, new Date());
   }
 
+  /**
+   * Another transaction appended to a document's log (restoring a version): a loaded copy catches
+   * up, and its open editors receive what is new.
+   */
+  async storedUpdatesArrived(documentId: string): Promise<void> {
+    await this.registry.get(documentId)?.sendStoredUpdates();
+  }
+
   /** A document became frozen (fastställd) or changed metadata: open editors learn it at once. */
   documentChanged(documentId: string, frozen: boolean) {
     const document = this.registry.get(documentId);

@@ -1,10 +1,12 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
+import type { ActionChange } from "../../common/live-events";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import { ACTION_STATUSES, type ActionRow, type ActionStatus, type Database } from "../../db/schema";
 import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -474,9 +476,26 @@ export async function createAction(
       entityId: id,
       after: snapshot({ ...data, version: 1 }),
     });
+    await recordActionChanged(trx, actor, { id, ...data }, "created");
     return id;
   });
   return getAction(db, actor, id);
+}
+
+/** Records, in the change's transaction, that an action changed (every open page hears of it). */
+export function recordActionChanged(
+  trx: Tx,
+  actor: Actor,
+  action: { id: string; departmentId: string; documentId: string | null },
+  change: ActionChange,
+) {
+  return recordEvent(trx, actor, {
+    type: "action.changed",
+    actionId: action.id,
+    departmentId: action.departmentId,
+    documentId: action.documentId,
+    change,
+  });
 }
 
 /** Who changed a stale row, and which fields, since the version the person started from. */
@@ -581,6 +600,7 @@ export async function updateAction(
       before: snapshot(before),
       after: snapshot(next),
     });
+    await recordActionChanged(trx, actor, next, "updated");
   });
   return getAction(db, actor, actionId);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
-import { getAction } from "./actions";
+import { getAction, recordActionChanged } from "./actions";
 import { recordAudit } from "./audit";
 import { type Actor, assertCan } from "./policy";
 import { freeText, parseInput } from "./validation";
@@ -66,6 +66,6 @@ export async function addComment(db: Executor, actor: Actor, actionId: string, i
       entityId: actionId,
       after: { commentId: id, body },
     });
+    await recordActionChanged(trx, actor, action, "comment");
   });
-  return { departmentId: action.departmentId };
 }

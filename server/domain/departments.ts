@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -85,6 +86,11 @@ export async function createDepartment(
       entityId: id,
       after: { name },
     });
+    await recordEvent(trx, actor, {
+      type: "department.changed",
+      departmentId: id,
+      change: "created",
+    });
     return id;
   });
 }
@@ -127,5 +133,6 @@ export async function updateDepartment(
       before: { name: before.name, archived: before.archived_at !== null },
       after: { name, archived },
     });
+    await recordEvent(trx, actor, { type: "department.changed", departmentId, change: "updated" });
   });
 }

@@ -1,5 +1,7 @@
 import { sql } from "kysely";
+import * as Y from "yjs";
 import { z } from "zod";
+import type { DocumentChange } from "../../common/live-events";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import {
   DOCUMENT_KINDS,
@@ -14,9 +16,10 @@ import {
   updateToContent,
 } from "../collab/headless";
 import { safeHtml } from "../collab/safe-html";
-import { loadCheckedState, loadState, quarantinedCount } from "../collab/store";
+import { appendUpdate, loadCheckedState, loadState, quarantinedCount } from "../collab/store";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -239,6 +242,11 @@ async function storeRendered(
     .execute();
 }
 
+/** Records, in the change's transaction, that a document changed besides its text. */
+function recordDocumentChanged(trx: Tx, actor: Actor, documentId: string, change: DocumentChange) {
+  return recordEvent(trx, actor, { type: "document.changed", documentId, change });
+}
+
 /**
  * Creates a document and its first Yjs state on the server (one empty paragraph, or what
  * `buildContent` puts in the root): no client ever bootstraps content.
@@ -279,6 +287,7 @@ export async function createDocument(
       entityId: id,
       after: data,
     });
+    await recordDocumentChanged(trx, actor, id, "created");
     return id;
   });
 }
@@ -412,6 +421,8 @@ export async function updateDocumentMeta(
       },
     });
     if (adoptedNow) await insertVersion(trx, actor, documentId, "Fastställd", true);
+    // The co-editing hub hears "adopted" too, and turns open editors read-only.
+    await recordDocumentChanged(trx, actor, documentId, adoptedNow ? "adopted" : "meta");
   });
   return { adoptedNow };
 }
@@ -435,7 +446,11 @@ export async function createVersion(
   if (document.status === "adopted")
     throw new ValidationError({ form: "validation.documentFrozen" });
   const { note } = parseInput(VersionSchema, input);
-  return inTransaction(db, (trx) => insertVersion(trx, actor, documentId, note, false));
+  return inTransaction(db, async (trx) => {
+    const id = await insertVersion(trx, actor, documentId, note, false);
+    await recordDocumentChanged(trx, actor, documentId, "version");
+    return id;
+  });
 }
 
 export async function listVersions(
@@ -506,44 +521,41 @@ export async function getVersion(
 }
 
 /**
- * The Yjs update that brings the document back to a version's content, as a new change on top
- * of its history (history is never rewritten). The caller hands it to the collaboration hub,
- * which saves it and sends it to every open editor.
- */
-export async function restoreUpdate(
-  db: Executor,
-  actor: Actor,
-  documentId: string,
-  versionId: string,
-): Promise<Uint8Array> {
-  const document = await getDocument(db, actor, documentId);
-  assertCan(actor, "documents:edit");
-  if (document.status === "adopted")
-    throw new ValidationError({ form: "validation.documentFrozen" });
-  const version = await getVersion(db, actor, documentId, versionId);
-  const stored = await loadState(db, documentId);
-  if (!stored) throw new NotFoundError();
-  return updateToContent(stored.state, version.json);
-}
-
-/**
- * Restores a version as a new change: `apply` (the collaboration hub) saves the update and sends
- * it to every open editor; the audit log then records who restored which version.
+ * Restores a version as a new change on top of the document's history (history is never
+ * rewritten): one transaction appends the Yjs update that brings the content back to the
+ * document's log, renders it, and records the audit entry and the event. The co-editing hub hears
+ * "restored" after COMMIT and sends the update to every open editor.
  */
 export async function restoreVersion(
   db: Executor,
   actor: Actor,
   documentId: string,
   versionId: string,
-  apply: (update: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  await apply(await restoreUpdate(db, actor, documentId, versionId));
-  await recordAudit(db, {
-    organisationId: actor.organisationId,
-    actorId: actor.userId,
-    action: "document.version-restored",
-    entityType: "document",
-    entityId: documentId,
-    after: { versionId },
+  const document = await getDocument(db, actor, documentId);
+  assertCan(actor, "documents:edit");
+  if (document.status === "adopted")
+    throw new ValidationError({ form: "validation.documentFrozen" });
+  const version = await getVersion(db, actor, documentId, versionId);
+  await inTransaction(db, async (trx) => {
+    const stored = await loadState(trx, documentId);
+    if (!stored) throw new NotFoundError();
+    const update = updateToContent(stored.state, version.json);
+    await appendUpdate(trx, documentId, update, actor.userId);
+    await storeRendered(
+      trx,
+      documentId,
+      renderState(Y.mergeUpdates([stored.state, update])),
+      new Date(),
+    );
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "document.version-restored",
+      entityType: "document",
+      entityId: documentId,
+      after: { versionId },
+    });
+    await recordDocumentChanged(trx, actor, documentId, "restored");
   });
 }

@@ -2,9 +2,10 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
-import { type ActionDetails, getAction, updateAction } from "./actions";
+import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { ValidationError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -110,8 +111,8 @@ export async function saveFollowUp(
       before: before ? { periodId, ...before } : undefined,
       after: { periodId, ...data },
     });
+    await recordActionChanged(trx, actor, action, "followup");
   });
-  return { departmentId: action.departmentId };
 }
 
 /**
@@ -130,7 +131,7 @@ export async function reportOnAction(
     assessment: unknown;
     comment: string;
   },
-): Promise<{ action: ActionDetails; statusChanged: boolean }> {
+): Promise<void> {
   const action = await getAction(db, actor, actionId);
   const { version, status, progress, assessment, comment } = input;
   const statusChanged = status !== action.status || progress !== String(action.progress);
@@ -138,7 +139,6 @@ export async function reportOnAction(
     if (statusChanged) await updateAction(trx, actor, actionId, { version, status, progress });
     await saveFollowUp(trx, actor, actionId, periodId, { assessment, comment });
   });
-  return { action, statusChanged };
 }
 
 export interface PeriodReportStatus {
@@ -258,25 +258,33 @@ export async function completePeriodReport(
   await assertOwnDepartment(db, actor, departmentId);
   const status = await periodReportStatus(db, actor, departmentId, periodId);
   if (status.missing > 0) throw new ValidationError({ form: "validation.reportIncomplete" });
-  if (status.completedAt) return;
   await inTransaction(db, async (trx) => {
-    await trx
-      .insertInto("period_reports")
-      .values({
-        organisation_id: actor.organisationId,
-        department_id: departmentId,
-        period_id: periodId,
-        completed_at: new Date(),
-        completed_by: actor.userId,
-      })
-      .execute();
-    await recordAudit(trx, {
-      organisationId: actor.organisationId,
-      actorId: actor.userId,
-      action: "period-report.completed",
-      entityType: "period_report",
-      entityId: `${departmentId}:${periodId}`,
-      after: { departmentId, periodId },
+    if (!status.completedAt) {
+      await trx
+        .insertInto("period_reports")
+        .values({
+          organisation_id: actor.organisationId,
+          department_id: departmentId,
+          period_id: periodId,
+          completed_at: new Date(),
+          completed_by: actor.userId,
+        })
+        .execute();
+      await recordAudit(trx, {
+        organisationId: actor.organisationId,
+        actorId: actor.userId,
+        action: "period-report.completed",
+        entityType: "period_report",
+        entityId: `${departmentId}:${periodId}`,
+        after: { departmentId, periodId },
+      });
+    }
+    // Also when it was done already (a click in a second tab): open pages show it as it is.
+    await recordEvent(trx, actor, {
+      type: "period-report.changed",
+      departmentId,
+      periodId,
+      completed: true,
     });
   });
 }
@@ -296,14 +304,21 @@ export async function reopenPeriodReport(
       .where("period_id", "=", periodId)
       .where("organisation_id", "=", actor.organisationId)
       .executeTakeFirst();
-    if (removed.numDeletedRows === 0n) return;
-    await recordAudit(trx, {
-      organisationId: actor.organisationId,
-      actorId: actor.userId,
-      action: "period-report.reopened",
-      entityType: "period_report",
-      entityId: `${departmentId}:${periodId}`,
-      before: { departmentId, periodId },
+    if (removed.numDeletedRows > 0n) {
+      await recordAudit(trx, {
+        organisationId: actor.organisationId,
+        actorId: actor.userId,
+        action: "period-report.reopened",
+        entityType: "period_report",
+        entityId: `${departmentId}:${periodId}`,
+        before: { departmentId, periodId },
+      });
+    }
+    await recordEvent(trx, actor, {
+      type: "period-report.changed",
+      departmentId,
+      periodId,
+      completed: false,
     });
   });
 }

@@ -13,6 +13,7 @@ import { compact, loadState } from "../collab/store";
 import { textEverWritten } from "../collab/written-text";
 import { recordAudit } from "./audit";
 import { refreshRenderedFromState } from "./documents";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
 
@@ -343,6 +344,12 @@ export async function purgePersonalData(
       entityType: target.place,
       entityId: target.id,
       after: { field: target.field, removed },
+    });
+    await recordEvent(trx, actor, {
+      type: "personal-data.purged",
+      place: target.place,
+      entityId: target.id,
+      field: target.field,
     });
   });
 }

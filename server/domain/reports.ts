@@ -6,6 +6,7 @@ import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
 import { swedishToday } from "./dates";
+import { recordEvent } from "./events";
 import { departmentReportStates, getPeriod } from "./followups";
 import { type PeriodView, presentPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
@@ -225,6 +226,7 @@ export async function adoptPeriodReport(
       entityId: id,
       after: { periodId, period: report.period.name },
     });
+    await recordEvent(trx, actor, { type: "period-report.adopted", periodId, adoptionId: id });
     return id;
   });
 }

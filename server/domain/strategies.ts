@@ -3,6 +3,7 @@ import { type Executor, inTransaction } from "../../db";
 import type { Goal, Strategy } from "../../db/schema";
 import { recordAudit } from "./audit";
 import { ConflictError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -128,6 +129,12 @@ export async function createStrategy(db: Executor, actor: Actor, input: unknown)
       entityId: id,
       after: data,
     });
+    await recordEvent(trx, actor, {
+      type: "strategy.changed",
+      strategyId: id,
+      goalId: null,
+      change: "created",
+    });
     return id;
   });
 }
@@ -172,6 +179,12 @@ export async function updateStrategy(
       },
       after: data,
     });
+    await recordEvent(trx, actor, {
+      type: "strategy.changed",
+      strategyId: strategyId,
+      goalId: null,
+      change: "updated",
+    });
   });
 }
 
@@ -197,6 +210,12 @@ export async function addGoal(
       entityType: "goal",
       entityId: id,
       after: { strategyId, ...data },
+    });
+    await recordEvent(trx, actor, {
+      type: "strategy.changed",
+      strategyId: strategyId,
+      goalId: id,
+      change: "goal-added",
     });
     return id;
   });
@@ -229,6 +248,12 @@ export async function updateGoal(db: Executor, actor: Actor, goalId: string, inp
       before: { position: before.position, title: before.title, description: before.description },
       after: data,
     });
+    await recordEvent(trx, actor, {
+      type: "strategy.changed",
+      strategyId: before.strategy_id,
+      goalId: goalId,
+      change: "goal-updated",
+    });
   });
 }
 
@@ -244,6 +269,12 @@ export async function removeGoal(db: Executor, actor: Actor, goalId: string) {
       entityType: "goal",
       entityId: goalId,
       before: { position: before.position, title: before.title, description: before.description },
+    });
+    await recordEvent(trx, actor, {
+      type: "strategy.changed",
+      strategyId: before.strategy_id,
+      goalId: goalId,
+      change: "goal-removed",
     });
   });
 }

@@ -6,6 +6,7 @@ import { hashPassword, PASSWORD_MIN_LENGTH } from "../auth/passwords";
 import { destroyUserSessions } from "../auth/sessions";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
+import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -191,6 +192,11 @@ export async function createUser(
         departmentIds: data.departmentIds,
       },
     });
+    await recordEvent(
+      trx,
+      { organisationId, userId: actor?.userId ?? null },
+      { type: "user.changed", userId: id, change: "created" },
+    );
     return id;
   });
 }
@@ -237,6 +243,7 @@ export async function updateUser(db: Executor, actor: Actor, userId: string, inp
         departmentIds: data.departmentIds,
       },
     });
+    await recordEvent(trx, actor, { type: "user.access-changed", userId });
   });
 }
 
@@ -263,6 +270,14 @@ export async function setUserActive(db: Executor, actor: Actor, userId: string, 
       before: { active: before.active },
       after: { active },
     });
+    // A deactivation also closes their open sockets, so they drop off "online now".
+    await recordEvent(
+      trx,
+      actor,
+      active
+        ? { type: "user.changed", userId, change: "reactivated" }
+        : { type: "user.deactivated", userId },
+    );
   });
 }
 

@@ -7,7 +7,6 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
 import { createApiToken } from "../auth/tokens";
-import { type EventBus, publishActionChanged, publishDocumentChanged } from "../bus";
 import type { Config } from "../config";
 import {
   actionsFromDocument,
@@ -91,13 +90,8 @@ function handleError(error: unknown, res: Response) {
   return sendError(res, 500, "internal", "Something went wrong.");
 }
 
-export function createApiRouter(deps: {
-  db: DB;
-  config: Config;
-  bus: EventBus;
-  auth: Authenticator;
-}) {
-  const { db, config, bus, auth } = deps;
+export function createApiRouter(deps: { db: DB; config: Config; auth: Authenticator }) {
+  const { db, config, auth } = deps;
   const router = Router();
   // A script gone wrong should not starve the people using the portal: requests per token per minute.
   const windows = new Map<string, { start: number; count: number }>();
@@ -193,7 +187,6 @@ export function createApiRouter(deps: {
     "/actions",
     route(async (user, req, res) => {
       const action = await createAction(db, user, req.body ?? {});
-      publishActionChanged(bus, user, action, "created");
       res.status(201).json(toApiAction(action));
     }),
   );
@@ -208,7 +201,6 @@ export function createApiRouter(deps: {
     route(async (user, req, res) => {
       try {
         const action = await updateAction(db, user, req.params.id, req.body ?? {});
-        publishActionChanged(bus, user, action, "updated");
         res.json(toApiAction(action));
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -228,14 +220,7 @@ export function createApiRouter(deps: {
   router.put(
     "/actions/:id/followups/:periodId",
     route(async (user, req, res) => {
-      const { departmentId } = await saveFollowUp(
-        db,
-        user,
-        req.params.id,
-        req.params.periodId,
-        req.body ?? {},
-      );
-      publishActionChanged(bus, user, { id: req.params.id, departmentId }, "followup");
+      await saveFollowUp(db, user, req.params.id, req.params.periodId, req.body ?? {});
       res.json({
         actionId: req.params.id,
         periodId: req.params.periodId,
@@ -267,7 +252,6 @@ export function createApiRouter(deps: {
     "/documents",
     route(async (user, req, res) => {
       const id = await createDocument(db, user, req.body ?? {});
-      publishDocumentChanged(bus, user, id, "created");
       res.status(201).json(documentJson(await getDocument(db, user, id)));
     }),
   );
@@ -305,7 +289,6 @@ export function createApiRouter(deps: {
     "/documents/:id/versions",
     route(async (user, req, res) => {
       const id = await createVersion(db, user, req.params.id, req.body ?? {});
-      publishDocumentChanged(bus, user, req.params.id, "version");
       const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
       res.status(201).json(version);
     }),

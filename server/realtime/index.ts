@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { type BroadcastOperator, Server, type Socket } from "socket.io";
 import type { ErrorAck } from "../../common/collab-protocol";
-import type { LiveEvent, OnlineUser } from "../../common/live-events";
+import type { LiveEvent, LiveEventType, OnlineUser } from "../../common/live-events";
 import type {
   ClientToServerEvents,
   InterServerEvents,
@@ -10,8 +10,9 @@ import type {
 import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
-import type { DomainEvent, EventBus } from "../bus";
+import type { EventBus } from "../bus";
 import type { Config } from "../config";
+import type { DomainEvent, DomainEventType } from "../domain/events";
 import { can, type Permission } from "../domain/policy";
 import { expectedOrigin, isSameOrigin } from "../http/security";
 import { coalesced } from "./coalesce";
@@ -72,13 +73,13 @@ export const organisationRoom = (organisationId: string) => `org:${organisationI
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
-/** Who hears of each domain event: those whose roles allow the permission. Others: nobody. */
-const AUDIENCE: Partial<Record<DomainEvent["type"], Permission>> = {
+/** Who hears of each live event: those whose roles allow the permission. */
+const LIVE_READERS: Record<LiveEventType, Permission> = {
   "action.changed": "actions:read",
   "document.changed": "documents:read",
   "period-report.changed": "dashboard:read",
 };
-const AUDIENCE_PERMISSIONS = [...new Set(Object.values(AUDIENCE))];
+const AUDIENCE_PERMISSIONS = [...new Set(Object.values(LIVE_READERS))];
 const readersRoom = (organisationId: string, permission: Permission) =>
   `org:${organisationId}:${permission}`;
 
@@ -235,26 +236,39 @@ export function createRealtime(
     }
   }
 
-  const unsubscribe = bus.subscribe((event) => {
-    if (event.type === "user.deactivated") {
-      io.in(userRoom(event.userId)).disconnectSockets(true);
-      return;
-    }
-    if (event.type === "session.ended") {
-      io.in(sessionRoom(event.sessionId)).disconnectSockets(true);
-      return;
-    }
-    if (event.type === "user.access-changed") {
-      applyAccessChange(event.userId).catch((error) =>
-        console.error("Applying a role change to open sockets failed:", error),
-      );
-      return;
-    }
-    const permission = AUDIENCE[event.type];
-    if (!permission) return;
+  /** Those of the organisation whose roles let them read what the event is about. */
+  const toReaders = (event: Extract<DomainEvent, { type: LiveEventType }>) => {
     const { organisationId, ...live } = event;
-    emitLive(io.to(readersRoom(organisationId, permission)), live);
-  });
+    emitLive(io.to(readersRoom(organisationId, LIVE_READERS[event.type])), live);
+  };
+  const nobody = () => {};
+  /**
+   * Who hears each domain event, stated for every type: deny by default, so a new type does not
+   * compile until it is given an audience here.
+   */
+  const audiences: {
+    [T in DomainEventType]: (event: Extract<DomainEvent, { type: T }>) => unknown;
+  } = {
+    "action.changed": toReaders,
+    "period-report.changed": toReaders,
+    "document.changed": toReaders,
+    // Their open sockets close, so they drop off "online now".
+    "user.deactivated": (event) => io.in(userRoom(event.userId)).disconnectSockets(true),
+    // What their open tabs may do (write in a document, hear of actions) follows at once.
+    "user.access-changed": (event) => applyAccessChange(event.userId),
+    // The tabs of the session that logged out stop receiving; the person's other sessions stay.
+    "session.ended": (event) => io.in(sessionRoom(event.sessionId)).disconnectSockets(true),
+    "user.changed": nobody,
+    "department.changed": nobody,
+    "strategy.changed": nobody,
+    "period-report.adopted": nobody,
+    "token.changed": nobody,
+    "personal-data.purged": nobody,
+  };
+  const unsubscribe = bus.subscribe((event) =>
+    // The map's key and its handler's parameter name the same type; TypeScript cannot relate them.
+    (audiences[event.type] as (event: DomainEvent) => unknown)(event),
+  );
 
   return {
     io,

@@ -1,18 +1,32 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../db";
+import { assertEveryAuditedChangeRecordedAnEvent, watchEventCoverage } from "./event-coverage";
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
- * on the PostgreSQL server named by DATABASE_URL (dropped again by `close`).
+ * on the PostgreSQL server named by DATABASE_URL (dropped again by `close`). `close` first fails
+ * if a change the file made was audited without recording a domain event (event-coverage.ts).
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const handle = await openTestDatabase();
+  await migrateToLatest(handle.db);
+  await watchEventCoverage(handle.db);
+  return {
+    ...handle,
+    async close() {
+      try {
+        await assertEveryAuditedChangeRecordedAnEvent(handle.db);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+async function openTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const handle = openDatabase({});
-    await migrateToLatest(handle.db);
-    return handle;
-  }
+  if (!serverUrl) return openDatabase({});
   const name = `samverkan_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -21,7 +35,6 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
-  await migrateToLatest(handle.db);
   return {
     ...handle,
     async close() {

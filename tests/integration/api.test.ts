@@ -1025,7 +1025,6 @@ describe("the OpenAPI document", () => {
     const router = createApiRouter({
       db,
       config: server.config,
-      bus: server.bus,
       auth: server.auth,
     });
     const served = servedRoutes(router).sort();

@@ -24,6 +24,7 @@ const TABLES = [
   "document_updates",
   "document_versions",
   "documents",
+  "domain_events",
   "follow_up_periods",
   "follow_ups",
   "goals",

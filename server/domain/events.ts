@@ -1,0 +1,85 @@
+import type { LiveEventPayloads, LiveEventType } from "../../common/live-events";
+import type { StoredDomainEvent, Tx } from "../../db";
+
+/** Where an event belongs and who caused it (null: the system, e.g. the first-admin script). */
+interface Envelope {
+  organisationId: string;
+  actorId: string | null;
+  actorName: string | null;
+}
+
+/** Events that open pages hear: a live event's payload (common/live-events.ts) and its organisation. */
+type LiveDomainEvent = {
+  [K in LiveEventType]: { type: K; organisationId: string } & LiveEventPayloads[K];
+}[LiveEventType];
+
+/** Events no page shows: they close sockets, or wait for notifications and other processes. */
+type OtherDomainEvent = Envelope &
+  (
+    | { type: "user.deactivated"; userId: string }
+    /** Roles or departments (and name, email) changed: open sockets take the new permissions at once. */
+    | { type: "user.access-changed"; userId: string }
+    | { type: "user.changed"; userId: string; change: "created" | "reactivated" }
+    /** A logout: that session's open sockets close; nobody else is told. */
+    | { type: "session.ended"; sessionId: string }
+    | { type: "department.changed"; departmentId: string; change: "created" | "updated" }
+    | {
+        type: "strategy.changed";
+        strategyId: string;
+        goalId: string | null;
+        change: "created" | "updated" | "goal-added" | "goal-updated" | "goal-removed";
+      }
+    | { type: "period-report.adopted"; periodId: string; adoptionId: string }
+    | { type: "token.changed"; tokenId: string; change: "created" | "revoked" }
+    /** Identity numbers removed from a place (never the numbers themselves). */
+    | { type: "personal-data.purged"; place: string; entityId: string; field: string }
+  );
+
+/**
+ * What a command records, in the transaction that makes the change; the dispatcher
+ * (server/events/dispatcher.ts) delivers it after COMMIT.
+ */
+export type DomainEvent = LiveDomainEvent | OtherDomainEvent;
+export type DomainEventType = DomainEvent["type"];
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event as a command states it: the envelope comes from the actor. */
+export type EventFacts = DistributiveOmit<DomainEvent, keyof Envelope>;
+
+/**
+ * Writes an event to the outbox in the command's transaction, so it exists exactly when the
+ * change committed. `by` is the acting user (an Actor), or the organisation alone.
+ */
+export async function recordEvent(
+  trx: Tx,
+  by: { organisationId: string; userId: string | null },
+  facts: EventFacts,
+): Promise<void> {
+  const { type, ...payload } = facts;
+  const actorId = by.userId;
+  await trx
+    .insertInto("domain_events")
+    .values((eb) => ({
+      organisation_id: by.organisationId,
+      type,
+      actor_id: actorId,
+      actor_name: actorId
+        ? eb.selectFrom("users").select("users.name").where("users.id", "=", actorId)
+        : null,
+      payload: JSON.stringify(payload),
+    }))
+    // The outbox watcher (db/outbox.ts) hands these rows to the dispatcher after COMMIT.
+    .returningAll()
+    .execute();
+}
+
+/** An outbox row as the event it stores. */
+export function eventFromRow(row: StoredDomainEvent): DomainEvent {
+  return {
+    ...(row.payload as object),
+    type: row.type,
+    organisationId: row.organisation_id,
+    actorId: row.actor_id,
+    actorName: row.actor_name ?? "",
+  } as DomainEvent;
+}
