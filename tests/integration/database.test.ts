@@ -20,6 +20,7 @@ const TABLES = [
   "audit_events",
   "departments",
   "document_departments",
+  "document_quarantine",
   "document_snapshots",
   "document_updates",
   "document_versions",
@@ -86,7 +87,7 @@ describe("migrations", () => {
       select table_name from information_schema.columns
       where table_schema = 'public' and column_name = 'organisation_id'`.execute(database.db);
     expect(columns.rows.map((r) => r.table_name).sort()).toEqual(
-      // A document's Yjs log and snapshot are reached only through its (organisation-checked) row.
+      // A document's Yjs log, snapshot and set-aside updates are reached only through its (organisation-checked) row.
       TABLES.filter(
         (t) =>
           ![
@@ -95,6 +96,7 @@ describe("migrations", () => {
             "login_attempts",
             "document_updates",
             "document_snapshots",
+            "document_quarantine",
           ].includes(t),
       ),
     );
