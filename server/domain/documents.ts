@@ -56,6 +56,22 @@ export interface DocumentView {
   writable: boolean;
 }
 
+/** The public JSON shape of a document (the API's `Document` schema). */
+export function toApiDocument(d: DocumentView) {
+  return {
+    id: d.id,
+    url: `/dokument/${d.id}`,
+    title: d.title,
+    kind: d.kind,
+    status: d.status,
+    departmentIds: d.departmentIds,
+    version: d.version,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    contentUpdatedAt: d.contentUpdatedAt,
+  };
+}
+
 function documentsQuery(db: Executor, organisationId: string) {
   return db
     .selectFrom("documents")

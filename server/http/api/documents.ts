@@ -1,0 +1,70 @@
+import { Router } from "express";
+import type { DB } from "../../../db";
+import { actionsFromDocument } from "../../domain/actions";
+import {
+  createDocument,
+  createVersion,
+  documentContent,
+  getDocument,
+  listDocuments,
+  listVersions,
+  toApiDocument,
+} from "../../domain/documents";
+import { ValidationError } from "../../domain/errors";
+import { route } from "./respond";
+
+export function documentRoutes(db: DB) {
+  const router = Router();
+  router.get(
+    "/documents",
+    route(async (user, req, res) => {
+      res.json({ items: (await listDocuments(db, user, req.query)).map(toApiDocument) });
+    }),
+  );
+  router.post(
+    "/documents",
+    route(async (user, req, res) => {
+      const id = await createDocument(db, user, req.body ?? {});
+      res.status(201).json(toApiDocument(await getDocument(db, user, id)));
+    }),
+  );
+  router.get(
+    "/documents/:id",
+    route(async (user, req, res) => {
+      const document = await getDocument(db, user, req.params.id);
+      const actions = await actionsFromDocument(db, user, document.id);
+      res.json({
+        ...toApiDocument(document),
+        actions: actions.map((a) => ({ id: a.id, title: a.title })),
+      });
+    }),
+  );
+  router.get(
+    "/documents/:id/content",
+    route(async (user, req, res) => {
+      const format = req.query.format ?? "json";
+      if (format !== "json" && format !== "html" && format !== "text") {
+        throw new ValidationError({ format: "validation.contentFormat" });
+      }
+      const content = await documentContent(db, user, req.params.id);
+      if (format === "text") res.type("text/plain; charset=utf-8").send(content.text);
+      else if (format === "html") res.type("text/html; charset=utf-8").send(content.html);
+      else res.json(content.json);
+    }),
+  );
+  router.get(
+    "/documents/:id/versions",
+    route(async (user, req, res) => {
+      res.json({ items: await listVersions(db, user, req.params.id) });
+    }),
+  );
+  router.post(
+    "/documents/:id/versions",
+    route(async (user, req, res) => {
+      const id = await createVersion(db, user, req.params.id, req.body ?? {});
+      const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
+      res.status(201).json(version);
+    }),
+  );
+  return router;
+}

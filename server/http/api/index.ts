@@ -1,0 +1,71 @@
+import { type NextFunction, type Request, type Response, Router } from "express";
+import type { DB } from "../../../db";
+import type { Authenticator } from "../../auth/authenticator";
+import { createApiToken } from "../../auth/tokens";
+import type { Config } from "../../config";
+import { readJsonBody, unreadableBody } from "../bodies";
+import { openApiDocument } from "../openapi";
+import { refuse, requireSameOrigin } from "../security";
+import { actionRoutes } from "./actions";
+import { documentRoutes } from "./documents";
+import { referenceRoutes } from "./reference";
+import { handleError, sendError } from "./respond";
+import { searchRoutes } from "./search";
+
+/** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
+export function createApiRouter(deps: { db: DB; config: Config; auth: Authenticator }) {
+  const { db, config, auth } = deps;
+  const router = Router();
+  // A script gone wrong should not starve the people using the portal: requests per token per minute.
+  const windows = new Map<string, { start: number; count: number }>();
+
+  router.use(readJsonBody(config.bodyLimitBytes));
+  router.get("/openapi.json", (_req, res) => res.json(openApiDocument));
+
+  // Creating a token needs a signed-in browser session from our own origin; a token cannot
+  // make another (a request with an Authorization header is never signed in by its cookie).
+  router.post("/tokens", requireSameOrigin(config), async (req, res) => {
+    try {
+      const user = await auth.fromCookie(req.headers);
+      if (!user) {
+        const message = req.headers.authorization
+          ? "Tokens are created from a signed-in browser session, without an Authorization header."
+          : "Sign in first.";
+        return sendError(res, 401, "unauthorized", message);
+      }
+      const created = await createApiToken(db, user, config.sessionSecret, req.body ?? {});
+      res.status(201).json(created);
+    } catch (error) {
+      handleError(error, res);
+    }
+  });
+
+  // Every other endpoint: the bearer token alone (never the cookie), acting with the owner's permissions.
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const user = await auth.fromBearerToken(req.headers);
+      if (!user) return sendError(res, 401, "unauthorized", "A valid bearer token is required.");
+      const now = Date.now();
+      const window = windows.get(user.sessionId);
+      if (!window || now - window.start > 60_000)
+        windows.set(user.sessionId, { start: now, count: 1 });
+      else if (++window.count > config.apiRateLimitPerMinute) {
+        res.setHeader("Retry-After", String(Math.ceil((window.start + 60_000 - now) / 1000)));
+        return sendError(res, 429, "rate_limited", "Too many requests; slow down.");
+      }
+      res.locals.user = user;
+      next();
+    } catch (error) {
+      handleError(error, res);
+    }
+  });
+
+  router.use(referenceRoutes(db), actionRoutes(db), documentRoutes(db), searchRoutes(db));
+  router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const unreadable = unreadableBody(error);
+    if (unreadable) return refuse(req, res, unreadable.status, unreadable.message);
+    handleError(error, res);
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+import type { Request, Response } from "express";
+import { isMessageKey } from "../../../common/i18n";
+import { en } from "../../../common/i18n/en";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../../db/unavailable";
+import type { SessionUser } from "../../auth/sessions";
+import { ConflictError, ValidationError } from "../../domain/errors";
+import { ForbiddenError, NotFoundError } from "../../domain/policy";
+import { reportError } from "../../log";
+import type { ErrorCode } from "../openapi";
+
+export function sendError(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
+  res.status(status).json({ error: { code, message, ...extra } });
+}
+
+/** Field messages in English: the API speaks to scripts, the catalogue already has the words. */
+function fieldMessages(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, key]) => [
+      field,
+      isMessageKey(key) ? (en[key] as string) : key,
+    ]),
+  );
+}
+
+export function handleError(error: unknown, res: Response) {
+  if (error instanceof ValidationError) {
+    const personal = Object.values(error.fields).includes("validation.identityNumber");
+    return personal
+      ? sendError(
+          res,
+          422,
+          "personal_identity_number",
+          "A field contains a Swedish personal identity number; data about individuals is not stored.",
+          { fields: fieldMessages(error.fields) },
+        )
+      : sendError(res, 400, "invalid_input", "The request has invalid fields.", {
+          fields: fieldMessages(error.fields),
+        });
+  }
+  if (error instanceof ConflictError)
+    return sendError(
+      res,
+      409,
+      "conflict",
+      "The action was changed by someone else since that version.",
+    );
+  if (error instanceof NotFoundError) return sendError(res, 404, "not_found", "No such resource.");
+  if (error instanceof ForbiddenError)
+    return sendError(res, 403, "forbidden", "Your role does not allow this.");
+  reportError(res, error);
+  if (isDatabaseUnavailable(error)) {
+    res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+    return sendError(res, 503, "unavailable", "The database is unavailable; try again shortly.");
+  }
+  return sendError(res, 500, "internal", "Something went wrong.");
+}
+
+/** An endpoint behind the bearer token: the signed-in user in, every error in the API's shape. */
+export const route =
+  (handler: (user: SessionUser, req: Request, res: Response) => Promise<void>) =>
+  async (req: Request, res: Response) => {
+    try {
+      await handler(res.locals.user as SessionUser, req, res);
+    } catch (error) {
+      handleError(error, res);
+    }
+  };
