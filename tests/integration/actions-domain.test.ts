@@ -434,7 +434,8 @@ describe("personal identity numbers in free text (domain)", () => {
   it.each(Object.keys(fields))(
     `%s with the look-alike ${LOOK_ALIKE} is accepted`,
     async (field) => {
-      await expect(fields[field](`Ärende ${LOOK_ALIKE} avslutat`)).resolves.toBeDefined();
+      // Resolving is the assertion: a refusal would throw ValidationError.
+      await fields[field](`Ärende ${LOOK_ALIKE} avslutat`);
     },
   );
 });
