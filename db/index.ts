@@ -110,7 +110,8 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   return open(new PGliteDialect(pglite), { kind: "pglite", unlock });
 }
 
-export async function migrateToLatest(db: DB): Promise<void> {
+/** Applies the migrations not yet run; returns their names (none when the schema was current). */
+export async function migrateToLatest(db: DB): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
@@ -118,6 +119,7 @@ export async function migrateToLatest(db: DB): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error ?? "");
     throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${reason}`);
   }
+  return (results ?? []).map((result) => result.migrationName);
 }
 
 /** Runs `work` in a transaction, joining the caller's when there already is one. */

@@ -96,10 +96,11 @@ export async function startApp(
     throw error;
   }
   keepSessionSecret(config);
-  await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database.db);
   if (config.seedDemo) await seedDemo(database.db);
-  // Numbers stored before every written form was refused are reported, not blocking start-up.
-  const personalDataScan = reportStoredPersonalData(database.db);
+  // After a migration (a stricter rule may have come with it) stored numbers are reported, not
+  // blocking start-up; otherwise the admin page and `npm run pdata:scan` scan on demand.
+  const personalDataScan = applied.length > 0 ? reportStoredPersonalData(database.db) : undefined;
 
   const bus = createEventBus();
   const auth = createAuthenticator(database.db, config);
