@@ -6,14 +6,19 @@ import { ValidationError } from "./errors";
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  throw new ValidationError(fieldsOf(result.error));
+}
+
+/** The first message key per field of a failed parse. */
+export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "form");
     fields[field] ??= issue.message.startsWith("validation.")
       ? issue.message
       : "validation.invalid";
   }
-  throw new ValidationError(fields);
+  return fields;
 }
 
 /**

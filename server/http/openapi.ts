@@ -15,7 +15,7 @@ import {
   VersionSchema,
   type VersionView,
 } from "../domain/documents";
-import { FollowUpSchema } from "../domain/followups";
+import { FollowUpSchema, type FollowUpView } from "../domain/followups";
 import type { PeriodView } from "../domain/periods";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
 
@@ -68,6 +68,15 @@ const Action = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
 }) satisfies z.ZodType<ActionView>;
+
+const FollowUp = z.object({
+  actionId: uuid,
+  periodId: uuid,
+  assessment: z.enum(ASSESSMENTS),
+  comment: z.string(),
+  updatedAt: dateTime,
+  updatedByName: z.string().nullable().describe("Who saved it last"),
+}) satisfies z.ZodType<FollowUpView & { actionId: string }>;
 
 const ErrorBody = z.object({
   error: z.object({
@@ -130,9 +139,21 @@ const DocumentVersion = z.object({
   createdAt: dateTime,
 }) satisfies z.ZodType<VersionView>;
 
+// Lexical's own JSON: every node names its type and format version; element nodes also carry
+// their children, text direction, alignment and indent. Node-specific fields pass through.
+const LexicalNode = z
+  .looseObject({ type: z.string(), version: z.int() })
+  .describe("A Lexical node: its type (paragraph, heading, text, list, table, …) and fields");
 const LexicalDocument = z
   .looseObject({
-    root: z.looseObject({ type: z.literal("root"), children: z.array(z.looseObject({})) }),
+    root: z.looseObject({
+      type: z.literal("root"),
+      version: z.int(),
+      children: z.array(LexicalNode),
+      direction: z.enum(["ltr", "rtl"]).nullable(),
+      format: z.string().describe('Alignment: "" (start), "left", "center", "right", "justify"'),
+      indent: z.int().min(0),
+    }),
   })
   .describe("Lexical's serialised editor state (the editor's own JSON format)");
 
@@ -161,7 +182,7 @@ const requestSchemas = {
   ActionChanges: ActionUpdateSchema.describe(
     "Only the fields to change, with the version you read. A department editor may send only status and progress.",
   ),
-  FollowUp: FollowUpSchema,
+  FollowUpReport: FollowUpSchema,
   NewDocument: NewDocumentSchema,
   NewVersion: VersionSchema,
 };
@@ -180,12 +201,8 @@ const responseSchemas = {
   ActionPage: list(Action).extend({
     nextCursor: z.string().optional().describe("Pass as `cursor` for the next page"),
   }),
-  SavedFollowUp: z.object({
-    actionId: uuid,
-    periodId: uuid,
-    assessment: z.enum(ASSESSMENTS),
-    comment: z.string(),
-  }),
+  FollowUp: FollowUp,
+  FollowUpList: list(FollowUp),
   Document,
   DocumentList: list(Document),
   DocumentDetails,
@@ -316,13 +333,24 @@ export const apiOperations: readonly ApiOperation[] = [
     },
   },
   {
+    method: "get",
+    path: "/actions/{id}/followups",
+    operationId: "listFollowUps",
+    summary: "The action's assessments, one per period it was reported in",
+    responses: {
+      200: responseSchemas.FollowUpList,
+      403: "Observers read no actions",
+      404: "No such action",
+    },
+  },
+  {
     method: "put",
     path: "/actions/{id}/followups/{periodId}",
     operationId: "saveFollowUp",
-    summary: "Save the action's assessment for a period",
+    summary: "Save the action's assessment for a period; answers what was stored",
     body: FollowUpSchema,
     responses: {
-      200: responseSchemas.SavedFollowUp,
+      200: responseSchemas.FollowUp,
       400: "Invalid assessment or missing comment",
       403: "Not the action's department",
       404: "No such action or period",
@@ -443,6 +471,12 @@ function componentSchemas(io: "input" | "output", named: Record<string, z.ZodTyp
     ...jsonSchemaOptions,
     io,
     uri: (id) => COMPONENTS + id,
+    override: (context) => {
+      jsonSchemaOptions.override(context);
+      // A request naming a field the schema does not is refused (api/contract.ts), not ignored.
+      const { jsonSchema } = context;
+      if (io === "input" && jsonSchema.type === "object") jsonSchema.additionalProperties ??= false;
+    },
   });
   for (const schema of Object.values(schemas)) {
     delete schema.$schema;

@@ -356,13 +356,17 @@ describe("permission matrix (API)", () => {
       patch(role, matrixActions[OTHER_DEPARTMENT], { status: "paused", progress: 35 }),
     async followUpOwn(role) {
       const path = `/actions/${matrixActions[OWN_DEPARTMENT[role]]}/followups/${periods["2020 T3"]}`;
-      const body = { assessment: "on_track", comment: `Bedömt av ${role}` };
+      const body = { assessment: "on_track", comment: `  Bedömt av ${role}  ` };
       const response = await api(tokens[role], "PUT", path, body);
+      // The answer is what was stored: the comment trimmed, who saved it and when.
       if (response.status === 200)
         expect(response.body).toEqual({
           actionId: matrixActions[OWN_DEPARTMENT[role]],
           periodId: periods["2020 T3"],
-          ...body,
+          assessment: "on_track",
+          comment: `Bedömt av ${role}`,
+          updatedAt: expect.any(String),
+          updatedByName: expect.any(String),
         });
       return response.status;
     },
@@ -582,7 +586,7 @@ describe("invalid input", () => {
     expect(response.body.error.fields).toEqual({
       title: "Fill in this field.",
       goalId: "Choose a goal from the list.",
-      departmentId: "Choose departments from the list.",
+      departmentId: "Must be string, not number (the API does not convert types).",
       status: "Choose a status from the list.",
       progress: "Enter progress as a whole number from 0 to 100.",
       startDate: "Enter a date like 2017-10-12.",
@@ -739,6 +743,102 @@ describe("invalid input", () => {
         })
       ).status,
     ).toBe(404);
+  });
+});
+
+describe("one strictness for every write", () => {
+  const countActions = async () => (await db.selectFrom("actions").select("id").execute()).length;
+
+  it("unknown or misspelled fields are 400 naming each, on create as on change; nothing is saved", async () => {
+    const before = await countActions();
+    const created = await api(tokens.member, "POST", "/actions", {
+      title: "Felstavade fält",
+      goalId: goals[0],
+      departmentId: departments.Socialtjänst,
+      duedate: "2027-03-01",
+      Status: "done",
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.code).toBe("invalid_input");
+    expect(Object.keys(created.body.error.fields).sort()).toEqual(["Status", "duedate"]);
+    expect(created.body.error.fields.duedate).toMatch(/^Unknown field/);
+    expect(await countActions()).toBe(before);
+
+    const { id } = await newAction("Strikt ändring");
+    for (const [method, path, body] of [
+      ["PATCH", `/actions/${id}`, { version: 1, progres: 40 }],
+      [
+        "PUT",
+        `/actions/${id}/followups/${periods["2020 T3"]}`,
+        { assessment: "on_track", comment: "Bra", extra: 1 },
+      ],
+      ["POST", "/documents", { title: "Nytt", kind: "plan", owner: "Anna" }],
+      ["POST", `/documents/${crypto.randomUUID()}/versions`, { note: "v1", adopted: true }],
+    ] as const) {
+      const response = await api(tokens.member, method, path, body);
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(
+        Object.values(response.body.error.fields).some((m) =>
+          String(m).startsWith("Unknown field"),
+        ),
+      ).toBe(true);
+    }
+    expect(await storedVersion(id)).toBe(1);
+  });
+
+  it("no type is converted: a string for a number, a number for a string, a string in a list", async () => {
+    const before = await countActions();
+    const base = { title: "Typer", goalId: goals[0], departmentId: departments.Socialtjänst };
+    for (const [fields, field, expected, got] of [
+      [{ progress: "50" }, "progress", "integer", "string"],
+      [{ progress: 50.5 }, "progress", "integer", "number"],
+      [{ title: 5 }, "title", "string", "number"],
+      [{ dueDate: 20270301 }, "dueDate", "string or null", "number"],
+      [{ involvedDepartmentIds: [1] }, "involvedDepartmentIds[0]", "string", "number"],
+      [{ involvedDepartmentIds: "x" }, "involvedDepartmentIds", "array", "string"],
+    ] as const) {
+      const response = await api(tokens.member, "POST", "/actions", { ...base, ...fields });
+      expect(response.status, JSON.stringify(fields)).toBe(400);
+      expect(response.body.error.fields[field]).toBe(
+        `Must be ${expected}, not ${got} (the API does not convert types).`,
+      );
+    }
+    expect(await countActions()).toBe(before);
+    const { id } = await newAction("Versionstyp");
+    const stringVersion = await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: "1",
+      progress: 10,
+    });
+    expect(stringVersion.status).toBe(400);
+    expect(Object.keys(stringVersion.body.error.fields)).toEqual(["version"]);
+    const array = await api(tokens.member, "POST", "/actions", [base]);
+    expect(array.status).toBe(400);
+    expect(array.body.error.fields.body).toMatch(/^Must be object, not array/);
+    expect(await storedVersion(id)).toBe(1);
+  });
+
+  it("a signed-in token request is held to the same rules", async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.member);
+    const response = await postToken(client, { name: "Skript", expires: "2030-01-01" });
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.error.fields)).toEqual(["expires"]);
+  });
+
+  it("GET /actions/{id}/followups lists what PUT stored, per period", async () => {
+    const { id } = await newAction("Uppföljning läses", "Socialtjänst");
+    const path = `/actions/${id}/followups/${periods["2020 T3"]}`;
+    const saved = await api(tokens.editor, "PUT", path, {
+      assessment: "at_risk",
+      comment: " Risk ",
+    });
+    expect(saved.status).toBe(200);
+    const listed = await api(tokens.chief, "GET", `/actions/${id}/followups`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([saved.body]);
+    expect(saved.body).toMatchObject({ comment: "Risk", updatedByName: "Karin Nilsson" });
+    expect((await api(tokens.observer, "GET", `/actions/${id}/followups`)).status).toBe(403);
+    expect((await api(otherToken, "GET", `/actions/${id}/followups`)).status).toBe(404);
   });
 });
 
@@ -919,9 +1019,13 @@ describe("tokens and authentication", () => {
       ["POST", "/actions"],
       ["PATCH", `/actions/${crypto.randomUUID()}`],
       ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
+      ["GET", `/actions/${crypto.randomUUID()}/followups`],
     ]) {
       const response = await api(body.token, method, path, method === "GET" ? undefined : {});
       expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe(
+        'Bearer realm="samverkan", error="invalid_token"',
+      );
     }
   });
 
@@ -969,6 +1073,15 @@ describe("tokens and authentication", () => {
     const withoutToken = await api(null, "POST", "/actions", { title: "Utan nyckel" });
     expect(withoutToken.status).toBe(401);
     expect(withoutToken.body.error.code).toBe("unauthorized");
+    // RFC 9110/6750: a 401 says how to authenticate.
+    expect(withoutToken.headers.get("www-authenticate")).toBe('Bearer realm="samverkan"');
+    const tokenWithoutSession = await fetch(`${server.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Skript utan inloggning" }),
+    });
+    expect(tokenWithoutSession.status).toBe(401);
+    expect(tokenWithoutSession.headers.get("www-authenticate")).toContain("Bearer");
     const client = new HttpClient(server.url);
     await client.logIn(DEMO_EMAILS.admin);
     for (const origin of [null, "https://evil.test", server.url]) {
@@ -1006,6 +1119,7 @@ describe("tokens and authentication", () => {
       ["POST", "/actions"],
       ["PATCH", `/actions/${crypto.randomUUID()}`],
       ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
+      ["GET", `/actions/${crypto.randomUUID()}/followups`],
     ]) {
       const response = await api(body.token, method, path, method === "GET" ? undefined : {});
       expect(response.status).toBe(429);

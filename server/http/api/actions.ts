@@ -8,7 +8,7 @@ import {
   updateAction,
 } from "../../domain/actions";
 import { ConflictError } from "../../domain/errors";
-import { saveFollowUp } from "../../domain/followups";
+import { listFollowUps, saveFollowUp } from "../../domain/followups";
 import { route, sendError } from "./respond";
 
 export function actionRoutes(db: DB) {
@@ -54,16 +54,21 @@ export function actionRoutes(db: DB) {
       }
     }),
   );
+  router.get(
+    "/actions/:id/followups",
+    route(async (user, req, res) => {
+      const followUps = await listFollowUps(db, user, req.params.id);
+      res.json({ items: followUps.map((f) => ({ actionId: req.params.id, ...f })) });
+    }),
+  );
   router.put(
     "/actions/:id/followups/:periodId",
     route(async (user, req, res) => {
-      await saveFollowUp(db, user, req.params.id, req.params.periodId, req.body ?? {});
-      res.json({
-        actionId: req.params.id,
-        periodId: req.params.periodId,
-        assessment: req.body.assessment,
-        comment: String(req.body.comment).trim(),
-      });
+      const { id, periodId } = req.params;
+      await saveFollowUp(db, user, id, periodId, req.body ?? {});
+      // What was stored (the comment trimmed, who and when), not the request echoed back.
+      const stored = (await listFollowUps(db, user, id)).find((f) => f.periodId === periodId);
+      res.json({ actionId: id, ...stored });
     }),
   );
 

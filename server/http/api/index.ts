@@ -7,9 +7,10 @@ import { readJsonBody, unreadableBody } from "../bodies";
 import { openApiDocument } from "../openapi";
 import { refuse, requireSameOrigin } from "../security";
 import { actionRoutes } from "./actions";
+import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
 import { referenceRoutes } from "./reference";
-import { handleError, sendError } from "./respond";
+import { handleError, route, sendError, sendUnauthorized } from "./respond";
 import { searchRoutes } from "./search";
 
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
@@ -24,27 +25,40 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
 
   // Creating a token needs a signed-in browser session from our own origin; a token cannot
   // make another (a request with an Authorization header is never signed in by its cookie).
-  router.post("/tokens", requireSameOrigin(config), async (req, res) => {
+  // Who is asking is answered first: a stranger gets 401, not a same-origin or field complaint.
+  const signedInByCookie = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const user = await auth.fromCookie(req.headers);
       if (!user) {
         const message = req.headers.authorization
           ? "Tokens are created from a signed-in browser session, without an Authorization header."
           : "Sign in first.";
-        return sendError(res, 401, "unauthorized", message);
+        return sendUnauthorized(res, message);
       }
-      const created = await createApiToken(db, user, config.sessionSecret, req.body ?? {});
-      res.status(201).json(created);
+      res.locals.user = user;
+      next();
     } catch (error) {
       handleError(error, res);
     }
-  });
+  };
+  router.post(
+    "/tokens",
+    signedInByCookie,
+    requireSameOrigin(config),
+    enforceBodyContract,
+    route(async (user, req, res) => {
+      res.status(201).json(await createApiToken(db, user, config.sessionSecret, req.body ?? {}));
+    }),
+  );
 
   // Every other endpoint: the bearer token alone (never the cookie), acting with the owner's permissions.
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const user = await auth.fromBearerToken(req.headers);
-      if (!user) return sendError(res, 401, "unauthorized", "A valid bearer token is required.");
+      if (!user) {
+        const presented = /^bearer\s/i.test(req.headers.authorization ?? "");
+        return sendUnauthorized(res, "A valid bearer token is required.", presented);
+      }
       const now = Date.now();
       const window = windows.get(user.sessionId);
       if (!window || now - window.start > 60_000)
@@ -60,6 +74,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     }
   });
 
+  router.use(enforceBodyContract);
   router.use(referenceRoutes(db), actionRoutes(db), documentRoutes(db), searchRoutes(db));
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -18,6 +18,15 @@ export function sendError(
   res.status(status).json({ error: { code, message, ...extra } });
 }
 
+/** 401 with the challenge RFC 6750 asks for; `invalid_token` when a token was sent but is not valid. */
+export function sendUnauthorized(res: Response, message: string, tokenPresented = false) {
+  res.setHeader(
+    "WWW-Authenticate",
+    tokenPresented ? 'Bearer realm="samverkan", error="invalid_token"' : 'Bearer realm="samverkan"',
+  );
+  sendError(res, 401, "unauthorized", message);
+}
+
 /** Field messages in English: the API speaks to scripts, the catalogue already has the words. */
 function fieldMessages(fields: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
