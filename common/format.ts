@@ -22,6 +22,12 @@ export function formatLongDate(iso: string, locale: Locale): string {
   }).format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso));
 }
 
+/** Running text with the time: "12 oktober 2017 kl. 14:05". */
+export function formatLongDateTime(iso: string, locale: Locale): string {
+  const time = formatDateTime(iso).slice(-5);
+  return `${formatLongDate(iso, locale)} ${locale === "sv" ? `kl. ${time}` : `at ${time}`}`;
+}
+
 /** Date and 24-hour time in Swedish time: 2017-10-12 14:05. */
 export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat("sv-SE", {

@@ -269,6 +269,14 @@ export interface DocumentQuarantineTable {
   quarantined_at: CreatedAt;
 }
 
+/** When a person last looked at Översikt (0013). */
+export interface OverviewVisitsTable {
+  user_id: string;
+  organisation_id: string;
+  seen_at: Date;
+  since: Date | null;
+}
+
 export interface DocumentSnapshotsTable {
   document_id: string;
   state: Uint8Array;
@@ -336,6 +344,7 @@ export interface Database {
   document_versions: DocumentVersionsTable;
   report_adoptions: ReportAdoptionsTable;
   assessment_counts: AssessmentCountsTable;
+  overview_visits: OverviewVisitsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -1,16 +1,13 @@
 import { Link } from "@remix-run/react";
-import { formatDate, formatDateTime, formatLongDate, formatRelative } from "../../common/format";
+import { formatDate, formatLongDate, formatLongDateTime } from "../../common/format";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
-import type {
-  ActivityItem,
-  DepartmentSummary,
-  GoalSummary,
-  TrendPoint,
-} from "../../server/domain/dashboard";
+import type { ChangeItem } from "../../server/domain/changes";
+import type { DepartmentSummary, GoalSummary, TrendPoint } from "../../server/domain/dashboard";
 import type { PeriodView } from "../../server/domain/periods";
 import { useLocale, useT } from "../utils/i18n";
 import { useCan } from "../utils/permissions";
+import { ChangeList } from "./Changes";
 import { ASSESSMENT_LOOK, AssessmentBadge, STATUS_LOOK, StatusBadge } from "./StatusBadge";
 
 const STATUS_ORDER: DisplayStatus[] = [
@@ -79,7 +76,7 @@ export function GoalCards({ goals }: { goals: GoalSummary[] }) {
   return (
     <ul className="dashboard-goals">
       {goals.map((goal) => (
-        <li key={goal.id} className="goal-card dashboard-goal">
+        <li key={goal.id} id={`goal-${goal.id}`} className="goal-card dashboard-goal">
           <h3>
             <span className="goal-number">
               {t("home.goalNumber", { number: String(goal.position) })}
@@ -174,7 +171,18 @@ export function DepartmentTable({
   );
 }
 
-/** Assessments per goal per period: a small stacked-bar chart, and the same numbers as a table. */
+/** "2020 T3" → "20 T3" (and "T3 2020" → "T3 20"): short enough to stand under a bar. */
+function shortPeriodName(name: string) {
+  return name.replace(/\b(?:19|20)(\d{2})\b/, "$1");
+}
+
+const total = (counts: Record<Assessment, number> | undefined) =>
+  counts ? ASSESSMENT_ORDER.reduce((sum, a) => sum + counts[a], 0) : 0;
+
+/**
+ * Assessments per goal per period: a stacked-bar chart per goal with labelled axes, one legend
+ * in words for all of them, and the same numbers as a table under each chart.
+ */
 export function Trend({
   goals,
   periods,
@@ -189,109 +197,202 @@ export function Trend({
   if (shown.length === 0) return <p>{t("dashboard.noTrend")}</p>;
   const count = (periodId: string, goalId: string) =>
     trend.find((p) => p.periodId === periodId && p.goalId === goalId)?.counts;
+  const range = t("dashboard.trendRange", {
+    first: shown[0].name,
+    last: shown[shown.length - 1].name,
+  });
   return (
-    <div className="trend">
-      {goals.map((goal) => {
-        const max = Math.max(
-          1,
-          ...shown.map((p) => Object.values(count(p.id, goal.id) ?? {}).reduce((a, b) => a + b, 0)),
-        );
-        return (
-          <figure key={goal.id} className="trend-goal">
-            <figcaption>{t("home.goalNumber", { number: String(goal.position) })}</figcaption>
-            <div className="trend-bars" aria-hidden="true">
-              {shown.map((period) => {
-                const counts = count(period.id, goal.id);
-                return (
-                  <div key={period.id} className="trend-bar" title={period.name}>
-                    <div
-                      className="trend-stack"
-                      style={{
-                        height: `${(Object.values(counts ?? {}).reduce((a, b) => a + b, 0) / max) * 100}%`,
-                      }}
-                    >
-                      {ASSESSMENT_ORDER.map((a) =>
-                        counts?.[a] ? (
-                          <span
-                            key={a}
-                            className={`trend-segment tone-${ASSESSMENT_LOOK[a].tone}`}
-                            style={{ flexGrow: counts[a] }}
-                          >
-                            {ASSESSMENT_LOOK[a].symbol}
-                          </span>
-                        ) : null,
-                      )}
-                    </div>
-                    <span className="trend-label">
-                      {period.name.replace(/^\d{2}(\d{2}) /, "$1 ")}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
-            <details className="trend-table">
-              <summary>{t("dashboard.trendTable", { number: String(goal.position) })}</summary>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("dashboard.period")}</th>
-                    {ASSESSMENT_ORDER.map((a) => (
-                      <th key={a} scope="col">
-                        <AssessmentBadge assessment={a} />
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((period) => (
-                    <tr key={period.id}>
-                      <th scope="row">{period.name}</th>
+    <>
+      <ul className="trend-legend" data-testid="trend-legend" aria-label={t("dashboard.legend")}>
+        {ASSESSMENT_ORDER.map((a) => (
+          <li key={a}>
+            <AssessmentBadge assessment={a} />
+          </li>
+        ))}
+      </ul>
+      <div className="trend">
+        {goals.map((goal) => {
+          const goalName = t("home.goalNumber", { number: String(goal.position) });
+          const max = Math.max(1, ...shown.map((p) => total(count(p.id, goal.id))));
+          return (
+            <figure key={goal.id} className="trend-goal">
+              <figcaption>{goalName}</figcaption>
+              <div className="trend-chart">
+                <span className="trend-axis-y">{t("dashboard.axisCount")}</span>
+                <span className="trend-ticks" aria-hidden="true">
+                  <span>{max}</span>
+                  <span>0</span>
+                </span>
+                <div
+                  className="trend-bars"
+                  role="img"
+                  aria-label={t("dashboard.trendChart", { goal: goalName, range })}
+                >
+                  {shown.map((period) => {
+                    const counts = count(period.id, goal.id);
+                    return (
+                      <div key={period.id} className="trend-bar" title={period.name}>
+                        <div
+                          className="trend-stack"
+                          style={{ height: `${(total(counts) / max) * 100}%` }}
+                        >
+                          {ASSESSMENT_ORDER.map((a) =>
+                            counts?.[a] ? (
+                              <span
+                                key={a}
+                                className={`trend-segment tone-${ASSESSMENT_LOOK[a].tone}`}
+                                style={{ flexGrow: counts[a] }}
+                              >
+                                {ASSESSMENT_LOOK[a].symbol}
+                              </span>
+                            ) : null,
+                          )}
+                        </div>
+                        <span className="trend-label">{shortPeriodName(period.name)}</span>
+                      </div>
+                    );
+                  })}
+                </div>
+                <span className="trend-axis-x">{t("dashboard.axisPeriod")}</span>
+              </div>
+              <details className="trend-table">
+                <summary>{t("dashboard.trendTable", { number: String(goal.position) })}</summary>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("dashboard.period")}</th>
                       {ASSESSMENT_ORDER.map((a) => (
-                        <td key={a}>{count(period.id, goal.id)?.[a] ?? 0}</td>
+                        <th key={a} scope="col">
+                          <AssessmentBadge assessment={a} />
+                        </th>
                       ))}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </details>
-          </figure>
-        );
-      })}
-    </div>
+                  </thead>
+                  <tbody>
+                    {shown.map((period) => (
+                      <tr key={period.id}>
+                        <th scope="row">{period.name}</th>
+                        {ASSESSMENT_ORDER.map((a) => (
+                          <td key={a}>{count(period.id, goal.id)?.[a] ?? 0}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            </figure>
+          );
+        })}
+      </div>
+    </>
   );
 }
 
-/** "skapade åtgärden", "ändrade dokumentet", … from the audit event's kind. */
-function activityVerb(item: { action: string; entityType: "action" | "document" }) {
-  const created = item.action.endsWith(".created");
-  if (item.entityType === "document")
-    return created ? "dashboard.createdDocument" : "dashboard.changedDocument";
-  return created ? "dashboard.createdAction" : "dashboard.changedAction";
+export function Activity({ items }: { items: ChangeItem[] }) {
+  const t = useT();
+  if (items.length === 0) return <p>{t("dashboard.noActivity")}</p>;
+  return <ChangeList changes={items} />;
 }
 
-export function Activity({ items }: { items: ActivityItem[] }) {
+/** How many of a goal's actions have an assessment this period: "3 av 5 bedömda". */
+function coverage(goal: GoalSummary) {
+  const total = ASSESSMENT_ORDER.reduce((sum, a) => sum + goal.assessmentCounts[a], 0);
+  return { assessed: total - goal.assessmentCounts.not_assessed, total };
+}
+
+/** Per goal its roll-up and coverage, one line each: the first thing the kommunchef reads. */
+export function GoalsAtAGlance({ goals }: { goals: GoalSummary[] }) {
   const t = useT();
-  const locale = useLocale();
-  if (items.length === 0) return <p>{t("dashboard.noActivity")}</p>;
   return (
-    <ul className="activity">
-      {items.map((item) => (
-        <li key={item.id}>
-          <strong>{item.actorName ?? t("dashboard.someone")}</strong> {t(activityVerb(item))}{" "}
-          <Link
-            to={
-              item.entityType === "document"
-                ? `/dokument/${item.entityId}`
-                : `/atgarder/${item.entityId}`
-            }
-          >
-            {item.entityTitle ?? "–"}
-          </Link>{" "}
-          <time dateTime={item.at} title={formatDateTime(item.at)}>
-            {formatRelative(item.at, locale)}
-          </time>
+    <ul className="glance-list" data-testid="glance-goals">
+      {goals.map((goal) => (
+        <li key={goal.id}>
+          <a href={`#goal-${goal.id}`} className="glance-name">
+            <span className="goal-number">
+              {t("home.goalNumber", { number: String(goal.position) })}
+            </span>{" "}
+            <span className="glance-title">{goal.title}</span>
+          </a>
+          <span className="glance-state">
+            <AssessmentBadge assessment={goal.rollUp} />{" "}
+            <span className="meta">
+              {t("glance.coverage", {
+                assessed: String(coverage(goal).assessed),
+                total: String(coverage(goal).total),
+              })}
+            </span>
+          </span>
         </li>
       ))}
     </ul>
+  );
+}
+
+const REPORT_LOOK = {
+  completed: { className: "badge badge-ok", symbol: "✓" },
+  open: { className: "badge badge-warn", symbol: "○" },
+  late: { className: "badge badge-bad", symbol: "!" },
+  none: { className: "badge badge-muted", symbol: "–" },
+} as const;
+
+/** Per department whether this period's report is klarmarkerad, not yet, or late. */
+export function ReportsAtAGlance({ departments }: { departments: DepartmentSummary[] }) {
+  const t = useT();
+  return (
+    <ul className="glance-list" data-testid="glance-reports">
+      {departments.map((d) => {
+        const look = REPORT_LOOK[d.reportState];
+        return (
+          <li key={d.id}>
+            <span className="glance-name">{d.name}</span>
+            <span className="glance-state">
+              <span className={look.className}>
+                <span aria-hidden="true">{look.symbol} </span>
+                {d.reportState === "completed" && d.completedAt
+                  ? t("glance.completed", { date: formatDate(d.completedAt) })
+                  : t(`glance.${d.reportState}`)}
+              </span>
+              {d.reportState !== "completed" && d.missing > 0 && (
+                <>
+                  {" "}
+                  <span className="meta">{t("glance.missing", { count: d.missing })}</span>
+                </>
+              )}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** How many changes show before "Visa alla": the list must not push everything else down. */
+const SINCE_SHOWN = 5;
+
+/** What others changed since the person's previous visit, old → new. */
+export function SinceLastVisit({
+  since,
+  changes,
+}: {
+  since: string | null;
+  changes: ChangeItem[];
+}) {
+  const t = useT();
+  const locale = useLocale();
+  if (!since) return <p>{t("glance.firstVisit")}</p>;
+  const when = formatLongDateTime(since, locale);
+  if (changes.length === 0) return <p>{t("glance.nothingNew", { when })}</p>;
+  const rest = changes.slice(SINCE_SHOWN);
+  return (
+    <>
+      <p className="meta">{t("glance.sinceIntro", { when, count: changes.length })}</p>
+      <ChangeList changes={changes.slice(0, SINCE_SHOWN)} />
+      {rest.length > 0 && (
+        <details>
+          <summary>{t("glance.showMore", { count: rest.length })}</summary>
+          <ChangeList changes={rest} />
+        </details>
+      )}
+    </>
   );
 }

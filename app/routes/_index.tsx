@@ -2,9 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatLongDate } from "../../common/format";
 import { filterFromSearchParams } from "../../server/domain/actions";
+import { changesSince, recordOverviewVisit } from "../../server/domain/changes";
 import { loadDashboard } from "../../server/domain/dashboard";
 import { listDepartments } from "../../server/domain/departments";
-import { Activity, DepartmentTable, GoalCards, Trend } from "../components/Dashboard";
+import {
+  Activity,
+  DepartmentTable,
+  GoalCards,
+  GoalsAtAGlance,
+  ReportsAtAGlance,
+  SinceLastVisit,
+  Trend,
+} from "../components/Dashboard";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
@@ -14,15 +23,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "dashboard:read");
   const filter = filterFromSearchParams(new URL(request.url).searchParams);
   return guard(async () => {
-    const [dashboard, departments] = await Promise.all([
+    // Serving the page is the visit; what changed is what came after the previous one.
+    const since = await recordOverviewVisit(context.db, user);
+    const [dashboard, departments, changes] = await Promise.all([
       loadDashboard(context.db, user, filter),
       listDepartments(context.db, user),
+      since ? changesSince(context.db, user, since) : [],
     ]);
     return {
       name: user.name,
       roles: user.roles,
       userId: user.userId,
       dashboard,
+      since,
+      changes,
       departmentOptions: departments.map((d) => ({ id: d.id, name: d.name })),
     };
   });
@@ -33,7 +47,8 @@ export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 export default function Overview() {
   const t = useT();
   const locale = useLocale();
-  const { name, roles, userId, dashboard, departmentOptions } = useLoaderData<typeof loader>();
+  const { name, roles, userId, dashboard, since, changes, departmentOptions } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const lastChange = useLiveUpdates(undefined, userId);
   const { strategy, period } = dashboard;
@@ -47,6 +62,35 @@ export default function Overview() {
       <p className="visually-hidden" aria-live="polite">
         {lastChange ? t("dashboard.updatedBy", { name: lastChange.actorName }) : ""}
       </p>
+      {strategy && (
+        <>
+          <p className="meta">
+            {strategy.name}
+            {period &&
+              ` · ${t("dashboard.periodLine", { period: period.name, deadline: formatLongDate(period.reportDeadline, locale) })}`}
+          </p>
+          <section aria-labelledby="glance-heading" className="glance">
+            <h2 id="glance-heading" className="visually-hidden">
+              {period ? t("glance.heading", { period: period.name }) : t("glance.headingNoPeriod")}
+            </h2>
+            <section aria-labelledby="glance-goals-heading">
+              <h3 id="glance-goals-heading">{t("glance.goals")}</h3>
+              <GoalsAtAGlance goals={dashboard.goals} />
+            </section>
+            <section aria-labelledby="glance-reports-heading">
+              <h3 id="glance-reports-heading">
+                {t("glance.reports")}
+                {period && ` ${period.name}`}
+              </h3>
+              <ReportsAtAGlance departments={dashboard.departments} />
+            </section>
+          </section>
+        </>
+      )}
+      <section aria-labelledby="since-heading" className="since">
+        <h2 id="since-heading">{t("glance.since")}</h2>
+        <SinceLastVisit since={since} changes={changes} />
+      </section>
       <Form method="get" className="filter-bar" aria-label={t("dashboard.filters")}>
         <div className="field">
           <label htmlFor="f-strategy">{t("home.strategy")}</label>
@@ -111,11 +155,6 @@ export default function Overview() {
         <p>{t("home.noStrategy")}</p>
       ) : (
         <>
-          <p className="meta">
-            {strategy.name}
-            {period &&
-              ` · ${t("dashboard.periodLine", { period: period.name, deadline: formatLongDate(period.reportDeadline, locale) })}`}
-          </p>
           <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">{t("home.goals")}</h2>
             <GoalCards goals={dashboard.goals} />

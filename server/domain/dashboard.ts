@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { Executor } from "../../db";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
+import { type ChangeItem, recentChanges } from "./changes";
 import { swedishToday } from "./dates";
 import { isReportable, periodReportCompletions } from "./followups";
 import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
-import { type Actor, assertCan, can, NotFoundError } from "./policy";
+import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
 
 export const DashboardFilterSchema = z.object({
@@ -37,22 +38,16 @@ export interface DepartmentSummary {
   missing: number;
   completedAt: string | null;
   completedByName: string | null;
+  /** This period's report: klarmarkerad, not yet (deadline ahead) or late (deadline passed). */
+  reportState: ReportState;
 }
+
+export type ReportState = "completed" | "open" | "late" | "none";
 
 export interface TrendPoint {
   periodId: string;
   goalId: string;
   counts: Record<Assessment, number>;
-}
-
-export interface ActivityItem {
-  id: string;
-  action: string;
-  entityType: "action" | "document";
-  entityId: string;
-  entityTitle: string | null;
-  actorName: string | null;
-  at: string;
 }
 
 export interface Dashboard {
@@ -65,7 +60,7 @@ export interface Dashboard {
   goals: GoalSummary[];
   departments: DepartmentSummary[];
   trend: TrendPoint[];
-  activity: ActivityItem[];
+  activity: ChangeItem[];
   today: string;
 }
 
@@ -163,7 +158,7 @@ export async function loadDashboard(
       goals: [],
       departments: [],
       trend: [],
-      activity: await recentActivity(db, actor),
+      activity: await recentChanges(db, actor),
     };
   }
 
@@ -228,7 +223,7 @@ export async function loadDashboard(
       .groupBy(["period_id", "goal_id", "assessment"])
       .having((eb) => eb.fn.sum("n"), ">", 0)
       .execute(),
-    recentActivity(db, actor),
+    recentChanges(db, actor),
   ]);
   const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
   const sum = (keep: (row: (typeof rows)[number]) => boolean) =>
@@ -257,8 +252,16 @@ export async function loadDashboard(
     };
   });
 
-  const departmentRows = departments.map(
-    (d): DepartmentSummary => ({
+  const reportState = (completedAt: string | null): ReportState => {
+    if (completedAt) return "completed";
+    if (!activePeriod) return "none";
+    return today > activePeriod.reportDeadline ? "late" : "open";
+  };
+  const departmentRows = departments.map((d): DepartmentSummary => {
+    const completion = completionOf
+      ? completionOf(d.id)
+      : { completedAt: null, completedByName: null };
+    return {
       id: d.id,
       name: d.name,
       owned: sum((r) => r.departmentId === d.id),
@@ -269,9 +272,10 @@ export async function loadDashboard(
               r.departmentId === d.id && Boolean(r.reportable) && r.assessment === "not_assessed",
           )
         : 0,
-      ...(completionOf ? completionOf(d.id) : { completedAt: null, completedByName: null }),
-    }),
-  );
+      ...completion,
+      reportState: reportState(completion.completedAt),
+    };
+  });
 
   const trendByKey = new Map<string, TrendPoint>();
   for (const row of trendRows) {
@@ -293,48 +297,4 @@ export async function loadDashboard(
     trend: [...trendByKey.values()],
     activity,
   };
-}
-
-/** What changed lately, of the kinds the actor may open (an observer sees none: no drafts). */
-async function recentActivity(db: Executor, actor: Actor, limit = 10): Promise<ActivityItem[]> {
-  const kinds = (["action", "document"] as const).filter((kind) =>
-    can(actor, kind === "action" ? "actions:read" : "documents:read"),
-  );
-  if (kinds.length === 0) return [];
-  const rows = await db
-    .selectFrom("audit_events")
-    .leftJoin("users", "users.id", "audit_events.actor_id")
-    .leftJoin("actions", (join) =>
-      join
-        .on("audit_events.entity_type", "=", "action")
-        .on(sql`actions.id::text`, "=", sql.ref("audit_events.entity_id")),
-    )
-    .leftJoin("documents", (join) =>
-      join
-        .on("audit_events.entity_type", "=", "document")
-        .on(sql`documents.id::text`, "=", sql.ref("audit_events.entity_id")),
-    )
-    .select([
-      "audit_events.id",
-      "audit_events.action",
-      "audit_events.entity_type",
-      "audit_events.entity_id",
-      "audit_events.created_at",
-      "users.name as actorName",
-      sql<string | null>`coalesce(actions.title, documents.title)`.as("entityTitle"),
-    ])
-    .where("audit_events.organisation_id", "=", actor.organisationId)
-    .where("audit_events.entity_type", "in", kinds)
-    .orderBy("audit_events.created_at", "desc")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    action: r.action,
-    entityType: r.entity_type as "action" | "document",
-    entityId: r.entity_id,
-    entityTitle: r.entityTitle,
-    actorName: r.actorName,
-    at: r.created_at.toISOString(),
-  }));
 }

@@ -32,6 +32,7 @@ const TABLES = [
   "login_attempts",
   "memberships",
   "organisations",
+  "overview_visits",
   "period_reports",
   "report_adoptions",
   "sessions",

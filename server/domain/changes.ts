@@ -1,0 +1,267 @@
+import { sql } from "kysely";
+import type { Executor } from "../../db";
+import { type Actor, assertCan, can, type Permission } from "./policy";
+
+/**
+ * What happened in the organisation, read from the audit log and said as a change: who, to what,
+ * for which department and period, and each changed value old → new. Översikt shows these as
+ * "Sedan ditt senaste besök" and "Senaste händelser".
+ */
+
+/** The values a change shows old → new (others are named without values, e.g. the description). */
+export type ChangedField =
+  | "assessment"
+  | "status"
+  | "progress"
+  | "dueDate"
+  | "startDate"
+  | "title"
+  | "description"
+  | "owner"
+  | "department"
+  | "goal"
+  | "involvedDepartments"
+  | "document"
+  | "kind";
+
+export interface FieldChange {
+  field: ChangedField;
+  from: string | number | null;
+  to: string | number | null;
+}
+
+/** Each kind of audit row a change is made from, and who may see it. */
+const KINDS = {
+  "action.created": "actions:read",
+  "action.updated": "actions:read",
+  "followup.saved": "actions:read",
+  "comment.added": "actions:read",
+  "document.created": "documents:read",
+  "document.updated": "documents:read",
+  "document.adopted": "documents:read",
+  "document.version-created": "documents:read",
+  "document.version-restored": "documents:read",
+  "period-report.completed": "dashboard:read",
+  "period-report.reopened": "dashboard:read",
+  "report.adopted": "reports:read-adopted",
+} as const satisfies Record<string, Permission>;
+export type ChangeKind = keyof typeof KINDS;
+
+/** What the kommunchef checks for news: assessments, statuses, new actions, reports. */
+const NEWS: readonly ChangeKind[] = [
+  "action.created",
+  "action.updated",
+  "followup.saved",
+  "period-report.completed",
+  "period-report.reopened",
+  "report.adopted",
+];
+/** The action fields that make an edit news (a reworded description is not). */
+const NEWS_FIELDS: ReadonlySet<ChangedField> = new Set(["status", "progress", "dueDate"]);
+
+export interface ChangeItem {
+  id: string;
+  kind: ChangeKind;
+  at: string;
+  actorName: string | null;
+  /** The department concerned: the action's owner, or the department that reported. */
+  departmentName: string | null;
+  /** The action or document changed; null for a department's report or an adoption. */
+  subject: { type: "action" | "document"; id: string; title: string | null } | null;
+  periodId: string | null;
+  periodName: string | null;
+  fields: FieldChange[];
+}
+
+/** Audit snapshot key → the field it shows as, in the order a change lists them. */
+const ACTION_FIELDS: [string, ChangedField, "value" | "named"][] = [
+  ["assessment", "assessment", "value"],
+  ["status", "status", "value"],
+  ["progress", "progress", "value"],
+  ["startDate", "startDate", "value"],
+  ["dueDate", "dueDate", "value"],
+  ["title", "title", "value"],
+  ["description", "description", "named"],
+  ["ownerId", "owner", "named"],
+  ["departmentId", "department", "named"],
+  ["goalId", "goal", "named"],
+  ["involvedDepartmentIds", "involvedDepartments", "named"],
+  ["documentId", "document", "named"],
+  ["kind", "kind", "value"],
+];
+
+type Snapshot = Record<string, unknown>;
+const shown = (value: unknown): string | number | null =>
+  typeof value === "string" || typeof value === "number" ? value : null;
+
+/** The fields that differ between two audit snapshots; a first assessment counts from "Ej bedömd". */
+export function changedFields(kind: ChangeKind, before: Snapshot | null, after: Snapshot | null) {
+  if (kind === "followup.saved") {
+    return [
+      {
+        field: "assessment" as const,
+        from: shown(before?.assessment) ?? "not_assessed",
+        to: shown(after?.assessment),
+      },
+    ];
+  }
+  if (!before || !after) return [];
+  const fields: FieldChange[] = [];
+  for (const [key, field, how] of ACTION_FIELDS) {
+    if (!(key in before || key in after)) continue;
+    if (JSON.stringify(before[key] ?? null) === JSON.stringify(after[key] ?? null)) continue;
+    fields.push(
+      how === "value"
+        ? { field, from: shown(before[key]), to: shown(after[key]) }
+        : { field, from: null, to: null },
+    );
+  }
+  return fields;
+}
+
+interface ChangeQuery {
+  after?: string;
+  excludeActorId?: string;
+  kinds: readonly ChangeKind[];
+  limit: number;
+}
+
+async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
+  const kinds = query.kinds.filter((kind) => can(actor, KINDS[kind]));
+  if (kinds.length === 0) return [];
+  // Reports and klarmarkeringar name their department and period in the audit row itself.
+  const recorded = (key: string) =>
+    sql<string>`coalesce(audit_events.after, audit_events.before) ->> ${key}`;
+  const rows = await db
+    .selectFrom("audit_events")
+    .leftJoin("users", "users.id", "audit_events.actor_id")
+    .leftJoin("actions", (join) =>
+      join
+        .on("audit_events.entity_type", "=", "action")
+        .on(sql`actions.id::text`, "=", sql.ref("audit_events.entity_id")),
+    )
+    .leftJoin("documents", (join) =>
+      join
+        .on("audit_events.entity_type", "=", "document")
+        .on(sql`documents.id::text`, "=", sql.ref("audit_events.entity_id")),
+    )
+    .leftJoin("departments", (join) =>
+      join.on(
+        sql`departments.id::text`,
+        "=",
+        sql`coalesce(actions.department_id::text, ${recorded("departmentId")})`,
+      ),
+    )
+    .leftJoin("follow_up_periods as periods", (join) =>
+      join.on(sql`periods.id::text`, "=", recorded("periodId")),
+    )
+    .select([
+      "audit_events.id",
+      "audit_events.action",
+      "audit_events.entity_type",
+      "audit_events.entity_id",
+      "audit_events.before",
+      "audit_events.after",
+      "audit_events.created_at",
+      "users.name as actorName",
+      "departments.name as departmentName",
+      "periods.id as periodId",
+      "periods.name as periodName",
+      sql<string | null>`coalesce(actions.title, documents.title)`.as("subjectTitle"),
+    ])
+    .where("audit_events.organisation_id", "=", actor.organisationId)
+    .where("audit_events.action", "in", kinds)
+    .$if(query.after !== undefined, (q) =>
+      q.where("audit_events.created_at", ">", new Date(query.after!)),
+    )
+    .$if(query.excludeActorId !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb("audit_events.actor_id", "is", null),
+          eb("audit_events.actor_id", "!=", query.excludeActorId!),
+        ]),
+      ),
+    )
+    .orderBy("audit_events.created_at", "desc")
+    .orderBy("audit_events.id")
+    .limit(query.limit)
+    .execute();
+  return rows.map((row): ChangeItem => {
+    const kind = row.action as ChangeKind;
+    const subjectType = row.entity_type === "document" ? "document" : "action";
+    return {
+      id: row.id,
+      kind,
+      at: row.created_at.toISOString(),
+      actorName: row.actorName,
+      departmentName: row.departmentName,
+      subject:
+        row.entity_type === "action" || row.entity_type === "document"
+          ? { type: subjectType, id: row.entity_id, title: row.subjectTitle }
+          : null,
+      periodId: row.periodId,
+      periodName: row.periodName,
+      fields: changedFields(kind, row.before as Snapshot | null, row.after as Snapshot | null),
+    };
+  });
+}
+
+/** The latest changes of every kind the actor may see ("Senaste händelser"). */
+export async function recentChanges(db: Executor, actor: Actor, limit = 10) {
+  assertCan(actor, "dashboard:read");
+  return readChanges(db, actor, { kinds: Object.keys(KINDS) as ChangeKind[], limit });
+}
+
+/**
+ * What others changed after `since` that the kommunchef checks for: assessments, status,
+ * progress and due dates, new actions, klarmarkeringar and adoptions. Newest first.
+ */
+export async function changesSince(db: Executor, actor: Actor, since: string, limit = 50) {
+  assertCan(actor, "dashboard:read");
+  const changes = await readChanges(db, actor, {
+    after: since,
+    excludeActorId: actor.userId,
+    kinds: NEWS,
+    limit,
+  });
+  return changes
+    .map((change) =>
+      change.kind === "action.updated"
+        ? { ...change, fields: change.fields.filter((f) => NEWS_FIELDS.has(f.field)) }
+        : change,
+    )
+    .filter((change) => change.kind !== "action.updated" || change.fields.length > 0);
+}
+
+/** A pause this long between two views of Översikt starts a new visit. */
+export const VISIT_GAP_MINUTES = 30;
+
+/**
+ * Records that the actor is looking at Översikt now and returns where their previous visit
+ * ended (null on the first visit). Views less than VISIT_GAP_MINUTES apart are one visit — a
+ * filter change or a live update does not empty the list the person is reading.
+ */
+export async function recordOverviewVisit(
+  db: Executor,
+  actor: Actor,
+  now = new Date(),
+): Promise<string | null> {
+  assertCan(actor, "dashboard:read");
+  const row = await db
+    .insertInto("overview_visits")
+    .values({
+      user_id: actor.userId,
+      organisation_id: actor.organisationId,
+      seen_at: now,
+      since: null,
+    })
+    .onConflict((oc) =>
+      oc.columns(["user_id", "organisation_id"]).doUpdateSet({
+        since: sql`case when overview_visits.seen_at < excluded.seen_at - ${sql.lit(VISIT_GAP_MINUTES)} * interval '1 minute' then overview_visits.seen_at else overview_visits.since end`,
+        seen_at: sql`greatest(overview_visits.seen_at, excluded.seen_at)`,
+      }),
+    )
+    .returning("since")
+    .executeTakeFirstOrThrow();
+  return row.since ? row.since.toISOString() : null;
+}
