@@ -43,12 +43,18 @@ export async function listComments(
   }));
 }
 
-export async function addComment(db: Executor, actor: Actor, actionId: string, input: unknown) {
+/** Adds a comment to an action; answers it as stored. */
+export async function addComment(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  input: unknown,
+): Promise<CommentView> {
   const action = await getAction(db, actor, actionId);
   assertCan(actor, "actions:comment", { organisationId: actor.organisationId });
   const { body } = parseInput(CommentSchema, input);
-  await inTransaction(db, async (trx) => {
-    const { id } = await trx
+  return inTransaction(db, async (trx) => {
+    const { id, created_at } = await trx
       .insertInto("action_comments")
       .values({
         organisation_id: actor.organisationId,
@@ -56,7 +62,7 @@ export async function addComment(db: Executor, actor: Actor, actionId: string, i
         author_id: actor.userId,
         body,
       })
-      .returning("id")
+      .returning(["id", "created_at"])
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       organisationId: actor.organisationId,
@@ -67,5 +73,11 @@ export async function addComment(db: Executor, actor: Actor, actionId: string, i
       after: { commentId: id, body },
     });
     await recordActionChanged(trx, actor, action, "comment");
+    const author = await trx
+      .selectFrom("users")
+      .select("name")
+      .where("id", "=", actor.userId)
+      .executeTakeFirst();
+    return { id, body, authorName: author?.name ?? null, createdAt: created_at.toISOString() };
   });
 }

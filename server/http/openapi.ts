@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { ACTION_STATUSES, ASSESSMENTS, DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
 import { sessionCookieName } from "../auth/cookie";
-import { TokenSchema } from "../auth/tokens";
+import { TokenSchema, type TokenView } from "../auth/tokens";
 import {
   ActionFilterSchema,
   ActionUpdateSchema,
   type ActionView,
   NewActionSchema,
 } from "../domain/actions";
+import { CommentSchema, type CommentView } from "../domain/comments";
 import {
   DocumentFilterSchema,
   type DocumentView,
@@ -16,6 +17,7 @@ import {
   type VersionView,
 } from "../domain/documents";
 import { FollowUpSchema, type FollowUpView } from "../domain/followups";
+import type { HistoryEntry as HistoryEntryView } from "../domain/history";
 import type { PeriodView } from "../domain/periods";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
 
@@ -77,6 +79,33 @@ const FollowUp = z.object({
   updatedAt: dateTime,
   updatedByName: z.string().nullable().describe("Who saved it last"),
 }) satisfies z.ZodType<FollowUpView & { actionId: string }>;
+
+const Comment = z.object({
+  id: uuid,
+  body: z.string(),
+  authorName: z.string().nullable(),
+  createdAt: dateTime,
+}) satisfies z.ZodType<CommentView>;
+
+const HistoryEntry = z.object({
+  id: uuid,
+  action: z
+    .string()
+    .describe("What happened, e.g. action.created, action.updated, followup.saved, comment.added"),
+  actorName: z.string().nullable(),
+  at: dateTime,
+  periodId: uuid.optional().describe("The follow-up period a follow-up change concerns"),
+  changes: z
+    .record(z.string(), z.tuple([z.unknown(), z.unknown()]))
+    .describe("Each changed field with its value before and after"),
+}) satisfies z.ZodType<HistoryEntryView>;
+
+const Token = z.object({
+  id: uuid,
+  name: z.string(),
+  createdAt: dateTime,
+  lastUsedAt: dateTime.nullable(),
+}) satisfies z.ZodType<TokenView>;
 
 const ErrorBody = z.object({
   error: z.object({
@@ -183,6 +212,7 @@ const requestSchemas = {
     "Only the fields to change, with the version you read. A department editor may send only status and progress.",
   ),
   FollowUpReport: FollowUpSchema,
+  NewComment: CommentSchema,
   NewDocument: NewDocumentSchema,
   NewVersion: VersionSchema,
 };
@@ -203,6 +233,12 @@ const responseSchemas = {
   }),
   FollowUp: FollowUp,
   FollowUpList: list(FollowUp),
+  Comment,
+  CommentList: list(Comment),
+  HistoryEntry,
+  History: list(HistoryEntry),
+  Token,
+  TokenList: list(Token),
   Document,
   DocumentList: list(Document),
   DocumentDetails,
@@ -220,9 +256,11 @@ const ApiActionFilter = ActionFilterSchema.extend({
 });
 const ContentQuery = z.object({ format: z.enum(["json", "html", "text"]).default("json") });
 
-type Method = "get" | "post" | "patch" | "put";
-/** A JSON answer (a schema), or an error answer in the Error shape (its description). */
-type Answer = z.ZodType | string;
+type Method = "get" | "post" | "patch" | "put" | "delete";
+/** An answer without a body (204). */
+export const NO_CONTENT = { noContent: "Done; nothing to answer" } as const;
+/** A JSON answer (a schema), an error answer in the Error shape (its description), or none. */
+type Answer = z.ZodType | string | typeof NO_CONTENT;
 
 export interface ApiOperation {
   method: Method;
@@ -262,6 +300,23 @@ export const apiOperations: readonly ApiOperation[] = [
       401: "Not signed in, or the request carries an Authorization header (a token cannot create a token)",
       403: "Not from the portal's own origin",
       422: "A personal identity number in the name",
+    },
+  },
+  {
+    method: "get",
+    path: "/tokens",
+    operationId: "listTokens",
+    summary: "The token owner's live tokens (names and dates, never the secrets)",
+    responses: { 200: responseSchemas.TokenList },
+  },
+  {
+    method: "delete",
+    path: "/tokens/{id}",
+    operationId: "revokeToken",
+    summary: "Revoke one of the owner's tokens (also the one making the call)",
+    responses: {
+      204: NO_CONTENT,
+      404: "No such live token of the owner's",
     },
   },
   {
@@ -355,6 +410,42 @@ export const apiOperations: readonly ApiOperation[] = [
       403: "Not the action's department",
       404: "No such action or period",
       422: "A personal identity number in the comment",
+    },
+  },
+  {
+    method: "get",
+    path: "/actions/{id}/comments",
+    operationId: "listActionComments",
+    summary: "The action's comments, oldest first",
+    responses: {
+      200: responseSchemas.CommentList,
+      403: "Observers read no actions",
+      404: "No such action",
+    },
+  },
+  {
+    method: "post",
+    path: "/actions/{id}/comments",
+    operationId: "addActionComment",
+    summary: "Comment on an action; answers the comment as stored",
+    body: CommentSchema,
+    responses: {
+      201: Comment,
+      400: "Empty or too long body",
+      403: "Role may not comment",
+      404: "No such action",
+      422: "A personal identity number in the comment",
+    },
+  },
+  {
+    method: "get",
+    path: "/actions/{id}/history",
+    operationId: "getActionHistory",
+    summary: "Who changed what and when on the action, newest first (its audit trail)",
+    responses: {
+      200: responseSchemas.History,
+      403: "Observers read no actions",
+      404: "No such action",
     },
   },
   {
@@ -554,18 +645,20 @@ function operationObject(operation: ApiOperation) {
       status,
       typeof answer === "string"
         ? { description: answer, content: json({ $ref: `${COMPONENTS}Error` }) }
-        : {
-            description: Number(status) === 201 ? "Created" : "OK",
-            content: {
-              ...json(ref(answer)),
-              ...Object.fromEntries(
-                (operation.textAlternatives ?? []).map((type) => [
-                  type,
-                  { schema: { type: "string" } },
-                ]),
-              ),
+        : "noContent" in answer
+          ? { description: answer.noContent }
+          : {
+              description: Number(status) === 201 ? "Created" : "OK",
+              content: {
+                ...json(ref(answer)),
+                ...Object.fromEntries(
+                  (operation.textAlternatives ?? []).map((type) => [
+                    type,
+                    { schema: { type: "string" } },
+                  ]),
+                ),
+              },
             },
-          },
     ]),
   );
   const parameters = [

@@ -126,6 +126,11 @@ function checkContract(method: string, path: string, response: ApiResponse, requ
   expect(Object.keys(operation.responses), `${what} is documented`).toContain(
     String(response.status),
   );
+  observed.add(`${method.toUpperCase()} ${template} ${response.status}`);
+  if (response.status === 204) {
+    expect(response.body, `${what} has no body`).toBeNull();
+    return;
+  }
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   const base = `openapi.json#/paths/${pointer(template)}/${method.toLowerCase()}`;
   validate(
@@ -139,7 +144,6 @@ function checkContract(method: string, path: string, response: ApiResponse, requ
       requestBody,
       `The request body of ${what}`,
     );
-  observed.add(`${method.toUpperCase()} ${template} ${response.status}`);
 }
 
 /** Calls the API with a bearer token and checks the answer against the contract. */
@@ -186,6 +190,17 @@ async function streamed(method: string, path: string, headers: Record<string, st
   } as RequestInit);
   return checked(method, path, response);
 }
+
+const hasBody = (method: string) => !["GET", "DELETE"].includes(method);
+
+/** One call to every operation behind the bearer token, with random ids in the path. */
+const bearerCalls = () =>
+  apiOperations
+    .filter((operation) => !operation.security)
+    .map(({ method, path }) => [
+      method.toUpperCase(),
+      path.replace(/\{\w+\}/g, () => crypto.randomUUID()),
+    ]);
 
 async function storedVersion(actionId: string): Promise<number> {
   const row = await db
@@ -683,6 +698,7 @@ describe("invalid input", () => {
       ["POST", "/actions"],
       ["PATCH", `/actions/${id}`],
       ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+      ["POST", `/actions/${id}/comments`],
       ["POST", `/documents/${crypto.randomUUID()}/versions`],
     ]) {
       const response = await apiRaw(tokens.member, method, path, huge);
@@ -697,6 +713,7 @@ describe("invalid input", () => {
       ["POST", "/actions"],
       ["PATCH", `/actions/${id}`],
       ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+      ["POST", `/actions/${id}/comments`],
     ]) {
       const response = await streamed(method, path, { Authorization: `Bearer ${tokens.member}` });
       expect(response.status).toBe(411);
@@ -839,6 +856,80 @@ describe("one strictness for every write", () => {
     expect(saved.body).toMatchObject({ comment: "Risk", updatedByName: "Karin Nilsson" });
     expect((await api(tokens.observer, "GET", `/actions/${id}/followups`)).status).toBe(403);
     expect((await api(otherToken, "GET", `/actions/${id}/followups`)).status).toBe(404);
+  });
+});
+
+describe("comments, history and tokens (API)", () => {
+  it("comments: read by everyone who reads actions, written by those who may, answered as stored", async () => {
+    const { id } = await newAction("Kommenteras via API", "Socialtjänst");
+    const added = await api(tokens.chief, "POST", `/actions/${id}/comments`, {
+      body: "  Hur går det med samverkan?  ",
+    });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({
+      body: "Hur går det med samverkan?",
+      authorName: "Johan Ek",
+    });
+    const listed = await api(tokens.editor, "GET", `/actions/${id}/comments`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([added.body]);
+    for (const [token, status] of [
+      [tokens.observer, 403],
+      [otherToken, 404],
+    ] as const) {
+      expect((await api(token, "GET", `/actions/${id}/comments`)).status).toBe(status);
+      expect((await api(token, "POST", `/actions/${id}/comments`, { body: "Nej" })).status).toBe(
+        status,
+      );
+    }
+    const empty = await api(tokens.member, "POST", `/actions/${id}/comments`, { body: " " });
+    expect(empty.status).toBe(400);
+    expect(Object.keys(empty.body.error.fields)).toEqual(["body"]);
+    const personal = await api(tokens.member, "POST", `/actions/${id}/comments`, {
+      body: "Gäller 19811218-9876",
+    });
+    expect(personal.status).toBe(422);
+    expect((await api(tokens.member, "GET", `/actions/${id}/comments`)).body.items).toHaveLength(1);
+  });
+
+  it("history lists who changed what, newest first, with before and after", async () => {
+    const { id } = await newAction("Historik via API", "Socialtjänst");
+    await api(tokens.member, "PATCH", `/actions/${id}`, { version: 1, progress: 40 });
+    const history = await api(tokens.chief, "GET", `/actions/${id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.items[0]).toMatchObject({
+      action: "action.updated",
+      actorName: "Anna Berg",
+      changes: { progress: [0, 40] },
+    });
+    expect(history.body.items.at(-1).action).toBe("action.created");
+    expect((await api(tokens.observer, "GET", `/actions/${id}/history`)).status).toBe(403);
+    expect((await api(otherToken, "GET", `/actions/${id}/history`)).status).toBe(404);
+  });
+
+  it("a token's owner lists their tokens (no secrets) and revokes one; others' tokens are 404", async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.observer);
+    const first = (await postToken(client, { name: "Första" })).body;
+    const second = (await postToken(client, { name: "Andra" })).body;
+    const listed = await api(first.token, "GET", "/tokens");
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(["Första", "Andra"]),
+    );
+    expect(JSON.stringify(listed.body)).not.toContain(first.token);
+    // Another person's token cannot be revoked with mine: the same 404 as an unknown id.
+    const membersToken = (await api(tokens.member, "GET", "/tokens")).body.items[0].id;
+    expect((await api(first.token, "DELETE", `/tokens/${membersToken}`)).status).toBe(404);
+    expect((await api(tokens.member, "GET", "/goals")).status).toBe(200);
+    expect((await api(first.token, "DELETE", `/tokens/${crypto.randomUUID()}`)).status).toBe(404);
+    const revoked = await api(first.token, "DELETE", `/tokens/${second.id}`);
+    expect(revoked.status).toBe(204);
+    expect((await api(second.token, "GET", "/goals")).status).toBe(401);
+    expect((await api(first.token, "DELETE", `/tokens/${second.id}`)).status).toBe(404);
+    // A token may revoke itself; it stops working at once.
+    expect((await api(first.token, "DELETE", `/tokens/${first.id}`)).status).toBe(204);
+    expect((await api(first.token, "GET", "/tokens")).status).toBe(401);
   });
 });
 
@@ -1011,17 +1102,8 @@ describe("tokens and authentication", () => {
     const { body } = await postToken(client, { name: "Snart återkallad" });
     expect((await api(body.token, "GET", "/departments")).status).toBe(200);
     await revokeApiToken(db, await actorFor(db, DEMO_EMAILS.member), body.id);
-    for (const [method, path] of [
-      ["GET", "/goals"],
-      ["GET", "/departments"],
-      ["GET", "/periods"],
-      ["GET", `/actions/${crypto.randomUUID()}`],
-      ["POST", "/actions"],
-      ["PATCH", `/actions/${crypto.randomUUID()}`],
-      ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
-      ["GET", `/actions/${crypto.randomUUID()}/followups`],
-    ]) {
-      const response = await api(body.token, method, path, method === "GET" ? undefined : {});
+    for (const [method, path] of bearerCalls()) {
+      const response = await api(body.token, method, path, hasBody(method) ? {} : undefined);
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toBe(
         'Bearer realm="samverkan", error="invalid_token"',
@@ -1110,18 +1192,8 @@ describe("tokens and authentication", () => {
       );
       expect(batch.every((r) => r.status === 200)).toBe(true);
     }
-    for (const [method, path] of [
-      ["GET", "/goals"],
-      ["GET", "/departments"],
-      ["GET", "/periods"],
-      ["GET", "/actions"],
-      ["GET", `/actions/${crypto.randomUUID()}`],
-      ["POST", "/actions"],
-      ["PATCH", `/actions/${crypto.randomUUID()}`],
-      ["PUT", `/actions/${crypto.randomUUID()}/followups/${crypto.randomUUID()}`],
-      ["GET", `/actions/${crypto.randomUUID()}/followups`],
-    ]) {
-      const response = await api(body.token, method, path, method === "GET" ? undefined : {});
+    for (const [method, path] of bearerCalls()) {
+      const response = await api(body.token, method, path, hasBody(method) ? {} : undefined);
       expect(response.status).toBe(429);
       expect(response.body.error.code).toBe("rate_limited");
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);

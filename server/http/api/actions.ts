@@ -7,8 +7,10 @@ import {
   toApiAction,
   updateAction,
 } from "../../domain/actions";
+import { addComment, listComments } from "../../domain/comments";
 import { ConflictError } from "../../domain/errors";
 import { listFollowUps, saveFollowUp } from "../../domain/followups";
+import { entityHistory } from "../../domain/history";
 import { route, sendError } from "./respond";
 
 export function actionRoutes(db: DB) {
@@ -69,6 +71,26 @@ export function actionRoutes(db: DB) {
       // What was stored (the comment trimmed, who and when), not the request echoed back.
       const stored = (await listFollowUps(db, user, id)).find((f) => f.periodId === periodId);
       res.json({ actionId: id, ...stored });
+    }),
+  );
+
+  router.get(
+    "/actions/:id/comments",
+    route(async (user, req, res) => {
+      res.json({ items: await listComments(db, user, req.params.id) });
+    }),
+  );
+  router.post(
+    "/actions/:id/comments",
+    route(async (user, req, res) => {
+      res.status(201).json(await addComment(db, user, req.params.id, req.body ?? {}));
+    }),
+  );
+  router.get(
+    "/actions/:id/history",
+    route(async (user, req, res) => {
+      const action = await getAction(db, user, req.params.id);
+      res.json({ items: await entityHistory(db, user, "action", action.id) });
     }),
   );
 

@@ -12,6 +12,7 @@ import { documentRoutes } from "./documents";
 import { referenceRoutes } from "./reference";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
 import { searchRoutes } from "./search";
+import { tokenRoutes } from "./tokens";
 
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
 export function createApiRouter(deps: { db: DB; config: Config; auth: Authenticator }) {
@@ -75,7 +76,13 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
   });
 
   router.use(enforceBodyContract);
-  router.use(referenceRoutes(db), actionRoutes(db), documentRoutes(db), searchRoutes(db));
+  router.use(
+    referenceRoutes(db),
+    actionRoutes(db),
+    documentRoutes(db),
+    searchRoutes(db),
+    tokenRoutes(db),
+  );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const unreadable = unreadableBody(error);
