@@ -112,7 +112,12 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
 
 /** Applies the migrations not yet run; returns their names (none when the schema was current). */
 export async function migrateToLatest(db: DB): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Numbers are handed out ahead of time, so one may land after a higher one a database ran.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed) {

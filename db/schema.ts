@@ -28,6 +28,9 @@ export interface UsersTable {
   name: string;
   password_hash: string;
   locale: ColumnType<Locale, Locale | undefined, Locale>;
+  /** Set when an admin gave a temporary password: nothing but changing it until it is changed. */
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  password_changed_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

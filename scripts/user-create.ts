@@ -2,10 +2,12 @@
  * Creates an account without demo data, e.g. the first admin of a production instance:
  *   npm run user:create -- --email anna@kommun.se --role admin [--name "Anna Berg"]
  *     [--organisation "Exempelkommun"]
- * The password is read from standard input when piped, otherwise asked for without echo.
+ * The password is read from standard input when piped, otherwise asked for without echo; it must
+ * pass the same rule as every password (server/auth/password-policy.ts).
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { isMessageKey, translator } from "../common/i18n";
 import { ValidationError } from "../server/domain/errors";
 import { ensureOrganisation } from "../server/domain/organisations";
 import { createUser } from "../server/domain/users";
@@ -26,7 +28,7 @@ async function readPassword(): Promise<string> {
     for await (const chunk of process.stdin) input += chunk;
     return input.split(/\r?\n/)[0];
   }
-  process.stdout.write("Lösenord (minst 12 tecken): ");
+  process.stdout.write("Lösenord (minst 12 tecken, svårt att gissa): ");
   const rl = createInterface({ input: process.stdin, terminal: true });
   // Echo nothing while the password is typed.
   (rl as unknown as { _writeToOutput: () => void })._writeToOutput = () => {};
@@ -73,8 +75,12 @@ try {
   console.log(`Created ${email} (${roles.join(", ")}) in ${organisation}.`);
 } catch (error) {
   if (!(error instanceof ValidationError)) throw error;
-  const fields = Object.entries(error.fields).map(([field, key]) => `${field} (${key})`);
-  console.error(`Not created: ${fields.join(", ")}`);
+  // The same words the forms use (Swedish): why a password is refused, say.
+  const t = translator("sv");
+  const fields = Object.entries(error.fields).map(
+    ([field, key]) => `${field}: ${isMessageKey(key) ? t(key) : key}`,
+  );
+  console.error(`Not created: ${fields.join("; ")}`);
   failed = true;
 } finally {
   // Set after the database closed: PGlite's shutdown resets process.exitCode to 0.

@@ -6,9 +6,10 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listDepartments } from "../../server/domain/departments";
+import { setTemporaryPassword } from "../../server/domain/passwords";
 import { getUser, setUserActive, updateUser } from "../../server/domain/users";
 import { ActiveBadge } from "../components/Badge";
-import { ErrorSummary, Notice } from "../components/FormFields";
+import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { UserFields, userInput } from "../components/UserForm";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -36,6 +37,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         { status: 303 },
       );
     }
+    if (intent === "temporary-password") {
+      await setTemporaryPassword(context.db, actor, userId, { password: form.get("password") });
+      return redirect(`/admin/anvandare/${userId}?losenord=1`, { status: 303 });
+    }
     await updateUser(context.db, actor, userId, userInput(form));
     return redirect(`/admin/anvandare/${userId}?sparat=1`, { status: 303 });
   });
@@ -50,7 +55,9 @@ export default function EditUser() {
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saveFailure = failure && failure.intent === undefined ? failure : undefined;
-  const statusFailure = failure && failure.intent !== undefined ? failure : undefined;
+  const passwordFailure = failure?.intent === "temporary-password" ? failure : undefined;
+  const statusFailure =
+    failure?.intent === "deactivate" || failure?.intent === "reactivate" ? failure : undefined;
   return (
     <div className="page narrow">
       <p>
@@ -61,6 +68,7 @@ export default function EditUser() {
       {params.has("sparat") && <Notice>{t("users.saved")}</Notice>}
       {params.has("inaktiverad") && <Notice>{t("users.deactivated")}</Notice>}
       {params.has("aktiverad") && <Notice>{t("users.reactivated")}</Notice>}
+      {params.has("losenord") && <Notice>{t("users.temporaryPasswordSet")}</Notice>}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="version" value={user.version} />
         <UserFields
@@ -74,6 +82,38 @@ export default function EditUser() {
           {t("users.save")}
         </button>
       </Form>
+      {!isSelf && (
+        <section className="panel" aria-labelledby="password-heading">
+          <h2 id="password-heading">{t("users.passwordHeading")}</h2>
+          <p>
+            {user.mustChangePassword
+              ? t("users.mustChangePassword")
+              : user.passwordChangedAt
+                ? t("users.passwordChangedAt", { date: user.passwordChangedAt.slice(0, 10) })
+                : t("users.passwordNeverChanged")}
+          </p>
+          <ErrorSummary
+            errors={passwordFailure?.fieldErrors}
+            labels={{ password: t("users.temporaryPassword") }}
+            idPrefix="temporary-"
+          />
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="temporary-password" />
+            <TextField
+              id="temporary-password"
+              name="password"
+              type="password"
+              label={t("users.temporaryPassword")}
+              hint={t("users.temporaryPasswordHint")}
+              autoComplete="new-password"
+              error={passwordFailure?.fieldErrors.password}
+            />
+            <button type="submit" className="button">
+              {t("users.setTemporaryPassword")}
+            </button>
+          </Form>
+        </section>
+      )}
       {!isSelf && (
         <section className="panel" aria-labelledby="status-heading">
           <h2 id="status-heading">{t("users.status")}</h2>

@@ -1,13 +1,34 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LOCALES } from "../../db/schema";
+import { changeOwnPassword } from "../../server/domain/passwords";
 import { Notice } from "../components/FormFields";
+import { PasswordChangeForm, passwordChangeInput } from "../components/PasswordChange";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
+import { dispatchIntent, readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "settings:update-own");
   return { locale: user.locale };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "settings:update-own");
+  const form = await readForm(request);
+  return runForm(form, () =>
+    dispatchIntent(form, {
+      "change-password": async () => {
+        await changeOwnPassword(context.db, user, passwordChangeInput(form));
+        return redirect("/installningar?losenord=1", { status: 303 });
+      },
+    }),
+  );
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "settings.title");
@@ -15,6 +36,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "settings.title");
 export default function Settings() {
   const t = useT();
   const { locale } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <div className="page narrow">
@@ -44,6 +66,11 @@ export default function Settings() {
           {t("settings.save")}
         </button>
       </Form>
+      <section className="panel" aria-labelledby="password-heading">
+        <h2 id="password-heading">{t("password.title")}</h2>
+        {params.has("losenord") && <Notice>{t("password.changed")}</Notice>}
+        <PasswordChangeForm errors={failure?.fieldErrors} submitLabel={t("password.submit")} />
+      </section>
     </div>
   );
 }

@@ -9,13 +9,15 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "../../server/auth/login";
 import { ErrorSummary, TextField } from "../components/FormFields";
-import { getUser, sessionCookieWillBeDropped } from "../utils/auth.server";
+import { firstTo, getSession, sessionCookieWillBeDropped } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, safeRedirect } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getUser(request, context)) {
-    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  const session = await getSession(request, context);
+  if (session) {
+    const target = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+    throw redirect(session.mustChangePassword ? firstTo("/byt-losenord", target) : target);
   }
   return { cookieDropped: sessionCookieWillBeDropped(request, context) };
 }
@@ -31,7 +33,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const result = await context.auth.logIn(parsed.data, context.clientAddress);
   if (result.ok) {
-    return redirect(safeRedirect(form.get("redirectTo")), {
+    const target = safeRedirect(form.get("redirectTo"));
+    return redirect(result.mustChangePassword ? firstTo("/byt-losenord", target) : target, {
       status: 303,
       headers: { "Set-Cookie": context.auth.sessionCookie(result) },
     });

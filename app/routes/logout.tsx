@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { destroySession } from "../../server/auth/sessions";
-import { getUser } from "../utils/auth.server";
+import { getSession } from "../utils/auth.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await getUser(request, context);
-  if (user) {
-    await destroySession(context.db, user);
-  }
+  // Also the session of someone who has yet to replace a temporary password.
+  const session = await getSession(request, context);
+  if (session) await destroySession(context.db, session);
   return redirect("/login", {
     status: 303,
     headers: { "Set-Cookie": context.auth.clearedSessionCookie() },

@@ -17,24 +17,40 @@ export function sessionCookieWillBeDropped(request: Request, context: AppLoadCon
 /** Resolved once per request and shared by every loader that asks. */
 const cache = new WeakMap<Request, Promise<SessionUser | null>>();
 
-/** The person whose session cookie the request carries (pages take no bearer tokens). */
-export function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  let user = cache.get(request);
-  if (!user) {
-    user = context.auth.fromCookie(request.headers);
-    cache.set(request, user);
+/**
+ * Whose session cookie the request carries (pages take no bearer tokens), also a person who
+ * must first replace a temporary password: for the pages that serve them (changing it, logout).
+ */
+export function getSession(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  let session = cache.get(request);
+  if (!session) {
+    session = context.auth.sessionFromCookie(request.headers);
+    cache.set(request, session);
   }
-  return user;
+  return session;
+}
+
+/** The signed-in person; nobody while they still have to replace a temporary password. */
+export async function getUser(
+  request: Request,
+  context: AppLoadContext,
+): Promise<SessionUser | null> {
+  const session = await getSession(request, context);
+  return session?.mustChangePassword ? null : session;
+}
+
+/** A page that must come first (signing in, choosing one's own password), then back to `back`. */
+export function firstTo(page: "/login" | "/byt-losenord", back: string): string {
+  return back === "/" ? page : `${page}?redirectTo=${encodeURIComponent(back)}`;
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
-  const user = await getUser(request, context);
-  if (!user) {
-    const url = new URL(request.url);
-    const back = url.pathname + url.search;
-    throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
-  }
-  return user;
+  const session = await getSession(request, context);
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  if (!session) throw redirect(firstTo("/login", back));
+  if (session.mustChangePassword) throw redirect(firstTo("/byt-losenord", back));
+  return session;
 }
 
 /** Signed in and allowed by the policy module, or a 403 page. */

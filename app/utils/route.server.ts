@@ -73,11 +73,14 @@ export interface FormFailure {
   conflict?: ConflictDetails;
 }
 
-/** Every field of a form as strings, repeated names as arrays; echoed back so nothing typed is lost. */
+/**
+ * Every field of a form as strings, repeated names as arrays; echoed back so nothing typed is lost.
+ * Passwords never are: not into the page, nor to anyone looking over an admin's shoulder.
+ */
 export function formValues(formData: FormData): FormValues {
   const values: FormValues = {};
   for (const key of new Set(formData.keys())) {
-    if (key === "password") continue;
+    if (/password/i.test(key)) continue;
     const all = formData.getAll(key).map(String);
     values[key] = all.length > 1 ? all : all[0];
   }

@@ -169,6 +169,16 @@ export const en: Catalogue = {
   "users.reactivated": "The user is active again.",
   "users.none": "–",
   "users.back": "Back to users",
+  "users.passwordHeading": "Password",
+  "users.temporaryPassword": "New temporary password",
+  "users.temporaryPasswordHint":
+    "At least 12 characters and hard to guess. The person is signed out everywhere and must change it at their next sign-in. It is not shown again once saved: give it to the person in a safe way.",
+  "users.setTemporaryPassword": "Set temporary password",
+  "users.temporaryPasswordSet":
+    "The temporary password is saved. The person is signed out and must change it at their next sign-in.",
+  "users.mustChangePassword": "Has a temporary password to be changed at the next sign-in.",
+  "users.passwordChangedAt": "The password was last changed on {date}.",
+  "users.passwordNeverChanged": "The password has not been changed since the account was created.",
 
   "departments.title": "Departments",
   "departments.name": "Name",
@@ -254,6 +264,18 @@ export const en: Catalogue = {
   "settings.language": "Language",
   "settings.save": "Save",
   "settings.saved": "Saved.",
+  "password.title": "Change password",
+  "password.current": "Current password",
+  "password.new": "New password",
+  "password.confirm": "Repeat the new password",
+  "password.rules":
+    "At least 12 characters and hard to guess: not a common password, word or name, not your name or e-mail address. Several unrelated words work well.",
+  "password.submit": "Change password",
+  "password.changed":
+    "Your password is changed. You are signed out on every other device and browser.",
+  "password.forcedTitle": "Change password",
+  "password.forcedIntro":
+    "You signed in with a temporary password. Choose your own password before you continue.",
   "language.sv": "Svenska",
   "language.en": "English",
 
@@ -302,6 +324,24 @@ export const en: Catalogue = {
   "validation.email": "Enter an email address like name@example.com.",
   "validation.emailTaken": "A user with that email address already exists.",
   "validation.passwordTooShort": "The password must be at least 12 characters.",
+  "validation.passwordWeak":
+    "The password is too easy to guess. Make it longer, for example with several unrelated words.",
+  "validation.passwordCommon":
+    "The password is one of the most common passwords, or nearly one. Choose another.",
+  "validation.passwordKeyboard":
+    "The password is a pattern on the keyboard (like qwerty). Choose another.",
+  "validation.passwordRepeated":
+    "The password is made of repeated characters or words (like aaaa or abcabc). Choose another.",
+  "validation.passwordSequence": "The password is a sequence (like abcd or 1234). Choose another.",
+  "validation.passwordDate":
+    "The password is built on a year or a date, which are easy to guess. Choose another.",
+  "validation.passwordWord": "The password is a common word or name. Add more unrelated words.",
+  "validation.passwordPersonal":
+    "The password contains your name, your e-mail address, the organisation's name or words like Samverkan or password. Choose another.",
+  "validation.passwordMismatch": "The passwords differ. Type the same new password twice.",
+  "validation.passwordUnchanged": "The new password must differ from the current one.",
+  "validation.currentPasswordWrong": "The current password is not right.",
+  "validation.ownPasswordHere": "Change your own password under Settings.",
   "validation.roleRequired": "Choose at least one role.",
   "validation.editorNeedsDepartment": "A department editor must belong to at least one department.",
   "validation.unknownDepartment": "Choose departments from the list.",

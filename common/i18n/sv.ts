@@ -167,6 +167,16 @@ export const sv = {
   "users.reactivated": "Användaren är aktiv igen.",
   "users.none": "–",
   "users.back": "Tillbaka till användare",
+  "users.passwordHeading": "Lösenord",
+  "users.temporaryPassword": "Nytt tillfälligt lösenord",
+  "users.temporaryPasswordHint":
+    "Minst 12 tecken och svårt att gissa. Personen loggas ut överallt och måste byta lösenordet vid nästa inloggning. Det visas inte igen när du har sparat: lämna det till personen på ett säkert sätt.",
+  "users.setTemporaryPassword": "Sätt tillfälligt lösenord",
+  "users.temporaryPasswordSet":
+    "Det tillfälliga lösenordet är sparat. Personen är utloggad och måste byta det vid nästa inloggning.",
+  "users.mustChangePassword": "Har ett tillfälligt lösenord som ska bytas vid nästa inloggning.",
+  "users.passwordChangedAt": "Lösenordet byttes senast {date}.",
+  "users.passwordNeverChanged": "Lösenordet har inte bytts sedan kontot skapades.",
 
   "departments.title": "Förvaltningar",
   "departments.name": "Namn",
@@ -252,6 +262,18 @@ export const sv = {
   "settings.language": "Språk",
   "settings.save": "Spara",
   "settings.saved": "Sparat.",
+  "password.title": "Byt lösenord",
+  "password.current": "Nuvarande lösenord",
+  "password.new": "Nytt lösenord",
+  "password.confirm": "Upprepa det nya lösenordet",
+  "password.rules":
+    "Minst 12 tecken och svårt att gissa: inte ett vanligt lösenord, ord eller namn, inte ditt namn eller din e-postadress. Flera ord som inte hör ihop fungerar bra.",
+  "password.submit": "Byt lösenord",
+  "password.changed":
+    "Lösenordet är bytt. Du är utloggad på alla andra enheter och i alla andra webbläsare.",
+  "password.forcedTitle": "Byt lösenord",
+  "password.forcedIntro":
+    "Du har loggat in med ett tillfälligt lösenord. Välj ett eget lösenord innan du fortsätter.",
   "language.sv": "Svenska",
   "language.en": "English",
 
@@ -300,6 +322,25 @@ export const sv = {
   "validation.email": "Ange en e-postadress i formatet namn@exempel.se.",
   "validation.emailTaken": "Det finns redan en användare med den e-postadressen.",
   "validation.passwordTooShort": "Lösenordet måste ha minst 12 tecken.",
+  "validation.passwordWeak":
+    "Lösenordet är för lätt att gissa. Gör det längre, till exempel med flera ord som inte hör ihop.",
+  "validation.passwordCommon":
+    "Lösenordet är ett av de vanligaste lösenorden, eller nästan ett. Välj ett annat.",
+  "validation.passwordKeyboard":
+    "Lösenordet är ett mönster på tangentbordet (som qwerty). Välj ett annat.",
+  "validation.passwordRepeated":
+    "Lösenordet består av upprepade tecken eller ord (som aaaa eller abcabc). Välj ett annat.",
+  "validation.passwordSequence": "Lösenordet är en följd (som abcd eller 1234). Välj ett annat.",
+  "validation.passwordDate":
+    "Lösenordet bygger på ett årtal eller datum, som är lätta att gissa. Välj ett annat.",
+  "validation.passwordWord":
+    "Lösenordet är ett vanligt ord eller namn. Lägg till fler ord som inte hör ihop.",
+  "validation.passwordPersonal":
+    "Lösenordet innehåller ditt namn, din e-postadress, organisationens namn eller ord som Samverkan eller lösenord. Välj ett annat.",
+  "validation.passwordMismatch": "Lösenorden är inte lika. Skriv samma nya lösenord två gånger.",
+  "validation.passwordUnchanged": "Det nya lösenordet måste skilja sig från det nuvarande.",
+  "validation.currentPasswordWrong": "Det nuvarande lösenordet stämmer inte.",
+  "validation.ownPasswordHere": "Byt ditt eget lösenord under Inställningar.",
   "validation.roleRequired": "Välj minst en roll.",
   "validation.editorNeedsDepartment":
     "En förvaltningsredaktör måste höra till minst en förvaltning.",

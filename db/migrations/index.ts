@@ -6,6 +6,7 @@ import * as reportsAndSearch from "./0004_reports_and_search";
 import * as assessmentCounts from "./0005_assessment_counts";
 import * as domainEvents from "./0006_domain_events";
 import * as documentQuarantine from "./0007_document_quarantine";
+import * as passwordChanges from "./0011_password_changes";
 import * as overviewVisits from "./0013_overview_visits";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   "0005_assessment_counts": assessmentCounts,
   "0006_domain_events": domainEvents,
   "0007_document_quarantine": documentQuarantine,
+  "0011_password_changes": passwordChanges,
   "0013_overview_visits": overviewVisits,
 };

@@ -1,4 +1,4 @@
-import { createUser } from "../../server/domain/users";
+import { createDemoUser } from "../../server/domain/users";
 import { type Executor, inTransaction } from "..";
 import type { Role } from "../schema";
 import { seedDemoActions } from "./demo-actions";
@@ -92,7 +92,7 @@ export async function seedDemo(db: Executor): Promise<string> {
       .execute();
     for (const user of DEMO_USERS) {
       const department = departments.find((d) => d.name === user.department);
-      await createUser(trx, null, organisationId, {
+      await createDemoUser(trx, organisationId, {
         email: user.email,
         name: user.name,
         password: DEMO_PASSWORD,

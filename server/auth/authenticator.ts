@@ -20,6 +20,12 @@ function header(headers: RequestHeaders, name: "cookie" | "authorization"): stri
  * token cannot fall back on the browser session it happens to run beside.
  */
 export interface Authenticator {
+  /**
+   * The person signed in by the session cookie, also one who must first replace a temporary
+   * password: only the page where they do that asks this.
+   */
+  sessionFromCookie(headers: RequestHeaders): Promise<SessionUser | null>;
+  /** The person signed in by the session cookie, for everything else (pages, sockets, tokens). */
   fromCookie(headers: RequestHeaders): Promise<SessionUser | null>;
   fromBearerToken(headers: RequestHeaders): Promise<SessionUser | null>;
   /** Which of these sessions are still valid (reads only: asking is not activity). */
@@ -28,6 +34,11 @@ export interface Authenticator {
   logIn(credentials: { email: string; password: string }, ip: string): Promise<LoginResult>;
   sessionCookie(session: { token: string; expiresAt: Date }): string;
   clearedSessionCookie(): string;
+}
+
+/** A person who must replace a temporary password acts as nobody until they have. */
+function untilPasswordChanged(user: SessionUser | null): SessionUser | null {
+  return user?.mustChangePassword ? null : user;
 }
 
 /** Built once by the composition root (server/app.ts): the one place config becomes settings. */
@@ -41,16 +52,18 @@ export function createAuthenticator(db: DB, config: Config): Authenticator {
     maxFailures: config.loginMaxFailures,
     windowMinutes: config.loginWindowMinutes,
   };
+  const sessionFromCookie = async (headers: RequestHeaders) => {
+    if (header(headers, "authorization") !== undefined) return null;
+    const token = readSessionToken(header(headers, "cookie"), config.secureCookies);
+    return resolveSession(db, sessions, token);
+  };
   return {
-    async fromCookie(headers) {
-      if (header(headers, "authorization") !== undefined) return null;
-      const token = readSessionToken(header(headers, "cookie"), config.secureCookies);
-      return resolveSession(db, sessions, token);
-    },
+    sessionFromCookie,
+    fromCookie: async (headers) => untilPasswordChanged(await sessionFromCookie(headers)),
     async fromBearerToken(headers) {
       const value = header(headers, "authorization") ?? "";
       const token = value.startsWith("Bearer ") ? value.slice(7).trim() : undefined;
-      return resolveApiToken(db, config.sessionSecret, token);
+      return untilPasswordChanged(await resolveApiToken(db, config.sessionSecret, token));
     },
     liveSessionIds: (sessionIds) => liveSessionIds(db, sessions, sessionIds),
     logIn: (credentials, ip) => logIn(db, { ...sessions, ...throttle }, credentials, ip),

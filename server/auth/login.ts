@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import { createSession, pruneExpiredSessions, type SessionSettings } from "./sessions";
+import { recordSignIn, recordSignInFailure } from "./sign-in-audit";
 import {
   markLoginSucceeded,
   pruneLoginAttempts,
@@ -21,7 +22,7 @@ export const LoginSchema = z.object({
 });
 
 export type LoginResult =
-  | { ok: true; token: string; expiresAt: Date }
+  | { ok: true; token: string; expiresAt: Date; mustChangePassword: boolean }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; minutes: number };
 
@@ -36,26 +37,48 @@ export async function logIn(
   // Every sign-in tidies up, so neither table grows without end (no scheduler needed).
   await pruneLoginAttempts(db, settings);
   await pruneExpiredSessions(db, settings);
-  const reservation = await reserveLoginAttempt(db, settings, email, ip);
-  if ("minutesToWait" in reservation)
-    return { ok: false, reason: "throttled", minutes: reservation.minutesToWait };
-
   const account = await db
     .selectFrom("users")
     .innerJoin("memberships", "memberships.user_id", "users.id")
-    .select(["users.id", "users.password_hash", "memberships.organisation_id"])
+    .select([
+      "users.id as userId",
+      "users.password_hash",
+      "users.must_change_password",
+      "memberships.organisation_id as organisationId",
+    ])
     .where(sql`lower(users.email)`, "=", email)
     .where("memberships.deactivated_at", "is", null)
     .orderBy("memberships.created_at")
     .executeTakeFirst();
+  const signIn = account && {
+    organisationId: account.organisationId,
+    userId: account.userId,
+    method: "password" as const,
+    address: ip,
+  };
+  const reservation = await reserveLoginAttempt(db, settings, email, ip);
+  if ("minutesToWait" in reservation) {
+    if (signIn)
+      await inTransaction(db, (trx) =>
+        recordSignInFailure(trx, { ...signIn, reason: "throttled" }),
+      );
+    return { ok: false, reason: "throttled", minutes: reservation.minutesToWait };
+  }
   const valid = account
     ? await verifyPassword(account.password_hash, password)
     : await verifyAgainstDummy(password);
-  // A failure is already recorded by the reservation.
-  if (!account || !valid) return { ok: false, reason: "invalid" };
+  // A failure is already counted by the reservation.
+  if (!signIn || !valid) {
+    if (signIn)
+      await inTransaction(db, (trx) =>
+        recordSignInFailure(trx, { ...signIn, reason: "wrong-password" }),
+      );
+    return { ok: false, reason: "invalid" };
+  }
   return inTransaction(db, async (trx) => {
     await markLoginSucceeded(trx, reservation.attemptId);
-    const session = await createSession(trx, settings, account.id, account.organisation_id);
-    return { ok: true, ...session };
+    const session = await createSession(trx, settings, signIn.userId, signIn.organisationId);
+    await recordSignIn(trx, signIn);
+    return { ok: true, ...session, mustChangePassword: account.must_change_password };
   });
 }

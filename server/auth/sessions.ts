@@ -18,6 +18,8 @@ export interface SessionUser extends Actor {
   name: string;
   locale: Locale;
   organisationName: string;
+  /** Signed in with a temporary password: may do nothing but replace it (app/routes/byt-losenord). */
+  mustChangePassword: boolean;
 }
 
 // Writing last_seen_at on every request would make reads cost a write; a minute is precise enough.
@@ -137,6 +139,7 @@ export async function signedInPerson(
       "users.email",
       "users.name",
       "users.locale",
+      "users.must_change_password",
       "memberships.roles",
       "organisations.name as organisationName",
       sql<string[]>`coalesce(array(
@@ -160,6 +163,7 @@ export async function signedInPerson(
     locale: row.locale,
     roles: row.roles as Role[],
     departmentIds: row.departmentIds,
+    mustChangePassword: row.must_change_password,
   };
 }
 

@@ -1,6 +1,9 @@
 import type { LiveEventPayloads, LiveEventType } from "../../common/live-events";
 import type { StoredDomainEvent, Tx } from "../../db";
 
+/** How a person proves who they are. */
+export type SignInMethod = "password" | "oidc";
+
 /** Where an event belongs and who caused it (null: the system, e.g. the first-admin script). */
 interface Envelope {
   organisationId: string;
@@ -20,6 +23,11 @@ type OtherDomainEvent = Envelope &
     /** Roles or departments (and name, email) changed: open sockets take the new permissions at once. */
     | { type: "user.access-changed"; userId: string }
     | { type: "user.changed"; userId: string; change: "created" | "reactivated" }
+    /** A new password: the person's sessions have ended but `keptSessionId`, and so do their sockets. */
+    | { type: "user.password-changed"; userId: string; keptSessionId: string | null }
+    /** A sign-in, or one refused (`reason`), by a known account; `method` is how they signed in. */
+    | { type: "user.signed-in"; userId: string; method: SignInMethod }
+    | { type: "user.sign-in-failed"; userId: string; method: SignInMethod; reason: string }
     /** A logout: that session's open sockets close; nobody else is told. */
     | { type: "session.ended"; sessionId: string }
     | { type: "department.changed"; departmentId: string; change: "created" | "updated" }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import { LOCALES, ROLES, type Role } from "../../db/schema";
+import { assertStrongPassword } from "../auth/password-policy";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "../auth/passwords";
 import { destroyUserSessions } from "../auth/sessions";
 import { recordAudit } from "./audit";
@@ -41,6 +42,9 @@ export interface UserView {
   departmentNames: string[];
   active: boolean;
   version: number;
+  /** A temporary password waits to be replaced at the next sign-in. */
+  mustChangePassword: boolean;
+  passwordChangedAt: string | null;
 }
 
 function usersQuery(db: Executor, organisationId: string) {
@@ -54,6 +58,8 @@ function usersQuery(db: Executor, organisationId: string) {
       "memberships.roles",
       "memberships.deactivated_at",
       "memberships.version",
+      "users.must_change_password",
+      "users.password_changed_at",
       sql<string[]>`coalesce(array(
         select d.id::text from user_departments ud join departments d on d.id = ud.department_id
         where ud.user_id = users.id and ud.organisation_id = memberships.organisation_id
@@ -78,6 +84,8 @@ function present(row: UserRow): UserView {
     departmentNames: row.departmentNames,
     active: row.deactivated_at === null,
     version: row.version,
+    mustChangePassword: row.must_change_password,
+    passwordChangedAt: row.password_changed_at?.toISOString() ?? null,
   };
 }
 
@@ -156,7 +164,10 @@ async function setDepartments(trx: Tx, organisationId: string, userId: string, i
     .execute();
 }
 
-/** Creates an account and its membership; used by admins and by the first-admin script. */
+/**
+ * Creates an account and its membership; used by admins and by the first-admin script. A password
+ * an admin chose is a temporary one: the person must replace it at their first sign-in.
+ */
 export async function createUser(
   db: Executor,
   actor: Actor | null,
@@ -165,13 +176,36 @@ export async function createUser(
 ) {
   if (actor) assertCan(actor, "users:manage", { organisationId });
   const data = parseInput(NewUserSchema, input);
+  assertStrongPassword(data.password, [data.name, data.email], "password");
+  return insertUser(db, actor, organisationId, data, { mustChangePassword: actor !== null });
+}
+
+/** A demo account: its password is the published demo one, which the strength check refuses. */
+export async function createDemoUser(db: Executor, organisationId: string, input: unknown) {
+  return insertUser(db, null, organisationId, parseInput(NewUserSchema, input), {
+    mustChangePassword: false,
+  });
+}
+
+async function insertUser(
+  db: Executor,
+  actor: Actor | null,
+  organisationId: string,
+  data: z.output<typeof NewUserSchema>,
+  { mustChangePassword }: { mustChangePassword: boolean },
+) {
   const passwordHash = await hashPassword(data.password);
   return inTransaction(db, async (trx) => {
     await assertEmailFree(trx, data.email);
     await assertDepartments(trx, organisationId, data.roles, data.departmentIds);
     const { id } = await trx
       .insertInto("users")
-      .values({ email: data.email, name: data.name, password_hash: passwordHash })
+      .values({
+        email: data.email,
+        name: data.name,
+        password_hash: passwordHash,
+        must_change_password: mustChangePassword,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx
@@ -190,6 +224,7 @@ export async function createUser(
         email: data.email,
         roles: data.roles,
         departmentIds: data.departmentIds,
+        mustChangePassword,
       },
     });
     await recordEvent(

@@ -258,6 +258,14 @@ export function createRealtime(
     "user.access-changed": (event) => applyAccessChange(event.userId),
     // The tabs of the session that logged out stop receiving; the person's other sessions stay.
     "session.ended": (event) => io.in(sessionRoom(event.sessionId)).disconnectSockets(true),
+    // Their sockets close everywhere but in the tab that chose the new password (if any).
+    "user.password-changed": ({ userId, keptSessionId }) =>
+      (keptSessionId
+        ? io.in(userRoom(userId)).except(sessionRoom(keptSessionId))
+        : io.in(userRoom(userId))
+      ).disconnectSockets(true),
+    "user.signed-in": nobody,
+    "user.sign-in-failed": nobody,
     "user.changed": nobody,
     "department.changed": nobody,
     "strategy.changed": nobody,

@@ -35,10 +35,15 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await expect(row.textContent()).resolves.toContain("lena.aberg@kommun.test");
     await expect(row.textContent()).resolves.toContain("Socialtjänst");
 
-    // Another browser: Lena signs in with the temporary password.
+    // Another browser: Lena signs in with the temporary password and chooses her own first.
     const lenaContext = await e2e.browser.newContext();
     const lena = await lenaContext.newPage();
     await logInAs(lena, e2e.server.url, "lena.aberg@kommun.test", "Ett-långt-lösenord-1");
+    await lena.getByRole("heading", { level: 1, name: "Byt lösenord" }).waitFor();
+    await lena.getByLabel("Nuvarande lösenord").fill("Ett-långt-lösenord-1");
+    await lena.getByLabel("Nytt lösenord").fill("Lenas-egna-ord-i-snön");
+    await lena.getByLabel("Upprepa det nya lösenordet").fill("Lenas-egna-ord-i-snön");
+    await lena.getByRole("button", { name: "Byt lösenord" }).click();
     await lena.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
     await expect(lena.getByText("Välkommen, Lena Åberg").count()).resolves.toBe(1);
     await expect(lena.getByText("Dina roller: Förvaltningsredaktör").count()).resolves.toBe(1);

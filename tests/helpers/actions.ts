@@ -1,6 +1,5 @@
 import type { Executor } from "../../db";
 import type { Role } from "../../db/schema";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { departmentIdsOf, type SessionUser } from "../../server/auth/sessions";
 import { createAction } from "../../server/domain/actions";
 import { ensurePeriods } from "../../server/domain/periods";
@@ -77,6 +76,7 @@ export async function actorFor(db: Executor, email: string): Promise<SessionUser
     sessionId: `test:${row.userId}`,
     roles: row.roles as Role[],
     departmentIds: await departmentIdsOf(db, row.userId, row.organisationId),
+    mustChangePassword: false,
   };
 }
 
@@ -126,12 +126,13 @@ export interface OtherOrganisation {
   periodId: string;
   actionId: string;
   email: string;
+  password: string;
   user: SessionUser;
 }
 
 /**
  * A second organisation with its own department, strategy, goal, period, action and a member
- * (password DEMO_PASSWORD): what must stay invisible to the demo organisation, and vice versa.
+ * (`password`): what must stay invisible to the demo organisation, and vice versa.
  */
 export async function seedOtherOrganisation(db: Executor): Promise<OtherOrganisation> {
   const { id: organisationId } = await db
@@ -167,10 +168,11 @@ export async function seedOtherOrganisation(db: Executor): Promise<OtherOrganisa
     .executeTakeFirstOrThrow();
   await ensurePeriods(db, organisationId, [2020], "tertial");
   const email = "annan@grannkommun.test";
+  const password = "Grannkommun-losen-1";
   await createUser(db, null, organisationId, {
     email,
     name: "Olle Granne",
-    password: DEMO_PASSWORD,
+    password,
     roles: ["member"],
     departmentIds: [departmentId],
   });
@@ -188,6 +190,7 @@ export async function seedOtherOrganisation(db: Executor): Promise<OtherOrganisa
     periodId: periods["2020 T3"],
     actionId: action.id,
     email,
+    password,
     user,
   };
 }
@@ -224,9 +227,13 @@ export async function callApi(
 }
 
 /** Signs in as `email` and creates an API token the way the settings page does. */
-export async function createTokenAs(baseUrl: string, email: string): Promise<string> {
+export async function createTokenAs(
+  baseUrl: string,
+  email: string,
+  password?: string,
+): Promise<string> {
   const client = new HttpClient(baseUrl);
-  await client.logIn(email);
+  await client.logIn(email, password);
   const response = await client.request("/api/v1/tokens", {
     method: "POST",
     headers: { "Content-Type": "application/json" },

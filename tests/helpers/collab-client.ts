@@ -17,9 +17,13 @@ export interface CollabClient {
   close(): void;
 }
 
-export async function signedInSocket(server: TestServer, email: string): Promise<Socket> {
+export async function signedInSocket(
+  server: TestServer,
+  email: string,
+  password?: string,
+): Promise<Socket> {
   const http = new HttpClient(server.url);
-  await http.logIn(email);
+  await http.logIn(email, password);
   return connectSocket(server.url, {
     cookie: http.cookieHeader,
     reconnectionDelay: 50,

@@ -49,9 +49,9 @@ function connect(cookie: string, origin: string): Socket {
 }
 
 /** A signed-in person's live connection, as the browser opens it. */
-async function connectAs(email: string): Promise<Socket> {
+async function connectAs(email: string, password?: string): Promise<Socket> {
   const client = new HttpClient(server.url);
-  await client.logIn(email);
+  await client.logIn(email, password);
   const socket = connect(client.cookieHeader, server.url);
   await opened(socket);
   return socket;
@@ -100,7 +100,7 @@ beforeAll(async () => {
   [memberToken, editorToken, otherToken] = await Promise.all([
     createTokenAs(server.url, DEMO_EMAILS.member),
     createTokenAs(server.url, DEMO_EMAILS.editor),
-    createTokenAs(server.url, other.email),
+    createTokenAs(server.url, other.email, other.password),
   ]);
   editor = await actorFor(db, DEMO_EMAILS.editor);
   departments = await departmentIds(db, server.organisationId);
@@ -109,7 +109,7 @@ beforeAll(async () => {
   editorPage = new HttpClient(server.url);
   await editorPage.logIn(DEMO_EMAILS.editor);
   chief = await connectAs(DEMO_EMAILS.chief);
-  neighbour = await connectAs(other.email);
+  neighbour = await connectAs(other.email, other.password);
 });
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();

@@ -301,8 +301,16 @@ describe("administration over HTTP", () => {
       expect(JSON.stringify(audit?.after)).not.toContain(valid.password);
       expect(JSON.stringify(audit?.after)).not.toContain("argon2");
 
+      // The password the admin chose is a temporary one: Lena chooses her own first.
       const lena = new HttpClient(server.url);
-      await lena.logIn("lena.strand@kommun.test", valid.password);
+      const login = await lena.logIn("lena.strand@kommun.test", valid.password);
+      expect(login.headers.get("location")).toBe("/byt-losenord");
+      const changed = await lena.postForm("/byt-losenord", {
+        currentPassword: valid.password,
+        newPassword: "Lenas-alldeles-egna-ord-3",
+        confirmPassword: "Lenas-alldeles-egna-ord-3",
+      });
+      expect(changed.status).toBe(303);
       const home = await lena.get("/");
       expect(home.status).toBe(200);
       expect(textOf(await home.text())).toContain("Lena Strand");

@@ -62,7 +62,7 @@ beforeAll(async () => {
   other = await seedOtherOrganisation(db);
   for (const [role, email] of Object.entries(DEMO_EMAILS))
     tokens[role as DemoUser] = await createTokenAs(server.url, email);
-  otherToken = await createTokenAs(server.url, other.email);
+  otherToken = await createTokenAs(server.url, other.email, other.password);
   departments = await departmentIds(db, server.organisationId);
   goals = await goalIds(db, server.organisationId);
   periods = await periodIds(db, server.organisationId);

@@ -336,6 +336,35 @@ describe("npm run user:create", () => {
     }
   }, 120_000);
 
+  it.each([
+    ["a common password", "password1234", "Lösenordet är ett av de vanligaste lösenorden"],
+    ["the published demo password", "Samverkan-demo-1", "Lösenordet är för lätt att gissa"],
+    ["the person's own address", "svag@testkommun.se", "Lösenordet innehåller ditt namn"],
+  ])(
+    "refuses %s, saying why, and creates nobody",
+    async (_, password, why) => {
+      const result = await userCreate(
+        ["--email", "svag@testkommun.se", "--role", "admin", "--organisation", "Testkommun"],
+        password,
+        dataDir,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Not created: password: ${why}`);
+      const database = openDataDir();
+      try {
+        const found = await database.db
+          .selectFrom("users")
+          .select("id")
+          .where("email", "=", "svag@testkommun.se")
+          .executeTakeFirst();
+        expect(found).toBeUndefined();
+      } finally {
+        await database.close();
+      }
+    },
+    120_000,
+  );
+
   it("refuses an unknown role and a missing email with a non-zero exit", async () => {
     const unknownRole = await userCreate(
       ["--email", "roll@testkommun.se", "--role", "kung", "--organisation", "Testkommun"],

@@ -64,7 +64,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   documentId = created.body.id;
   chief = await signedInSocket(server, DEMO_EMAILS.chief);
-  neighbour = await signedInSocket(server, other.email);
+  neighbour = await signedInSocket(server, other.email, other.password);
   await Promise.all([connected(chief), connected(neighbour)]);
   heardByChief = recordEvents(chief, ["document.changed"]);
   heardByNeighbour = recordEvents(neighbour, ["document.changed"]);
