@@ -53,3 +53,25 @@ export function formatRelative(iso: string, locale: Locale, now = Date.now()): s
     if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
   return rtf.format(0, "minute");
 }
+
+/**
+ * A follow-up period as staff write it, from its dates: "T3 2020" (tertial), "Kv2 2020"
+ * (quarter), "2020" (year). A span that is none of these is written as its dates.
+ */
+export function formatPeriod(startDate: string, endDate: string): string {
+  const year = startDate.slice(0, 4);
+  const first = Number(startDate.slice(5, 7));
+  const last = Number(endDate.slice(5, 7));
+  const months = last - first + 1;
+  const sameYear = endDate.startsWith(year);
+  const wholeMonths = startDate.endsWith("-01") && endDate === lastDayOfMonth(endDate);
+  if (sameYear && wholeMonths && months === 12) return year;
+  if (sameYear && wholeMonths && (months === 4 || months === 3) && (first - 1) % months === 0)
+    return `${months === 4 ? "T" : "Kv"}${(first - 1) / months + 1} ${year}`;
+  return `${startDate} – ${endDate}`;
+}
+
+function lastDayOfMonth(iso: string): string {
+  const [year, month] = iso.split("-").map(Number) as [number, number];
+  return `${iso.slice(0, 8)}${new Date(Date.UTC(year, month, 0)).getUTCDate()}`;
+}

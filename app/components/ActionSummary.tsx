@@ -1,6 +1,6 @@
-import { formatDate, formatLongDate } from "../../common/format";
+import { formatDate } from "../../common/format";
 import type { ActionDetails, DisplayStatus } from "../../server/domain/actions";
-import { useLocale, useT } from "../utils/i18n";
+import { useT } from "../utils/i18n";
 import { useActionFieldLabels } from "./ActionFields";
 import { RelativeTime } from "./RelativeTime";
 import { StatusBadge } from "./StatusBadge";
@@ -16,7 +16,6 @@ export function ActionSummary({
   involvedNames: string[];
 }) {
   const t = useT();
-  const locale = useLocale();
   const labels = useActionFieldLabels();
   return (
     <section aria-labelledby="summary-heading" className="panel">
@@ -53,14 +52,6 @@ export function ActionSummary({
           <RelativeTime iso={item.updatedAt} />
         </dd>
       </dl>
-      {item.startDate && item.dueDate && (
-        <p>
-          {t("actionPage.runs", {
-            from: formatLongDate(item.startDate, locale),
-            to: formatLongDate(item.dueDate, locale),
-          })}
-        </p>
-      )}
       {item.description && <p className="pre-line">{item.description}</p>}
     </section>
   );

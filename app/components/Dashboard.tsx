@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { formatDate, formatLongDate, formatLongDateTime } from "../../common/format";
+import { formatDate, formatLongDateTime } from "../../common/format";
 import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type { ChangeItem } from "../../server/domain/changes";
@@ -109,7 +109,6 @@ export function DepartmentTable({
   period: PeriodView | null;
 }) {
   const t = useT();
-  const locale = useLocale();
   return (
     <table className="table">
       <caption className="visually-hidden">{t("dashboard.departmentsCaption")}</caption>
@@ -153,11 +152,11 @@ export function DepartmentTable({
                   <span aria-hidden="true">▲ </span>
                   {d.missing > 0
                     ? t("dashboard.notReported", {
-                        deadline: formatLongDate(period.reportDeadline, locale),
+                        deadline: formatDate(period.reportDeadline),
                         count: d.missing,
                       })
                     : t("dashboard.readyToReport", {
-                        deadline: formatLongDate(period.reportDeadline, locale),
+                        deadline: formatDate(period.reportDeadline),
                       })}
                 </span>
               ) : (

@@ -11,7 +11,7 @@ import type { FormFailure } from "../utils/route.server";
 import { Badge } from "./Badge";
 import { useVersionedForm } from "./Conflict";
 import { DocumentFields, SelectInput, statusOptions, useDocumentLabels } from "./DocumentFields";
-import { ErrorSummary, TextField } from "./FormFields";
+import { CheckboxField, ErrorSummary, TextField } from "./FormFields";
 import { initials } from "./OnlineUsers";
 import { StatusBadge } from "./StatusBadge";
 
@@ -242,12 +242,11 @@ export function DocumentMetaForm({
           defaultValue={echoed(metaForm.values, "status", document.status)}
           error={failure?.fieldErrors.status}
         />
-        <TextField
+        <CheckboxField
           id="meta-confirmAdopt"
           name="confirmAdopt"
           label={labels.confirmAdopt}
           hint={t("documents.confirmAdoptHint")}
-          defaultValue=""
           error={failure?.fieldErrors.confirmAdopt}
         />
         <button type="submit" name="intent" value="meta" className="button">

@@ -131,6 +131,42 @@ export function TextField({
   );
 }
 
+/** One checkbox that confirms something, with its hint and error above it. */
+export function CheckboxField({
+  id,
+  name,
+  label,
+  hint,
+  error,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+}) {
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <FieldError id={id} error={error} />
+      <div className="checkbox">
+        <input
+          type="checkbox"
+          id={id}
+          name={name}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy(id, hint, error)}
+        />
+        <label htmlFor={id}>{label}</label>
+      </div>
+    </div>
+  );
+}
+
 /** A labelled `<select>`; `placeholder` adds an empty first choice ("Välj …" or "Alla"). */
 export function SelectField({
   id,

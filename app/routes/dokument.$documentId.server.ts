@@ -45,16 +45,10 @@ export async function documentPage(
   };
 }
 
-/** Typed in "Bekräfta fastställande"; either language's word is accepted. */
-const ADOPT_WORDS = ["fastställ", "adopt"];
-
-/** The details form as the domain takes it; adopting needs the confirmation word typed. */
+/** The details form as the domain takes it; adopting needs its checkbox ticked. */
 export function documentMetaInput(form: FormData) {
   const status = String(form.get("status") ?? "");
-  const confirmation = String(form.get("confirmAdopt") ?? "")
-    .trim()
-    .toLowerCase();
-  if (status === "adopted" && !ADOPT_WORDS.includes(confirmation))
+  if (status === "adopted" && form.get("confirmAdopt") !== "on")
     throw new ValidationError({ confirmAdopt: "validation.confirmAdopt" });
   return { ...documentInput(form), status, version: form.get("version") ?? "" };
 }

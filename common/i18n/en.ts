@@ -16,9 +16,9 @@ export const en: Catalogue = {
   "footer.accessibility": "Accessibility statement",
   "footer.about":
     "Samverkan – the working group's portal for the work against men's violence against women",
-  "online.heading": "Online now",
+  "online.heading": "Signed in now",
   "online.connecting": "Connecting…",
-  "online.count": { one: "{count} person online", other: "{count} people online" },
+  "online.count": { one: "{count} person signed in", other: "{count} people signed in" },
   "online.offline": "No connection – the list is not updating",
   "online.sessionEnded": "You are signed out – this page will not update until you sign in again.",
   "online.otherUser":
@@ -60,7 +60,7 @@ export const en: Catalogue = {
   "dashboard.all": "All",
   "dashboard.apply": "Show",
   "dashboard.periodLine": "Follow-up period {period}, report by {deadline}",
-  "dashboard.rollUpLabel": "The goal's overall assessment",
+  "dashboard.rollUpLabel": "Overall assessment",
   "dashboard.rollUpRule": "Overall assessment = the worst of the actions' assessments ({parts}).",
   "dashboard.rollUpNone": "No action has been assessed for the period yet.",
   "dashboard.noActions": "No actions",
@@ -72,10 +72,10 @@ export const en: Catalogue = {
   "dashboard.report": "Report",
   "dashboard.reportFor": "Report {period}",
   "dashboard.completed": "Marked done {date} by {name}",
-  "dashboard.readyToReport": "Not marked done – every action is assessed, deadline {deadline}",
+  "dashboard.readyToReport": "Not marked done – every action is assessed, report by {deadline}",
   "dashboard.notReported": {
-    one: "Not reported – deadline {deadline} ({count} action lacks an assessment)",
-    other: "Not reported – deadline {deadline} ({count} actions lack an assessment)",
+    one: "Not marked done – report by {deadline} ({count} action lacks an assessment)",
+    other: "Not marked done – report by {deadline} ({count} actions lack an assessment)",
   },
   "dashboard.trend": "Assessments over time",
   "dashboard.trendIntro":
@@ -469,7 +469,7 @@ export const en: Catalogue = {
   "reports.departments": "Departments' reporting",
   "reports.completedBy": "Marked done {date} by {name}",
   "reports.completedOn": "Marked done {date}",
-  "reports.notReported": "Not reported",
+  "reports.notReported": "Not marked done",
   "reports.appendices": "Appendices",
   "reports.noAppendices": "There are no adopted documents to append.",
   "reports.appendixHeading": "Appendix {number}: {title}",
@@ -590,15 +590,15 @@ export const en: Catalogue = {
   "actionImport.colDepartment":
     "Ansvarig förvaltning (Department) – required. The department's name as written in Samverkan.",
   "actionImport.colInvolved":
-    "Involverade förvaltningar (Involved departments) – optional. Names separated by commas.",
+    "Medverkande förvaltningar (Involved departments) – optional. Names separated by commas.",
   "actionImport.colOwner":
     "Ansvarig person (Owner) – optional. The person's email address or name.",
   "actionImport.colDates":
     "Startdatum and Slutdatum (Start date, Due date) – optional, as 2017-10-12.",
   "actionImport.colStatus":
-    "Status – Ej påbörjad, Pågående, Genomförd, Vilande or Avförd (or not_started, in_progress, done, paused, cancelled). Empty means Ej påbörjad.",
+    "Status – Ej påbörjad, Pågående, Genomförd, Vilande or Avbruten (or not_started, in_progress, done, paused, cancelled). Empty means Ej påbörjad.",
   "actionImport.colProgress":
-    "Framsteg (%) (Progress) – a whole number from 0 to 100. Empty means 0.",
+    "Genomfört (%) (Progress) – a whole number from 0 to 100. Empty means 0.",
   "actionImport.limits": "At most {rows} rows and {size} per file.",
   "actionImport.template": "Download an empty template (CSV)",
   "actionImport.templateHint": "A list exported from Actions can be imported as well.",
@@ -633,7 +633,6 @@ export const en: Catalogue = {
   "actionPage.lastChanged": "Last changed",
   "actionPage.changedBy": "by {name},",
   "actionPage.unknownPerson": "Unknown person",
-  "actionPage.runs": "The action runs from {from} to {to}.",
   "actionPage.edit": "Edit the action",
   "actionPage.editProgress": "Update status and progress",
   "actionPage.save": "Save changes",
@@ -703,7 +702,7 @@ export const en: Catalogue = {
   },
   "todo.readyToComplete": "Every action has an assessment. The report can be marked as done.",
   "todo.complete": "Mark the report for {period} as done",
-  "todo.completeByEditor": "The department's editor marks the report as done.",
+  "todo.completeByEditor": "The department's editors mark the report as done.",
   "todo.completed": "Marked as done {date} by {name}",
   "todo.completedNotice": "The report is marked as done.",
   "todo.reopen": "Reopen the report",
@@ -777,9 +776,9 @@ export const en: Catalogue = {
   "documents.readOnly": "You can read the document and see changes live, but not write in it.",
   "documents.meta": "Document details",
   "documents.metaSave": "Save the details",
-  "documents.confirmAdopt": "Confirm adoption",
+  "documents.confirmAdopt": "Yes, adopt the document and lock it",
   "documents.confirmAdoptHint":
-    "Only needed if you choose Adopted. An adopted document is locked and cannot be changed. Type ADOPT to confirm.",
+    "Only needed if you choose Adopted. An adopted document is locked and cannot be changed.",
   "documents.createdBy": "Created by {name} {date}",
   "documents.people": "In the document now",
   "documents.peopleConnecting": "Connecting…",
@@ -820,7 +819,7 @@ export const en: Catalogue = {
   "save.saving": "Saving…",
   "save.unsaved": "Not saved",
   "save.unsavedBecause": "Not saved – {reason}",
-  "save.offline": "Offline – changes are saved when the connection is back",
+  "save.offline": "No connection – changes are saved when the connection is back",
   "save.signedOut": "Signed out – changes are saved once you sign in again",
   "save.connecting": "Connecting…",
   "collabError.not_found": "the document does not exist",
@@ -883,5 +882,5 @@ export const en: Catalogue = {
   "editor.documentFull": "The document is full, and what you added last cannot be saved.",
   "editor.documentFullHelp":
     "Undo it with the Undo button (Ctrl+Z, ⌘Z on a Mac) and put the content in a new document instead. Anything you type before that is saved only once the addition is undone.",
-  "validation.confirmAdopt": "Type ADOPT to adopt the document.",
+  "validation.confirmAdopt": "Tick the box if the document is to be adopted and locked.",
 };

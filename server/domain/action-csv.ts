@@ -15,21 +15,24 @@ const STATUS_LABELS_SV: Record<string, string> = {
   overdue: "Försenad",
   done: "Genomförd",
   paused: "Vilande",
-  cancelled: "Avförd",
+  cancelled: "Avbruten",
 };
 
-/** Column → accepted header spellings (Swedish as exported, and English). */
+/** Earlier exports wrote "Avförd"; such files still import. */
+const FORMER_STATUS_LABELS: Record<string, ActionStatus> = { avförd: "cancelled" };
+
+/** Column → accepted header spellings (Swedish as exported now and earlier, and English). */
 const COLUMNS = {
   title: ["titel", "title"],
   description: ["beskrivning", "description"],
   goal: ["mål", "goal"],
   department: ["ansvarig förvaltning", "förvaltning", "department"],
-  involved: ["involverade förvaltningar", "involved departments"],
+  involved: ["medverkande förvaltningar", "involverade förvaltningar", "involved departments"],
   owner: ["ansvarig person", "ägare", "owner"],
   startDate: ["startdatum", "start date"],
   dueDate: ["slutdatum", "due date"],
   status: ["status"],
-  progress: ["framsteg (%)", "framsteg", "progress"],
+  progress: ["genomfört (%)", "genomfört", "framsteg (%)", "framsteg", "progress"],
 } as const;
 type Column = keyof typeof COLUMNS;
 
@@ -38,12 +41,12 @@ export const EXPORT_HEADER = [
   "Beskrivning",
   "Mål",
   "Ansvarig förvaltning",
-  "Involverade förvaltningar",
+  "Medverkande förvaltningar",
   "Ansvarig person",
   "Startdatum",
   "Slutdatum",
   "Status",
-  "Framsteg (%)",
+  "Genomfört (%)",
   "Senast ändrad",
 ];
 
@@ -124,7 +127,9 @@ function statusFrom(value: string): ActionStatus | undefined {
   const v = value.trim().toLowerCase();
   if (!v) return "not_started";
   if ((ACTION_STATUSES as readonly string[]).includes(v)) return v as ActionStatus;
-  const code = Object.entries(STATUS_LABELS_SV).find(([, label]) => label.toLowerCase() === v)?.[0];
+  const code =
+    Object.entries(STATUS_LABELS_SV).find(([, label]) => label.toLowerCase() === v)?.[0] ??
+    FORMER_STATUS_LABELS[v];
   // The export shows the derived Försenad: an action under way whose due date has passed.
   if (code === "overdue" || v === "overdue") return "in_progress";
   return code as ActionStatus | undefined;

@@ -1,3 +1,4 @@
+import { formatPeriod } from "../../common/format";
 import type { Executor } from "../../db";
 import type { FollowUpPeriod, PeriodKind } from "../../db/schema";
 import { addDays, swedishToday } from "./dates";
@@ -16,14 +17,14 @@ const pad = (n: number) => String(n).padStart(2, "0");
 /** The periods of one year: tertial T1 jan–apr, T2 maj–aug, T3 sep–dec; or quarters; or the year. */
 export function periodsOfYear(year: number, kind: PeriodKind) {
   const months = kind === "tertial" ? 4 : kind === "quarter" ? 3 : 12;
-  const prefix = kind === "tertial" ? "T" : kind === "quarter" ? "Kv" : "";
   const periods = [];
-  for (let first = 1, n = 1; first <= 12; first += months, n++) {
+  for (let first = 1; first <= 12; first += months) {
     const last = first + months - 1;
+    const startDate = `${year}-${pad(first)}-01`;
     const endDate = `${year}-${pad(last)}-${pad(new Date(Date.UTC(year, last, 0)).getUTCDate())}`;
     periods.push({
-      name: prefix ? `${year} ${prefix}${n}` : String(year),
-      start_date: `${year}-${pad(first)}-01`,
+      name: formatPeriod(startDate, endDate),
+      start_date: startDate,
       end_date: endDate,
       // Departments report in the two weeks after a period ends.
       report_deadline: addDays(endDate, 14),
@@ -50,10 +51,11 @@ export async function ensurePeriods(
     .execute();
 }
 
+/** The name is written from the dates, so periods stored as "2020 T3" read "T3 2020" too. */
 export function presentPeriod(p: FollowUpPeriod): PeriodView {
   return {
     id: p.id,
-    name: p.name,
+    name: formatPeriod(p.start_date, p.end_date),
     startDate: p.start_date,
     endDate: p.end_date,
     reportDeadline: p.report_deadline,

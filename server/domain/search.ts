@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import { z } from "zod";
+import { formatPeriod } from "../../common/format";
 import type { Executor } from "../../db";
 import { type Actor, assertCan, can } from "./policy";
 import { parseInput } from "./validation";
@@ -76,19 +77,19 @@ export async function search(db: Executor, actor: Actor, input: unknown): Promis
 
   const parts = [];
   if (wanted("action")) {
-    parts.push(sql`select 'action' as kind, a.id, a.title, ts_headline('swedish', a.title || ' – ' || a.description, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("a.search"))} as rank
+    parts.push(sql`select 'action' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', a.title || ' – ' || a.description, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("a.search"))} as rank
       from actions a where a.organisation_id = ${org} and a.search @@ ${query}`);
   }
   if (wanted("comment")) {
-    parts.push(sql`select 'comment' as kind, a.id, a.title, ts_headline('swedish', c.body, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("c.search"))} as rank
+    parts.push(sql`select 'comment' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', c.body, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("c.search"))} as rank
       from action_comments c join actions a on a.id = c.action_id where c.organisation_id = ${org} and c.search @@ ${query}`);
   }
   if (wanted("followup")) {
-    parts.push(sql`select 'followup' as kind, a.id, a.title || ' (' || p.name || ')' as title, ts_headline('swedish', f.comment, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("f.search"))} as rank
+    parts.push(sql`select 'followup' as kind, a.id, a.title, p.start_date as period_start, p.end_date as period_end, ts_headline('swedish', f.comment, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("f.search"))} as rank
       from follow_ups f join actions a on a.id = f.action_id join follow_up_periods p on p.id = f.period_id where f.organisation_id = ${org} and f.search @@ ${query}`);
   }
   if (wanted("document")) {
-    parts.push(sql`select 'document' as kind, d.id, d.title, ts_headline('swedish', d.rendered_text, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("d.search"))} as rank
+    parts.push(sql`select 'document' as kind, d.id, d.title, null::date as period_start, null::date as period_end, ts_headline('swedish', d.rendered_text, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("d.search"))} as rank
       from documents d where d.organisation_id = ${org} and d.search @@ ${query}`);
   }
   if (parts.length === 0) return [];
@@ -96,14 +97,20 @@ export async function search(db: Executor, actor: Actor, input: unknown): Promis
     kind: SearchKind;
     id: string;
     title: string;
+    period_start: string | null;
+    period_end: string | null;
     snippet: string;
     rank: number;
   }>`
     select * from (${sql.join(parts, sql` union all `)}) hits order by rank desc, title limit ${limit}`.execute(
     db,
   );
-  return result.rows.map((row) => ({
+  return result.rows.map(({ period_start, period_end, ...row }) => ({
     ...row,
+    title:
+      period_start && period_end
+        ? `${row.title} (${formatPeriod(period_start, period_end)})`
+        : row.title,
     rank: Number(row.rank),
     url: row.kind === "document" ? `/dokument/${row.id}` : `/atgarder/${row.id}`,
   }));

@@ -129,7 +129,7 @@ const Goal = z.object({
 const Department = z.object({ id: uuid, name: z.string() });
 const Period = z.object({
   id: uuid,
-  name: z.string().meta({ example: "2017 T3" }),
+  name: z.string().meta({ example: "T3 2017" }),
   startDate: date,
   endDate: date,
   reportDeadline: date,

@@ -34,7 +34,7 @@ export function rollUpBasis(goal: Goal, t: Translate = sv): string {
   });
 }
 
-/** "Klarmarkerad 2021-01-10 av Anna Berg" or "Ej rapporterat". */
+/** "Klarmarkerad 2021-01-10 av Anna Berg" or "Ej klarmarkerad". */
 export function departmentStatus(department: Department, t: Translate = sv): string {
   if (!department.completedAt) return t("reports.notReported");
   const date = formatDate(department.completedAt);
@@ -150,7 +150,7 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
   };
 }
 
-/** `Lägesrapport-2017-T3.docx`; an adopted version adds its date: `…-fastställd-2026-11-27.docx`. */
+/** `Lägesrapport-T3-2017.docx`; an adopted version adds its date: `…-fastställd-2026-11-27.docx`. */
 export function exportFileName(report: PeriodReport, format: ExportFormat): string {
   const parts = [sv("reports.filePrefix"), report.period.name];
   if (report.adoption) parts.push(sv("reports.fileAdopted"), formatDate(report.adoption.adoptedAt));

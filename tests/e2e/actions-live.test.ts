@@ -48,18 +48,18 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     const editor = await pageAs(DEMO_EMAILS.editor, `/atgarder/${id}`);
     await expectAccessible(editor);
     await editor.getByLabel("Status", { exact: true }).selectOption({ label: "Genomförd" });
-    await editor.getByLabel("Framsteg (%)").fill("100");
+    await editor.getByLabel("Genomfört (%)").fill("100");
     await editor.getByRole("button", { name: "Spara ändringarna" }).click();
     await editor.getByText("Ändringarna är sparade.").waitFor();
 
     const followUp = editor.locator("form", {
-      has: editor.getByRole("button", { name: "Spara uppföljningen för 2020 T3" }),
+      has: editor.getByRole("button", { name: "Spara uppföljningen för T3 2020" }),
     });
     await followUp.getByLabel("Enligt plan").check();
     await followUp
       .getByLabel("Kommentar till bedömningen")
       .fill("Alla planerade samtal genomförda.");
-    await followUp.getByRole("button", { name: "Spara uppföljningen för 2020 T3" }).click();
+    await followUp.getByRole("button", { name: "Spara uppföljningen för T3 2020" }).click();
     await editor.getByText("Uppföljningen är sparad.").waitFor();
 
     await row.getByText("Genomförd").waitFor({ timeout: LIVE_TIMEOUT });
@@ -89,7 +89,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     expect(await wasNotReloaded(school)).toBe(true);
 
     // Klarmarkera waits until every action has an assessment.
-    const complete = school.getByRole("button", { name: "Klarmarkera rapporten för 2020 T3" });
+    const complete = school.getByRole("button", { name: "Klarmarkera rapporten för T3 2020" });
     expect(await complete.isDisabled()).toBe(true);
     await school.getByText(/åtgärder? saknar bedömning\./).waitFor();
 
@@ -100,7 +100,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     await item.getByText("Sparat.").waitFor();
     const db = e2e.server.database.db;
     const erik = await actorFor(db, DEMO_EMAILS.schoolEditor);
-    const periodId = (await periodIds(db, e2e.server.organisationId))["2020 T3"];
+    const periodId = (await periodIds(db, e2e.server.organisationId))["T3 2020"];
     const open = await db
       .selectFrom("actions")
       .leftJoin("follow_ups", (join) =>
@@ -181,7 +181,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     await description.fill(typed);
 
     await editor.getByLabel("Status", { exact: true }).selectOption({ label: "Vilande" });
-    await editor.getByLabel("Framsteg (%)").fill("40");
+    await editor.getByLabel("Genomfört (%)").fill("40");
     await editor.getByRole("button", { name: "Spara ändringarna" }).click();
     await editor.getByText("Ändringarna är sparade.").waitFor();
 
@@ -196,14 +196,14 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
     const conflict = member.getByRole("alert").filter({ hasText: "Någon annan hann spara först" });
     await conflict.waitFor();
     expect(await conflict.textContent()).toMatch(
-      /Karin Nilsson ändrade status och framsteg \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dina ändringar finns kvar nedan – kontrollera och spara igen\./,
+      /Karin Nilsson ändrade status och genomfört \(%\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dina ändringar finns kvar nedan – kontrollera och spara igen\./,
     );
     expect(await member.getByLabel("Beskrivning", { exact: true }).inputValue()).toBe(typed);
     await expectAccessible(member);
 
     // Fields Anna left alone now show Karin's values; saving again builds on Karin's version.
     expect(await member.getByLabel("Status", { exact: true }).inputValue()).toBe("paused");
-    expect(await member.getByLabel("Framsteg (%)").inputValue()).toBe("40");
+    expect(await member.getByLabel("Genomfört (%)").inputValue()).toBe("40");
     await member.getByRole("button", { name: "Spara ändringarna" }).click();
     await member.getByText("Ändringarna är sparade.").waitFor();
     const saved = await e2e.server.database.db
@@ -215,8 +215,8 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
 
     // The editor's untouched form simply follows; once she types, it stays on her version.
     await editor.getByText("Uppdaterad av Anna Berg just nu.").waitFor({ timeout: LIVE_TIMEOUT });
-    expect(await editor.getByLabel("Framsteg (%)").inputValue()).toBe("40");
-    await editor.getByLabel("Framsteg (%)").fill("45");
+    expect(await editor.getByLabel("Genomfört (%)").inputValue()).toBe("40");
+    await editor.getByLabel("Genomfört (%)").fill("45");
     await member.getByLabel("Beskrivning", { exact: true }).fill(`${typed} Tillägg.`);
     await member.getByRole("button", { name: "Spara ändringarna" }).click();
     await member.getByText("Ändringarna är sparade.").waitFor();
@@ -228,7 +228,7 @@ describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
       .getByRole("alert")
       .filter({ hasText: /Anna Berg ändrade beskrivning/ })
       .waitFor();
-    expect(await editor.getByLabel("Framsteg (%)").inputValue()).toBe("45");
+    expect(await editor.getByLabel("Genomfört (%)").inputValue()).toBe("45");
     await expectAccessible(editor);
   });
 

@@ -16,7 +16,7 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await page.getByLabel("Namn").fill("Lena Åberg");
     await page.getByLabel("E-postadress").fill("lena.aberg@kommun.test");
     await page.getByLabel("Tillfälligt lösenord").fill("Ett-långt-lösenord-1");
-    await page.getByRole("group", { name: "Roller" }).getByLabel("Förvaltningsredaktör").check();
+    await page.getByRole("group", { name: "Roller" }).getByLabel("Rapportansvarig").check();
     await page.getByRole("group", { name: "Förvaltningar" }).getByLabel("Socialtjänst").check();
     await page.getByRole("button", { name: "Skapa användare" }).click();
 
@@ -24,7 +24,7 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await page.getByRole("heading", { level: 1, name: "Redigera Lena Åberg" }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/admin\/anvandare\/[^/]+$/);
     // What was ticked is stored.
-    await expect(page.getByLabel("Förvaltningsredaktör").isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel("Rapportansvarig").isChecked()).resolves.toBe(true);
     await expect(page.getByLabel("Socialtjänst").isChecked()).resolves.toBe(true);
     await expect(page.getByLabel("Administratör").isChecked()).resolves.toBe(false);
 
@@ -46,7 +46,7 @@ describe.skipIf(!browserTestsEnabled())("administering users", () => {
     await lena.getByRole("button", { name: "Byt lösenord" }).click();
     await lena.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
     await expect(lena.getByText("Välkommen, Lena Åberg").count()).resolves.toBe(1);
-    await expect(lena.getByText("Dina roller: Förvaltningsredaktör").count()).resolves.toBe(1);
+    await expect(lena.getByText("Dina roller: Rapportansvarig").count()).resolves.toBe(1);
     await lena.getByRole("heading", { level: 2, name: "Målsättningar" }).waitFor();
 
     await lenaContext.close();

@@ -444,7 +444,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     await connection.cut();
     await page
       .getByTestId("save-indicator")
-      .getByText(/^⚠ Offline/)
+      .getByText(/^⚠ Ingen anslutning/)
       .waitFor();
     await peopleRail(page).getByText("Ingen anslutning – listan uppdateras inte").waitFor();
     await page.keyboard.type(" Skrivet offline.");
@@ -455,7 +455,7 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     const focused = (locator: typeof actionsLink) =>
       locator.evaluate((element) => element === document.activeElement);
     await actionsLink.click();
-    await dialog.getByText(/^Du är offline\./).waitFor();
+    await dialog.getByText(/^Anslutningen är bruten\./).waitFor();
     // The safe choice has focus; the rest of the page is inert behind the modal dialog.
     await expect
       .poll(() => focused(dialog.getByRole("button", { name: "Stanna kvar" })))

@@ -21,12 +21,12 @@ describe.skipIf(!browserTestsEnabled())("who is online", () => {
     await onlineUser(chief.page, "Johan Ek").waitFor({ timeout: 5_000 });
     // Sara's page was not reloaded: Johan arrived over the socket.
     await onlineUser(admin.page, "Johan Ek").waitFor({ timeout: 5_000 });
-    await expect(admin.page.getByText("2 personer online").count()).resolves.toBe(1);
+    await expect(admin.page.getByText("2 personer inloggade").count()).resolves.toBe(1);
 
     await chief.context.close();
     await onlineUser(admin.page, "Johan Ek").waitFor({ state: "detached", timeout: 5_000 });
     await expect(onlineUser(admin.page, "Sara Lind").count()).resolves.toBe(1);
-    await admin.page.getByText("1 person online").waitFor();
+    await admin.page.getByText("1 person inloggad").waitFor();
     await admin.context.close();
   });
 

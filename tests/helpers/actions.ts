@@ -106,7 +106,7 @@ export async function goalIds(db: Executor, organisationId: string): Promise<str
   return rows.map((r) => r.id);
 }
 
-/** Period name (e.g. "2020 T3") → id. */
+/** Period name (e.g. "T3 2020") → id. */
 export async function periodIds(
   db: Executor,
   organisationId: string,
@@ -187,7 +187,7 @@ export async function seedOtherOrganisation(db: Executor): Promise<OtherOrganisa
     organisationId,
     departmentId,
     goalId,
-    periodId: periods["2020 T3"],
+    periodId: periods["T3 2020"],
     actionId: action.id,
     email,
     password,

@@ -136,7 +136,7 @@ describe("the action page", () => {
     });
     expect(save.status).toBe(403);
     const followUp = await school.postForm(`/atgarder/${action.id}`, {
-      intent: `followup:${periods["2020 T3"]}`,
+      intent: `followup:${periods["T3 2020"]}`,
       assessment: "on_track",
       comment: "Försök",
     });
@@ -177,7 +177,7 @@ describe("the action page", () => {
     expect(stale.status).toBe(409);
     const html = await stale.text();
     expect(html).toMatch(
-      /Karin Nilsson ändrade status och framsteg \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dina ändringar finns kvar nedan – kontrollera och spara igen\./,
+      /Karin Nilsson ändrade status och genomfört \(%\) \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dina ändringar finns kvar nedan – kontrollera och spara igen\./,
     );
     expect(html).toContain('value="SMADIT-modellen – ny titel"');
     expect(html).toContain("Min text som inte får försvinna</textarea>");
@@ -200,14 +200,14 @@ describe("the action page", () => {
     const action = await actionTitled("Gemensam rutin skola–socialtjänst vid oro för barn");
     const school = await clientFor(DEMO_EMAILS.schoolEditor);
     const response = await school.postForm(`/atgarder/${action.id}`, {
-      intent: `followup:${periods["2020 T3"]}`,
+      intent: `followup:${periods["T3 2020"]}`,
       assessment: "at_risk",
       comment: "  ",
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Skriv en kommentar till bedömningen.");
     const saved = await school.postForm(`/atgarder/${action.id}`, {
-      intent: `followup:${periods["2020 T3"]}`,
+      intent: `followup:${periods["T3 2020"]}`,
       assessment: "at_risk",
       comment: "Förskolorna behöver mer tid.",
     });
@@ -215,7 +215,7 @@ describe("the action page", () => {
     expect(events.at(-1)).toMatchObject({ actionId: action.id, change: "followup" });
     const html = await (await school.get(`/atgarder/${action.id}`)).text();
     expect(html).toContain("Förskolorna behöver mer tid.");
-    expect(html).toContain("Erik Holm sparade uppföljningen för 2020 T3");
+    expect(html).toContain("Erik Holm sparade uppföljningen för T3 2020");
   });
 
   it("adds comments for everyone but observers", async () => {
@@ -241,7 +241,7 @@ describe("Att göra", () => {
     const school = await clientFor(DEMO_EMAILS.schoolEditor);
     const html = await (await school.get("/att-gora")).text();
     expect(html).toContain("Barn och utbildning");
-    expect(html).toContain("2020 T3");
+    expect(html).toContain("T3 2020");
     expect(html).toContain("Rapportera senast 14 januari 2021.");
     expect(html).toContain("Gemensam rutin skola–socialtjänst vid oro för barn");
     expect(html).not.toContain(SOCIAL);
@@ -256,7 +256,7 @@ describe("Att göra", () => {
 
   it("refuses klarmarkera until every action is assessed, then allows it, then reopens", async () => {
     const departmentId = departments.Socialtjänst;
-    const periodId = periods["2020 T3"];
+    const periodId = periods["T3 2020"];
     const period = await db
       .selectFrom("follow_up_periods")
       .selectAll()
@@ -272,7 +272,7 @@ describe("Att göra", () => {
     );
     const page = await (await editor.get("/att-gora")).text();
     expect(page).toMatch(/\d+ åtgärder? saknar bedömning\./);
-    expect(page).toMatch(/<button[^>]*disabled[^>]*>Klarmarkera rapporten för 2020 T3/);
+    expect(page).toMatch(/<button[^>]*disabled[^>]*>Klarmarkera rapporten för T3 2020/);
 
     const toReport = await actionsToReport(db, server.organisationId, departmentId, period)
       .select(["actions.id", "actions.status", "actions.progress", "actions.version"])
@@ -328,7 +328,7 @@ describe("Att göra", () => {
   it("keeps a report save all-or-nothing and names the stale version", async () => {
     const action = await actionTitled("Rutin för att fråga om våld i elevhälsan");
     const school = await clientFor(DEMO_EMAILS.schoolEditor);
-    const periodId = periods["2020 T3"];
+    const periodId = periods["T3 2020"];
     // No comment: neither the new progress nor the assessment is saved.
     const invalid = await school.postForm("/att-gora", {
       intent: `report:${action.id}`,
@@ -360,7 +360,7 @@ describe("Att göra", () => {
     const school = await clientFor(DEMO_EMAILS.schoolEditor);
     const response = await school.postForm("/att-gora", {
       intent: `report:${action.id}`,
-      periodId: periods["2020 T3"],
+      periodId: periods["T3 2020"],
       version: String(action.version),
       status: action.status,
       progress: String(action.progress),
@@ -370,7 +370,7 @@ describe("Att göra", () => {
     expect(response.status).toBe(403);
     const complete = await school.postForm("/att-gora", {
       intent: `complete:${departments.Socialtjänst}`,
-      periodId: periods["2020 T3"],
+      periodId: periods["T3 2020"],
     });
     expect(complete.status).toBe(403);
   });

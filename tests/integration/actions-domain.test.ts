@@ -103,8 +103,8 @@ async function countRows(table: "actions" | "audit_events" | "action_comments" |
 describe("permission matrix (domain)", () => {
   /** Department name → an action of that department, made for this matrix. */
   const matrixActions: Record<string, string> = {};
-  // No action of the matrix falls in 2017 T1, so a report for it can be marked done at once.
-  const emptyPeriod = () => periods["2017 T1"];
+  // No action of the matrix falls in T1 2017, so a report for it can be marked done at once.
+  const emptyPeriod = () => periods["T1 2017"];
 
   beforeAll(async () => {
     for (const [name, id] of Object.entries(departments)) {
@@ -186,12 +186,12 @@ describe("permission matrix (domain)", () => {
     progressOwn: (role) => updateProgress(actors[role], matrixActions[OWN_DEPARTMENT[role]]),
     progressOther: (role) => updateProgress(actors[role], matrixActions[OTHER_DEPARTMENT]),
     followUpOwn: (role) =>
-      saveFollowUp(db, actors[role], matrixActions[OWN_DEPARTMENT[role]], periods["2020 T3"], {
+      saveFollowUp(db, actors[role], matrixActions[OWN_DEPARTMENT[role]], periods["T3 2020"], {
         assessment: "on_track",
         comment: `Bedömt av ${role}`,
       }),
     followUpOther: (role) =>
-      saveFollowUp(db, actors[role], matrixActions[OTHER_DEPARTMENT], periods["2020 T3"], {
+      saveFollowUp(db, actors[role], matrixActions[OTHER_DEPARTMENT], periods["T3 2020"], {
         assessment: "at_risk",
         comment: `Bedömt av ${role}`,
       }),
@@ -395,7 +395,7 @@ describe("personal identity numbers in free text (domain)", () => {
     "action description (change)": async (text) =>
       updateAction(db, actors.member, actionId, { version: await version(), description: text }),
     "follow-up comment": (text) =>
-      saveFollowUp(db, actors.editor, actionId, periods["2020 T3"], {
+      saveFollowUp(db, actors.editor, actionId, periods["T3 2020"], {
         assessment: "at_risk",
         comment: text,
       }),
@@ -557,7 +557,7 @@ describe("CSV import and export", () => {
 
   it("a good file separated by ; with a BOM and quoted newlines saves every row at once", async () => {
     const file = `\uFEFF${[
-      "Titel;Beskrivning;Mål;Ansvarig förvaltning;Involverade förvaltningar;Ansvarig person;Startdatum;Slutdatum;Status;Framsteg (%)",
+      "Titel;Beskrivning;Mål;Ansvarig förvaltning;Medverkande förvaltningar;Ansvarig person;Startdatum;Slutdatum;Status;Genomfört (%)",
       'Semikolon A;"Rad ett\r\nrad två; med semikolon";1;Socialtjänst;Barn och utbildning, Kommunledning;socialtjanst@kommun.test;2020-01-01;2020-12-31;Pågående;40',
       'Semikolon B;"Citat ""inom"" citat";Mål 2;barn och utbildning;;;2020-02-01;;Genomförd;100',
       "Semikolon C;;4;Kultur och teknik;;;2020-03-01;2021-06-30;paused;",

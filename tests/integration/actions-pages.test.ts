@@ -6,7 +6,14 @@ import { DEMO_EMAILS, departmentIds } from "../helpers/actions";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
-const SWEDISH_STATUSES = ["Ej påbörjad", "Pågående", "Försenad", "Genomförd", "Vilande", "Avförd"];
+const SWEDISH_STATUSES = [
+  "Ej påbörjad",
+  "Pågående",
+  "Försenad",
+  "Genomförd",
+  "Vilande",
+  "Avbruten",
+];
 
 describe("Åtgärder pages: CSV export, import, create, board moves", () => {
   let server: TestServer;
@@ -113,7 +120,7 @@ describe("Åtgärder pages: CSV export, import, create, board moves", () => {
   });
 
   describe("CSV import", () => {
-    const header = "Titel;Beskrivning;Mål;Ansvarig förvaltning;Slutdatum;Status;Framsteg (%)";
+    const header = "Titel;Beskrivning;Mål;Ansvarig förvaltning;Slutdatum;Status;Genomfört (%)";
 
     it("previews bad rows with their errors and saves nothing", async () => {
       const before = await countActions();
@@ -136,7 +143,7 @@ describe("Åtgärder pages: CSV export, import, create, board moves", () => {
       expect(html).toContain("Rad 5, Ansvarig förvaltning");
       expect(html).toContain("Rad 5, Slutdatum");
       expect(html).toContain("Rad 5, Status");
-      expect(html).toContain("Rad 5, Framsteg (%)");
+      expect(html).toContain("Rad 5, Genomfört (%)");
       expect(html).not.toContain('value="import"');
       expect(await countActions()).toBe(before);
 
@@ -199,7 +206,7 @@ describe("Åtgärder pages: CSV export, import, create, board moves", () => {
     it("imports every row of a good file, also from Excel's Windows-1252 CSV", async () => {
       const before = await countActions();
       const file = [
-        "Titel,Mål,Ansvarig förvaltning,Involverade förvaltningar,Ansvarig person,Status",
+        "Titel,Mål,Ansvarig förvaltning,Medverkande förvaltningar,Ansvarig person,Status",
         "Importerad åtgärd ett,1,Socialtjänst,Kommunledning,arbetsgrupp@kommun.test,Pågående",
         "Importerad åtgärd två,Mål 2,Barn och utbildning,,Erik Holm,",
       ].join("\r\n");
@@ -304,7 +311,7 @@ describe("Åtgärder pages: CSV export, import, create, board moves", () => {
       const html = await response.text();
       expect(html).toContain("Det finns fel i formuläret");
       expect(html).toContain("Välj ett mål ur listan.");
-      expect(html).toContain("Ange framsteg som ett heltal mellan 0 och 100.");
+      expect(html).toContain("Ange genomfört (%) som ett heltal mellan 0 och 100.");
       expect(html).toContain('value="Behåll min titel"');
       expect(html).toContain('value="101"');
       expect(await countActions()).toBe(before);

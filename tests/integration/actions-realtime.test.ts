@@ -169,7 +169,7 @@ describe("live updates", () => {
       server.url,
       editorToken,
       "PUT",
-      `/actions/${actionId}/followups/${periods["2020 T3"]}`,
+      `/actions/${actionId}/followups/${periods["T3 2020"]}`,
       { assessment: "at_risk", comment: "Rekrytering pågår." },
     );
     expect(saved.status).toBe(200);
@@ -194,8 +194,8 @@ describe("live updates", () => {
     "a period report's %s on the Att göra page reaches the chief, not the other organisation",
     async (command, completed) => {
       const departmentId = departments.Socialtjänst;
-      // Nothing of the demo falls in 2017 T1, so the report can be marked done at once.
-      const periodId = periods["2017 T1"];
+      // Nothing of the demo falls in T1 2017, so the report can be marked done at once.
+      const periodId = periods["T1 2017"];
       const heard = nextEvent(
         chief,
         "period-report.changed",

@@ -19,7 +19,7 @@ const MESSAGES = {
   emailTaken: "Det finns redan en användare med den e-postadressen.",
   passwordTooShort: "Lösenordet måste ha minst 12 tecken.",
   roleRequired: "Välj minst en roll.",
-  editorNeedsDepartment: "En förvaltningsredaktör måste höra till minst en förvaltning.",
+  editorNeedsDepartment: "En rapportansvarig måste höra till minst en förvaltning.",
   unknownDepartment: "Välj förvaltningar ur listan.",
   nameTaken: "Det namnet används redan.",
   year: "Ange ett årtal mellan 1990 och 2100.",

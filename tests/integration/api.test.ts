@@ -235,8 +235,8 @@ describe("shapes", () => {
     const periodList = await api(tokens.observer, "GET", "/periods");
     expect(periodList.body.items).toHaveLength(12);
     expect(periodList.body.items[0]).toEqual({
-      id: periods["2017 T1"],
-      name: "2017 T1",
+      id: periods["T1 2017"],
+      name: "T1 2017",
       startDate: "2017-01-01",
       endDate: "2017-04-30",
       reportDeadline: "2017-05-14",
@@ -370,14 +370,14 @@ describe("permission matrix (API)", () => {
     progressOther: (role) =>
       patch(role, matrixActions[OTHER_DEPARTMENT], { status: "paused", progress: 35 }),
     async followUpOwn(role) {
-      const path = `/actions/${matrixActions[OWN_DEPARTMENT[role]]}/followups/${periods["2020 T3"]}`;
+      const path = `/actions/${matrixActions[OWN_DEPARTMENT[role]]}/followups/${periods["T3 2020"]}`;
       const body = { assessment: "on_track", comment: `  Bedömt av ${role}  ` };
       const response = await api(tokens[role], "PUT", path, body);
       // The answer is what was stored: the comment trimmed, who saved it and when.
       if (response.status === 200)
         expect(response.body).toEqual({
           actionId: matrixActions[OWN_DEPARTMENT[role]],
-          periodId: periods["2020 T3"],
+          periodId: periods["T3 2020"],
           assessment: "on_track",
           comment: `Bedömt av ${role}`,
           updatedAt: expect.any(String),
@@ -386,7 +386,7 @@ describe("permission matrix (API)", () => {
       return response.status;
     },
     async followUpOther(role) {
-      const path = `/actions/${matrixActions[OTHER_DEPARTMENT]}/followups/${periods["2020 T3"]}`;
+      const path = `/actions/${matrixActions[OTHER_DEPARTMENT]}/followups/${periods["T3 2020"]}`;
       return (await api(tokens[role], "PUT", path, { assessment: "off_track", comment: role }))
         .status;
     },
@@ -423,7 +423,7 @@ describe("permission matrix (API)", () => {
       const followUp = { assessment: "on_track", comment: "Främmande" };
       for (const path of [
         `/actions/${other.actionId}/followups/${other.periodId}`,
-        `/actions/${other.actionId}/followups/${periods["2020 T3"]}`,
+        `/actions/${other.actionId}/followups/${periods["T3 2020"]}`,
       ])
         expect((await api(token, "PUT", path, followUp)).status).toBe(404);
       // The period is checked after the action: one the role may follow up.
@@ -656,7 +656,7 @@ describe("invalid input", () => {
     const followUp = await api(
       tokens.editor,
       "PUT",
-      `/actions/${id}/followups/${periods["2020 T3"]}`,
+      `/actions/${id}/followups/${periods["T3 2020"]}`,
       {
         assessment: "bra",
         comment: " ",
@@ -683,7 +683,7 @@ describe("invalid input", () => {
     for (const [method, path] of [
       ["POST", "/actions"],
       ["PATCH", `/actions/${crypto.randomUUID()}`],
-      ["PUT", `/actions/${crypto.randomUUID()}/followups/${periods["2020 T3"]}`],
+      ["PUT", `/actions/${crypto.randomUUID()}/followups/${periods["T3 2020"]}`],
     ]) {
       const response = await apiRaw(tokens.member, method, path, '{"title": "oavslutad');
       expect(response.status).toBe(400);
@@ -697,7 +697,7 @@ describe("invalid input", () => {
     for (const [method, path] of [
       ["POST", "/actions"],
       ["PATCH", `/actions/${id}`],
-      ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+      ["PUT", `/actions/${id}/followups/${periods["T3 2020"]}`],
       ["POST", `/actions/${id}/comments`],
       ["POST", `/documents/${crypto.randomUUID()}/versions`],
     ]) {
@@ -712,7 +712,7 @@ describe("invalid input", () => {
     for (const [method, path] of [
       ["POST", "/actions"],
       ["PATCH", `/actions/${id}`],
-      ["PUT", `/actions/${id}/followups/${periods["2020 T3"]}`],
+      ["PUT", `/actions/${id}/followups/${periods["T3 2020"]}`],
       ["POST", `/actions/${id}/comments`],
     ]) {
       const response = await streamed(method, path, { Authorization: `Bearer ${tokens.member}` });
@@ -786,7 +786,7 @@ describe("one strictness for every write", () => {
       ["PATCH", `/actions/${id}`, { version: 1, progres: 40 }],
       [
         "PUT",
-        `/actions/${id}/followups/${periods["2020 T3"]}`,
+        `/actions/${id}/followups/${periods["T3 2020"]}`,
         { assessment: "on_track", comment: "Bra", extra: 1 },
       ],
       ["POST", "/documents", { title: "Nytt", kind: "plan", owner: "Anna" }],
@@ -844,7 +844,7 @@ describe("one strictness for every write", () => {
 
   it("GET /actions/{id}/followups lists what PUT stored, per period", async () => {
     const { id } = await newAction("Uppföljning läses", "Socialtjänst");
-    const path = `/actions/${id}/followups/${periods["2020 T3"]}`;
+    const path = `/actions/${id}/followups/${periods["T3 2020"]}`;
     const saved = await api(tokens.editor, "PUT", path, {
       assessment: "at_risk",
       comment: " Risk ",
@@ -991,7 +991,7 @@ describe("personal identity numbers (API)", () => {
       "PUT follow-up comment": {
         field: "comment",
         send: (text) =>
-          api(tokens.editor, "PUT", `/actions/${actionId}/followups/${periods["2020 T2"]}`, {
+          api(tokens.editor, "PUT", `/actions/${actionId}/followups/${periods["T2 2020"]}`, {
             assessment: "at_risk",
             comment: text,
           }),

@@ -29,7 +29,7 @@ import { connectSocket } from "../helpers/socket";
 const WRITER = "arbetsgrupp@kommun.test";
 const READ_ONLY = {
   kommunchef: "kommunchef@kommun.test",
-  förvaltningsredaktör: "socialtjanst@kommun.test",
+  rapportansvarig: "socialtjanst@kommun.test",
 };
 const OTHER_ORG_EMAIL = "admin@grannkommun.test";
 const OTHER_ORG_PASSWORD = "Grannkommun-losen-1";

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "../helpers/server";
 
 /**
  * A small organisation whose numbers are worked out by hand: two goals, two departments,
- * "today" = 2018-06-01 (inside 2018 T2), so due dates before that are overdue unless done.
+ * "today" = 2018-06-01 (inside T2 2018), so due dates before that are overdue unless done.
  */
 describe("the overview's aggregates", () => {
   let database: DatabaseHandle;

@@ -21,7 +21,7 @@ const MESSAGES = {
   required: "Fyll i fältet.",
   kind: "Välj en dokumenttyp ur listan.",
   identityNumber: "Texten innehåller något som ser ut som ett personnummer",
-  confirmAdopt: "Skriv FASTSTÄLL för att fastställa dokumentet.",
+  confirmAdopt: "Kryssa i rutan om dokumentet ska fastställas och låsas.",
   frozen: "Dokumentet är fastställt och kan inte längre ändras.",
   notFound: "Sidan finns inte",
 };
@@ -295,7 +295,7 @@ describe("document pages", () => {
   });
 
   describe("adopting (fastställd)", () => {
-    it("needs the confirmation word, then freezes the document for pages and sockets", async () => {
+    it("needs the confirmation ticked, then freezes the document for pages and sockets", async () => {
       const id = createdId(await create({ title: "Samverkansform LSS", kind: "samverkansform" }));
       // Joined before the adoption: an open editor.
       const socket = await signedInSocket(server, MEMBER);
@@ -308,7 +308,7 @@ describe("document pages", () => {
         ...meta,
         status: "adopted",
         version: "1",
-        confirmAdopt: "ja",
+        confirmAdopt: "",
       });
       expect(unconfirmed.status).toBe(400);
       expect(textOf(await unconfirmed.text())).toContain(MESSAGES.confirmAdopt);
@@ -317,7 +317,7 @@ describe("document pages", () => {
         ...meta,
         status: "adopted",
         version: "1",
-        confirmAdopt: " fastställ ",
+        confirmAdopt: "on",
       });
       expect(adopted.status).toBe(303);
       expect(adopted.headers.get("location")).toBe(`/dokument/${id}?faststallt=1`);

@@ -203,7 +203,7 @@ describe("document events reach the organisation's open pages", () => {
     const adopting = await member.postForm(`/dokument/${documentId}`, {
       ...fields,
       status: "adopted",
-      confirmAdopt: "fastställ",
+      confirmAdopt: "on",
       version: "2",
     });
     expect(adopting.headers.get("location")).toBe(`/dokument/${documentId}?faststallt=1`);

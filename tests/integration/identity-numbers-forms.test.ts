@@ -61,7 +61,7 @@ beforeAll(async () => {
       .where("organisation_id", "=", server.organisationId)
       .executeTakeFirstOrThrow()
   ).id;
-  period = (await periodIds(db, server.organisationId))["2020 T3"];
+  period = (await periodIds(db, server.organisationId))["T3 2020"];
 });
 afterAll(() => server?.close());
 

@@ -32,7 +32,7 @@ describe("the observer role", () => {
       await db
         .selectFrom("follow_up_periods")
         .select("id")
-        .where("name", "=", "2018 T3")
+        .where("name", "=", "T3 2018")
         .executeTakeFirstOrThrow()
     ).id;
     // An adopted samverkansform becomes an appendix of the report the chief adopts.
@@ -74,7 +74,7 @@ describe("the observer role", () => {
     const response = await observer.get(`/rapporter/${periodId}`);
     expect(response.status).toBe(200);
     const text = textOf(await response.text());
-    expect(text).toContain("Lägesrapport 2018 T3");
+    expect(text).toContain("Lägesrapport T3 2018");
     expect(text).toContain(appendixTitle);
     expect((await observer.get("/rapporter")).status).toBe(200);
   });

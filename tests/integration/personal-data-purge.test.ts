@@ -144,7 +144,7 @@ beforeAll(async () => {
       .values({
         organisation_id: org,
         action_id: ids.action,
-        period_id: periods["2020 T3"],
+        period_id: periods["T3 2020"],
         assessment: "at_risk",
         comment: `Uppföljt för ${NUMBERS.hidden}`,
       })
@@ -213,7 +213,7 @@ beforeAll(async () => {
       .insertInto("report_adoptions")
       .values({
         organisation_id: org,
-        period_id: periods["2020 T3"],
+        period_id: periods["T3 2020"],
         data: JSON.stringify({ rows: [{ comment: `Uppföljt för ${NUMBERS.hidden}` }] }),
         adopted_by: member.userId,
       })

@@ -126,9 +126,9 @@ describe("period reports over HTTP", () => {
     ]);
     chiefActor = await actorOf("kommunchef@kommun.test");
     memberActor = await actorOf("arbetsgrupp@kommun.test");
-    // 2018 T3: every goal has actions with assessments; 2017 T1 is before the first action.
-    periodId = await periodNamed("2018 T3");
-    emptyPeriodId = await periodNamed("2017 T1");
+    // T3 2018: every goal has actions with assessments; T1 2017 is before the first action.
+    periodId = await periodNamed("T3 2018");
+    emptyPeriodId = await periodNamed("T1 2017");
     // An adopted samverkansform becomes the report's appendix.
     const { id } = await db()
       .selectFrom("documents")
@@ -155,7 +155,7 @@ describe("period reports over HTTP", () => {
     expect(response.status).toBe(200);
     const text = textOf(await response.text());
     expect(text).toContain("Lägesrapporter");
-    expect(text).toContain("Lägesrapport 2018 T3");
+    expect(text).toContain("Lägesrapport T3 2018");
     expect(text).toContain("Ej fastställd");
   });
 
@@ -166,13 +166,13 @@ describe("period reports over HTTP", () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     const text = textOf(html);
-    expect(html).toContain("<title>Lägesrapport 2018 T3 – Samverkan</title>");
+    expect(html).toContain("<title>Lägesrapport T3 2018 – Samverkan</title>");
     for (const goal of report.goals) {
       expect(text).toContain(`Mål ${goal.position} – ${goal.title}`);
-      expect(text).toMatch(/Sammanvägd bedömning:/);
+      expect(text).toMatch(/Samlad bedömning:/);
     }
     for (const action of actionsOf(report)) expect(text).toContain(action.title);
-    for (const column of ["Åtgärd", "Förvaltning", "Status", "Framsteg", "Bedömning", "Kommentar"])
+    for (const column of ["Åtgärd", "Förvaltning", "Status", "Genomfört", "Bedömning", "Kommentar"])
       expect(html).toContain(`<th scope="col">${column}</th>`);
     expect(text).toMatch(/Klarmarkerad \d{4}-\d{2}-\d{2}/);
     expect(text).toContain(`Bilaga 1: ${appendixTitle}`);
@@ -191,7 +191,7 @@ describe("period reports over HTTP", () => {
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     );
     expect(response.headers.get("content-disposition")).toBe(
-      `attachment; filename="Lagesrapport-2018-T3.docx"; filename*=UTF-8''L%C3%A4gesrapport-2018-T3.docx`,
+      `attachment; filename="Lagesrapport-T3-2018.docx"; filename*=UTF-8''L%C3%A4gesrapport-T3-2018.docx`,
     );
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect(strFromU8(bytes.subarray(0, 2))).toBe("PK");
@@ -204,7 +204,7 @@ describe("period reports over HTTP", () => {
     );
     const documentXml = strFromU8(files["word/document.xml"]);
     const text = docxText(documentXml);
-    expect(text).toContain("Lägesrapport 2018 T3");
+    expect(text).toContain("Lägesrapport T3 2018");
     for (const goal of report.goals) expect(text).toContain(goal.title);
     for (const action of actionsOf(report)) expect(text).toContain(action.title);
     expect(text).toContain(appendixTitle);
@@ -213,7 +213,7 @@ describe("period reports over HTTP", () => {
     expect(documentXml).toContain("<w:tblHeader/>");
     expect(strFromU8(files["word/styles.xml"])).toContain('<w:lang w:val="sv-SE"/>');
     const core = strFromU8(files["docProps/core.xml"]);
-    expect(core).toContain("<dc:title>Lägesrapport 2018 T3</dc:title>");
+    expect(core).toContain("<dc:title>Lägesrapport T3 2018</dc:title>");
     expect(core).toContain(
       "<dc:subject>Lägesrapport till kommunstyrelsen, Exempelkommun</dc:subject>",
     );
@@ -225,15 +225,15 @@ describe("period reports over HTTP", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toContain(
-      "filename*=UTF-8''L%C3%A4gesrapport-2018-T3.pdf",
+      "filename*=UTF-8''L%C3%A4gesrapport-T3-2018.pdf",
     );
     const pdf = await pdfText(await response.arrayBuffer());
     const text = squeeze(pdf.text);
-    expect(text).toContain(squeeze("Lägesrapport 2018 T3"));
+    expect(text).toContain(squeeze("Lägesrapport T3 2018"));
     for (const goal of report.goals) expect(text).toContain(squeeze(goal.title));
     for (const action of actionsOf(report)) expect(text).toContain(squeeze(action.title));
     expect(text).toContain(squeeze(`Bilaga 1: ${appendixTitle}`));
-    expect(pdf.info.Title).toBe("Lägesrapport 2018 T3");
+    expect(pdf.info.Title).toBe("Lägesrapport T3 2018");
     expect(pdf.info.Language).toBe("sv-SE");
     expect(pdf.marked).toMatchObject({ Marked: true });
   });
@@ -244,7 +244,7 @@ describe("period reports over HTTP", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toContain(
-      'filename="Lagesrapport-2018-T3.csv"',
+      'filename="Lagesrapport-T3-2018.csv"',
     );
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -274,7 +274,7 @@ describe("period reports over HTTP", () => {
     expect(data).toMatchObject({
       kind: "samverkan.period-report",
       organisation: { id: server.organisationId, name: "Exempelkommun" },
-      period: { id: periodId, name: "2018 T3" },
+      period: { id: periodId, name: "T3 2018" },
       adopted: false,
       adoptionId: null,
       adoptedAt: null,
@@ -338,7 +338,7 @@ describe("period reports over HTTP", () => {
     // The adopted Word file still says what was adopted, and is named for its adoption.
     const docx = await asChief.get(reportUrl({ format: "docx", [ADOPTION]: firstId }));
     expect(docx.headers.get("content-disposition")).toMatch(
-      /filename\*=UTF-8''L%C3%A4gesrapport-2018-T3-fastst%C3%A4lld-\d{4}-\d{2}-\d{2}\.docx/,
+      /filename\*=UTF-8''L%C3%A4gesrapport-T3-2018-fastst%C3%A4lld-\d{4}-\d{2}-\d{2}\.docx/,
     );
     const docText = docxText(
       strFromU8(unzipSync(new Uint8Array(await docx.arrayBuffer()))["word/document.xml"]),
@@ -369,7 +369,7 @@ describe("period reports over HTTP", () => {
 
     const list = textOf(await (await asChief.get("/rapporter")).text());
     expect(list).toMatch(
-      /Lägesrapport 2018 T3 \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} ✓ Fastställd \d{4}-\d{2}-\d{2} av Johan Ek \(2 fastställda versioner\)/,
+      /Lägesrapport T3 2018 \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} ✓ Fastställd \d{4}-\d{2}-\d{2} av Johan Ek \(2 fastställda versioner\)/,
     );
   });
 
@@ -397,7 +397,7 @@ describe("period reports over HTTP", () => {
     const none = await asObserver.get(reportUrl({}, emptyPeriodId));
     expect(none.status).toBe(200);
     expect(textOf(await none.text())).toContain(
-      "Lägesrapporten för 2017 T1 har inte fastställts ännu.",
+      "Lägesrapporten för T1 2017 har inte fastställts ännu.",
     );
   });
 
@@ -443,7 +443,7 @@ describe("period reports over HTTP", () => {
       .insertInto("follow_up_periods")
       .values({
         organisation_id: other.id,
-        name: "2018 T3",
+        name: "T3 2018",
         start_date: "2018-09-01",
         end_date: "2018-12-31",
         report_deadline: "2019-01-14",
