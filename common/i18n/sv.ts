@@ -630,7 +630,7 @@ export const sv = {
   "actionPage.changedBy": "av {name},",
   "actionPage.unknownPerson": "Okänd person",
   "actionPage.edit": "Ändra åtgärden",
-  "actionPage.editProgress": "Uppdatera status och genomfört (%)",
+  "actionPage.editProgress": "Uppdatera status och hur mycket som är genomfört",
   "actionPage.save": "Spara ändringarna",
   "actionPage.created": "Åtgärden är skapad.",
   "actionPage.fromDocument": "Från dokumentet:",
