@@ -170,7 +170,7 @@ export function DepartmentTable({
   );
 }
 
-/** "2020 T3" → "20 T3" (and "T3 2020" → "T3 20"): short enough to stand under a bar. */
+/** "T3 2020" → "T3 20": short enough to stand under a bar. */
 function shortPeriodName(name: string) {
   return name.replace(/\b(?:19|20)(\d{2})\b/, "$1");
 }
