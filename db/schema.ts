@@ -19,6 +19,8 @@ export interface OrganisationsTable {
   name: string;
   slug: string;
   period_kind: ColumnType<PeriodKind, PeriodKind | undefined, PeriodKind>;
+  /** Off: members sign in only through the organisation's identity provider. */
+  password_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 
@@ -88,6 +90,9 @@ export interface SessionsTable {
   created_at: CreatedAt;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
+  /** Set when signed in through the identity provider: back-channel logout ends these. */
+  provider_subject: string | null;
+  provider_session_id: string | null;
 }
 
 export interface LoginAttemptsTable {
@@ -320,6 +325,38 @@ export interface AssessmentCountsTable {
   n: number;
 }
 
+export interface GroupMapping {
+  group: string;
+  role: Role;
+  departmentId: string | null;
+}
+
+/** An organisation's OpenID Connect provider (ADR 0019). */
+export interface IdentityProvidersTable {
+  organisation_id: string;
+  display_name: string | null;
+  issuer: string | null;
+  client_id: string | null;
+  client_secret_encrypted: string | null;
+  scopes: ColumnType<string, string | undefined, string>;
+  email_claim: ColumnType<string, string | undefined, string>;
+  groups_claim: ColumnType<string, string | undefined, string>;
+  trust_unverified_email: ColumnType<boolean, boolean | undefined, boolean>;
+  email_domains: ColumnType<string[], string[] | undefined, string[]>;
+  group_mappings: ColumnType<GroupMapping[], string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Which provider account (issuer + subject) is which person. */
+export interface UserIdentitiesTable {
+  organisation_id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -329,6 +366,8 @@ export interface Database {
   strategies: StrategiesTable;
   goals: GoalsTable;
   sessions: SessionsTable;
+  identity_providers: IdentityProvidersTable;
+  user_identities: UserIdentitiesTable;
   login_attempts: LoginAttemptsTable;
   audit_events: AuditEventsTable;
   domain_events: DomainEventsTable;

@@ -4,7 +4,15 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const buildMarker = path.join(root, "build/server/index.js");
-const sources = ["app", "common", "server", "db", "vite.config.ts", "package.json", "package-lock.json"];
+const sources = [
+  "app",
+  "common",
+  "server",
+  "db",
+  "vite.config.ts",
+  "package.json",
+  "package-lock.json",
+];
 
 function newestModification(target: string): number {
   if (!existsSync(target)) return 0;

@@ -23,6 +23,7 @@ import type { AppContext } from "./context";
 import { reportStoredPersonalData } from "./domain/personal-data";
 import { startDispatcher } from "./events/dispatcher";
 import { createApiRouter } from "./http/api";
+import { createOidcRouter } from "./http/oidc";
 import { mountRemix, routeReportDownloads } from "./http/remix";
 import {
   guardStateChangingRequests,
@@ -137,6 +138,8 @@ export async function startApp(
     guardStateChangingRequests(config, { sameOrigin: false }),
     createApiRouter({ db: database.db, config, auth }),
   );
+  // The provider's back-channel logout posts from its own server, with no Origin of ours.
+  app.use(createOidcRouter({ db: database.db, config, auth, log }));
   app.use(guardStateChangingRequests(config));
   const realtime = createRealtime(httpServer, { config, bus, auth });
   const collab = new CollabHub(realtime.io, database.db);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -30,7 +30,42 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   ERROR_LOG_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  OIDC_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().trim().min(1).max(60).optional(),
+  OIDC_SCOPES: z.string().trim().min(1).default("openid email profile"),
+  OIDC_EMAIL_CLAIM: z.string().trim().min(1).default("email"),
+  OIDC_GROUPS_CLAIM: z.string().trim().min(1).default("groups"),
+  OIDC_TRUST_UNVERIFIED_EMAIL: booleanString.default(false),
+  OIDC_EMAIL_DOMAINS: z.string().default(""),
+  OIDC_ADMIN_EMAILS: z.string().default(""),
+  OIDC_ORGANISATION: z.string().trim().min(1).optional(),
 });
+
+/** The identity provider of a single-organisation install, from the environment (ADR 0019). */
+export interface EnvIdentityProvider {
+  /** The organisation's slug; without it, the install's only organisation. */
+  organisationSlug?: string;
+  displayName: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  emailClaim: string;
+  groupsClaim: string;
+  trustUnverifiedEmail: boolean;
+  emailDomains: string[];
+  /** These people become admins at their first sign-in (how an install gets its first admin). */
+  adminEmails: string[];
+}
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -57,6 +92,9 @@ export interface Config {
   errorLogIntervalSeconds: number;
   /** Bearer token for GET /metrics; without it there is no /metrics. */
   metricsToken?: string;
+  /** AES-256 key for the identity providers' client secrets stored in the database. */
+  oidcSecretKey: Buffer;
+  identityProvider?: EnvIdentityProvider;
 }
 
 export class ConfigError extends Error {}
@@ -73,13 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretFile = path.join(dataDir, "session-secret");
   const keptSecret = existsSync(secretFile) ? readFileSync(secretFile, "utf8").trim() : undefined;
   const generated = !e.SESSION_SECRET && !keptSecret;
+  const sessionSecret = e.SESSION_SECRET ?? keptSecret ?? randomBytes(32).toString("base64url");
+  if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET))
+    throw new ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too");
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
-    sessionSecret: e.SESSION_SECRET ?? keptSecret ?? randomBytes(32).toString("base64url"),
+    sessionSecret,
     sessionSecretFile: generated ? secretFile : undefined,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
@@ -95,6 +136,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     errorLogIntervalSeconds: e.ERROR_LOG_INTERVAL_SECONDS,
     metricsToken: e.METRICS_TOKEN,
+    // Without a key of its own, one derived from the session secret (changing that secret then
+    // means entering the client secrets again).
+    oidcSecretKey: Buffer.from(
+      hkdfSync(
+        "sha256",
+        e.OIDC_SECRET_KEY ?? sessionSecret,
+        "",
+        "samverkan oidc client secrets",
+        32,
+      ),
+    ),
+    identityProvider:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            organisationSlug: e.OIDC_ORGANISATION,
+            displayName: e.OIDC_NAME ?? new URL(e.OIDC_ISSUER).hostname,
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            scopes: e.OIDC_SCOPES,
+            emailClaim: e.OIDC_EMAIL_CLAIM,
+            groupsClaim: e.OIDC_GROUPS_CLAIM,
+            trustUnverifiedEmail: e.OIDC_TRUST_UNVERIFIED_EMAIL,
+            emailDomains: list(e.OIDC_EMAIL_DOMAINS),
+            adminEmails: list(e.OIDC_ADMIN_EMAILS),
+          }
+        : undefined,
   };
 }
 

@@ -8,6 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "../../server/auth/login";
+import { SIGN_IN_FAILURES, type SignInFailure } from "../../server/auth/oidc/flow";
+import { passwordSignInOffered, signInChoices } from "../../server/domain/identity-provider";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { firstTo, getSession, sessionCookieWillBeDropped } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -19,7 +21,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const target = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
     throw redirect(session.mustChangePassword ? firstTo("/byt-losenord", target) : target);
   }
-  return { cookieDropped: sessionCookieWillBeDropped(request, context) };
+  const refusal = new URL(request.url).searchParams.get("inloggningsfel");
+  return {
+    cookieDropped: sessionCookieWillBeDropped(request, context),
+    providers: await signInChoices(context.db, context.config),
+    passwordSignIn: await passwordSignInOffered(context.db),
+    providerRefusal: SIGN_IN_FAILURES.find((reason) => reason === refusal) ?? null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -45,6 +53,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(result.minutes * 60) } },
     );
   }
+  if (result.reason === "passwordsOff") {
+    return data(
+      { fieldErrors: { form: "login.passwordsOff" }, email, throttledMinutes: 0 },
+      { status: 403 },
+    );
+  }
   return data(
     { fieldErrors: { form: "login.invalid" }, email, throttledMinutes: 0 },
     { status: 401 },
@@ -58,7 +72,8 @@ export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
 
 export default function Login() {
   const t = useT();
-  const { cookieDropped } = useLoaderData<typeof loader>();
+  const { cookieDropped, providers, passwordSignIn, providerRefusal } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result?.fieldErrors as Record<string, string> | undefined;
@@ -66,7 +81,30 @@ export default function Login() {
   return (
     <div className="page narrow">
       <h1>{t("login.title")}</h1>
-      <p>{t("login.intro")}</p>
+      {providerRefusal && (
+        <div className="error-summary" role="alert">
+          <p>{t(`oidc.error.${providerRefusal satisfies SignInFailure}`)}</p>
+        </div>
+      )}
+      {providers.length > 0 && (
+        <ul className="plain-list stack">
+          {providers.map((provider) => (
+            <li key={provider.organisationId}>
+              <a
+                className="button"
+                href={`/auth/oidc/start?organisation=${provider.organisationId}&redirectTo=${encodeURIComponent(params.get("redirectTo") ?? "/")}`}
+              >
+                {providers.length > 1
+                  ? t("oidc.signInWithFor", {
+                      name: provider.displayName,
+                      organisation: provider.organisationName,
+                    })
+                  : t("oidc.signInWith", { name: provider.displayName })}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       {cookieDropped && (
         <div className="error-summary" role="alert">
           <p>{t("login.needsHttps")}</p>
@@ -77,7 +115,9 @@ export default function Login() {
           <p>
             {formError === "login.throttled"
               ? t("login.throttled", { count: result?.throttledMinutes ?? 1 })
-              : t("login.invalid")}
+              : formError === "login.passwordsOff"
+                ? t("login.passwordsOff")
+                : t("login.invalid")}
           </p>
         </div>
       ) : (
@@ -86,31 +126,36 @@ export default function Login() {
           labels={{ email: t("login.email"), password: t("login.password") }}
         />
       )}
-      <Form method="post" className="stack" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
-        <TextField
-          id="email"
-          name="email"
-          type="email"
-          label={t("login.email")}
-          autoComplete="username"
-          defaultValue={result?.email}
-          error={errors?.email}
-          required
-        />
-        <TextField
-          id="password"
-          name="password"
-          type="password"
-          label={t("login.password")}
-          autoComplete="current-password"
-          error={errors?.password}
-          required
-        />
-        <button type="submit" className="button">
-          {t("login.submit")}
-        </button>
-      </Form>
+      {passwordSignIn && (
+        <>
+          {providers.length > 0 ? <h2>{t("oidc.orPassword")}</h2> : <p>{t("login.intro")}</p>}
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+            <TextField
+              id="email"
+              name="email"
+              type="email"
+              label={t("login.email")}
+              autoComplete="username"
+              defaultValue={result?.email}
+              error={errors?.email}
+              required
+            />
+            <TextField
+              id="password"
+              name="password"
+              type="password"
+              label={t("login.password")}
+              autoComplete="current-password"
+              error={errors?.password}
+              required
+            />
+            <button type="submit" className="button">
+              {t("login.submit")}
+            </button>
+          </Form>
+        </>
+      )}
     </div>
   );
 }

@@ -40,6 +40,42 @@ export const en: Catalogue = {
   "login.loggedOut": "You are logged out.",
   "login.sessionEnded": "Your session has ended. Please log in again.",
 
+  "oidc.signInWith": "Log in with {name}",
+  "oidc.signInWithFor": "Log in with {name} ({organisation})",
+  "oidc.orPassword": "Or log in with email address and password",
+  "oidc.error.state":
+    "The sign-in could not be completed: the identity provider's answer did not belong to a sign-in started in this browser (it may have been altered, taken longer than 10 minutes or been started in another tab). Start again.",
+  "oidc.error.nonce":
+    "The sign-in was stopped: the identity provider's ID token did not belong to this sign-in (wrong nonce). Start again.",
+  "oidc.error.code": "The sign-in code has expired or has already been used. Start again.",
+  "oidc.error.audience":
+    "The sign-in was stopped: the ID token was issued for a service other than Samverkan (wrong client id).",
+  "oidc.error.issuer":
+    "The sign-in was stopped: the answer did not come from the configured identity provider (wrong issuer).",
+  "oidc.error.provider-refused": "The identity provider cancelled or refused the sign-in.",
+  "oidc.error.provider-unreachable":
+    "The identity provider could not be reached. Try again shortly, or contact whoever runs Samverkan.",
+  "oidc.error.invalid-response":
+    "The identity provider gave an answer that could not be accepted. Contact whoever runs Samverkan.",
+  "oidc.error.no-email":
+    "The identity provider sent no email address, so Samverkan does not know who you are. Contact whoever runs Samverkan.",
+  "oidc.error.email-unverified":
+    "The identity provider has not verified your email address, so it cannot be linked to an account in Samverkan.",
+  "oidc.error.unknown-account":
+    "There is no account in Samverkan for your email address. Ask an administrator in your organisation for one.",
+  "oidc.error.deactivated":
+    "Your account in Samverkan is deactivated. Contact an administrator in your organisation.",
+  "oidc.error.no-role": "You have no access in Samverkan yet.",
+  "oidc.error.not-configured":
+    "Signing in through the organisation's identity provider is not set up.",
+  "login.passwordsOff":
+    "Your organisation signs in through its identity provider; passwords are not used here. Use the “Log in with …” button above.",
+  "pending.title": "Waiting for access",
+  "pending.body":
+    "You have signed in with your organisation's identity provider and your account exists in Samverkan, but you have no access here – yet, or any longer. An administrator in your organisation needs to give you a role.",
+  "pending.next": "Once you have a role, you can log in again.",
+  "pending.signIn": "Go to log in",
+
   "home.title": "Overview",
   "home.welcome": "Welcome, {name}",
   "home.strategy": "Strategy",

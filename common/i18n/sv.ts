@@ -38,6 +38,41 @@ export const sv = {
   "login.loggedOut": "Du är utloggad.",
   "login.sessionEnded": "Din inloggning har gått ut. Logga in igen.",
 
+  "oidc.signInWith": "Logga in med {name}",
+  "oidc.signInWithFor": "Logga in med {name} ({organisation})",
+  "oidc.orPassword": "Eller logga in med e-postadress och lösenord",
+  "oidc.error.state":
+    "Inloggningen kunde inte slutföras: svaret från inloggningstjänsten hörde inte till en inloggning som startats i den här webbläsaren (den kan ha ändrats, ha pågått längre än 10 minuter eller ha startats i en annan flik). Börja om.",
+  "oidc.error.nonce":
+    "Inloggningen avbröts: identitetsbeviset från inloggningstjänsten hörde inte till den här inloggningen (fel engångsvärde, nonce). Börja om.",
+  "oidc.error.code": "Inloggningskoden har gått ut eller har redan använts. Börja om.",
+  "oidc.error.audience":
+    "Inloggningen avbröts: identitetsbeviset var utfärdat för en annan tjänst än Samverkan (fel klient-id).",
+  "oidc.error.issuer":
+    "Inloggningen avbröts: svaret kom inte från den inloggningstjänst som är inställd (fel utfärdare).",
+  "oidc.error.provider-refused": "Inloggningstjänsten avbröt eller nekade inloggningen.",
+  "oidc.error.provider-unreachable":
+    "Inloggningstjänsten gick inte att nå. Försök igen om en stund, eller kontakta den som administrerar Samverkan.",
+  "oidc.error.invalid-response":
+    "Inloggningstjänsten gav ett svar som inte kunde godtas. Kontakta den som administrerar Samverkan.",
+  "oidc.error.no-email":
+    "Inloggningstjänsten skickade ingen e-postadress, så Samverkan vet inte vem du är. Kontakta den som administrerar Samverkan.",
+  "oidc.error.email-unverified":
+    "Inloggningstjänsten har inte bekräftat din e-postadress, så den kan inte kopplas till ett konto i Samverkan.",
+  "oidc.error.unknown-account":
+    "Det finns inget konto i Samverkan för din e-postadress. Be en administratör i din organisation om ett.",
+  "oidc.error.deactivated":
+    "Ditt konto i Samverkan är avstängt. Kontakta en administratör i din organisation.",
+  "oidc.error.no-role": "Du har ingen behörighet i Samverkan ännu.",
+  "oidc.error.not-configured": "Inloggning via organisationens inloggningstjänst är inte inställd.",
+  "login.passwordsOff":
+    "Din organisation loggar in via sin inloggningstjänst; lösenord används inte här. Använd knappen ”Logga in med …” ovan.",
+  "pending.title": "Väntar på behörighet",
+  "pending.body":
+    "Du har loggat in hos din organisations inloggningstjänst och ditt konto finns i Samverkan, men du har ingen behörighet här – ännu, eller inte längre. En administratör i din organisation behöver ge dig en roll.",
+  "pending.next": "När du har fått en roll kan du logga in igen.",
+  "pending.signIn": "Till inloggningen",
+
   "home.title": "Översikt",
   "home.welcome": "Välkommen, {name}",
   "home.strategy": "Strategi",

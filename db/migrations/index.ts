@@ -6,6 +6,7 @@ import * as reportsAndSearch from "./0004_reports_and_search";
 import * as assessmentCounts from "./0005_assessment_counts";
 import * as domainEvents from "./0006_domain_events";
 import * as documentQuarantine from "./0007_document_quarantine";
+import * as identityProviders from "./0010_identity_providers";
 import * as passwordChanges from "./0011_password_changes";
 import * as overviewVisits from "./0013_overview_visits";
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "0005_assessment_counts": assessmentCounts,
   "0006_domain_events": domainEvents,
   "0007_document_quarantine": documentQuarantine,
+  "0010_identity_providers": identityProviders,
   "0011_password_changes": passwordChanges,
   "0013_overview_visits": overviewVisits,
 };

@@ -41,13 +41,18 @@ function untilPasswordChanged(user: SessionUser | null): SessionUser | null {
   return user?.mustChangePassword ? null : user;
 }
 
-/** Built once by the composition root (server/app.ts): the one place config becomes settings. */
-export function createAuthenticator(db: DB, config: Config): Authenticator {
-  const sessions: SessionSettings = {
+/** The one place config becomes session settings. */
+export function sessionSettingsOf(config: Config): SessionSettings {
+  return {
     secret: config.sessionSecret,
     idleMinutes: config.sessionIdleMinutes,
     absoluteHours: config.sessionAbsoluteHours,
   };
+}
+
+/** Built once by the composition root (server/app.ts). */
+export function createAuthenticator(db: DB, config: Config): Authenticator {
+  const sessions = sessionSettingsOf(config);
   const throttle = {
     maxFailures: config.loginMaxFailures,
     windowMinutes: config.loginWindowMinutes,

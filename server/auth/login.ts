@@ -24,6 +24,8 @@ export const LoginSchema = z.object({
 export type LoginResult =
   | { ok: true; token: string; expiresAt: Date; mustChangePassword: boolean }
   | { ok: false; reason: "invalid" }
+  /** The right password, but the organisation signs in through its identity provider only. */
+  | { ok: false; reason: "passwordsOff" }
   | { ok: false; reason: "throttled"; minutes: number };
 
 /** Checks a password and opens a fresh session; the same answer for an unknown email as a wrong password. */
@@ -40,11 +42,13 @@ export async function logIn(
   const account = await db
     .selectFrom("users")
     .innerJoin("memberships", "memberships.user_id", "users.id")
+    .innerJoin("organisations", "organisations.id", "memberships.organisation_id")
     .select([
       "users.id as userId",
       "users.password_hash",
       "users.must_change_password",
       "memberships.organisation_id as organisationId",
+      "organisations.password_sign_in",
     ])
     .where(sql`lower(users.email)`, "=", email)
     .where("memberships.deactivated_at", "is", null)
@@ -74,6 +78,13 @@ export async function logIn(
         recordSignInFailure(trx, { ...signIn, reason: "wrong-password" }),
       );
     return { ok: false, reason: "invalid" };
+  }
+  // Said only to whoever knows the password, so it tells a guesser nothing.
+  if (!account.password_sign_in) {
+    await inTransaction(db, (trx) =>
+      recordSignInFailure(trx, { ...signIn, reason: "passwords-off" }),
+    );
+    return { ok: false, reason: "passwordsOff" };
   }
   return inTransaction(db, async (trx) => {
     await markLoginSucceeded(trx, reservation.attemptId);

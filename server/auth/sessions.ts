@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { type Executor, inTransaction } from "../../db";
+import { type Executor, inTransaction, type Tx } from "../../db";
 import type { Locale, Role } from "../../db/schema";
 import { recordEvent } from "../domain/events";
 import type { Actor } from "../domain/policy";
@@ -30,11 +30,18 @@ function sessionIdFor(token: string, secret: string): string {
   return createHmac("sha256", secret).update(token).digest("base64url");
 }
 
+/** For a sign-in through the identity provider: its subject and session, as keyed hashes. */
+export interface ProviderSession {
+  subject: string;
+  sessionId: string | null;
+}
+
 export async function createSession(
   db: Executor,
   settings: SessionSettings,
   userId: string,
   organisationId: string,
+  provider?: ProviderSession,
   now = new Date(),
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
@@ -47,6 +54,8 @@ export async function createSession(
       organisation_id: organisationId,
       last_seen_at: now,
       expires_at: expiresAt,
+      provider_subject: provider?.subject ?? null,
+      provider_session_id: provider?.sessionId ?? null,
     })
     .execute();
   return { token, expiresAt };
@@ -151,6 +160,8 @@ export async function signedInPerson(
     .where("memberships.user_id", "=", userId)
     .where("memberships.organisation_id", "=", organisationId)
     .where("memberships.deactivated_at", "is", null)
+    // No role (waiting for an admin, or removed from every mapped group): no way in.
+    .where(sql<boolean>`cardinality(memberships.roles) > 0`)
     .executeTakeFirst();
   if (!row) return null;
   return {
@@ -187,6 +198,29 @@ export async function destroySession(db: Executor, user: SessionUser): Promise<v
     await trx.deleteFrom("sessions").where("id", "=", user.sessionId).execute();
     await recordEvent(trx, user, { type: "session.ended", sessionId: user.sessionId });
   });
+}
+
+/**
+ * Back-channel logout: the provider ended its session, so the sessions that came from it end,
+ * and (through `session.ended`) their open sockets. Returns how many ended.
+ */
+export async function destroyProviderSessions(
+  trx: Tx,
+  organisationId: string,
+  match: { subject?: string; sessionId?: string },
+): Promise<number> {
+  let query = trx.deleteFrom("sessions").where("organisation_id", "=", organisationId);
+  if (match.sessionId) query = query.where("provider_session_id", "=", match.sessionId);
+  if (match.subject) query = query.where("provider_subject", "=", match.subject);
+  if (!match.sessionId && !match.subject) return 0;
+  const ended = await query.returning(["id", "user_id"]).execute();
+  for (const session of ended)
+    await recordEvent(
+      trx,
+      { organisationId, userId: session.user_id },
+      { type: "session.ended", sessionId: session.id },
+    );
+  return ended.length;
 }
 
 /** Ends every session a person has in one organisation (deactivation, role change). */

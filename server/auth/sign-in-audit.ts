@@ -31,20 +31,22 @@ export async function recordSignIn(trx: Tx, signIn: SignIn): Promise<void> {
 }
 
 /**
- * A refused sign-in of a known account (`reason`: wrong password, throttled, …). An unknown
- * address belongs to no organisation, so it has no audit log to go to.
+ * A refused sign-in (`reason`: wrong password, throttled, a tampered state, …) of a known account,
+ * or, through the identity provider, of someone the organisation's provider sent (`userId` null,
+ * with the `email` it gave when it gave one). An unknown address at the password form belongs
+ * to no organisation, so it has no audit log to go to.
  */
 export async function recordSignInFailure(
   trx: Tx,
-  signIn: SignIn & { reason: string },
+  signIn: Omit<SignIn, "userId"> & { userId: string | null; reason: string; email?: string },
 ): Promise<void> {
   const { organisationId, userId, ...details } = signIn;
   await recordAudit(trx, {
     organisationId,
     actorId: userId,
     action: "user.sign-in-failed",
-    entityType: "user",
-    entityId: userId,
+    entityType: userId ? "user" : "organisation",
+    entityId: userId ?? organisationId,
     after: details,
   });
   await recordEvent(

@@ -27,7 +27,9 @@ type OtherDomainEvent = Envelope &
     | { type: "user.password-changed"; userId: string; keptSessionId: string | null }
     /** A sign-in, or one refused (`reason`), by a known account; `method` is how they signed in. */
     | { type: "user.signed-in"; userId: string; method: SignInMethod }
-    | { type: "user.sign-in-failed"; userId: string; method: SignInMethod; reason: string }
+    /** `userId` null: the provider's person matched no account (the audit row has the address). */
+    | { type: "user.sign-in-failed"; userId: string | null; method: SignInMethod; reason: string }
+    | { type: "identity-provider.changed" }
     /** A logout: that session's open sockets close; nobody else is told. */
     | { type: "session.ended"; sessionId: string }
     | { type: "department.changed"; departmentId: string; change: "created" | "updated" }

@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   "settings:update-own",
   "tokens:manage-own",
   "users:manage",
+  "identity-provider:manage",
   "departments:manage",
   "strategies:manage",
   "periods:manage",
@@ -69,6 +70,8 @@ const GRANTS: Record<Role, Grants> = {
   admin: {
     ...workingGroup,
     "users:manage": "any",
+    // Who signs in and with which role is decided here: admins only.
+    "identity-provider:manage": "any",
     "departments:manage": "any",
     "strategies:manage": "any",
     "periods:manage": "any",

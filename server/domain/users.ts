@@ -144,7 +144,12 @@ async function assertDepartments(trx: Tx, organisationId: string, roles: Role[],
   }
 }
 
-async function setDepartments(trx: Tx, organisationId: string, userId: string, ids: string[]) {
+export async function setDepartments(
+  trx: Tx,
+  organisationId: string,
+  userId: string,
+  ids: string[],
+) {
   await trx
     .deleteFrom("user_departments")
     .where("user_id", "=", userId)

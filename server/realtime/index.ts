@@ -267,6 +267,7 @@ export function createRealtime(
     "user.signed-in": nobody,
     "user.sign-in-failed": nobody,
     "user.changed": nobody,
+    "identity-provider.changed": nobody,
     "department.changed": nobody,
     "strategy.changed": nobody,
     "period-report.adopted": nobody,
