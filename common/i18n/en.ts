@@ -161,7 +161,7 @@ export const en: Catalogue = {
   "changes.adopted": "The period report for {period} was adopted",
   "changes.fromTo": "{from} → {to}",
   "changes.edited": "edited",
-  "changes.by": "{name},",
+  "changes.by": "– {name},",
   "changes.field.assessment": "assessment",
   "changes.field.status": "status",
   "changes.field.progress": "progress",

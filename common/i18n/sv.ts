@@ -159,7 +159,7 @@ export const sv = {
   "changes.adopted": "Lägesrapporten för {period} fastställdes",
   "changes.fromTo": "{from} → {to}",
   "changes.edited": "ändrad",
-  "changes.by": "{name},",
+  "changes.by": "– {name},",
   "changes.field.assessment": "bedömning",
   "changes.field.status": "status",
   "changes.field.progress": "genomfört",

@@ -224,13 +224,49 @@ export async function changesSince(db: Executor, actor: Actor, since: string, li
     kinds: NEWS,
     limit,
   });
-  return changes
-    .map((change) =>
+  return netChanges(
+    changes.map((change) =>
       change.kind === "action.updated"
         ? { ...change, fields: change.fields.filter((f) => NEWS_FIELDS.has(f.field)) }
         : change,
-    )
-    .filter((change) => change.kind !== "action.updated" || change.fields.length > 0);
+    ),
+  );
+}
+
+/**
+ * One line per action and period for what changed in between, oldest value → newest (a status
+ * set twice is one change; one set and set back is none). `changes` is newest first.
+ */
+function netChanges(changes: ChangeItem[]): ChangeItem[] {
+  const newest = new Map<string, ChangeItem>();
+  const result: ChangeItem[] = [];
+  for (const change of changes) {
+    if (change.kind !== "action.updated" && change.kind !== "followup.saved") {
+      result.push(change);
+      continue;
+    }
+    const key = `${change.kind}:${change.subject?.id}:${change.periodId}`;
+    const later = newest.get(key);
+    if (!later) {
+      const copy = { ...change, fields: change.fields.map((f) => ({ ...f })) };
+      newest.set(key, copy);
+      result.push(copy);
+      continue;
+    }
+    // An earlier change of the same thing: its old value is where the net change starts.
+    for (const field of change.fields) {
+      const merged = later.fields.find((f) => f.field === field.field);
+      if (merged) merged.from = field.from;
+      else later.fields.push({ ...field });
+    }
+  }
+  return result
+    .map((change) => ({ ...change, fields: change.fields.filter((f) => f.from !== f.to) }))
+    .filter(
+      (change) =>
+        (change.kind !== "action.updated" && change.kind !== "followup.saved") ||
+        change.fields.length > 0,
+    );
 }
 
 /** A pause this long between two views of Översikt starts a new visit. */

@@ -159,6 +159,30 @@ describe("what changed since the person last opened Översikt", () => {
     ]);
   });
 
+  it("tells several changes of one thing as one, oldest value → newest", async () => {
+    const [, other] = await db
+      .selectFrom("actions")
+      .select(["id", "version"])
+      .where("department_id", "=", departments.Socialtjänst)
+      .where("status", "=", "in_progress")
+      .orderBy("title")
+      .limit(2)
+      .execute();
+    const since = new Date().toISOString();
+    for (const assessment of ["on_track", "at_risk", "off_track"] as const)
+      await saveFollowUp(db, editor, other.id, period.id, { assessment, comment: "Läget." });
+    // Paused and resumed: no net change of status.
+    await updateAction(db, editor, other.id, { version: other.version, status: "paused" });
+    await updateAction(db, editor, other.id, { version: other.version + 1, status: "in_progress" });
+    const changes = await changesSince(db, chief, since);
+    expect(changes.map(said)).toEqual([
+      expect.objectContaining({
+        kind: "followup.saved",
+        fields: [{ field: "assessment", from: "not_assessed", to: "off_track" }],
+      }),
+    ]);
+  });
+
   it("shows the list on the page, worded old → new", async () => {
     const client = new HttpClient(server.url);
     await client.logIn(DEMO_EMAILS.schoolEditor);
