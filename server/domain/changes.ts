@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { formatPeriod } from "../../common/format";
 import type { Executor } from "../../db";
 import { type Actor, assertCan, can, type Permission } from "./policy";
 
@@ -166,7 +167,8 @@ async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
       "users.name as actorName",
       "departments.name as departmentName",
       "periods.id as periodId",
-      "periods.name as periodName",
+      "periods.start_date as periodStart",
+      "periods.end_date as periodEnd",
       sql<string | null>`coalesce(actions.title, documents.title)`.as("subjectTitle"),
     ])
     .where("audit_events.organisation_id", "=", actor.organisationId)
@@ -200,7 +202,8 @@ async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
           ? { type: subjectType, id: row.entity_id, title: row.subjectTitle }
           : null,
       periodId: row.periodId,
-      periodName: row.periodName,
+      periodName:
+        row.periodStart && row.periodEnd ? formatPeriod(row.periodStart, row.periodEnd) : null,
       fields: changedFields(kind, row.before as Snapshot | null, row.after as Snapshot | null),
     };
   });
