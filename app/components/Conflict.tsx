@@ -116,6 +116,8 @@ export function useVersionedForm(
 
   return {
     key: base.version,
+    /** Changed by the viewer, or refused: not yet saved. */
+    editing,
     stale: editing && version > base.version,
     /** Drops what the viewer typed: the form is re-created with the current values. */
     restart: () => setDirty(false),

@@ -23,24 +23,27 @@ function focusField(event: React.MouseEvent<HTMLAnchorElement>) {
 }
 
 /**
- * GOV.UK-style error summary: focused when it appears, each message a link to its field.
+ * GOV.UK-style error summary: focused when it appears (unless `focus` is false: several forms
+ * refused at once leave focus to their common summary), each message a link to its field.
  * `labels` maps field names to their visible labels; `ids` to the element to focus.
  */
 export function ErrorSummary({
   errors,
   labels,
   idPrefix = "",
+  focus = true,
 }: {
   errors: FieldErrors;
   labels: Record<string, string>;
   idPrefix?: string;
+  focus?: boolean;
 }) {
   const t = useT();
   const message = useMessage();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (errors) ref.current?.focus();
-  }, [errors]);
+    if (errors && focus) ref.current?.focus();
+  }, [errors, focus]);
   if (!errors || Object.keys(errors).length === 0) return null;
   return (
     <div

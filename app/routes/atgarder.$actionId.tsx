@@ -22,6 +22,7 @@ import { ActionHistory } from "../components/ActionHistory";
 import { ActionSummary } from "../components/ActionSummary";
 import { ConflictNotice, useVersionedForm } from "../components/Conflict";
 import { Notice } from "../components/FormFields";
+import { MismatchQuestion, withoutQuestion } from "../components/MismatchQuestion";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
@@ -44,7 +45,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     dispatchIntent(form, {
       async save() {
         // The domain decides from the fields sent: an editor's form has only status and progress.
-        await updateAction(db, user, id, actionInput(form));
+        // A contradicting status and progress is asked about until the box is ticked.
+        const onMismatch = form.has("confirmMismatch") ? "accept" : "ask";
+        await updateAction(db, user, id, actionInput(form), { onMismatch });
         return back("sparat");
       },
       async followup(periodId) {
@@ -104,6 +107,9 @@ function EditForm({
   const t = useT();
   const [params] = useSearchParams();
   const versioned = useVersionedForm(item.version, formValuesOf(item), failure);
+  const { errors, question } = withoutQuestion(
+    failure?.conflict ? undefined : failure?.fieldErrors,
+  );
   return (
     <section aria-labelledby="edit-heading" className="panel" id="sparat">
       <h2 id="edit-heading">{t(allFields ? "actionPage.edit" : "actionPage.editProgress")}</h2>
@@ -119,10 +125,11 @@ function EditForm({
         <ActionFields
           defaults={item}
           options={options}
-          errors={failure?.conflict ? undefined : failure?.fieldErrors}
+          errors={errors}
           values={versioned.values}
           editableFields={allFields ? undefined : ["status", "progress"]}
         />
+        <MismatchQuestion id="confirmMismatch" question={question} focus={!errors} />
         <button type="submit" name="intent" value="save" className="button">
           {t("actionPage.save")}
         </button>

@@ -8,20 +8,19 @@ import {
   Link,
   type ShouldRevalidateFunction,
   useActionData,
+  useFetcher,
   useLoaderData,
 } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { formatLongDate } from "../../common/format";
-import {
-  completePeriodReport,
-  reopenPeriodReport,
-  reportOnAction,
-} from "../../server/domain/followups";
+import { completePeriodReport, reopenPeriodReport } from "../../server/domain/followups";
 import { todoList } from "../../server/domain/todo";
-import { DepartmentReport } from "../components/TodoReport";
+import { AssessmentScale, DepartmentReport, type TodoResult } from "../components/TodoReport";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
 import { dispatchIntent, readForm, runForm } from "../utils/route.server";
+import { saveReports } from "./att-gora.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
@@ -39,17 +38,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/att-gora?${notice}=${departmentId}#report-${departmentId}`, { status: 303 });
   };
   return runForm(form, () =>
-    dispatchIntent(form, {
-      async report(actionId) {
-        await reportOnAction(db, user, actionId, periodId, {
-          version: form.get("version"),
-          status: String(form.get("status") ?? ""),
-          progress: String(form.get("progress") ?? ""),
-          assessment: form.get("assessment") ?? undefined,
-          comment: String(form.get("comment") ?? ""),
-        });
-        return redirect(`/att-gora?sparad=${actionId}#action-${actionId}`, { status: 303 });
-      },
+    dispatchIntent<unknown>(form, {
+      report: (actionId) => saveReports(db, user, form, [actionId]),
+      reportAll: () => saveReports(db, user, form, form.getAll("changed").map(String)),
       complete: (departmentId) => reportCompletion(departmentId, true),
       reopen: (departmentId) => reportCompletion(departmentId, false),
     }),
@@ -64,17 +55,44 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({
 
 export const meta: MetaFunction = (args) => pageTitle(args, "todo.title");
 
+/** What a save did, for the page's live region: "Sparat: <title>." or how many were saved. */
+function useSavedAnnouncement(result: TodoResult | undefined, titleOf: (id: string) => string) {
+  const t = useT();
+  const [announcement, announce] = useState("");
+  const titleOfRef = useRef(titleOf);
+  titleOfRef.current = titleOf;
+  useEffect(() => {
+    if (!result?.ok) return;
+    const { saved } = result;
+    announce(
+      saved.length === 1
+        ? t("todo.savedTitle", { title: titleOfRef.current(saved[0]) })
+        : t("todo.savedCount", { count: saved.length }),
+    );
+  }, [result, t]);
+  return [announcement, announce] as const;
+}
+
 export default function Todo() {
   const t = useT();
   const locale = useLocale();
   const { userId, departmentIds, period, reports } = useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>();
+  const failure = useActionData<typeof action>() as TodoResult | undefined;
+  // Saving with the page's script: one fetcher, so the page neither reloads nor scrolls.
+  const saver = useFetcher<TodoResult>({ key: "todo-reports" });
   const lastChange = useLiveUpdates((event) => departmentIds.includes(event.departmentId), userId);
+  const titleOf = (id: string) =>
+    reports.flatMap((r) => r.items).find((item) => item.id === id)?.title ?? "";
+  const [announcement, announce] = useSavedAnnouncement(saver.data, titleOf);
   return (
     <div className="page">
       <h1>{t("todo.title")}</h1>
       <p className="live-status" role="status">
         {lastChange && t("actionList.liveUpdated", { name: lastChange.actorName })}
+      </p>
+      {/* Heard, not seen: the saved card says so itself, and nothing above it moves. */}
+      <p className="visually-hidden" role="status" data-testid="todo-announcement">
+        {announcement}
       </p>
       {departmentIds.length === 0 ? (
         <div className="panel">
@@ -93,12 +111,16 @@ export default function Todo() {
               {t("todo.deadline", { date: formatLongDate(period.reportDeadline, locale) })}
             </strong>
           </p>
+          <AssessmentScale />
           {reports.map((report) => (
             <DepartmentReport
               key={report.department.id}
               report={report}
               period={period}
+              result={saver.data ?? failure}
               failure={failure}
+              saver={saver}
+              announce={announce}
             />
           ))}
         </>

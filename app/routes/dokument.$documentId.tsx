@@ -11,7 +11,7 @@ import {
   useRevalidator,
   useSearchParams,
 } from "@remix-run/react";
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 import type { DocumentPerson } from "../../common/collab-protocol";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
 import { DocumentStatusBadge } from "../components/DocumentFields";
@@ -25,6 +25,7 @@ import { Notice } from "../components/FormFields";
 import { SaveIndicator, type SaveStatus } from "../components/SaveIndicator";
 import type { SaveState } from "../editor/provider.client";
 import { requirePermission } from "../utils/auth.server";
+import { useHydrated } from "../utils/hydrated";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates, useLiveUpdates } from "../utils/live";
 import { dispatchIntent, guard, readForm, runForm } from "../utils/route.server";
@@ -69,12 +70,6 @@ export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, "documents.title").map(({ title }) => ({
     title: `${args.data?.document.title ?? ""} – ${title}`,
   }));
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 function Content({ html }: { html: string }) {
   return (

@@ -88,6 +88,39 @@ export function formValues(formData: FormData): FormValues {
 }
 
 /**
+ * A refused command as what the form shows: invalid input (400) or a stale version (409) with
+ * the person's own input; null for any other error.
+ */
+export function formFailure(
+  error: unknown,
+  values: FormValues,
+  intent: string | undefined,
+): { failure: FormFailure; status: 400 | 409 } | null {
+  if (error instanceof ValidationError)
+    return { failure: { ok: false, fieldErrors: error.fields, values, intent }, status: 400 };
+  if (error instanceof ConflictError) {
+    const { version, changedBy, changedAt, changedFields } = error.current;
+    const conflict = {
+      version,
+      changedBy: changedBy ?? null,
+      changedAt: changedAt ? new Date(changedAt).toISOString() : null,
+      changedFields: changedFields ?? [],
+    };
+    return {
+      failure: {
+        ok: false,
+        fieldErrors: { form: "validation.conflict" },
+        values,
+        intent,
+        conflict,
+      },
+      status: 409,
+    };
+  }
+  return null;
+}
+
+/**
  * Runs a form's command: invalid input and stale versions come back as field errors with the
  * user's own input (status 400/409), refusals become 403/404.
  */
@@ -97,37 +130,20 @@ export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
   } catch (error) {
     const values = formValues(formData);
     const intent = typeof values.intent === "string" ? values.intent : undefined;
-    if (error instanceof ValidationError) {
-      return data<FormFailure>(
-        { ok: false, fieldErrors: error.fields, values, intent },
-        { status: 400 },
-      );
-    }
-    if (error instanceof ConflictError) {
-      const { version, changedBy, changedAt, changedFields } = error.current;
-      const conflict = {
-        version,
-        changedBy: changedBy ?? null,
-        changedAt: changedAt ? new Date(changedAt).toISOString() : null,
-        changedFields: changedFields ?? [],
-      };
-      return data<FormFailure>(
-        { ok: false, fieldErrors: { form: "validation.conflict" }, values, intent, conflict },
-        { status: 409 },
-      );
-    }
+    const refused = formFailure(error, values, intent);
+    if (refused) return data<FormFailure>(refused.failure, { status: refused.status });
     throw toResponse(error);
   }
 }
 
 /** A form's commands by intent name; each gets what follows the name (`followup:<periodId>`). */
-export type Intents = Record<string, (argument: string) => Promise<Response>>;
+export type Intents<T = Response> = Record<string, (argument: string) => Promise<T>>;
 
 /**
  * Runs the command a form's `intent` names (`name` or `name:argument`); an intent the page does
  * not have is a bad request.
  */
-export function dispatchIntent(form: FormData, intents: Intents): Promise<Response> {
+export function dispatchIntent<T = Response>(form: FormData, intents: Intents<T>): Promise<T> {
   const [name, ...rest] = String(form.get("intent") ?? "").split(":");
   if (!Object.hasOwn(intents, name)) throw new Response("Bad Request", { status: 400 });
   return intents[name](rest.join(":"));

@@ -743,6 +743,33 @@ export const en: Catalogue = {
   "todo.completedNotice": "The report is marked as done.",
   "todo.reopen": "Reopen the report",
   "todo.reopenedNotice": "The report is open again.",
+  "todo.savedTitle": "Saved: {title}.",
+  "todo.savedCount": { one: "{count} action saved.", other: "{count} actions saved." },
+  "todo.nothingSaved": {
+    one: "Nothing was saved: {count} action needs correcting.",
+    other: "Nothing was saved: {count} actions need correcting.",
+  },
+  "todo.nothingChanged": "You have not changed any action.",
+  "todo.saveAll": "Save all changed",
+  "todo.saveAllHint":
+    "Saves every action you have changed at once. If any of them has an error, none is saved.",
+  "todo.dueDate": "Due {date}",
+  "todo.overdueSince": "Overdue – due {date}",
+  "todo.noDueDate": "No due date",
+  "todo.scale.title": "How the assessment scale is used",
+  "todo.scale.intro": "Assess each action for the period and explain it in a short comment.",
+  "todo.scale.on_track": "The action is carried out as planned and is expected to finish on time.",
+  "todo.scale.at_risk":
+    "Something threatens the plan, such as time or resources, but it can still be done.",
+  "todo.scale.off_track":
+    "The action is not following the plan and needs new decisions or resources.",
+  "todo.scale.not_assessed":
+    "The situation cannot be assessed yet. Counts as a missing assessment: the report cannot be marked as done.",
+  "mismatch.title": "Do status and progress agree?",
+  "mismatch.notStartedWithProgress": "The status is Not started but some of it is already done.",
+  "mismatch.doneBelowFull": "The status is Done but less than 100 % is done.",
+  "mismatch.fullNotDone": "Progress is 100 % but the status is not Done.",
+  "mismatch.confirm": "Yes, that is right – save anyway",
   "apiKeys.title": "API keys",
   "apiKeys.back": "Settings",
   "apiKeys.intro":

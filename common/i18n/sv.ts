@@ -740,6 +740,33 @@ export const sv = {
   "todo.completedNotice": "Rapporten är klarmarkerad.",
   "todo.reopen": "Öppna rapporten igen",
   "todo.reopenedNotice": "Rapporten är öppnad igen.",
+  "todo.savedTitle": "Sparat: {title}.",
+  "todo.savedCount": { one: "{count} åtgärd sparad.", other: "{count} åtgärder sparade." },
+  "todo.nothingSaved": {
+    one: "Inget sparades: {count} åtgärd behöver rättas.",
+    other: "Inget sparades: {count} åtgärder behöver rättas.",
+  },
+  "todo.nothingChanged": "Du har inte ändrat någon åtgärd.",
+  "todo.saveAll": "Spara alla ändrade",
+  "todo.saveAllHint":
+    "Sparar alla åtgärder du har ändrat på en gång. Har någon av dem ett fel sparas ingen.",
+  "todo.dueDate": "Slutdatum {date}",
+  "todo.overdueSince": "Försenad – skulle vara klar {date}",
+  "todo.noDueDate": "Inget slutdatum",
+  "todo.scale.title": "Så används bedömningsskalan",
+  "todo.scale.intro":
+    "Bedöm varje åtgärd för perioden och förklara bedömningen i en kort kommentar.",
+  "todo.scale.on_track": "Åtgärden genomförs som planerat och väntas bli klar i tid.",
+  "todo.scale.at_risk":
+    "Något hotar planen, till exempel tid eller resurser, men det går ännu att hinna.",
+  "todo.scale.off_track": "Åtgärden följer inte planen och behöver nya beslut eller resurser.",
+  "todo.scale.not_assessed":
+    "Läget går inte att bedöma ännu. Räknas som saknad bedömning: rapporten kan inte klarmarkeras.",
+  "mismatch.title": "Stämmer status och genomfört?",
+  "mismatch.notStartedWithProgress": "Status är Ej påbörjad men en del är redan genomfört.",
+  "mismatch.doneBelowFull": "Status är Genomförd men mindre än 100 % är genomfört.",
+  "mismatch.fullNotDone": "100 % är genomfört men status är inte Genomförd.",
+  "mismatch.confirm": "Ja, det stämmer – spara ändå",
   "apiKeys.title": "API-nycklar",
   "apiKeys.back": "Inställningar",
   "apiKeys.intro":

@@ -116,6 +116,32 @@ export function isOverdue(
   );
 }
 
+/** How status and progress can contradict each other (message keys `mismatch.*`). */
+export type StatusProgressMismatch = "notStartedWithProgress" | "doneBelowFull" | "fullNotDone";
+
+/**
+ * The one statement of when status and progress disagree: "Ej påbörjad" with anything done,
+ * "Genomförd" with less than 100 %, or 100 % without "Genomförd". A cancelled action keeps
+ * whatever was done before it stopped. Such a pair is asked about, never refused: it can be true.
+ */
+export function statusProgressMismatch(action: {
+  status: ActionStatus;
+  progress: number;
+}): StatusProgressMismatch | null {
+  const { status, progress } = action;
+  if (status === "not_started" && progress > 0) return "notStartedWithProgress";
+  if (status === "done" && progress < 100) return "doneBelowFull";
+  if (progress === 100 && status !== "done" && status !== "cancelled") return "fullNotDone";
+  return null;
+}
+
+/**
+ * What a change does with a contradicting status and progress: a form asks first ("ask": refused
+ * with the question under `confirmMismatch` until the person confirms), the API saves ("accept")
+ * and answers with a warning.
+ */
+export type MismatchHandling = "ask" | "accept";
+
 export function displayStatus(action: { status: ActionStatus; overdue: boolean }): DisplayStatus {
   return action.overdue ? "overdue" : action.status;
 }
@@ -541,6 +567,7 @@ export async function updateAction(
   actor: Actor,
   actionId: string,
   input: unknown,
+  { onMismatch = "accept" }: { onMismatch?: MismatchHandling } = {},
 ): Promise<ActionDetails> {
   const before = await getAction(db, actor, actionId);
   const data = parseInput(ActionUpdateSchema, input);
@@ -549,6 +576,11 @@ export async function updateAction(
   assertCan(actor, onlyProgress ? "actions:update-progress" : "actions:edit", resource);
   const next = { ...before, ...data, version: data.version + 1 };
   if (!datesInOrder(next)) throw new ValidationError({ dueDate: "validation.dateOrder" });
+  // Only a change of the pair is asked about: an old contradiction does not block other edits.
+  const pairChanged = next.status !== before.status || next.progress !== before.progress;
+  const mismatch = pairChanged && statusProgressMismatch(next);
+  if (mismatch && onMismatch === "ask")
+    throw new ValidationError({ confirmMismatch: `mismatch.${mismatch}` });
 
   await inTransaction(db, async (trx) => {
     await assertReferences(trx, actor, data);

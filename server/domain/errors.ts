@@ -18,3 +18,10 @@ export class ConflictError extends Error {
     super("Stale version");
   }
 }
+
+/** An all-or-nothing batch with refused items: nothing was saved; each refusal by item id. */
+export class BatchRefused extends Error {
+  constructor(readonly failures: Map<string, ValidationError | ConflictError>) {
+    super(`Refused: ${[...failures.keys()].join(", ")}`);
+  }
+}

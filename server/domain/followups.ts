@@ -4,7 +4,7 @@ import { type Executor, inTransaction } from "../../db";
 import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
 import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
-import { ValidationError } from "./errors";
+import { BatchRefused, ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
@@ -115,29 +115,77 @@ export async function saveFollowUp(
   });
 }
 
+/** A department's report on one action in "Att göra", as its form sends it. */
+export interface ActionReport {
+  version: unknown;
+  status: string;
+  progress: string;
+  /** Sent only where the policy lets the person change it (`actions:edit`); "" removes it. */
+  dueDate?: string;
+  assessment: unknown;
+  comment: string;
+  /** The person confirmed a status and progress that contradict each other. */
+  confirmMismatch?: boolean;
+}
+
 /**
- * A department's report on one action in "Att göra": its status and progress, and the period's
- * assessment. Both or neither: a refused status change must not leave a half-saved report behind.
+ * A department's report on one action in "Att göra": its status, progress (and due date where
+ * the role may), and the period's assessment. Both or neither: a refused change must not leave
+ * a half-saved report behind. Every refused field is named at once.
  */
 export async function reportOnAction(
   db: Executor,
   actor: Actor,
   actionId: string,
   periodId: string,
-  input: {
-    version: unknown;
-    status: string;
-    progress: string;
-    assessment: unknown;
-    comment: string;
-  },
+  input: ActionReport,
 ): Promise<void> {
   const action = await getAction(db, actor, actionId);
-  const { version, status, progress, assessment, comment } = input;
-  const statusChanged = status !== action.status || progress !== String(action.progress);
+  const { version, status, progress, dueDate, assessment, comment, confirmMismatch } = input;
+  const dueDateChanged = dueDate !== undefined && (dueDate || null) !== action.dueDate;
+  const changed =
+    dueDateChanged || status !== action.status || progress !== String(action.progress);
+  const fields: Record<string, string> = {};
+  const collecting = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      Object.assign(fields, error.fields);
+    }
+  };
   await inTransaction(db, async (trx) => {
-    if (statusChanged) await updateAction(trx, actor, actionId, { version, status, progress });
-    await saveFollowUp(trx, actor, actionId, periodId, { assessment, comment });
+    if (changed) {
+      const changes = { version, status, progress, ...(dueDateChanged && { dueDate }) };
+      const onMismatch = confirmMismatch ? "accept" : "ask";
+      await collecting(() => updateAction(trx, actor, actionId, changes, { onMismatch }));
+    }
+    await collecting(() => saveFollowUp(trx, actor, actionId, periodId, { assessment, comment }));
+    if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  });
+}
+
+/**
+ * "Spara alla ändrade": several reports in one transaction. Every report is tried, so each
+ * refusal can be shown on its own card; if any is refused, none is saved.
+ */
+export async function reportOnActions(
+  db: Executor,
+  actor: Actor,
+  periodId: string,
+  reports: { actionId: string; input: ActionReport }[],
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const failures = new Map<string, ValidationError | ConflictError>();
+    for (const { actionId, input } of reports) {
+      try {
+        await reportOnAction(trx, actor, actionId, periodId, input);
+      } catch (error) {
+        if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
+        failures.set(actionId, error);
+      }
+    }
+    if (failures.size > 0) throw new BatchRefused(failures);
   });
 }
 

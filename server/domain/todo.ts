@@ -7,7 +7,10 @@ import { currentPeriod, type PeriodView } from "./periods";
 import { type Actor, can } from "./policy";
 
 /** One action a department reports on, with what it has reported so far this period. */
-export type TodoItem = Pick<ActionDetails, "id" | "title" | "status" | "progress" | "version"> & {
+export type TodoItem = Pick<
+  ActionDetails,
+  "id" | "title" | "status" | "progress" | "version" | "dueDate"
+> & {
   shownStatus: DisplayStatus;
   assessment: Assessment | null;
   comment: string;
@@ -17,8 +20,13 @@ export type TodoItem = Pick<ActionDetails, "id" | "title" | "status" | "progress
 export interface TodoDepartment {
   department: { id: string; name: string };
   status: PeriodReportStatus;
+  /** In a fixed order (by title): saving never moves a card. */
   items: TodoItem[];
+  /** The items still lacking an assessment, named so the page can link them. */
+  missing: Pick<TodoItem, "id" | "title">[];
   canUpdate: boolean;
+  /** Whether the policy lets the actor move these actions' due dates. */
+  canEditDueDate: boolean;
   canComplete: boolean;
 }
 
@@ -32,7 +40,7 @@ export interface Todo {
 const assessed = (item: { assessment: Assessment | null }) =>
   item.assessment !== null && item.assessment !== "not_assessed";
 
-/** A department's actions to report on in the period, those still lacking an assessment first. */
+/** A department's actions to report on in the period, by title. */
 async function todoItems(
   db: Executor,
   actor: Actor,
@@ -50,18 +58,26 @@ async function todoItems(
     listActions(db, actor, { departmentId, sort: "title" }),
   ]);
   const followUps = new Map(rows.map((row) => [row.id, row]));
-  return items
-    .flatMap((a) => {
-      const followUp = followUps.get(a.id);
-      if (!followUp) return [];
-      const { id, title, status, progress, version } = a;
-      const { assessment, comment } = followUp;
-      const shownStatus = displayStatus(a);
-      return [
-        { id, title, status, shownStatus, progress, version, assessment, comment: comment ?? "" },
-      ];
-    })
-    .sort((a, b) => Number(assessed(a)) - Number(assessed(b)));
+  return items.flatMap((a) => {
+    const followUp = followUps.get(a.id);
+    if (!followUp) return [];
+    const { id, title, status, progress, version, dueDate } = a;
+    const { assessment, comment } = followUp;
+    const shownStatus = displayStatus(a);
+    return [
+      {
+        id,
+        title,
+        status,
+        shownStatus,
+        progress,
+        version,
+        dueDate,
+        assessment,
+        comment: comment ?? "",
+      },
+    ];
+  });
 }
 
 /** "Att göra": what each of the actor's departments has left to report in the current period. */
@@ -74,11 +90,16 @@ export async function todoList(db: Executor, actor: Actor): Promise<Todo> {
     ? await Promise.all(
         departments.map(async ({ id, name }) => {
           const resource = { organisationId: actor.organisationId, departmentId: id };
+          const items = await todoItems(db, actor, id, period);
           return {
             department: { id, name },
             status: await periodReportStatus(db, actor, id, period.id),
-            items: await todoItems(db, actor, id, period),
+            items,
+            missing: items
+              .filter((item) => !assessed(item))
+              .map(({ id, title }) => ({ id, title })),
             canUpdate: can(actor, "actions:update-progress", resource),
+            canEditDueDate: can(actor, "actions:edit", resource),
             canComplete: can(actor, "period-reports:complete", resource),
           };
         }),

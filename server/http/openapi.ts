@@ -239,6 +239,14 @@ const responseSchemas = {
   History: list(HistoryEntry),
   Token,
   TokenList: list(Token),
+  UpdatedAction: Action.extend({
+    warning: z
+      .object({ code: z.literal("status-progress-mismatch"), message: z.string() })
+      .optional()
+      .describe(
+        "Saved, but the status and progress contradict each other (Not started with progress above 0, Done below 100, or 100 without Done; Cancelled never)",
+      ),
+  }),
   Document,
   DocumentList: list(Document),
   DocumentDetails,
@@ -379,7 +387,7 @@ export const apiOperations: readonly ApiOperation[] = [
     summary: "Change an action; send the version you read",
     body: requestSchemas.ActionChanges,
     responses: {
-      200: Action,
+      200: responseSchemas.UpdatedAction,
       400: "Invalid fields",
       403: "Role or department may not change this",
       404: "No such action",

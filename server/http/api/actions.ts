@@ -1,9 +1,11 @@
 import { Router } from "express";
+import { en } from "../../../common/i18n/en";
 import type { DB } from "../../../db";
 import {
   createAction,
   getAction,
   listActions,
+  statusProgressMismatch,
   toApiAction,
   updateAction,
 } from "../../domain/actions";
@@ -40,7 +42,14 @@ export function actionRoutes(db: DB) {
     route(async (user, req, res) => {
       try {
         const action = await updateAction(db, user, req.params.id, req.body ?? {});
-        res.json(toApiAction(action));
+        // Saved as sent; a status and progress that contradict each other come with a warning.
+        const mismatch = statusProgressMismatch(action);
+        res.json({
+          ...toApiAction(action),
+          ...(mismatch && {
+            warning: { code: "status-progress-mismatch", message: en[`mismatch.${mismatch}`] },
+          }),
+        });
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         const current = await getAction(db, user, req.params.id);
