@@ -355,6 +355,9 @@ export const en: Catalogue = {
   "errors.toOverview": "Go to the overview",
 
   "validation.required": "Fill in this field.",
+  "validation.cursor": "The page cursor is not valid. Start again from the first page.",
+  "validation.cursorOtherFilter":
+    "The page cursor belongs to another filter or sort. Start again from the first page.",
   "validation.invalid": "The value is not valid.",
   "validation.tooLong": "The text is too long.",
   "validation.email": "Enter an email address like name@example.com.",

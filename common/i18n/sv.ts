@@ -353,6 +353,9 @@ export const sv = {
   "errors.toOverview": "Till översikten",
 
   "validation.required": "Fyll i fältet.",
+  "validation.cursor": "Sidmarkören är ogiltig. Börja om från första sidan.",
+  "validation.cursorOtherFilter":
+    "Sidmarkören hör till en annan filtrering eller sortering. Börja om från första sidan.",
   "validation.invalid": "Värdet är ogiltigt.",
   "validation.tooLong": "Texten är för lång.",
   "validation.email": "Ange en e-postadress i formatet namn@exempel.se.",

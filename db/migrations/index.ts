@@ -9,6 +9,7 @@ import * as documentQuarantine from "./0007_document_quarantine";
 import * as identityProviders from "./0010_identity_providers";
 import * as passwordChanges from "./0011_password_changes";
 import * as overviewVisits from "./0013_overview_visits";
+import * as actionListIndexes from "./0014_action_list_indexes";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0010_identity_providers": identityProviders,
   "0011_password_changes": passwordChanges,
   "0013_overview_visits": overviewVisits,
+  "0014_action_list_indexes": actionListIndexes,
 };

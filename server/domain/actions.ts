@@ -7,6 +7,14 @@ import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import {
+  afterCursor,
+  decodeCursor,
+  encodeCursor,
+  filterFingerprint,
+  type SortKey,
+  sortKeyText,
+} from "./keyset";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -249,13 +257,8 @@ export const ActionFilterSchema = z.object({
   sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
   dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
   limit: z.coerce.number().int().min(1).max(500).default(500),
-  // Opaque to callers: the offset of the next page, as listActions wrote it into nextCursor.
-  cursor: z
-    .string()
-    .max(40, "validation.invalid")
-    .transform((c) => Number(Buffer.from(c, "base64url").toString()))
-    .pipe(z.number("validation.invalid").int("validation.invalid").min(0, "validation.invalid"))
-    .optional(),
+  // Opaque to callers: where the next page starts, as listActions wrote it into nextCursor.
+  cursor: z.string().max(600, "validation.cursor").optional(),
 });
 export type ActionFilter = z.input<typeof ActionFilterSchema>;
 
@@ -294,29 +297,36 @@ export async function listActions(
       eb.or([eb("actions.title", "ilike", pattern), eb("actions.description", "ilike", pattern)]),
     );
   }
-  const direction = filter.dir;
-  const column = {
-    title: sql`lower(actions.title)`,
-    dueDate: sql`actions.due_date`,
-    status: sql`actions.status`,
-    updatedAt: sql`actions.updated_at`,
-    department: sql`lower(departments.name)`,
-    goal: sql`goals.position`,
-  }[filter.sort];
-  const offset = filter.cursor ?? 0;
+  const sort = ACTION_SORT_KEYS[filter.sort];
+  const fingerprint = filterFingerprint(filter);
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor, fingerprint, sort.type);
+    query = query.where(afterCursor(sort, filter.dir, sql`actions.id`, after));
+  }
   const rows = await query
-    .orderBy(sql`${column} ${sql.raw(direction)} nulls last`)
+    .select(sortKeyText(sort).as("sort_key"))
+    .orderBy(sql`${sort.expression} ${sql.raw(filter.dir)} nulls last`)
     .orderBy("actions.id")
     .limit(filter.limit + 1)
-    .offset(offset)
     .execute();
-  const items = rows.slice(0, filter.limit).map((row) => present(row as DetailsRow, today));
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
   const nextCursor =
-    rows.length > filter.limit
-      ? Buffer.from(String(offset + filter.limit)).toString("base64url")
+    rows.length > filter.limit && last
+      ? encodeCursor({ key: last.sort_key, id: last.id, filter: fingerprint })
       : null;
-  return { items, nextCursor };
+  return { items: page.map((row) => present(row as DetailsRow, today)), nextCursor };
 }
+
+/** The orders a list of actions can have (see keyset.ts for how pages follow each other). */
+const ACTION_SORT_KEYS: Record<(typeof SORTS)[number], SortKey> = {
+  title: { expression: sql`lower(actions.title)`, type: "text" },
+  dueDate: { expression: sql`actions.due_date`, type: "date" },
+  status: { expression: sql`actions.status`, type: "text" },
+  updatedAt: { expression: sql`actions.updated_at`, type: "timestamptz" },
+  department: { expression: sql`lower(departments.name)`, type: "text" },
+  goal: { expression: sql`goals.position`, type: "integer" },
+};
 
 export async function getAction(
   db: Executor,

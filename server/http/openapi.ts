@@ -229,7 +229,12 @@ const responseSchemas = {
   PeriodList: list(Period),
   Action,
   ActionPage: list(Action).extend({
-    nextCursor: z.string().optional().describe("Pass as `cursor` for the next page"),
+    nextCursor: z
+      .string()
+      .optional()
+      .describe(
+        "Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so actions added or changed meanwhile are neither skipped nor repeated",
+      ),
   }),
   FollowUp: FollowUp,
   FollowUpList: list(FollowUp),

@@ -125,6 +125,20 @@ describe("migrations", () => {
     await seedDemo(database.db);
     expect(await countOf(database.db, "goals")).toBe(4);
   });
+
+  it("a database that already has a later migration still takes an earlier one that arrives after it", async () => {
+    const names = Object.keys(migrations);
+    const late = names[names.length - 3];
+    const without = Object.fromEntries(
+      names.filter((name) => name !== late).map((name) => [name, migrations[name]]),
+    );
+    const migrator = (provided: typeof migrations) =>
+      new Migrator({ db: database.db, provider: { getMigrations: async () => provided } });
+    expect((await migrator(migrations).migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
+    expect((await migrator(without).migrateToLatest()).error).toBeUndefined();
+    expect(await migrateToLatest(database.db)).toEqual([late]);
+    expect(await tableNames(database.db)).toEqual(TABLES);
+  });
 });
 
 describe("the demo seed", () => {
