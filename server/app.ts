@@ -11,7 +11,7 @@ import express from "express";
 import { sql } from "kysely";
 import type { DestinationStream } from "pino";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
-import { seedDemo } from "../db/seed/demo";
+import { seedDemo, setDemoAccountsActive } from "../db/seed/demo";
 import { RETRY_AFTER_SECONDS } from "../db/unavailable";
 import packageJson from "../package.json" with { type: "json" };
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
@@ -38,6 +38,8 @@ import { createRealtime, type Realtime } from "./realtime";
 export interface RunningApp {
   httpServer: HttpServer;
   url: string;
+  /** The address the server is bound to, as an operator reads it ("…(all interfaces)"). */
+  listeningOn: string;
   config: Config;
   database: DatabaseHandle;
   bus: EventBus;
@@ -61,6 +63,14 @@ function listen(httpServer: HttpServer, config: Config): Promise<void> {
     );
     httpServer.listen(config.port, config.host, resolve);
   });
+}
+
+/** What the socket is really bound to: a wildcard says that every interface is listening. */
+function describeAddress({ address, family, port }: AddressInfo): string {
+  const host = family === "IPv6" ? `[${address}]` : address;
+  if (address === "0.0.0.0") return `http://${host}:${port} (all IPv4 interfaces)`;
+  if (address === "::") return `http://${host}:${port} (all interfaces)`;
+  return `http://${host}:${port}`;
 }
 
 /** Until the database is migrated and the app mounted, requests are asked to come back. */
@@ -99,6 +109,11 @@ export async function startApp(
   keepSessionSecret(config);
   const applied = await migrateToLatest(database.db);
   if (config.seedDemo) await seedDemo(database.db);
+  else {
+    const retired = await setDemoAccountsActive(database.db, false);
+    if (retired > 0)
+      log.warn(`SEED_DEMO is off: the ${retired} demo accounts can no longer sign in`);
+  }
   // After a migration (a stricter rule may have come with it) stored numbers are reported, not
   // blocking start-up; otherwise the admin page and `npm run pdata:scan` scan on demand.
   const personalDataScan = applied.length > 0 ? reportStoredPersonalData(database.db) : undefined;
@@ -168,12 +183,13 @@ export async function startApp(
   // Every consumer has subscribed: events left from the last run go out before new requests.
   const dispatcher = await startDispatcher(database, bus);
   handleRequest = app;
-  const { port } = httpServer.address() as AddressInfo;
+  const bound = httpServer.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;
   return {
     httpServer,
-    url: `http://localhost:${port}`,
+    url: `http://localhost:${bound.port}`,
+    listeningOn: describeAddress(bound),
     config,
     database,
     bus,

@@ -31,7 +31,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       env: "development",
       port: 3000,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       dataDir: path.resolve(dataDir),
       databaseUrl: undefined,
       sessionSecret: SECRET,

@@ -5,7 +5,12 @@ try {
   const config = loadConfig();
   const app = await startApp(config);
   const where = config.databaseUrl ? "PostgreSQL" : `PGlite in ${config.dataDir}/pglite`;
-  app.log.info(`Samverkan is listening on ${app.url} (${config.env}, database: ${where})`);
+  if (config.seedDemo)
+    app.log.warn(
+      "Demo accounts are active (their password is published in the README): do not use this installation for real data. SEED_DEMO=false switches them off.",
+    );
+  // The last line of a start: what it prints before this is all there is to know.
+  app.log.info(`Samverkan is listening on ${app.listeningOn} (${config.env}, database: ${where})`);
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`);

@@ -27,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     providers: await signInChoices(context.db, context.config),
     passwordSignIn: await passwordSignInOffered(context.db),
     providerRefusal: SIGN_IN_FAILURES.find((reason) => reason === refusal) ?? null,
+    demoAccounts: context.config.seedDemo,
   };
 }
 
@@ -72,7 +73,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
 
 export default function Login() {
   const t = useT();
-  const { cookieDropped, providers, passwordSignIn, providerRefusal } =
+  const { cookieDropped, providers, passwordSignIn, providerRefusal, demoAccounts } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -81,6 +82,13 @@ export default function Login() {
   return (
     <div className="page narrow">
       <h1>{t("login.title")}</h1>
+      {demoAccounts && (
+        <div className="warning" role="note">
+          <p>
+            <strong>{t("login.demoTitle")}</strong> {t("login.demoWarning")}
+          </p>
+        </div>
+      )}
       {providerRefusal && (
         <div className="error-summary" role="alert">
           <p>{t(`oidc.error.${providerRefusal satisfies SignInFailure}`)}</p>

@@ -39,6 +39,9 @@ export const en: Catalogue = {
   },
   "login.loggedOut": "You are logged out.",
   "login.sessionEnded": "Your session has ended. Please log in again.",
+  "login.demoTitle": "Demo accounts are active.",
+  "login.demoWarning":
+    "Do not use this installation for real data: the demo accounts’ password is public. Whoever runs the service switches them off with SEED_DEMO=false.",
 
   "oidc.signInWith": "Log in with {name}",
   "oidc.signInWithFor": "Log in with {name} ({organisation})",

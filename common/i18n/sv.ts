@@ -37,6 +37,9 @@ export const sv = {
   },
   "login.loggedOut": "Du är utloggad.",
   "login.sessionEnded": "Din inloggning har gått ut. Logga in igen.",
+  "login.demoTitle": "Demokonton är aktiva.",
+  "login.demoWarning":
+    "Använd inte den här installationen för riktiga uppgifter: demokontonas lösenord är offentligt. Den som driftar tjänsten stänger av dem med SEED_DEMO=false.",
 
   "oidc.signInWith": "Logga in med {name}",
   "oidc.signInWithFor": "Logga in med {name} ({organisation})",

@@ -1,3 +1,6 @@
+import { destroyUserSessions } from "../../server/auth/sessions";
+import { recordAudit } from "../../server/domain/audit";
+import { recordEvent } from "../../server/domain/events";
 import { createDemoUser } from "../../server/domain/users";
 import { type Executor, inTransaction } from "..";
 import type { Role } from "../schema";
@@ -46,14 +49,74 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; departmen
   { email: "observator@kommun.test", name: "Maria Sjö", roles: ["observer"] },
 ];
 
-/** Seeds the demo organisation once; a second call finds it and does nothing. Returns its id. */
-export async function seedDemo(db: Executor): Promise<string> {
-  const existing = await db
+const demoOrganisation = (db: Executor) =>
+  db
     .selectFrom("organisations")
     .select("id")
     .where("slug", "=", DEMO_ORGANISATION_SLUG)
     .executeTakeFirst();
-  if (existing) return existing.id;
+
+/**
+ * Demo accounts can sign in only while SEED_DEMO is on: their password is published. The server
+ * switches them off at a start without it (their sessions and sockets end) and on again at a
+ * start with it. Returns how many changed.
+ */
+export async function setDemoAccountsActive(db: Executor, active: boolean): Promise<number> {
+  const organisation = await demoOrganisation(db);
+  if (!organisation) return 0;
+  const accounts = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "memberships.version"])
+    .where("memberships.organisation_id", "=", organisation.id)
+    .where(
+      "users.email",
+      "in",
+      DEMO_USERS.map((user) => user.email),
+    )
+    .where("memberships.deactivated_at", active ? "is not" : "is", null)
+    .execute();
+  for (const { id: userId, version } of accounts) {
+    await inTransaction(db, async (trx) => {
+      await trx
+        .updateTable("memberships")
+        .set({ deactivated_at: active ? null : new Date(), version: version + 1 })
+        .where("user_id", "=", userId)
+        .where("organisation_id", "=", organisation.id)
+        .execute();
+      if (!active) await destroyUserSessions(trx, userId, organisation.id);
+      await recordAudit(trx, {
+        organisationId: organisation.id,
+        actorId: null,
+        action: active ? "user.reactivated" : "user.deactivated",
+        entityType: "user",
+        entityId: userId,
+        before: { active: !active },
+        after: { active, reason: "SEED_DEMO" },
+      });
+      const system = { organisationId: organisation.id, userId: null };
+      await recordEvent(
+        trx,
+        system,
+        active
+          ? { type: "user.changed", userId, change: "reactivated" }
+          : { type: "user.deactivated", userId },
+      );
+    });
+  }
+  return accounts.length;
+}
+
+/**
+ * Seeds the demo organisation once; a later call finds it and makes sure its demo accounts can
+ * sign in. Returns its id.
+ */
+export async function seedDemo(db: Executor): Promise<string> {
+  const existing = await demoOrganisation(db);
+  if (existing) {
+    await setDemoAccountsActive(db, true);
+    return existing.id;
+  }
 
   return inTransaction(db, async (trx) => {
     const { id: organisationId } = await trx

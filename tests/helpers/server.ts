@@ -23,7 +23,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: "127.0.0.1",
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "samverkan-test-")),
     SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-    SEED_DEMO: "false",
+    SEED_DEMO: "true",
     ...env,
   });
   const app = await startApp(config, { database });

@@ -50,7 +50,7 @@ class Harness {
       HOST: "127.0.0.1",
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "samverkan-test-")),
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-      SEED_DEMO: "false",
+      SEED_DEMO: "true",
     });
     harness.app = await startApp(harness.config, { database: harness.database });
     harness.config = { ...harness.config, port: Number(new URL(harness.app.url).port) };

@@ -90,7 +90,7 @@ describe.skipIf(!serverUrl)("while PostgreSQL is unreachable", () => {
       HOST: "127.0.0.1",
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "samverkan-outage-")),
       SESSION_SECRET: "outage-secret-outage-secret-outage-01234",
-      SEED_DEMO: "false",
+      SEED_DEMO: "true",
       ERROR_LOG_INTERVAL_SECONDS: "1",
     });
     const logDestination = new Writable({
