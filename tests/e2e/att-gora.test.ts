@@ -33,7 +33,7 @@ describe.skipIf(!browserTestsEnabled())("Att göra for a department editor", () 
 
   async function followUp(title: string) {
     const db = e2e.server.database.db;
-    const periodId = (await periodIds(db, e2e.server.organisationId))["2020 T3"];
+    const periodId = (await periodIds(db, e2e.server.organisationId))["T3 2020"];
     return db
       .selectFrom("follow_ups")
       .innerJoin("actions", "actions.id", "follow_ups.action_id")

@@ -29,12 +29,12 @@ beforeAll(async () => {
   db = server.database.db;
   editor = await actorFor(db, DEMO_EMAILS.editor);
   member = await actorFor(db, DEMO_EMAILS.member);
-  periodId = (await periodIds(db, server.organisationId))["2020 T3"];
+  periodId = (await periodIds(db, server.organisationId))["T3 2020"];
   departments = await departmentIds(db, server.organisationId);
 });
 afterAll(() => server?.close());
 
-/** Socialtjänst's actions to report in 2020 T3, as the page lists them. */
+/** Socialtjänst's actions to report in T3 2020, as the page lists them. */
 async function socialItems() {
   const { reports } = await todoList(db, editor);
   const report = reports.find((r) => r.department.id === departments.Socialtjänst);
