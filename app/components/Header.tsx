@@ -96,6 +96,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <li>
               <Link to="/admin/personuppgifter">{t("nav.adminPersonalData")}</Link>
             </li>
+            <li>
+              <Link to="/admin/inloggning">{t("nav.adminSignIn")}</Link>
+            </li>
           </>
         )}
         <li>

@@ -11,6 +11,7 @@ export const en: Catalogue = {
   "nav.adminDepartments": "Departments",
   "nav.adminStrategies": "Strategies and goals",
   "nav.adminPersonalData": "Personal data to clear",
+  "nav.adminSignIn": "Sign-in",
   "nav.logout": "Log out",
   "nav.language": "På svenska",
   "footer.accessibility": "Accessibility statement",
@@ -73,6 +74,48 @@ export const en: Catalogue = {
     "Signing in through the organisation's identity provider is not set up.",
   "login.passwordsOff":
     "Your organisation signs in through its identity provider; passwords are not used here. Use the “Log in with …” button above.",
+  "idp.title": "Sign-in through the organisation's identity provider",
+  "idp.intro":
+    "Connect Samverkan to the organisation's identity provider (OpenID Connect, for example Microsoft Entra ID or Keycloak), so staff sign in with their usual accounts.",
+  "idp.saved": "The settings are saved.",
+  "idp.secretUnreadable":
+    "The stored client secret can no longer be read (the server's key has changed). Enter the client secret again.",
+  "idp.redirectUri": "Redirect URI to register with the identity provider",
+  "idp.backchannelUri": "Back-channel logout address",
+  "idp.connection": "Connection",
+  "idp.fromEnvironment":
+    "The connection is set in the server's environment (OIDC_ISSUER and others) and is changed there.",
+  "idp.displayName": "Button name",
+  "idp.displayNameHint": "Shown as “Log in with …” on the login page.",
+  "idp.issuer": "Issuer",
+  "idp.issuerHint":
+    "For Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0. For Keycloak: https://<server>/realms/<realm>.",
+  "idp.clientId": "Client id (application id)",
+  "idp.clientSecret": "Client secret",
+  "idp.clientSecretHint": "Stored encrypted and never shown again.",
+  "idp.clientSecretKept": "A secret is stored (encrypted). Leave empty to keep it.",
+  "idp.scopes": "Scopes",
+  "idp.emailClaim": "Claim with the email address",
+  "idp.groupsClaim": "Claim with the groups",
+  "idp.groupsClaimHint": "Entra ID sends the groups' object ids in the groups claim.",
+  "idp.accounts": "Accounts",
+  "idp.emailDomains": "The organisation's email domains",
+  "idp.emailDomainsHint":
+    "One per line. Whoever signs in with an address in one of them gets an account with no role until an administrator (or a group below) gives one.",
+  "idp.trustUnverified": "Trust email addresses the identity provider has not marked verified",
+  "idp.trustUnverifiedHint":
+    "Needed for Entra ID, which sends no email_verified. Only switch on if the provider holds only the organisation's own addresses.",
+  "idp.passwordSignIn": "Allow local passwords",
+  "idp.passwordSignInHint":
+    "Off: members can only sign in through the identity provider, and a right password is refused with an explanation.",
+  "idp.mappings": "Groups and roles",
+  "idp.mappingsHint":
+    "With at least one group, the identity provider's groups decide role and department at every sign-in; whoever is in none of the groups here loses access and is signed out. Leave the group empty to remove a row.",
+  "idp.group": "Group {number}",
+  "idp.role": "Role for group {number}",
+  "idp.department": "Department for group {number}",
+  "idp.noDepartment": "No department",
+  "idp.save": "Save",
   "pending.title": "Waiting for access",
   "pending.body":
     "You have signed in with your organisation's identity provider and your account exists in Samverkan, but you have no access here – yet, or any longer. An administrator in your organisation needs to give you a role.",
@@ -363,6 +406,10 @@ export const en: Catalogue = {
     "The page cursor belongs to another filter or sort. Start again from the first page.",
   "validation.invalid": "The value is not valid.",
   "validation.tooLong": "The text is too long.",
+  "validation.url": "Enter a full address, for example https://login.microsoftonline.com/…/v2.0.",
+  "validation.httpsRequired": "The address must start with https://.",
+  "validation.emailDomain": "Enter domains like kommun.se, one per line.",
+  "validation.scopesOpenid": "The scopes must include openid.",
   "validation.email": "Enter an email address like name@example.com.",
   "validation.emailTaken": "A user with that email address already exists.",
   "validation.passwordTooShort": "The password must be at least 12 characters.",

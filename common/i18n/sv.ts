@@ -10,6 +10,7 @@ export const sv = {
   "nav.adminDepartments": "Förvaltningar",
   "nav.adminStrategies": "Strategier och mål",
   "nav.adminPersonalData": "Personuppgifter att åtgärda",
+  "nav.adminSignIn": "Inloggning",
   "nav.logout": "Logga ut",
   "nav.language": "In English",
   "footer.accessibility": "Tillgänglighetsredogörelse",
@@ -70,6 +71,48 @@ export const sv = {
   "oidc.error.not-configured": "Inloggning via organisationens inloggningstjänst är inte inställd.",
   "login.passwordsOff":
     "Din organisation loggar in via sin inloggningstjänst; lösenord används inte här. Använd knappen ”Logga in med …” ovan.",
+  "idp.title": "Inloggning via organisationens inloggningstjänst",
+  "idp.intro":
+    "Här kopplar du Samverkan till organisationens inloggningstjänst (OpenID Connect, till exempel Microsoft Entra ID eller Keycloak), så att medarbetarna loggar in med sina vanliga konton.",
+  "idp.saved": "Inställningarna är sparade.",
+  "idp.secretUnreadable":
+    "Den sparade klienthemligheten kan inte läsas längre (serverns nyckel har bytts). Ange klienthemligheten igen.",
+  "idp.redirectUri": "Omdirigerings-URI att registrera hos inloggningstjänsten",
+  "idp.backchannelUri": "Adress för utloggning i bakgrunden (back-channel logout)",
+  "idp.connection": "Anslutning",
+  "idp.fromEnvironment":
+    "Anslutningen är inställd i serverns miljö (OIDC_ISSUER med flera) och ändras där.",
+  "idp.displayName": "Namn på knappen",
+  "idp.displayNameHint": "Visas som ”Logga in med …” på inloggningssidan.",
+  "idp.issuer": "Utfärdare (issuer)",
+  "idp.issuerHint":
+    "För Entra ID: https://login.microsoftonline.com/<katalog-id>/v2.0. För Keycloak: https://<server>/realms/<realm>.",
+  "idp.clientId": "Klient-id (application id)",
+  "idp.clientSecret": "Klienthemlighet",
+  "idp.clientSecretHint": "Sparas krypterad och visas aldrig igen.",
+  "idp.clientSecretKept": "En hemlighet är sparad (krypterad). Lämna tomt för att behålla den.",
+  "idp.scopes": "Omfång (scopes)",
+  "idp.emailClaim": "Anspråk med e-postadressen",
+  "idp.groupsClaim": "Anspråk med grupperna",
+  "idp.groupsClaimHint": "Entra ID skickar gruppernas objekt-id i anspråket groups.",
+  "idp.accounts": "Konton",
+  "idp.emailDomains": "Organisationens e-postdomäner",
+  "idp.emailDomainsHint":
+    "En per rad. Den som loggar in med en adress i en av dem får ett konto utan roll tills en administratör (eller en grupp nedan) ger en.",
+  "idp.trustUnverified": "Lita på e-postadresser som inloggningstjänsten inte märkt som bekräftade",
+  "idp.trustUnverifiedHint":
+    "Behövs för Entra ID, som inte skickar email_verified. Slå bara på om tjänsten bara har organisationens egna adresser.",
+  "idp.passwordSignIn": "Tillåt lokala lösenord",
+  "idp.passwordSignInHint":
+    "Av: medlemmarna kan bara logga in via inloggningstjänsten, och ett rätt lösenord nekas med en förklaring.",
+  "idp.mappings": "Grupper och roller",
+  "idp.mappingsHint":
+    "Med minst en grupp bestämmer inloggningstjänstens grupper roll och förvaltning vid varje inloggning; den som inte är med i någon grupp här förlorar behörigheten och loggas ut. Lämna gruppen tom för att ta bort en rad.",
+  "idp.group": "Grupp {number}",
+  "idp.role": "Roll för grupp {number}",
+  "idp.department": "Förvaltning för grupp {number}",
+  "idp.noDepartment": "Ingen förvaltning",
+  "idp.save": "Spara",
   "pending.title": "Väntar på behörighet",
   "pending.body":
     "Du har loggat in hos din organisations inloggningstjänst och ditt konto finns i Samverkan, men du har ingen behörighet här – ännu, eller inte längre. En administratör i din organisation behöver ge dig en roll.",
@@ -361,6 +404,11 @@ export const sv = {
     "Sidmarkören hör till en annan filtrering eller sortering. Börja om från första sidan.",
   "validation.invalid": "Värdet är ogiltigt.",
   "validation.tooLong": "Texten är för lång.",
+  "validation.url":
+    "Ange en fullständig adress, till exempel https://login.microsoftonline.com/…/v2.0.",
+  "validation.httpsRequired": "Adressen måste börja med https://.",
+  "validation.emailDomain": "Ange domäner som kommun.se, en per rad.",
+  "validation.scopesOpenid": "Omfånget måste innehålla openid.",
   "validation.email": "Ange en e-postadress i formatet namn@exempel.se.",
   "validation.emailTaken": "Det finns redan en användare med den e-postadressen.",
   "validation.passwordTooShort": "Lösenordet måste ha minst 12 tecken.",

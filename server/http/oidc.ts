@@ -19,13 +19,15 @@ import { BACKCHANNEL_LOGOUT_PATH, CALLBACK_PATH } from "../domain/identity-provi
 import type { Logger } from "../log";
 import { expectedOrigin } from "./security";
 
-/** Only a path on this site: never an address elsewhere (an open redirect). */
+/**
+ * Only a path on this site: never an address elsewhere (`//host`, `/\host`, or a tab or newline
+ * that a browser strips to make one).
+ */
 function localPath(value: unknown): string {
-  return typeof value === "string" &&
-    value.startsWith("/") &&
-    !value.startsWith("//") &&
-    !value.includes("\\")
-    ? value
+  if (typeof value !== "string" || !value.startsWith("/") || /\p{Cc}/u.test(value)) return "/";
+  const url = new URL(value, "http://samverkan.invalid");
+  return url.origin === "http://samverkan.invalid" && !url.pathname.startsWith("//")
+    ? url.pathname + url.search + url.hash
     : "/";
 }
 
