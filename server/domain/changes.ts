@@ -74,9 +74,8 @@ export interface ChangeItem {
   fields: FieldChange[];
 }
 
-/** Audit snapshot key → the field it shows as, in the order a change lists them. */
-const ACTION_FIELDS: [string, ChangedField, "value" | "named"][] = [
-  ["assessment", "assessment", "value"],
+/** An action's or document's audit snapshot key → the field it shows as, in the order listed. */
+const SNAPSHOT_FIELDS: [string, ChangedField, "value" | "named"][] = [
   ["status", "status", "value"],
   ["progress", "progress", "value"],
   ["startDate", "startDate", "value"],
@@ -96,7 +95,7 @@ const shown = (value: unknown): string | number | null =>
   typeof value === "string" || typeof value === "number" ? value : null;
 
 /** The fields that differ between two audit snapshots; a first assessment counts from "Ej bedömd". */
-export function changedFields(kind: ChangeKind, before: Snapshot | null, after: Snapshot | null) {
+function changedFields(kind: ChangeKind, before: Snapshot | null, after: Snapshot | null) {
   if (kind === "followup.saved") {
     return [
       {
@@ -108,7 +107,7 @@ export function changedFields(kind: ChangeKind, before: Snapshot | null, after: 
   }
   if (!before || !after) return [];
   const fields: FieldChange[] = [];
-  for (const [key, field, how] of ACTION_FIELDS) {
+  for (const [key, field, how] of SNAPSHOT_FIELDS) {
     if (!(key in before || key in after)) continue;
     if (JSON.stringify(before[key] ?? null) === JSON.stringify(after[key] ?? null)) continue;
     fields.push(
@@ -190,7 +189,6 @@ async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
     .execute();
   return rows.map((row): ChangeItem => {
     const kind = row.action as ChangeKind;
-    const subjectType = row.entity_type === "document" ? "document" : "action";
     return {
       id: row.id,
       kind,
@@ -199,7 +197,7 @@ async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
       departmentName: row.departmentName,
       subject:
         row.entity_type === "action" || row.entity_type === "document"
-          ? { type: subjectType, id: row.entity_id, title: row.subjectTitle }
+          ? { type: row.entity_type, id: row.entity_id, title: row.subjectTitle }
           : null,
       periodId: row.periodId,
       periodName:
