@@ -190,6 +190,18 @@ export interface FollowUpsTable {
   comment: string;
   updated_by: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The action as it was when reported (migration 0008); a null status: not recorded. */
+  reported_status: ColumnType<
+    ActionStatus | null,
+    ActionStatus | null | undefined,
+    ActionStatus | null
+  >;
+  reported_progress: ColumnType<number | null, number | null | undefined, number | null>;
+  reported_due_date: ColumnType<
+    DateString | null,
+    DateString | null | undefined,
+    DateString | null
+  >;
 }
 
 export interface PeriodReportsTable {
@@ -311,6 +323,8 @@ export interface ReportAdoptionsTable {
   organisation_id: string;
   period_id: string;
   data: ColumnType<unknown, string, never>;
+  /** Why it was adopted although departments or assessments were missing. */
+  reason: ColumnType<string | null, string | null | undefined, never>;
   adopted_by: string | null;
   adopted_at: CreatedAt;
 }

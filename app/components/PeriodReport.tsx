@@ -46,10 +46,8 @@ function GoalSection({ goal }: { goal: ReportView["goals"][number] }) {
               <tr key={a.id}>
                 <th scope="row">{a.title}</th>
                 <td>{a.departmentName}</td>
-                <td>
-                  <StatusBadge status={a.status} />
-                </td>
-                <td>{a.progress} %</td>
+                <td>{a.status ? <StatusBadge status={a.status} /> : t("reports.notRecorded")}</td>
+                <td>{a.progress === null ? t("reports.notRecorded") : `${a.progress} %`}</td>
                 <td>
                   <AssessmentBadge assessment={a.assessment} />
                 </td>
@@ -69,6 +67,7 @@ export function PeriodReportBody({ report }: { report: ReportView }) {
   return (
     <>
       {report.actionCount === 0 && <p className="panel">{t("reports.empty")}</p>}
+      <p className="meta">{report.valuesNote}</p>
       {report.goals.map((goal) => (
         <GoalSection key={goal.id} goal={goal} />
       ))}

@@ -15,6 +15,7 @@ import {
   departmentStatus,
   nestHeadings,
   rollUpBasis,
+  valuesNote,
 } from "../../server/reports/outline";
 
 /** The page speaks the reader's language. */
@@ -29,6 +30,7 @@ function presentReport(report: PeriodReport, actor: Reader) {
     organisation: report.organisation.name,
     strategy: report.strategy?.name ?? null,
     actionCount: report.goals.reduce((n, g) => n + g.actions.length, 0),
+    valuesNote: valuesNote(report, t),
     goals: report.goals.map((goal) => ({ ...goal, basis: rollUpBasis(goal, t) })),
     departments: report.departments.map((d) => ({ ...d, status: departmentStatus(d, t) })),
     appendices: report.appendices.map(({ text: _text, ...a }) => ({

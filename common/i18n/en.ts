@@ -559,6 +559,11 @@ export const en: Catalogue = {
   "reports.completedBy": "Marked done {date} by {name}",
   "reports.completedOn": "Marked done {date}",
   "reports.notReported": "Not marked done",
+  "reports.notRecorded": "Not recorded",
+  "reports.asReported":
+    "Status and progress as the departments reported them for the period. “Not recorded”: nothing was saved when the period was reported.",
+  "reports.asNow": "Status and progress as they are now.",
+  "reports.reopened": "Reopened {date}: new action “{action}” was added.",
   "reports.appendices": "Appendices",
   "reports.noAppendices": "There are no adopted documents to append.",
   "reports.appendixHeading": "Appendix {number}: {title}",

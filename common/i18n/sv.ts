@@ -560,6 +560,11 @@ export const sv = {
   "reports.completedBy": "Klarmarkerad {date} av {name}",
   "reports.completedOn": "Klarmarkerad {date}",
   "reports.notReported": "Ej klarmarkerad",
+  "reports.notRecorded": "Ej registrerat",
+  "reports.asReported":
+    "Status och genomfört visas som förvaltningarna rapporterade dem för perioden. ”Ej registrerat”: inget sparades när perioden rapporterades.",
+  "reports.asNow": "Status och genomfört visas som de är nu.",
+  "reports.reopened": "Återöppnad {date}: ny åtgärd ”{action}” tillkom.",
   "reports.appendices": "Bilagor",
   "reports.noAppendices": "Det finns inga fastställda dokument att bifoga.",
   "reports.appendixHeading": "Bilaga {number}: {title}",

@@ -6,6 +6,7 @@ import * as reportsAndSearch from "./0004_reports_and_search";
 import * as assessmentCounts from "./0005_assessment_counts";
 import * as domainEvents from "./0006_domain_events";
 import * as documentQuarantine from "./0007_document_quarantine";
+import * as periodTrueFollowUps from "./0008_period_true_followups";
 import * as identityProviders from "./0010_identity_providers";
 import * as passwordChanges from "./0011_password_changes";
 import * as overviewVisits from "./0013_overview_visits";
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "0005_assessment_counts": assessmentCounts,
   "0006_domain_events": domainEvents,
   "0007_document_quarantine": documentQuarantine,
+  "0008_period_true_followups": periodTrueFollowUps,
   "0010_identity_providers": identityProviders,
   "0011_password_changes": passwordChanges,
   "0013_overview_visits": overviewVisits,

@@ -1,3 +1,4 @@
+import { departmentReportStates } from "../../server/domain/followups";
 import { ensurePeriods } from "../../server/domain/periods";
 import type { Executor } from "..";
 import type { ActionStatus, Assessment } from "../schema";
@@ -17,8 +18,36 @@ interface DemoAction {
   progress: number;
   /** The title of the demo document (db/seed/demo-documents.ts) the action was created from. */
   document?: string;
-  /** Assessments per past period, oldest first, starting with the period the action started in. */
+  /**
+   * Assessments per past period, oldest first, starting with the period the action started in.
+   * A done or cancelled action got so in the last of them; one still going on is reported on
+   * in every later period as well (FOLLOWING_UP), until the period being reported now.
+   */
   followUps: [Assessment, string][];
+}
+
+/** What a department writes in a period where nothing changed since the one before. */
+const FOLLOWING_UP = "Arbetet fortsätter. Bedömningen är densamma som förra perioden.";
+
+/** Progress to the nearest 5 %. */
+const roundToFive = (n: number) => Math.round(n / 5) * 5;
+
+/**
+ * The action as the department reported it in each period: a done or cancelled action became so
+ * in its last one, a paused one paused after its listed history; otherwise progress grows
+ * towards today's, without reaching it (the current period is not reported yet).
+ */
+function reportedStates(demo: DemoAction, periods: number) {
+  const listed = demo.followUps.length;
+  return Array.from({ length: periods }, (_, i) => {
+    const last = i === periods - 1;
+    if ((demo.status === "done" || demo.status === "cancelled") && last)
+      return { status: demo.status, progress: demo.progress };
+    if (demo.status === "paused" && i >= listed)
+      return { status: demo.status, progress: demo.progress };
+    const progress = roundToFive((demo.progress * (i + 1)) / (periods + 1));
+    return { status: progress > 0 ? ("in_progress" as const) : ("not_started" as const), progress };
+  });
 }
 
 const SCHOOL_ROUTINE = "Samverkan skola–socialtjänst vid oro för barn";
@@ -323,7 +352,11 @@ const ACTIONS: DemoAction[] = [
     due: "2020-09-30",
     status: "not_started",
     progress: 0,
-    followUps: [["not_assessed", "Väntar på den regionala överenskommelsen."]],
+    followUps: [
+      ["not_assessed", "Väntar på den regionala överenskommelsen."],
+      ["at_risk", "Den regionala överenskommelsen dröjer, så arbetet har inte kunnat starta."],
+      ["off_track", "Förfallodatumet närmar sig och arbetet har inte startat."],
+    ],
   },
   {
     title: "Handlingsplan mot hedersrelaterat våld",
@@ -429,14 +462,22 @@ export async function seedDemoActions(db: Executor, organisationId: string): Pro
         created_at: `${demo.start}T08:00:00Z`,
       })
       .execute();
-    const firstPeriod = periods.findIndex((p) => p.end_date >= demo.start);
     const reporter = userId(
       demo.department === "Barn och utbildning" ? "skola@kommun.test" : "socialtjanst@kommun.test",
     );
-    for (const [offset, [assessment, comment]] of demo.followUps.entries()) {
-      const period = periods[firstPeriod + offset];
-      // The latest period is left for the departments to report in "Att göra".
-      if (!period || period === periods.at(-1)) break;
+    // The latest period is left for the departments to report in "Att göra".
+    const first = periods.findIndex((p) => p.end_date >= demo.start);
+    const ended = demo.status === "done" || demo.status === "cancelled";
+    const reportedIn = periods.slice(
+      first,
+      ended ? Math.min(first + demo.followUps.length, periods.length - 1) : periods.length - 1,
+    );
+    const states = reportedStates(demo, reportedIn.length);
+    for (const [index, period] of reportedIn.entries()) {
+      const [assessment, comment] = demo.followUps[index] ?? [
+        demo.followUps.at(-1)![0],
+        FOLLOWING_UP,
+      ];
       await db
         .insertInto("follow_ups")
         .values({
@@ -445,26 +486,39 @@ export async function seedDemoActions(db: Executor, organisationId: string): Pro
           period_id: period.id,
           assessment,
           comment,
+          reported_status: states[index].status,
+          reported_progress: states[index].progress,
+          reported_due_date: demo.due,
           updated_by: reporter,
           updated_at: `${period.report_deadline}T12:00:00Z`,
         })
         .execute();
     }
+    // Done or cancelled at the end of the last period it was reported in.
+    if (ended && reportedIn.length > 0) {
+      await db
+        .updateTable("actions")
+        .set({ updated_at: `${reportedIn.at(-1)!.end_date}T16:00:00Z` })
+        .where("id", "=", id)
+        .execute();
+    }
   }
-  // Earlier periods' reports were all marked done by the departments.
-  const reportedPeriods = periods.slice(0, -1);
-  await db
-    .insertInto("period_reports")
-    .values(
-      reportedPeriods.flatMap((p) =>
-        departments.map((d) => ({
+  // A department marked an earlier period's report done when every action of it was assessed.
+  for (const period of periods.slice(0, -1)) {
+    const stateOf = await departmentReportStates(db, organisationId, period);
+    const complete = departments.filter((d) => stateOf(d.id).missing === 0);
+    if (complete.length === 0) continue;
+    await db
+      .insertInto("period_reports")
+      .values(
+        complete.map((d) => ({
           organisation_id: organisationId,
           department_id: d.id,
-          period_id: p.id,
-          completed_at: `${p.report_deadline}T15:00:00Z`,
+          period_id: period.id,
+          completed_at: `${period.report_deadline}T15:00:00Z`,
           completed_by: null,
         })),
-      ),
-    )
-    .execute();
+      )
+      .execute();
+  }
 }

@@ -6,6 +6,7 @@ import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import { reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -87,19 +88,27 @@ export async function saveFollowUp(
       .where("action_id", "=", actionId)
       .where("period_id", "=", periodId)
       .executeTakeFirst();
+    // What the action is at this moment, read in the transaction: the period keeps it (ADR 0018).
+    const reported = await trx
+      .selectFrom("actions")
+      .select([
+        "status as reported_status",
+        "progress as reported_progress",
+        "due_date as reported_due_date",
+      ])
+      .where("id", "=", actionId)
+      .executeTakeFirstOrThrow();
+    const values = { ...data, ...reported, updated_by: actor.userId };
     await trx
       .insertInto("follow_ups")
       .values({
         organisation_id: actor.organisationId,
         action_id: actionId,
         period_id: periodId,
-        ...data,
-        updated_by: actor.userId,
+        ...values,
       })
       .onConflict((oc) =>
-        oc
-          .columns(["action_id", "period_id"])
-          .doUpdateSet({ ...data, updated_by: actor.userId, updated_at: new Date() }),
+        oc.columns(["action_id", "period_id"]).doUpdateSet({ ...values, updated_at: new Date() }),
       )
       .execute();
     await recordAudit(trx, {
@@ -206,7 +215,7 @@ export function actionsToReport(
   db: Executor,
   organisationId: string,
   departmentId: string,
-  period: { id: string; start_date: string; end_date: string },
+  period: ReportedPeriod,
 ) {
   return reportableActions(db, organisationId, period).where(
     "actions.department_id",
@@ -215,12 +224,16 @@ export function actionsToReport(
   );
 }
 
+/** A period to report on; `closed_on` once its reporting is over (periods.reportingPeriod). */
+type ReportedPeriod = {
+  id: string;
+  start_date: string;
+  end_date: string;
+  closed_on?: string | null;
+};
+
 /** The rule behind actionsToReport for every department at once (the dashboard groups by department). */
-export function reportableActions(
-  db: Executor,
-  organisationId: string,
-  period: { id: string; start_date: string; end_date: string },
-) {
+export function reportableActions(db: Executor, organisationId: string, period: ReportedPeriod) {
   return db
     .selectFrom("actions")
     .leftJoin("follow_ups", (join) =>
@@ -229,7 +242,24 @@ export function reportableActions(
         .on("follow_ups.period_id", "=", period.id),
     )
     .where("actions.organisation_id", "=", organisationId)
-    .where((eb) => isReportable(eb, period));
+    .where((eb) => isReportable(eb, period))
+    .$if(Boolean(period.closed_on), (query) =>
+      query.where((eb) => existedWhileOpen(eb, period.closed_on!)),
+    );
+}
+
+/**
+ * In a period whose reporting has closed, an action created after that is not part of it,
+ * unless it was reported on there all the same: a report done then stays done.
+ */
+export function existedWhileOpen(
+  eb: ExpressionBuilder<Database, "actions" | "follow_ups">,
+  closedOn: string,
+) {
+  return eb.or([
+    eb("actions.created_at", "<", sql<Date>`${closedOn}::date + 1`),
+    eb("follow_ups.id", "is not", null),
+  ]);
 }
 
 /**
@@ -257,7 +287,7 @@ export async function periodReportStatus(
   periodId: string,
 ): Promise<PeriodReportStatus> {
   assertCan(actor, "actions:read");
-  const period = await getPeriod(db, actor, periodId);
+  const period = await reportingPeriod(db, actor, await getPeriod(db, actor, periodId));
   const missing = await actionsToReport(db, actor.organisationId, departmentId, period)
     .select((eb) => eb.fn.countAll<string>().as("n"))
     .where((eb) =>
@@ -409,7 +439,7 @@ export interface DepartmentReportState {
 export async function departmentReportStates(
   db: Executor,
   organisationId: string,
-  period: { id: string; start_date: string; end_date: string },
+  period: ReportedPeriod,
   goalIds?: string[],
 ) {
   let missingQuery = reportableActions(db, organisationId, period).where((eb) =>

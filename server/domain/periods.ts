@@ -97,3 +97,20 @@ export async function currentPeriod(
     (await base.where("start_date", "<=", today).orderBy("start_date", "desc").executeTakeFirst());
   return period ? presentPeriod(period) : null;
 }
+
+/**
+ * A period as its report treats it. Once a later period is being reported on, its reporting is
+ * closed (`closed_on`, its report deadline): its report shows what departments recorded then,
+ * and actions created after it closed are not part of it. The current period and later ones are
+ * live (`closed_on` null).
+ */
+export async function reportingPeriod<P extends FollowUpPeriod>(
+  db: Executor,
+  actor: Actor,
+  period: P,
+  today = swedishToday(),
+): Promise<P & { closed_on: string | null }> {
+  const current = await currentPeriod(db, actor, today);
+  const closed = current !== null && period.start_date < current.startDate;
+  return { ...period, closed_on: closed ? period.report_deadline : null };
+}

@@ -5,10 +5,10 @@ import { safeHtml } from "../collab/safe-html";
 import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
-import { swedishToday } from "./dates";
+import { addDays, swedishToday } from "./dates";
 import { recordEvent } from "./events";
-import { departmentReportStates, getPeriod } from "./followups";
-import { type PeriodView, presentPeriod } from "./periods";
+import { departmentReportStates, existedWhileOpen, getPeriod, isReportable } from "./followups";
+import { type PeriodView, presentPeriod, reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 
 /** A period report as data: what the page shows, what the exports write, what adoption freezes. */
@@ -18,6 +18,8 @@ export interface PeriodReport {
   strategy: { id: string; name: string } | null;
   generatedAt: string;
   adoption: { id: string; adoptedAt: string; adoptedByName: string | null } | null;
+  /** Status and progress as the departments reported them (a past period), or as they are now. */
+  asReported: boolean;
   goals: {
     id: string;
     position: number;
@@ -27,8 +29,9 @@ export interface PeriodReport {
       id: string;
       title: string;
       departmentName: string;
-      status: DisplayStatus;
-      progress: number;
+      /** In a past period as reported then; null: nothing was recorded ("Ej registrerat"). */
+      status: DisplayStatus | null;
+      progress: number | null;
       dueDate: string | null;
       assessment: Assessment;
       comment: string | null;
@@ -59,7 +62,7 @@ export async function buildPeriodReport(
   today = swedishToday(),
 ): Promise<PeriodReport> {
   assertCan(actor, "reports:read-live");
-  const periodRow = await getPeriod(db, actor, periodId);
+  const periodRow = await reportingPeriod(db, actor, await getPeriod(db, actor, periodId), today);
   const org = actor.organisationId;
   const [organisation, strategy] = await Promise.all([
     db
@@ -104,15 +107,16 @@ export async function buildPeriodReport(
             "departments.name as departmentName",
             "follow_ups.assessment",
             "follow_ups.comment",
+            "follow_ups.reported_status",
+            "follow_ups.reported_progress",
+            "follow_ups.reported_due_date",
           ])
           .where("actions.organisation_id", "=", org)
           .where("actions.goal_id", "in", goalIds)
-          .where("actions.status", "!=", "cancelled")
-          .where((eb) =>
-            eb.or([
-              eb("actions.start_date", "is", null),
-              eb("actions.start_date", "<=", periodRow.end_date),
-            ]),
+          // What the departments report on, and what they did report on (since cancelled, say).
+          .where((eb) => eb.or([isReportable(eb, periodRow), eb("follow_ups.id", "is not", null)]))
+          .$if(Boolean(periodRow.closed_on), (query) =>
+            query.where((eb) => existedWhileOpen(eb, periodRow.closed_on!)),
           )
           .orderBy("departments.name")
           .orderBy("actions.title")
@@ -127,6 +131,8 @@ export async function buildPeriodReport(
     departmentReportStates(db, org, periodRow),
     adoptedDocuments(db, org),
   ]);
+  const asReported = periodRow.closed_on !== null;
+  const stateOfAction = actionStateInPeriod(periodRow, asReported, today);
 
   return {
     organisation,
@@ -134,6 +140,7 @@ export async function buildPeriodReport(
     strategy: strategy ?? null,
     generatedAt: new Date().toISOString(),
     adoption: null,
+    asReported,
     goals: goals.map((goal) => {
       const actions = actionRows
         .filter((a) => a.goal_id === goal.id)
@@ -141,11 +148,7 @@ export async function buildPeriodReport(
           id: a.id,
           title: a.title,
           departmentName: a.departmentName,
-          status: (isOverdue({ status: a.status as ActionStatus, dueDate: a.due_date }, today)
-            ? "overdue"
-            : a.status) as DisplayStatus,
-          progress: a.progress,
-          dueDate: a.due_date,
+          ...stateOfAction(a),
           assessment: (a.assessment ?? "not_assessed") as Assessment,
           comment: a.comment ?? null,
         }));
@@ -161,6 +164,39 @@ export async function buildPeriodReport(
     }),
     departments: departments.map((d) => ({ id: d.id, name: d.name, ...stateOf(d.id) })),
     appendices,
+  };
+}
+
+/**
+ * Status, progress and due date as a period's report shows them (ADR 0018): the live period shows
+ * the action as it is now; a past one what its follow-up recorded when the department reported,
+ * overdue when the recorded due date had passed by the period's end, or nothing where nothing was
+ * recorded.
+ */
+function actionStateInPeriod(period: { end_date: string }, past: boolean, today: string) {
+  const endOfPeriod = addDays(period.end_date, 1);
+  const shown = (status: ActionStatus, dueDate: string | null, on: string): DisplayStatus =>
+    isOverdue({ status, dueDate }, on) ? "overdue" : status;
+  return (a: {
+    status: ActionStatus;
+    progress: number;
+    due_date: string | null;
+    reported_status: ActionStatus | null;
+    reported_progress: number | null;
+    reported_due_date: string | null;
+  }) => {
+    if (!past)
+      return {
+        status: shown(a.status, a.due_date, today),
+        progress: a.progress,
+        dueDate: a.due_date,
+      };
+    if (a.reported_status === null) return { status: null, progress: null, dueDate: null };
+    return {
+      status: shown(a.reported_status, a.reported_due_date, endOfPeriod),
+      progress: a.reported_progress,
+      dueDate: a.reported_due_date,
+    };
   };
 }
 

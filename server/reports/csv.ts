@@ -1,6 +1,6 @@
 import { toExcelCsv } from "../domain/csv";
 import type { PeriodReport } from "../domain/reports";
-import { goalHeading, sv } from "./outline";
+import { actionStatus, goalHeading, sv } from "./outline";
 
 export const REPORT_CSV_HEADER = [
   sv("reports.colGoal"),
@@ -21,8 +21,8 @@ export function reportToCsv(report: PeriodReport): string {
         goalHeading(goal),
         a.title,
         a.departmentName,
-        sv(`status.${a.status}`),
-        a.progress,
+        actionStatus(a),
+        a.progress ?? sv("reports.notRecorded"),
         sv(`assessment.${a.assessment}`),
         a.comment,
       ]),

@@ -34,6 +34,23 @@ export function rollUpBasis(goal: Goal, t: Translate = sv): string {
   });
 }
 
+type Action = Goal["actions"][number];
+
+/** "Pågående", or "Ej registrerat" where a past period recorded nothing. */
+export function actionStatus(action: Action, t: Translate = sv): string {
+  return action.status ? t(`status.${action.status}`) : t("reports.notRecorded");
+}
+
+/** "45 %", or "Ej registrerat". */
+export function actionProgress(action: Action, t: Translate = sv): string {
+  return action.progress === null ? t("reports.notRecorded") : `${action.progress} %`;
+}
+
+/** Whether the report shows status and progress as reported in the period, or as they are now. */
+export function valuesNote(report: PeriodReport, t: Translate = sv): string {
+  return t(report.asReported ? "reports.asReported" : "reports.asNow");
+}
+
 /** "Klarmarkerad 2021-01-10 av Anna Berg" or "Ej klarmarkerad". */
 export function departmentStatus(department: Department, t: Translate = sv): string {
   if (!department.completedAt) return t("reports.notReported");
@@ -105,6 +122,7 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
         deadline: formatDate(period.reportDeadline),
       }),
       adoptionStatus(report, t),
+      valuesNote(report, t),
     ],
     emptyNote: actionCount === 0 ? t("reports.empty") : null,
     actionHeader: [
@@ -122,8 +140,8 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
       rows: goal.actions.map((a) => [
         a.title,
         a.departmentName,
-        t(`status.${a.status}`),
-        `${a.progress} %`,
+        actionStatus(a, t),
+        actionProgress(a, t),
         t(`assessment.${a.assessment}`),
         a.comment ?? "",
       ]),

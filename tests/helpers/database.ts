@@ -24,7 +24,8 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   };
 }
 
-async function openTestDatabase(): Promise<DatabaseHandle> {
+/** A fresh database with no migrations run (dropped again by `close` on PostgreSQL). */
+export async function openTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDatabase({});
   const name = `samverkan_test_${randomBytes(6).toString("hex")}`;

@@ -5,6 +5,7 @@ import { departmentIdsOf } from "../../server/auth/sessions";
 import { getAction, updateAction } from "../../server/domain/actions";
 import { readCsv } from "../../server/domain/csv";
 import { getDocument, updateDocumentMeta } from "../../server/domain/documents";
+import { saveFollowUp } from "../../server/domain/followups";
 import type { Actor } from "../../server/domain/policy";
 import { buildPeriodReport, type PeriodReport } from "../../server/domain/reports";
 import { REPORT_CSV_HEADER } from "../../server/reports/csv";
@@ -257,8 +258,8 @@ describe("period reports over HTTP", () => {
         `Mål ${goal.position} – ${goal.title}`,
         a.title,
         a.departmentName,
-        sv(`status.${a.status}`),
-        String(a.progress),
+        a.status ? sv(`status.${a.status}`) : "Ej registrerat",
+        a.progress === null ? "Ej registrerat" : String(a.progress),
         sv(`assessment.${a.assessment}`),
         (a.comment ?? "").trim(),
       ]),
@@ -325,6 +326,11 @@ describe("period reports over HTTP", () => {
       status: "done",
       progress: 100,
       version: action.version,
+    });
+    // The period is past: its report changes when the department reports again.
+    await saveFollowUp(db(), memberActor, target.id, periodId, {
+      assessment: "on_track",
+      comment: "Åtgärden är genomförd.",
     });
 
     const frozen = await exportJson(asChief, { [ADOPTION]: firstId });
