@@ -1,10 +1,11 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { formatDate } from "../../common/format";
+import type { AdoptionGaps } from "../../server/domain/reports";
 import type { ReportView } from "../routes/rapporter.$periodId.server";
 import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
 import { Badge } from "./Badge";
-import { ErrorSummary } from "./FormFields";
+import { ErrorSummary, TextField, useMessage } from "./FormFields";
 import { AssessmentBadge, StatusBadge } from "./StatusBadge";
 
 /** `?fastställd=<id>` shows that adopted version instead of the live report. */
@@ -84,7 +85,9 @@ export function PeriodReportBody({ report }: { report: ReportView }) {
           <tbody>
             {report.departments.map((d) => (
               <tr key={d.id}>
-                <th scope="row">{d.name}</th>
+                <th scope="row" id={`department-${d.id}`}>
+                  {d.name}
+                </th>
                 <td>
                   {d.completedAt ? (
                     <Badge tone="ok" symbol="✓">
@@ -130,19 +133,64 @@ export function PeriodReportBody({ report }: { report: ReportView }) {
   );
 }
 
-/** Fastställa: the chief confirms having reviewed the live report. */
-export function AdoptReportForm({ failure }: { failure?: FormFailure }) {
+/** Before adopting: the departments and actions the report still lacks, each linked. */
+function Gaps({ gaps }: { gaps: AdoptionGaps }) {
   const t = useT();
+  if (gaps.complete) return <p>{t("reports.noGaps")}</p>;
+  return (
+    <>
+      <h3>{t("reports.gapsHeading")}</h3>
+      <p>{t("reports.gapsIntro")}</p>
+      <ul>
+        {gaps.departments.map((d) => (
+          <li key={d.id}>
+            <a href={`#department-${d.id}`}>{t("reports.gapDepartment", { department: d.name })}</a>
+          </li>
+        ))}
+        {gaps.actions.map((a) => (
+          <li key={a.id}>
+            <Link to={`/atgarder/${a.id}`}>
+              {t("reports.gapAction", { action: a.title, department: a.departmentName })}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * Fastställa: the chief confirms having reviewed the live report, and gives a reason where
+ * something is missing.
+ */
+export function AdoptReportForm({ failure, gaps }: { failure?: FormFailure; gaps: AdoptionGaps }) {
+  const t = useT();
+  const message = useMessage();
   const error = failure?.fieldErrors.confirm;
+  const reasonError = failure?.fieldErrors.reason;
+  const reason = failure?.values.reason;
   return (
     <section aria-labelledby="adopt-heading" id="faststall" className="panel no-print">
       <h2 id="adopt-heading">{t("reports.adoptHeading")}</h2>
+      <Gaps gaps={gaps} />
       <p>{t("reports.adoptIntro")}</p>
       <Form method="post" className="stack" noValidate>
         <ErrorSummary
           errors={failure?.fieldErrors}
-          labels={{ confirm: t("reports.adoptConfirm") }}
+          labels={{ confirm: t("reports.adoptConfirm"), reason: t("reports.adoptReason") }}
         />
+        {!gaps.complete && (
+          <TextField
+            id="reason"
+            name="reason"
+            label={t("reports.adoptReason")}
+            hint={t("reports.adoptReasonHint")}
+            error={reasonError && message(reasonError)}
+            defaultValue={typeof reason === "string" ? reason : undefined}
+            multiline
+            required
+          />
+        )}
         <div className={`field${error ? " field-invalid" : ""}`}>
           {error && (
             <p className="field-error" id="confirm-error">

@@ -4,6 +4,7 @@ import type { Locale } from "../../db/schema";
 import { listPeriods } from "../../server/domain/periods";
 import { type Actor, can, NotFoundError } from "../../server/domain/policy";
 import {
+  adoptionGaps,
   buildPeriodReport,
   getAdoptedReport,
   listAdoptions,
@@ -27,6 +28,9 @@ function presentReport(report: PeriodReport, actor: Reader) {
   return {
     adoptionId: report.adoption?.id ?? null,
     status: adoptionStatus(report, t),
+    adoptionReason: report.adoption?.reason
+      ? t("reports.adoptionReason", { reason: report.adoption.reason })
+      : null,
     organisation: report.organisation.name,
     strategy: report.strategy?.name ?? null,
     actionCount: report.goals.reduce((n, g) => n + g.actions.length, 0),
@@ -74,5 +78,7 @@ export async function periodReportPage(
     supersededBy: shownIndex > 0 ? adoptions[shownIndex - 1] : null,
     latestAdoption: adoptions[0] ?? null,
     report: report && presentReport(report, actor),
+    /** Before adopting the live report: what it still lacks. */
+    gaps: report && !report.adoption ? adoptionGaps(report) : null,
   };
 }

@@ -43,7 +43,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return runForm(form, async () => {
     if (form.get("confirm") !== "on")
       throw new ValidationError({ confirm: "validation.confirmReview" });
-    const adoptionId = await adoptPeriodReport(context.db, user, periodId);
+    const adoptionId = await adoptPeriodReport(context.db, user, periodId, {
+      reason: form.get("reason") ?? undefined,
+    });
     return redirect(adoptedUrl(periodId, adoptionId, { sparat: "1" }), { status: 303 });
   });
 }
@@ -149,6 +151,7 @@ export default function PeriodReportPage() {
                 deadline: formatDate(period.reportDeadline),
               })}
             </li>
+            {report.adoptionReason && <li>{report.adoptionReason}</li>}
             <li>
               {live ? (
                 <Badge tone="info" symbol="◐">
@@ -184,7 +187,7 @@ export default function PeriodReportPage() {
         <p className="panel">{t("reports.observerNone", { period: period.name })}</p>
       )}
       <Adoptions data={data} />
-      {live && data.canAdopt && <AdoptReportForm failure={failure} />}
+      {live && data.canAdopt && data.gaps && <AdoptReportForm failure={failure} gaps={data.gaps} />}
     </div>
   );
 }

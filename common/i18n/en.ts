@@ -559,6 +559,18 @@ export const en: Catalogue = {
   "reports.completedBy": "Marked done {date} by {name}",
   "reports.completedOn": "Marked done {date}",
   "reports.notReported": "Not marked done",
+  "reports.adoptionReason": "Adopted although items were missing. Reason: {reason}",
+  "reports.gapsHeading": "Missing from the report",
+  "reports.gapsIntro":
+    "The report can be adopted anyway, but only with a written reason. The reason appears in the adopted report.",
+  "reports.gapDepartment": "{department} has not marked its report as done.",
+  "reports.gapAction": "{action} ({department}) has no assessment.",
+  "reports.noGaps":
+    "Every department has marked its report as done and every action has an assessment.",
+  "reports.adoptReason": "Reason to adopt anyway",
+  "reports.adoptReasonHint":
+    "For example that the executive board needs the report for a meeting. Do not write anything about individual people.",
+  "validation.adoptionReason": "Write why the report is adopted although items are missing.",
   "reports.notRecorded": "Not recorded",
   "reports.asReported":
     "Status and progress as the departments reported them for the period. “Not recorded”: nothing was saved when the period was reported.",

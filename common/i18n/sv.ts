@@ -560,6 +560,17 @@ export const sv = {
   "reports.completedBy": "Klarmarkerad {date} av {name}",
   "reports.completedOn": "Klarmarkerad {date}",
   "reports.notReported": "Ej klarmarkerad",
+  "reports.adoptionReason": "Fastställd trots att uppgifter saknades. Skäl: {reason}",
+  "reports.gapsHeading": "Det här saknas i rapporten",
+  "reports.gapsIntro":
+    "Rapporten kan fastställas ändå, men då med ett skriftligt skäl. Skälet står i den fastställda rapporten.",
+  "reports.gapDepartment": "{department} har inte klarmarkerat rapporten.",
+  "reports.gapAction": "{action} ({department}) saknar bedömning.",
+  "reports.noGaps": "Alla förvaltningar har klarmarkerat och alla åtgärder har en bedömning.",
+  "reports.adoptReason": "Skäl att fastställa ändå",
+  "reports.adoptReasonHint":
+    "Till exempel att kommunstyrelsen behöver rapporten till ett sammanträde. Skriv inga uppgifter om enskilda personer.",
+  "validation.adoptionReason": "Skriv varför rapporten fastställs fast uppgifter saknas.",
   "reports.notRecorded": "Ej registrerat",
   "reports.asReported":
     "Status och genomfört visas som förvaltningarna rapporterade dem för perioden. ”Ej registrerat”: inget sparades när perioden rapporterades.",

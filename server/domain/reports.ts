@@ -6,10 +6,12 @@ import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
 import { rollUp } from "./dashboard";
 import { addDays, swedishToday } from "./dates";
+import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { departmentReportStates, existedWhileOpen, getPeriod, isReportable } from "./followups";
 import { type PeriodView, presentPeriod, reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
+import { freeText, parseInput } from "./validation";
 
 /** A period report as data: what the page shows, what the exports write, what adoption freezes. */
 export interface PeriodReport {
@@ -17,7 +19,13 @@ export interface PeriodReport {
   period: PeriodView;
   strategy: { id: string; name: string } | null;
   generatedAt: string;
-  adoption: { id: string; adoptedAt: string; adoptedByName: string | null } | null;
+  adoption: {
+    id: string;
+    adoptedAt: string;
+    adoptedByName: string | null;
+    /** Why it was adopted although something was missing (see adoptionGaps). */
+    reason: string | null;
+  } | null;
   /** Status and progress as the departments reported them (a past period), or as they are now. */
   asReported: boolean;
   goals: {
@@ -232,17 +240,44 @@ async function adoptedDocuments(db: Executor, org: string) {
     .sort((a, b) => a.title.localeCompare(b.title, "sv"));
 }
 
+/** What a report still lacks: departments not klarmarkerade, actions without an assessment. */
+export interface AdoptionGaps {
+  complete: boolean;
+  departments: { id: string; name: string }[];
+  actions: { id: string; title: string; departmentName: string }[];
+}
+
+export function adoptionGaps(report: PeriodReport): AdoptionGaps {
+  const departments = report.departments
+    .filter((d) => d.completedAt === null)
+    .map(({ id, name }) => ({ id, name }));
+  const actions = report.goals
+    .flatMap((g) => g.actions)
+    .filter((a) => a.assessment === "not_assessed")
+    .map(({ id, title, departmentName }) => ({ id, title, departmentName }));
+  return { complete: departments.length === 0 && actions.length === 0, departments, actions };
+}
+
+export const AdoptionSchema = z.object({
+  reason: freeText(z.string().trim().max(2000, "validation.tooLong")).optional(),
+});
+
 /**
  * Fastställa: freezes the report as it is now. Later changes to actions do not alter it; a new
- * adoption supersedes it (both are kept), and neither is ever edited.
+ * adoption supersedes it (both are kept), and neither is ever edited. A report with something
+ * missing (adoptionGaps) is adopted only with a written reason, kept with it.
  */
 export async function adoptPeriodReport(
   db: Executor,
   actor: Actor,
   periodId: string,
+  input: unknown = {},
 ): Promise<string> {
   assertCan(actor, "reports:adopt");
   const report = await buildPeriodReport(db, actor, periodId);
+  const { reason } = parseInput(AdoptionSchema, input);
+  const incomplete = !adoptionGaps(report).complete;
+  if (incomplete && !reason) throw new ValidationError({ reason: "validation.adoptionReason" });
   return inTransaction(db, async (trx) => {
     const { id } = await trx
       .insertInto("report_adoptions")
@@ -250,6 +285,7 @@ export async function adoptPeriodReport(
         organisation_id: actor.organisationId,
         period_id: periodId,
         data: JSON.stringify(report),
+        reason: incomplete ? reason : null,
         adopted_by: actor.userId,
       })
       .returning("id")
@@ -260,7 +296,7 @@ export async function adoptPeriodReport(
       action: "report.adopted",
       entityType: "report",
       entityId: id,
-      after: { periodId, period: report.period.name },
+      after: { periodId, period: report.period.name, ...(incomplete ? { reason } : {}) },
     });
     await recordEvent(trx, actor, { type: "period-report.adopted", periodId, adoptionId: id });
     return id;
@@ -337,6 +373,7 @@ export async function getAdoptedReport(
     .select([
       "report_adoptions.id",
       "report_adoptions.data",
+      "report_adoptions.reason",
       "report_adoptions.adopted_at",
       "users.name",
     ])
@@ -347,6 +384,6 @@ export async function getAdoptedReport(
   if (!row) throw new NotFoundError();
   return {
     ...(row.data as PeriodReport),
-    adoption: presentAdoption(row),
+    adoption: { ...presentAdoption(row), reason: row.reason },
   };
 }

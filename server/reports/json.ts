@@ -16,6 +16,7 @@ export function reportToJson(report: PeriodReport, exportedAt = new Date()): str
       adoptionId: adoption?.id ?? null,
       adoptedAt: adoption?.adoptedAt ?? null,
       adoptedBy: adoption?.adoptedByName ?? null,
+      adoptionReason: adoption?.reason ?? null,
       generatedAt,
       exportedAt: exportedAt.toISOString(),
       ...content,

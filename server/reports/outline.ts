@@ -122,6 +122,9 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
         deadline: formatDate(period.reportDeadline),
       }),
       adoptionStatus(report, t),
+      ...(report.adoption?.reason
+        ? [t("reports.adoptionReason", { reason: report.adoption.reason })]
+        : []),
       valuesNote(report, t),
     ],
     emptyNote: actionCount === 0 ? t("reports.empty") : null,

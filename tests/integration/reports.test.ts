@@ -379,6 +379,91 @@ describe("period reports over HTTP", () => {
     );
   });
 
+  describe("adopting a report with something missing", () => {
+    const REASON = "Kommunstyrelsen behöver rapporten till sammanträdet den 10 december.";
+    let openPeriodId: string;
+    const adoptionCount = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("report_adoptions")
+            .select(db().fn.countAll<string>().as("n"))
+            .where("period_id", "=", openPeriodId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    beforeAll(async () => {
+      // Being reported on now: no department has klarmarkerat, nothing is assessed.
+      openPeriodId = await periodNamed("2020 T3");
+    });
+
+    it("lists the departments not klarmarkerade and the actions without assessment, linked", async () => {
+      const report = await buildPeriodReport(db(), chiefActor, openPeriodId);
+      const unassessed = actionsOf(report).filter((a) => a.assessment === "not_assessed");
+      expect(unassessed.length).toBeGreaterThan(0);
+      const html = await (await asChief.get(reportUrl({}, openPeriodId))).text();
+      const text = textOf(html);
+      expect(text).toContain("Det här saknas i rapporten");
+      for (const department of report.departments)
+        expect(text).toContain(`${department.name} har inte klarmarkerat rapporten.`);
+      for (const action of unassessed) expect(html).toContain(`href="/atgarder/${action.id}"`);
+      expect(text).toContain("Skäl att fastställa ändå");
+    });
+
+    it("refuses it without a written reason, saying why, and writes nothing", async () => {
+      for (const reason of [undefined, "   "]) {
+        const response = await asChief.postForm(reportUrl({}, openPeriodId), {
+          confirm: "on",
+          ...(reason === undefined ? {} : { reason }),
+        });
+        expect(response.status).toBe(400);
+        expect(textOf(await response.text())).toContain(
+          "Skriv varför rapporten fastställs fast uppgifter saknas.",
+        );
+      }
+      const identityNumber = await asChief.postForm(reportUrl({}, openPeriodId), {
+        confirm: "on",
+        reason: "Gäller 19121212-1212.",
+      });
+      expect(identityNumber.status).toBe(400);
+      expect(await adoptionCount()).toBe(0);
+    });
+
+    it("adopts it with a reason, and the reason is in the adopted report and its exports", async () => {
+      const response = await asChief.postForm(reportUrl({}, openPeriodId), {
+        confirm: "on",
+        reason: REASON,
+      });
+      expect(response.status).toBe(303);
+      const adoptionId = new URL(
+        response.headers.get("location") ?? "",
+        server.url,
+      ).searchParams.get(ADOPTION) as string;
+      expect(await adoptionCount()).toBe(1);
+      const line = `Fastställd trots att uppgifter saknades. Skäl: ${REASON}`;
+      const page = textOf(
+        await (await asChief.get(reportUrl({ [ADOPTION]: adoptionId }, openPeriodId))).text(),
+      );
+      expect(page).toContain(line);
+      const pdf = await asChief.get(
+        reportUrl({ format: "pdf", [ADOPTION]: adoptionId }, openPeriodId),
+      );
+      expect(squeeze((await pdfText(await pdf.arrayBuffer())).text)).toContain(squeeze(line));
+      const docx = await asChief.get(
+        reportUrl({ format: "docx", [ADOPTION]: adoptionId }, openPeriodId),
+      );
+      const docText = docxText(
+        strFromU8(unzipSync(new Uint8Array(await docx.arrayBuffer()))["word/document.xml"]),
+      );
+      expect(docText).toContain(line);
+      const json = await asChief.get(
+        reportUrl({ format: "json", [ADOPTION]: adoptionId }, openPeriodId),
+      );
+      expect(await json.json()).toMatchObject({ adoptionReason: REASON });
+    });
+  });
+
   it("lets observers read adopted reports only", async () => {
     const liveExport = await asObserver.get(reportUrl({ format: "json" }));
     expect(liveExport.status).toBe(403);
