@@ -78,7 +78,9 @@ describe("what changed since the person last opened Översikt", () => {
       progress: 100,
     });
     await completePeriodReport(db, admin, departments.Kommunledning, period.id);
-    await adoptPeriodReport(db, admin, period.id);
+    await adoptPeriodReport(db, admin, period.id, {
+      reason: "Kommunstyrelsen behöver rapporten nu.",
+    });
 
     // Back after a break: everything since the first visit, newest first.
     const second = later(first, 45);

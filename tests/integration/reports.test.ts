@@ -395,7 +395,7 @@ describe("period reports over HTTP", () => {
 
     beforeAll(async () => {
       // Being reported on now: no department has klarmarkerat, nothing is assessed.
-      openPeriodId = await periodNamed("2020 T3");
+      openPeriodId = await periodNamed("T3 2020");
     });
 
     it("lists the departments not klarmarkerade and the actions without assessment, linked", async () => {
