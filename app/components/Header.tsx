@@ -99,6 +99,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <li>
               <Link to="/admin/inloggning">{t("nav.adminSignIn")}</Link>
             </li>
+            <li>
+              <Link to="/admin/logg">{t("nav.adminAuditLog")}</Link>
+            </li>
           </>
         )}
         <li>

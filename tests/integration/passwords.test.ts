@@ -393,4 +393,53 @@ describe("passwords people manage", () => {
       expect(ofThisPerson(await eventsOf("user.sign-in-failed"))).toHaveLength(1);
     });
   });
+  describe("the audit log page", () => {
+    const rowsOf = (html: string) =>
+      [...html.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => textOf(m[1])).slice(1);
+
+    it("an admin filters it by kind, person and day, and pages through it", async () => {
+      const email = "granskad@kommun.test";
+      const userId = await person(email, "Granskad-persons-losen-5", "Greta Granskad");
+      await new HttpClient(server.url).postForm("/login", {
+        email,
+        password: "Inte-Gretas-losenord-alls",
+        redirectTo: "/",
+      });
+      const admin = await signedIn("admin@kommun.test", "Samverkan-demo-1");
+      const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
+
+      const filtered = await admin.get(
+        `/admin/logg?kind=user.sign-in-failed&personId=${userId}&from=${today}&to=${today}`,
+      );
+      expect(filtered.status).toBe(200);
+      const rows = rowsOf(await filtered.text());
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain("Misslyckad inloggning");
+      expect(rows[0]).toContain("Greta Granskad");
+      expect(rows[0]).toContain("reason: wrong-password");
+
+      const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString("sv-SE", {
+        timeZone: "Europe/Stockholm",
+      });
+      const none = textOf(await (await admin.get(`/admin/logg?from=${tomorrow}`)).text());
+      expect(none).toContain(sv["auditLog.none"]);
+
+      const first = await (await admin.get("/admin/logg")).text();
+      const firstRows = rowsOf(first);
+      expect(firstRows).toHaveLength(50);
+      const next = first.match(/href="(\/admin\/logg\?[^"]*after=[^"]*)"/)?.[1];
+      expect(next).toBeDefined();
+      const second = await admin.get((next as string).replaceAll("&amp;", "&"));
+      expect(second.status).toBe(200);
+      const secondRows = rowsOf(await second.text());
+      expect(secondRows.length).toBeGreaterThan(0);
+
+      expect((await admin.get("/admin/logg?from=igar")).status).toBe(400);
+    });
+
+    it("is for admins only", async () => {
+      const member = await signedIn("arbetsgrupp@kommun.test", "Samverkan-demo-1");
+      expect((await member.get("/admin/logg")).status).toBe(403);
+    });
+  });
 });
