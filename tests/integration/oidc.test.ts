@@ -437,3 +437,92 @@ function connected(socket: Socket): Promise<void> {
 function disconnected(socket: Socket): Promise<string> {
   return new Promise((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
 }
+
+describe("the organisation's identity provider set by an admin on Inloggning", () => {
+  let provider: TestProvider;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    provider = await startTestProvider([
+      {
+        sub: "kc-johan",
+        password: "johan",
+        email: "kommunchef@kommun.test",
+        email_verified: false,
+        name: "Johan Ek",
+        groups: [],
+      },
+    ]);
+    server = await startTestServer();
+    provider.serve(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await provider?.close();
+  });
+
+  const settings = (overrides: Record<string, string> = {}) => ({
+    displayName: "Kommunens konto",
+    issuer: provider.issuer,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    scopes: "openid email profile",
+    emailClaim: "email",
+    groupsClaim: "groups",
+    emailDomains: "kommun.test",
+    passwordSignIn: "on",
+    version: "0",
+    ...overrides,
+  });
+
+  it("is for admins only: anyone else gets 403 and cannot save", async () => {
+    const member = new HttpClient(server.url);
+    await member.logIn("arbetsgrupp@kommun.test");
+    expect((await member.get("/admin/inloggning")).status).toBe(403);
+    expect((await member.postForm("/admin/inloggning", settings())).status).toBe(403);
+    expect(await server.database.db.selectFrom("identity_providers").selectAll().execute()).toEqual(
+      [],
+    );
+  });
+
+  it("says in Swedish what is wrong with an issuer that is not https, and saves nothing", async () => {
+    const admin = new HttpClient(server.url);
+    await admin.logIn("admin@kommun.test");
+    const response = await admin.postForm(
+      "/admin/inloggning",
+      settings({ issuer: "http://login.example.org/tenant" }),
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(stackTraceSigns(html)).toEqual([]);
+    expect(textOf(html)).toContain(sv["validation.httpsRequired"]);
+    expect(await server.database.db.selectFrom("identity_providers").selectAll().execute()).toEqual(
+      [],
+    );
+  });
+
+  it("refuses an address the provider has not verified, unless the organisation trusts it", async () => {
+    const admin = new HttpClient(server.url);
+    await admin.logIn("admin@kommun.test");
+    expect((await admin.postForm("/admin/inloggning", settings())).status).toBe(303);
+
+    const client = new CookieJarClient();
+    const start = await client.follow(
+      `${server.url}/auth/oidc/start?organisation=${server.organisationId}`,
+      (next) => next.pathname.startsWith("/interaction/"),
+    );
+    const login = await client.postForm(`${start.url}/login`, {
+      login: "kommunchef@kommun.test",
+      password: "johan",
+    });
+    const back = await client.follow(
+      new URL(login.headers.get("location") ?? "", provider.issuer).href,
+      (next) => next.pathname === "/auth/oidc/callback",
+    );
+    const response = await client.request(back.url);
+    expect(response.headers.get("location")).toBe("/login?inloggningsfel=email-unverified");
+    expect(await pageText(client, `${server.url}/login?inloggningsfel=email-unverified`)).toContain(
+      sv["oidc.error.email-unverified"],
+    );
+  });
+});
