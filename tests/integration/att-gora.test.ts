@@ -15,6 +15,7 @@ import {
   goalIds,
   periodIds,
 } from "../helpers/actions";
+import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -270,5 +271,68 @@ describe("Att göra: Spara alla ändrade", () => {
       ]),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect(await stored(own.id)).toEqual(before);
+  });
+});
+
+describe("Att göra and the action page over HTTP, as forms without a script send them", () => {
+  async function clientFor(email: string) {
+    const client = new HttpClient(server.url);
+    await client.logIn(email);
+    return client;
+  }
+
+  it("the action page asks about 'Genomförd' with 60 % and saves once the box is ticked", async () => {
+    const [, item] = (await socialItems()).items;
+    const client = await clientFor(DEMO_EMAILS.editor);
+    const current = await getAction(db, editor, item.id);
+    const form = {
+      intent: "save",
+      version: String(current.version),
+      status: "done",
+      progress: "60",
+    };
+    const asked = await client.postForm(`/atgarder/${item.id}`, form);
+    expect(asked.status).toBe(400);
+    const html = await asked.text();
+    expect(html).toContain("Stämmer status och genomfört?");
+    expect(html).toContain('name="confirmMismatch"');
+    expect((await stored(item.id)).status).toBe(current.status);
+
+    const confirmed = await client.postForm(`/atgarder/${item.id}`, {
+      ...form,
+      confirmMismatch: "1",
+    });
+    expect(confirmed.status).toBe(303);
+    expect(await stored(item.id)).toMatchObject({ status: "done", progress: 60 });
+  });
+
+  it("saves every changed card sent as <id>.<field>, or none when one is refused", async () => {
+    const { items } = await socialItems();
+    const [a, b] = items;
+    const client = await clientFor(DEMO_EMAILS.editor);
+    const card = async (id: string, changes: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(await reportAsIs(id, changes)).map(([field, value]) => [
+          `${id}.${field}`,
+          String(value),
+        ]),
+      );
+    const body = async (commentB: string) => ({
+      intent: "reportAll",
+      periodId,
+      inPlace: "1",
+      changed: [a.id, b.id],
+      ...(await card(a.id, { comment: "Alla på en gång." })),
+      ...(await card(b.id, { comment: commentB })),
+    });
+    const before = await stored(a.id);
+    const refused = await client.postForm("/att-gora", await body(""));
+    expect(refused.status).toBe(400);
+    expect(await stored(a.id)).toEqual(before);
+
+    const saved = await client.postForm("/att-gora", await body("Också."));
+    expect(saved.status).toBe(200);
+    expect((await stored(a.id)).followUp?.comment).toBe("Alla på en gång.");
+    expect((await stored(b.id)).followUp?.comment).toBe("Också.");
   });
 });
