@@ -260,6 +260,12 @@ export interface DocumentsTable {
   rendered_html: ColumnType<string, string | undefined, string>;
   rendered_json: ColumnType<unknown, string | null | undefined, string | null>;
   rendered_at: Timestamp | null;
+  front_municipality: ColumnType<string, string | undefined, string>;
+  front_sender: ColumnType<string, string | undefined, string>;
+  front_registration_number: ColumnType<string, string | undefined, string>;
+  front_date: ColumnType<DateString | null, DateString | null | undefined, DateString | null>;
+  front_case_officer: ColumnType<string, string | undefined, string>;
+  front_document_type: ColumnType<string, string | undefined, string>;
 }
 
 export interface DocumentDepartmentsTable {

@@ -5,6 +5,7 @@ import {
   type DocumentKind,
   type DocumentStatus,
 } from "../../db/schema";
+import type { FrontMatter } from "../../server/domain/documents";
 import { echoed, echoedList } from "../utils/forms";
 import { useT } from "../utils/i18n";
 import type { FormValues } from "../utils/route.server";
@@ -82,6 +83,12 @@ export function useDocumentLabels() {
     departmentIds: t("documents.departments"),
     status: t("documents.status"),
     confirmAdopt: t("documents.confirmAdopt"),
+    frontMunicipality: t("documents.frontMunicipality"),
+    frontSender: t("documents.frontSender"),
+    frontRegistrationNumber: t("documents.frontRegistrationNumber"),
+    frontDate: t("documents.frontDate"),
+    frontCaseOfficer: t("documents.frontCaseOfficer"),
+    frontDocumentType: t("documents.frontDocumentType"),
   };
 }
 
@@ -137,6 +144,88 @@ export function DocumentFields({
         checked={echoedList(values, "departmentIds", defaults.departmentIds)}
       />
     </>
+  );
+}
+
+const FRONT_FIELDS = [
+  ["frontDocumentType", "documentType", "documents.frontDocumentTypeHint"],
+  ["frontMunicipality", "municipality", "documents.frontMunicipalityHint"],
+  ["frontSender", "sender", undefined],
+  ["frontRegistrationNumber", "registrationNumber", undefined],
+  ["frontDate", "date", "documents.frontDateHint"],
+  ["frontCaseOfficer", "caseOfficer", undefined],
+] as const;
+
+/** The front matter the Word and PDF files print above the title. */
+export function FrontMatterFields({
+  frontMatter,
+  errors,
+  values,
+}: {
+  frontMatter: FrontMatter;
+  errors: FieldErrors;
+  values: FormValues | undefined;
+}) {
+  const t = useT();
+  const labels = useDocumentLabels();
+  return (
+    <fieldset className="stack">
+      <legend>{t("documents.frontMatter")}</legend>
+      <p className="hint">{t("documents.frontMatterHint")}</p>
+      {FRONT_FIELDS.map(([name, , hint]) => (
+        <TextField
+          key={name}
+          id={`meta-${name}`}
+          name={name}
+          label={labels[name]}
+          hint={hint && t(hint)}
+          inputMode={name === "frontDate" ? "numeric" : undefined}
+          defaultValue={echoed(values, name, frontMatterValues(frontMatter)[name])}
+          error={errors?.[name]}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
+/** The front matter as the form's values, by field name. */
+export function frontMatterValues(frontMatter: FrontMatter): Record<string, string> {
+  return Object.fromEntries(FRONT_FIELDS.map(([name, key]) => [name, frontMatter[key] ?? ""]));
+}
+
+/** The front matter's fields as the documents domain reads them. */
+export function frontMatterInput(form: FormData) {
+  return Object.fromEntries(FRONT_FIELDS.map(([name]) => [name, form.get(name) ?? ""]));
+}
+
+/** The front matter as the files print it (shown on the page, and printed with it). */
+export function FrontMatterBlock({ frontMatter }: { frontMatter: FrontMatter }) {
+  const t = useT();
+  const facts = [
+    [t("documents.frontRegistrationNumber"), frontMatter.registrationNumber],
+    [t("documents.frontDate"), frontMatter.date ?? ""],
+    [t("documents.frontCaseOfficer"), frontMatter.caseOfficer],
+  ].filter(([, value]) => value);
+  const lines = [frontMatter.municipality, frontMatter.sender, frontMatter.documentType];
+  if (facts.length === 0 && !lines.some(Boolean)) return null;
+  return (
+    <div className="front-matter" data-testid="front-matter">
+      {frontMatter.municipality && (
+        <p className="front-matter-municipality">{frontMatter.municipality}</p>
+      )}
+      {frontMatter.sender && <p>{frontMatter.sender}</p>}
+      {frontMatter.documentType && <p className="front-matter-type">{frontMatter.documentType}</p>}
+      {facts.length > 0 && (
+        <dl>
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
   );
 }
 

@@ -10,7 +10,14 @@ import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
 import { Badge } from "./Badge";
 import { useVersionedForm } from "./Conflict";
-import { DocumentFields, SelectInput, statusOptions, useDocumentLabels } from "./DocumentFields";
+import {
+  DocumentFields,
+  FrontMatterFields,
+  frontMatterValues,
+  SelectInput,
+  statusOptions,
+  useDocumentLabels,
+} from "./DocumentFields";
 import { CheckboxField, ErrorSummary, TextField } from "./FormFields";
 import { initials } from "./OnlineUsers";
 import { StatusBadge } from "./StatusBadge";
@@ -179,7 +186,43 @@ export function DocumentActions({
   );
 }
 
-/** Title, kind, departments and status; adopting asks for the confirmation word. */
+/**
+ * The document (or one stored version) as Word and PDF files. Plain links: the browser downloads
+ * them, with or without JavaScript.
+ */
+export function DocumentDownloads({
+  documentId,
+  versionId,
+}: {
+  documentId: string;
+  versionId?: string;
+}) {
+  const t = useT();
+  const href = (format: string) =>
+    `/dokument/${documentId}/export?${new URLSearchParams({ format, ...(versionId && { versionId }) })}`;
+  return (
+    <section className="rail-section" aria-labelledby="export-heading">
+      <h2 id="export-heading">{t("documents.export")}</h2>
+      <p className="meta">
+        {t(versionId ? "documents.exportVersionHint" : "documents.exportHint")}
+      </p>
+      <ul className="download-list">
+        <li>
+          <a href={href("docx")} download>
+            {t("documents.exportDocx")}
+          </a>
+        </li>
+        <li>
+          <a href={href("pdf")} download>
+            {t("documents.exportPdf")}
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+/** Title, kind, departments, front matter and status; adopting asks for the confirmation word. */
 export function DocumentMetaForm({
   document,
   departments,
@@ -198,6 +241,7 @@ export function DocumentMetaForm({
       kind: document.kind,
       departmentIds: document.departmentIds,
       status: document.status,
+      ...frontMatterValues(document.frontMatter),
     },
     failure,
   );
@@ -231,6 +275,11 @@ export function DocumentMetaForm({
             kind: document.kind,
             departmentIds: document.departmentIds,
           }}
+          errors={failure?.fieldErrors}
+          values={metaForm.values}
+        />
+        <FrontMatterFields
+          frontMatter={document.frontMatter}
           errors={failure?.fieldErrors}
           values={metaForm.values}
         />

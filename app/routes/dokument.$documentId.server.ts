@@ -9,7 +9,7 @@ import {
 } from "../../server/domain/documents";
 import { ValidationError } from "../../server/domain/errors";
 import { type Actor, can } from "../../server/domain/policy";
-import { documentInput } from "../components/DocumentFields";
+import { documentInput, frontMatterInput } from "../components/DocumentFields";
 
 /** Everything the document page shows around the editor; the editor shows the actor's name. */
 export async function documentPage(
@@ -50,5 +50,10 @@ export function documentMetaInput(form: FormData) {
   const status = String(form.get("status") ?? "");
   if (status === "adopted" && form.get("confirmAdopt") !== "on")
     throw new ValidationError({ confirmAdopt: "validation.confirmAdopt" });
-  return { ...documentInput(form), status, version: form.get("version") ?? "" };
+  return {
+    ...documentInput(form),
+    ...frontMatterInput(form),
+    status,
+    version: form.get("version") ?? "",
+  };
 }

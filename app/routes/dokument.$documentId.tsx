@@ -14,9 +14,10 @@ import {
 import { lazy, Suspense, useCallback, useState } from "react";
 import type { DocumentPerson } from "../../common/collab-protocol";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
-import { DocumentStatusBadge } from "../components/DocumentFields";
+import { DocumentStatusBadge, FrontMatterBlock } from "../components/DocumentFields";
 import {
   DocumentActions,
+  DocumentDownloads,
   DocumentMetaForm,
   DocumentPeople,
   DocumentVersions,
@@ -120,9 +121,10 @@ export default function DocumentPage() {
 
   return (
     <div className="page document-page">
-      <p>
+      <p className="back-link">
         <Link to="/dokument">← {t("documents.back")}</Link>
       </p>
+      <FrontMatterBlock frontMatter={document.frontMatter} />
       <div className="document-heading">
         <h1 id={TITLE_ID}>{document.title}</h1>
         {document.writable && hydrated && <SaveIndicator status={saveStatus} />}
@@ -173,6 +175,7 @@ export default function DocumentPage() {
         </div>
 
         <div className="document-rail">
+          <DocumentDownloads documentId={document.id} />
           <DocumentPeople people={people} selfId={user.id} saveState={saveStatus?.state} />
           <DocumentVersions document={document} versions={versions} failed={failed} />
           <DocumentActions documentId={document.id} actions={actions} canCreate={canCreateAction} />

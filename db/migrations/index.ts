@@ -9,6 +9,7 @@ import * as documentQuarantine from "./0007_document_quarantine";
 import * as periodTrueFollowUps from "./0008_period_true_followups";
 import * as identityProviders from "./0010_identity_providers";
 import * as passwordChanges from "./0011_password_changes";
+import * as documentFrontMatter from "./0012_document_front_matter";
 import * as overviewVisits from "./0013_overview_visits";
 import * as actionListIndexes from "./0014_action_list_indexes";
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0008_period_true_followups": periodTrueFollowUps,
   "0010_identity_providers": identityProviders,
   "0011_password_changes": passwordChanges,
+  "0012_document_front_matter": documentFrontMatter,
   "0013_overview_visits": overviewVisits,
   "0014_action_list_indexes": actionListIndexes,
 };

@@ -18,6 +18,7 @@ import {
 import { safeHtml } from "../collab/safe-html";
 import { appendUpdate, loadCheckedState, loadState, quarantinedCount } from "../collab/store";
 import { recordAudit } from "./audit";
+import { optionalDate } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
@@ -29,16 +30,46 @@ const DocumentFields = z.object({
   departmentIds: z.array(z.uuid("validation.unknownDepartment")).default([]),
 });
 export const NewDocumentSchema = DocumentFields;
-export const DocumentUpdateSchema = DocumentFields.extend({
-  status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus"),
-  version: z.coerce
-    .number("validation.version")
-    .int("validation.version")
-    .min(1, "validation.version"),
+
+const line = (max: number) =>
+  freeText(z.string("validation.invalid").trim().max(max, "validation.tooLong"));
+/** The front matter's fields as the details form names them; a field left out is left as it is. */
+const FrontMatterFields = z.object({
+  frontMunicipality: line(120),
+  frontSender: line(200),
+  frontRegistrationNumber: line(60),
+  frontDate: optionalDate,
+  frontCaseOfficer: line(120),
+  frontDocumentType: line(60),
 });
+
+export const DocumentUpdateSchema = DocumentFields.extend(FrontMatterFields.partial().shape).extend(
+  {
+    status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus"),
+    version: z.coerce
+      .number("validation.version")
+      .int("validation.version")
+      .min(1, "validation.version"),
+  },
+);
 export const VersionSchema = z.object({
   note: freeText(z.string().trim().max(500, "validation.tooLong")).default(""),
 });
+
+/** What a document says about itself when it leaves the portal as a file (all optional). */
+export interface FrontMatter {
+  /** Kommunens namn. */
+  municipality: string;
+  /** Förvaltning or avsändare. */
+  sender: string;
+  /** Diarienummer. */
+  registrationNumber: string;
+  date: string | null;
+  /** Handläggare. */
+  caseOfficer: string;
+  /** "Yttrande", "Tjänsteskrivelse", "Samverkansform" or any other. */
+  documentType: string;
+}
 
 export interface DocumentView {
   id: string;
@@ -52,6 +83,7 @@ export interface DocumentView {
   createdAt: string;
   updatedAt: string;
   contentUpdatedAt: string;
+  frontMatter: FrontMatter;
   /** May this actor type in it now (role allows and the document is not adopted)? */
   writable: boolean;
 }
@@ -69,6 +101,7 @@ export function toApiDocument(d: DocumentView) {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     contentUpdatedAt: d.contentUpdatedAt,
+    frontMatter: d.frontMatter,
   };
 }
 
@@ -85,6 +118,12 @@ function documentsQuery(db: Executor, organisationId: string) {
       "documents.created_at",
       "documents.updated_at",
       "documents.content_updated_at",
+      "documents.front_municipality",
+      "documents.front_sender",
+      "documents.front_registration_number",
+      "documents.front_date",
+      "documents.front_case_officer",
+      "documents.front_document_type",
       "creator.name as created_by_name",
       sql<
         string[]
@@ -117,6 +156,14 @@ function present(row: DocumentRow, actor: Actor): DocumentView {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     contentUpdatedAt: row.content_updated_at.toISOString(),
+    frontMatter: {
+      municipality: row.front_municipality,
+      sender: row.front_sender,
+      registrationNumber: row.front_registration_number,
+      date: row.front_date,
+      caseOfficer: row.front_case_officer,
+      documentType: row.front_document_type,
+    },
     writable: row.status !== "adopted" && can(actor, "documents:edit"),
   };
 }
@@ -385,8 +432,23 @@ async function insertVersion(
   return id;
 }
 
+/** The front matter after a details form: the fields it sent, the others as they were. */
+function changedFrontMatter(
+  before: FrontMatter,
+  data: Partial<z.output<typeof FrontMatterFields>>,
+): FrontMatter {
+  return {
+    municipality: data.frontMunicipality ?? before.municipality,
+    sender: data.frontSender ?? before.sender,
+    registrationNumber: data.frontRegistrationNumber ?? before.registrationNumber,
+    date: data.frontDate === undefined ? before.date : data.frontDate,
+    caseOfficer: data.frontCaseOfficer ?? before.caseOfficer,
+    documentType: data.frontDocumentType ?? before.documentType,
+  };
+}
+
 /**
- * Title, kind, departments and status, with optimistic concurrency. Becoming *fastställd*
+ * Title, kind, departments, front matter and status, with optimistic concurrency. Becoming *fastställd*
  * freezes the document (read-only from then on) and keeps that adopted version.
  */
 export async function updateDocumentMeta(
@@ -400,6 +462,7 @@ export async function updateDocumentMeta(
   if (before.status === "adopted") throw new ValidationError({ form: "validation.documentFrozen" });
   const data = parseInput(DocumentUpdateSchema, input);
   const adoptedNow = data.status === "adopted";
+  const frontMatter = changedFrontMatter(before.frontMatter, data);
   await inTransaction(db, async (trx) => {
     await assertDepartments(trx, actor.organisationId, data.departmentIds);
     const updated = await trx
@@ -408,6 +471,12 @@ export async function updateDocumentMeta(
         title: data.title,
         kind: data.kind,
         status: data.status,
+        front_municipality: frontMatter.municipality,
+        front_sender: frontMatter.sender,
+        front_registration_number: frontMatter.registrationNumber,
+        front_date: frontMatter.date,
+        front_case_officer: frontMatter.caseOfficer,
+        front_document_type: frontMatter.documentType,
         version: data.version + 1,
         updated_by: actor.userId,
         updated_at: new Date(),
@@ -428,12 +497,14 @@ export async function updateDocumentMeta(
         kind: before.kind,
         status: before.status,
         departmentIds: before.departmentIds,
+        frontMatter: before.frontMatter,
       },
       after: {
         title: data.title,
         kind: data.kind,
         status: data.status,
         departmentIds: data.departmentIds,
+        frontMatter,
       },
     });
     if (adoptedNow) await insertVersion(trx, actor, documentId, "Fastställd", true);

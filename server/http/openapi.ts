@@ -9,6 +9,7 @@ import {
   NewActionSchema,
 } from "../domain/actions";
 import { CommentSchema, type CommentView } from "../domain/comments";
+import { DocumentExportQuery } from "../domain/document-export";
 import {
   DocumentFilterSchema,
   type DocumentView,
@@ -135,6 +136,20 @@ const Period = z.object({
   reportDeadline: date,
 }) satisfies z.ZodType<PeriodView>;
 
+const FrontMatter = z
+  .object({
+    municipality: z
+      .string()
+      .max(120)
+      .describe("Kommunens namn; files use the organisation's name when empty"),
+    sender: z.string().max(200).describe("Förvaltning or avsändare"),
+    registrationNumber: z.string().max(60).describe("Diarienummer"),
+    date: date.nullable(),
+    caseOfficer: z.string().max(120).describe("Handläggare"),
+    documentType: z.string().max(60).describe("E.g. Yttrande, Tjänsteskrivelse or Samverkansform"),
+  })
+  .describe("What the Word and PDF exports print above the title; empty strings when not set");
+
 const Document = z.object({
   id: uuid,
   url: z.string().describe("The document's page in the portal (relative)").meta({
@@ -150,6 +165,7 @@ const Document = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
   contentUpdatedAt: dateTime.describe("When the content was last edited"),
+  frontMatter: FrontMatter,
 }) satisfies z.ZodType<Omit<DocumentView, "departmentNames" | "createdByName" | "writable">>;
 
 const DocumentDetails = Document.extend({
@@ -272,8 +288,13 @@ const ContentQuery = z.object({ format: z.enum(["json", "html", "text"]).default
 type Method = "get" | "post" | "patch" | "put" | "delete";
 /** An answer without a body (204). */
 export const NO_CONTENT = { noContent: "Done; nothing to answer" } as const;
-/** A JSON answer (a schema), an error answer in the Error shape (its description), or none. */
-type Answer = z.ZodType | string | typeof NO_CONTENT;
+/** A file to download in one of these media types. */
+interface FileAnswer {
+  files: readonly string[];
+  description: string;
+}
+/** A JSON answer (a schema), a file, an error answer in the Error shape (its description), or none. */
+type Answer = z.ZodType | FileAnswer | string | typeof NO_CONTENT;
 
 export interface ApiOperation {
   method: Method;
@@ -513,6 +534,26 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/documents/{id}/export",
+    operationId: "exportDocument",
+    summary:
+      "The document as a Word or PDF file, named `<title>-<date>.docx` (Content-Disposition with a UTF-8 filename*): front matter, headings as Word heading styles, lists, tables, links and quotes; an adopted document as adopted, with its adoption date",
+    query: DocumentExportQuery,
+    responses: {
+      200: {
+        files: [
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "application/pdf",
+        ],
+        description: "The file (an attachment)",
+      },
+      400: "Unknown format",
+      403: "Observers read no documents",
+      404: "No such document, or no such version of it",
+    },
+  },
+  {
+    method: "get",
     path: "/documents/{id}/versions",
     operationId: "listDocumentVersions",
     summary: "Named versions, newest first",
@@ -660,18 +701,28 @@ function operationObject(operation: ApiOperation) {
         ? { description: answer, content: json({ $ref: `${COMPONENTS}Error` }) }
         : "noContent" in answer
           ? { description: answer.noContent }
-          : {
-              description: Number(status) === 201 ? "Created" : "OK",
-              content: {
-                ...json(ref(answer)),
-                ...Object.fromEntries(
-                  (operation.textAlternatives ?? []).map((type) => [
+          : "files" in answer
+            ? {
+                description: answer.description,
+                content: Object.fromEntries(
+                  answer.files.map((type) => [
                     type,
-                    { schema: { type: "string" } },
+                    { schema: { type: "string", format: "binary" } },
                   ]),
                 ),
+              }
+            : {
+                description: Number(status) === 201 ? "Created" : "OK",
+                content: {
+                  ...json(ref(answer)),
+                  ...Object.fromEntries(
+                    (operation.textAlternatives ?? []).map((type) => [
+                      type,
+                      { schema: { type: "string" } },
+                    ]),
+                  ),
+                },
               },
-            },
     ]),
   );
   const parameters = [

@@ -46,6 +46,27 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
   });
 }
 
+/** "<label> 2 av 5" centred at the foot of every page, numbers as Word fields. */
+export function pageNumberFooter(label: string): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [
+          new TextRun({
+            children: [
+              `${label} `,
+              PageNumber.CURRENT,
+              ` ${sv("reports.pageOf")} `,
+              PageNumber.TOTAL_PAGES,
+            ],
+          }),
+        ],
+      }),
+    ],
+  });
+}
+
 /** The period report as a Word document: Heading 1/2/3 styles, real tables, language sv-SE. */
 export function reportToDocx(report: PeriodReport): Promise<Buffer> {
   const o = reportOutline(report);
@@ -85,25 +106,7 @@ export function reportToDocx(report: PeriodReport): Promise<Buffer> {
     styles: { default: { document: { run: { language: { value: "sv-SE" } } } } },
     sections: [
       {
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  new TextRun({
-                    children: [
-                      `${o.title} – ${sv("reports.page")} `,
-                      PageNumber.CURRENT,
-                      ` ${sv("reports.pageOf")} `,
-                      PageNumber.TOTAL_PAGES,
-                    ],
-                  }),
-                ],
-              }),
-            ],
-          }),
-        },
+        footers: { default: pageNumberFooter(`${o.title} – ${sv("reports.page")}`) },
         children,
       },
     ],

@@ -5,7 +5,7 @@ import { reportToJson } from "./json";
 import { contentDisposition, type ExportFormat, exportFileName } from "./outline";
 import { reportToPdf } from "./pdf";
 
-const CONTENT_TYPES: Record<ExportFormat, string> = {
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   pdf: "application/pdf",
   csv: "text/csv; charset=utf-8",

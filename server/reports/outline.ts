@@ -175,7 +175,12 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
 export function exportFileName(report: PeriodReport, format: ExportFormat): string {
   const parts = [sv("reports.filePrefix"), report.period.name];
   if (report.adoption) parts.push(sv("reports.fileAdopted"), formatDate(report.adoption.adoptedAt));
-  return `${parts.join("-").replace(/[\s/\\:*?"<>|]+/g, "-")}.${format}`;
+  return safeFileName(parts, format);
+}
+
+/** The parts joined by hyphens, without spaces or characters file systems refuse. */
+export function safeFileName(parts: string[], extension: string): string {
+  return `${parts.join("-").replace(/[\s/\\:*?"<>|]+/g, "-")}.${extension}`;
 }
 
 /** RFC 6266/5987: the Swedish name for browsers that read `filename*`, plain ASCII for the rest. */

@@ -10,7 +10,6 @@ import type { Actor } from "../../server/domain/policy";
 import { buildPeriodReport, type PeriodReport } from "../../server/domain/reports";
 import { REPORT_CSV_HEADER } from "../../server/reports/csv";
 import { sv } from "../../server/reports/outline";
-import { toWinAnsi } from "../../server/reports/pdf";
 import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -49,7 +48,7 @@ async function pdfText(bytes: ArrayBuffer) {
 }
 
 /** Table cells wrap anywhere, so PDF text is compared without whitespace. */
-const squeeze = (text: string) => toWinAnsi(text).replace(/\s+/g, "");
+const squeeze = (text: string) => text.replace(/\s+/g, "");
 
 describe("period reports over HTTP", () => {
   let server: TestServer;

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DB } from "../../../db";
 import { actionsFromDocument } from "../../domain/actions";
+import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
 import {
   createDocument,
   createVersion,
@@ -11,6 +12,8 @@ import {
   toApiDocument,
 } from "../../domain/documents";
 import { ValidationError } from "../../domain/errors";
+import { parseInput } from "../../domain/validation";
+import { documentFile } from "../../export/download";
 import { route } from "./respond";
 
 export function documentRoutes(db: DB) {
@@ -50,6 +53,15 @@ export function documentRoutes(db: DB) {
       if (format === "text") res.type("text/plain; charset=utf-8").send(content.text);
       else if (format === "html") res.type("text/html; charset=utf-8").send(content.html);
       else res.json(content.json);
+    }),
+  );
+  router.get(
+    "/documents/:id/export",
+    route(async (user, req, res) => {
+      const { format, versionId } = parseInput(DocumentExportQuery, req.query);
+      const document = await documentForExport(db, user, req.params.id, versionId);
+      const file = await documentFile(document, format);
+      res.status(200).set(file.headers).send(file.body);
     }),
   );
   router.get(

@@ -1,0 +1,119 @@
+import type { SerializedEditorState, SerializedLexicalNode } from "lexical";
+import { IS_BOLD, IS_ITALIC, IS_UNDERLINE } from "lexical";
+
+/**
+ * A document's content as the Word and PDF writers read it: blocks of styled runs, taken from
+ * the Lexical JSON the server renders from the Yjs state. One model for both files, so they
+ * hold the same text; a run is where later marks (a comment's range) can attach.
+ */
+export interface Run {
+  text: string;
+  bold: boolean;
+  italic: boolean;
+  underline: boolean;
+  /** A link's address (web or e-mail: the editor allows no other). */
+  href?: string;
+}
+
+export interface ListItem {
+  /** 0 for the outer list, 1 for a list inside one of its items, … */
+  depth: number;
+  ordered: boolean;
+  /** 1, 2, 3 … within its own list (numbered lists count, bulleted ones do not show it). */
+  number: number;
+  runs: Run[];
+}
+
+export type Block =
+  | { type: "heading"; level: number; runs: Run[] }
+  | { type: "paragraph"; runs: Run[] }
+  | { type: "quote"; runs: Run[] }
+  | { type: "list"; items: ListItem[] }
+  | { type: "table"; rows: { header: boolean; cells: string[] }[] };
+
+interface Node extends SerializedLexicalNode {
+  children?: Node[];
+  text?: string;
+  format?: number | string;
+  tag?: string;
+  url?: string;
+  listType?: string;
+  start?: number;
+  headerState?: number;
+}
+
+/** The editor's first heading level is h2 (h1 is the title); older documents may start at h1. */
+const headingLevel = (tag: string | undefined) => Math.max(Number(tag?.slice(1)) || 2, 2);
+
+function runsOf(nodes: Node[] = [], href?: string): Run[] {
+  return nodes.flatMap((node): Run[] => {
+    if (node.type === "text") {
+      const format = typeof node.format === "number" ? node.format : 0;
+      return [
+        {
+          text: node.text ?? "",
+          bold: (format & IS_BOLD) !== 0,
+          italic: (format & IS_ITALIC) !== 0,
+          underline: (format & IS_UNDERLINE) !== 0,
+          ...(href && { href }),
+        },
+      ];
+    }
+    const plain = (text: string) => ({ text, bold: false, italic: false, underline: false });
+    if (node.type === "linebreak") return [plain("\n")];
+    if (node.type === "tab") return [plain("\t")];
+    if (node.type === "link" || node.type === "autolink") return runsOf(node.children, node.url);
+    return runsOf(node.children, href);
+  });
+}
+
+const textOf = (node: Node): string =>
+  node.children
+    ? node.children.map(textOf).join(node.type === "tablecell" ? "\n" : "")
+    : (node.text ?? (node.type === "linebreak" ? "\n" : ""));
+
+/** A list and the lists nested in its items, flattened in reading order with their depth. */
+function listItems(list: Node, depth: number): ListItem[] {
+  const ordered = list.listType === "number";
+  let number = (list.start ?? 1) - 1;
+  return (list.children ?? []).flatMap((item) => {
+    const nested = item.children?.filter((child) => child.type === "list") ?? [];
+    // Lexical keeps a nested list in an item of its own; that item has no number.
+    if (nested.length > 0 && nested.length === item.children?.length)
+      return nested.flatMap((child) => listItems(child, depth + 1));
+    number += 1;
+    const own = item.children?.filter((child) => child.type !== "list");
+    return [
+      { depth, ordered, number, runs: runsOf(own) },
+      ...nested.flatMap((child) => listItems(child, depth + 1)),
+    ];
+  });
+}
+
+function blockOf(node: Node): Block[] {
+  switch (node.type) {
+    case "heading":
+      return [{ type: "heading", level: headingLevel(node.tag), runs: runsOf(node.children) }];
+    case "quote":
+      return [{ type: "quote", runs: runsOf(node.children) }];
+    case "list":
+      return [{ type: "list", items: listItems(node, 0) }];
+    case "table":
+      return [
+        {
+          type: "table",
+          rows: (node.children ?? []).map((row) => ({
+            // Lexical's header state: 1 a row header cell, 2 a column header, 3 both.
+            header: (row.children ?? []).every((cell) => ((cell.headerState ?? 0) & 1) !== 0),
+            cells: (row.children ?? []).map(textOf),
+          })),
+        },
+      ];
+    default:
+      return [{ type: "paragraph", runs: runsOf(node.children) }];
+  }
+}
+
+export function contentBlocks(content: SerializedEditorState): Block[] {
+  return ((content.root as unknown as Node).children ?? []).flatMap(blockOf);
+}
