@@ -15,11 +15,6 @@ import { sv } from "../reports/outline";
 export type Doc = PDFKit.PDFDocument;
 export type Struct = PDFKit.PDFStructureElement;
 
-const FONT_DIR = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")),
-  "ttf",
-);
-
 /** The registered names, which are also the files' names in the package. */
 export const FONT = {
   regular: "DejaVuSans",
@@ -31,10 +26,14 @@ export const FONT = {
 let fontFiles: [string, Buffer][] | undefined;
 /** Read once per process: about 2.7 MB, of which each file embeds only the glyphs it uses. */
 function fontFilesOnce(): [string, Buffer][] {
-  fontFiles ??= Object.values(FONT).map((name) => [
-    name,
-    readFileSync(path.join(FONT_DIR, `${name}.ttf`)),
-  ]);
+  if (!fontFiles) {
+    const fontPackage = createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json");
+    const directory = path.join(path.dirname(fontPackage), "ttf");
+    fontFiles = Object.values(FONT).map((name) => [
+      name,
+      readFileSync(path.join(directory, `${name}.ttf`)),
+    ]);
+  }
   return fontFiles;
 }
 
