@@ -248,11 +248,16 @@ describe("exporting a document to Word and PDF", () => {
   beforeAll(async () => {
     server = await startTestServer();
     const other = await seedOtherOrganisation(db());
-    for (const email of [MEMBER, CHIEF, OBSERVER, other.email]) {
+    for (const [email, password] of [
+      [MEMBER, undefined],
+      [CHIEF, undefined],
+      [OBSERVER, undefined],
+      [other.email, other.password],
+    ] as const) {
       const http = new HttpClient(server.url);
-      await http.logIn(email);
+      await http.logIn(email, password);
       browsers.set(email, http);
-      tokens.set(email, await createTokenAs(server.url, email));
+      tokens.set(email, await createTokenAs(server.url, email, password));
     }
     OTHER = other.email;
     const created = await fetch(`${server.url}/api/v1/documents`, {
