@@ -68,6 +68,11 @@ describe.skipIf(!browserTestsEnabled())(
       await page.getByRole("heading", { level: 1, name: "Översikt" }).waitFor();
       expect(new URL(page.url()).origin).toBe(e2e.server.url);
       await expect(page.getByText("Välkommen, Johan Ek").count()).resolves.toBe(1);
+
+      // Logging out here logs out at the provider too (RP-initiated logout).
+      await page.locator("details.user-menu summary").click();
+      await page.getByRole("button", { name: "Logga ut" }).click();
+      await page.waitForURL((url) => url.origin === provider.issuer);
       await context.close();
     });
   },
