@@ -287,6 +287,8 @@ export const en: Catalogue = {
   "auditLog.kind.user.updated": "User changed",
   "auditLog.kind.user.deactivated": "User deactivated",
   "auditLog.kind.user.reactivated": "User reactivated",
+  "auditLog.kind.user.roles-from-provider": "Roles changed by the identity provider's groups",
+  "auditLog.kind.identity-provider.updated": "Identity provider changed",
 
   "departments.title": "Departments",
   "departments.name": "Name",

@@ -285,6 +285,8 @@ export const sv = {
   "auditLog.kind.user.updated": "Användare ändrad",
   "auditLog.kind.user.deactivated": "Användare inaktiverad",
   "auditLog.kind.user.reactivated": "Användare aktiverad igen",
+  "auditLog.kind.user.roles-from-provider": "Roller ändrade av inloggningstjänstens grupper",
+  "auditLog.kind.identity-provider.updated": "Inloggningstjänsten ändrad",
 
   "departments.title": "Förvaltningar",
   "departments.name": "Namn",
