@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
 import { useT } from "../utils/i18n";
 import { ErrorSummary, type FieldErrors, TextField } from "./FormFields";
 
@@ -17,13 +17,15 @@ export function PasswordChangeForm({
   submitLabel: string;
 }) {
   const t = useT();
+  // A new key after each navigation (a saved change) empties the fields: no password stays behind.
+  const { key } = useLocation();
   const labels = {
     currentPassword: t("password.current"),
     newPassword: t("password.new"),
     confirmPassword: t("password.confirm"),
   };
   return (
-    <Form method="post" className="stack" noValidate>
+    <Form method="post" className="stack" noValidate key={key}>
       <ErrorSummary errors={errors} labels={labels} />
       <input type="hidden" name="intent" value="change-password" />
       {redirectTo !== undefined && <input type="hidden" name="redirectTo" value={redirectTo} />}

@@ -4,7 +4,14 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useSearchParams,
+} from "@remix-run/react";
 import { listDepartments } from "../../server/domain/departments";
 import { setTemporaryPassword } from "../../server/domain/passwords";
 import { getUser, setUserActive, updateUser } from "../../server/domain/users";
@@ -54,6 +61,8 @@ export default function EditUser() {
   const { user, departments, isSelf } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
+  // A new key after the save empties the field: the admin does not keep the password on screen.
+  const { key } = useLocation();
   const saveFailure = failure && failure.intent === undefined ? failure : undefined;
   const passwordFailure = failure?.intent === "temporary-password" ? failure : undefined;
   const statusFailure =
@@ -97,7 +106,7 @@ export default function EditUser() {
             labels={{ password: t("users.temporaryPassword") }}
             idPrefix="temporary-"
           />
-          <Form method="post" className="stack" noValidate>
+          <Form method="post" className="stack" noValidate key={key}>
             <input type="hidden" name="intent" value="temporary-password" />
             <TextField
               id="temporary-password"
