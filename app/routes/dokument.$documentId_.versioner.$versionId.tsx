@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "../../common/format";
 import { getDocument, getVersion } from "../../server/domain/documents";
 import { Badge } from "../components/Badge";
+import { DocumentDownloads } from "../components/DocumentRail";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates } from "../utils/live";
@@ -19,6 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     return {
       document: { id: document.id, title: document.title },
       version: {
+        id: version.id,
         note: version.note,
         adopted: version.adopted,
         createdByName: version.createdByName,
@@ -63,6 +65,7 @@ export default function DocumentVersion() {
         </p>
       )}
       <p className="read-only-note">{t("documents.versionReadOnly")}</p>
+      <DocumentDownloads documentId={document.id} versionId={version.id} />
       <section aria-label={t("documents.content")}>
         <div
           className="document-content"

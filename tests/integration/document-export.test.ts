@@ -484,6 +484,15 @@ describe("exporting a document to Word and PDF", () => {
     const html = await (await member.get(`/dokument/${documentId}`)).text();
     for (const format of ["docx", "pdf"])
       expect(html).toContain(`href="/dokument/${documentId}/export?format=${format}"`);
+    const [version] = (await api(MEMBER, `/documents/${documentId}/versions`)).body.items as {
+      id: string;
+    }[];
+    const versionPage = await (
+      await member.get(`/dokument/${documentId}/versioner/${version.id}`)
+    ).text();
+    expect(versionPage).toContain(
+      `href="/dokument/${documentId}/export?format=pdf&amp;versionId=${version.id}"`,
+    );
     const docx = await member.get(`/dokument/${documentId}/export?format=docx`);
     expect(docx.status).toBe(200);
     expect(docx.headers.get("content-disposition")).toContain(".docx");
