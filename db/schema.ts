@@ -21,6 +21,8 @@ export interface OrganisationsTable {
   period_kind: ColumnType<PeriodKind, PeriodKind | undefined, PeriodKind>;
   /** Off: members sign in only through the organisation's identity provider. */
   password_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Roll-ups need more than this percentage of actions assessed (0009; default 50). */
+  rollup_threshold: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 
@@ -140,7 +142,7 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const ASSESSMENTS = ["on_track", "at_risk", "off_track", "not_assessed"] as const;
 export type Assessment = (typeof ASSESSMENTS)[number];
-/** Worst first: a goal's roll-up is the worst assessment among its assessed actions. */
+/** Worst first (server/domain/rollup.ts states how a goal's roll-up uses it). */
 export const ASSESSMENT_SEVERITY: Assessment[] = ["off_track", "at_risk", "on_track"];
 
 /** A date column: always 'YYYY-MM-DD'. */

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatDate, formatLongDateTime } from "../../common/format";
-import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
+import { rollUpCoverage, rollUpRule } from "../../common/rollup";
+import type { Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
 import type { ChangeItem } from "../../server/domain/changes";
 import type { DepartmentSummary, GoalSummary, TrendPoint } from "../../server/domain/dashboard";
@@ -8,7 +9,13 @@ import type { PeriodView } from "../../server/domain/periods";
 import { useLocale, useT } from "../utils/i18n";
 import { useCan } from "../utils/permissions";
 import { ChangeList } from "./Changes";
-import { ASSESSMENT_LOOK, AssessmentBadge, STATUS_LOOK, StatusBadge } from "./StatusBadge";
+import {
+  ASSESSMENT_LOOK,
+  AssessmentBadge,
+  RollUpBadge,
+  STATUS_LOOK,
+  StatusBadge,
+} from "./StatusBadge";
 
 const STATUS_ORDER: DisplayStatus[] = [
   "done",
@@ -22,17 +29,6 @@ const ASSESSMENT_ORDER: Assessment[] = ["on_track", "at_risk", "off_track", "not
 
 function percent(share: number) {
   return Math.round(share * 100);
-}
-
-/** How the roll-up was reached, in words (shown under the badge and read by screen readers). */
-function RollUpExplanation({ goal }: { goal: GoalSummary }) {
-  const t = useT();
-  const assessed = ASSESSMENT_SEVERITY.reduce((sum, a) => sum + goal.assessmentCounts[a], 0);
-  if (assessed === 0) return <p className="meta">{t("dashboard.rollUpNone")}</p>;
-  const parts = ASSESSMENT_ORDER.filter((a) => goal.assessmentCounts[a] > 0).map(
-    (a) => `${goal.assessmentCounts[a]} ${t(`assessment.${a}`).toLowerCase()}`,
-  );
-  return <p className="meta">{t("dashboard.rollUpRule", { parts: parts.join(", ") })}</p>;
 }
 
 /** A count that opens the matching actions, for those who may read actions (not observers). */
@@ -84,10 +80,10 @@ export function GoalCards({ goals }: { goals: GoalSummary[] }) {
             <span className="goal-title">{goal.title}</span>
           </h3>
           <p>
-            <AssessmentBadge assessment={goal.rollUp} />{" "}
-            <span className="visually-hidden">{t("dashboard.rollUpLabel")}</span>
+            <span className="visually-hidden">{t("rollUp.label")}: </span>
+            <RollUpBadge result={goal.rollUp.result} />
           </p>
-          <RollUpExplanation goal={goal} />
+          <p className="meta">{rollUpCoverage(goal.rollUp, goal.assessmentCounts, t)}</p>
           <StatusBar goal={goal} />
           <p>
             {t("dashboard.doneShare", { percent: String(percent(goal.doneShare)) })} ·{" "}
@@ -293,37 +289,35 @@ export function Activity({ items }: { items: ChangeItem[] }) {
   return <ChangeList changes={items} />;
 }
 
-/** How many of a goal's actions have an assessment this period: "3 av 5 bedömda". */
-function coverage(goal: GoalSummary) {
-  const total = ASSESSMENT_ORDER.reduce((sum, a) => sum + goal.assessmentCounts[a], 0);
-  return { assessed: total - goal.assessmentCounts.not_assessed, total };
-}
-
 /** Per goal its roll-up and coverage, one line each: the first thing the kommunchef reads. */
 export function GoalsAtAGlance({ goals }: { goals: GoalSummary[] }) {
   const t = useT();
+  const [first] = goals;
   return (
-    <ul className="glance-list" data-testid="glance-goals">
-      {goals.map((goal) => (
-        <li key={goal.id}>
-          <a href={`#goal-${goal.id}`} className="glance-name">
-            <span className="goal-number">
-              {t("home.goalNumber", { number: String(goal.position) })}
-            </span>{" "}
-            <span className="glance-title">{goal.title}</span>
-          </a>
-          <span className="glance-state">
-            <AssessmentBadge assessment={goal.rollUp} />{" "}
-            <span className="meta">
-              {t("glance.coverage", {
-                assessed: String(coverage(goal).assessed),
-                total: String(coverage(goal).total),
-              })}
+    <>
+      <ul className="glance-list" data-testid="glance-goals">
+        {goals.map((goal) => (
+          <li key={goal.id}>
+            <a href={`#goal-${goal.id}`} className="glance-name">
+              <span className="goal-number">
+                {t("home.goalNumber", { number: String(goal.position) })}
+              </span>{" "}
+              <span className="glance-title">{goal.title}</span>
+            </a>
+            <span className="glance-state">
+              <RollUpBadge result={goal.rollUp.result} />{" "}
+              <span className="meta">
+                {t("rollUp.coverage", {
+                  assessed: goal.rollUp.assessed,
+                  counted: goal.rollUp.counted,
+                })}
+              </span>
             </span>
-          </span>
-        </li>
-      ))}
-    </ul>
+          </li>
+        ))}
+      </ul>
+      {first && <p className="meta">{rollUpRule(first.rollUp.threshold, t)}</p>}
+    </>
   );
 }
 

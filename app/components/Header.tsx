@@ -102,6 +102,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <li>
               <Link to="/admin/logg">{t("nav.adminAuditLog")}</Link>
             </li>
+            <li>
+              <Link to="/admin/organisation">{t("nav.adminOrganisation")}</Link>
+            </li>
           </>
         )}
         <li>

@@ -6,7 +6,7 @@ import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
 import { Badge } from "./Badge";
 import { ErrorSummary, TextField, useMessage } from "./FormFields";
-import { AssessmentBadge, StatusBadge } from "./StatusBadge";
+import { AssessmentBadge, RollUpBadge, StatusBadge } from "./StatusBadge";
 
 /** `?fastställd=<id>` shows that adopted version instead of the live report. */
 export const ADOPTION_PARAM = "fastställd";
@@ -24,7 +24,7 @@ function GoalSection({ goal }: { goal: ReportView["goals"][number] }) {
     <section aria-labelledby={`goal-${goal.id}`} className="report-section">
       <h2 id={`goal-${goal.id}`}>{heading}</h2>
       <p className="report-rollup">
-        {t("reports.rollUpLabel")} <AssessmentBadge assessment={goal.rollUp} />{" "}
+        {t("rollUp.label")}: <RollUpBadge result={goal.rollUp.result} />{" "}
         <span className="meta">{goal.basis}</span>
       </p>
       {goal.actions.length > 0 && (
@@ -69,6 +69,7 @@ export function PeriodReportBody({ report }: { report: ReportView }) {
     <>
       {report.actionCount === 0 && <p className="panel">{t("reports.empty")}</p>}
       <p className="meta">{report.valuesNote}</p>
+      {report.rollUpRule && <p className="meta">{report.rollUpRule}</p>}
       {report.goals.map((goal) => (
         <GoalSection key={goal.id} goal={goal} />
       ))}

@@ -1,3 +1,4 @@
+import { type RollUpFacts, rollUpResultLabel } from "../../common/rollup";
 import type { Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
 import { useT } from "../utils/i18n";
@@ -45,3 +46,16 @@ export function AssessmentBadge({ assessment }: { assessment: Assessment }) {
     </Badge>
   );
 }
+
+/** A goal's roll-up: an assessment's look, or "? Underlag saknas" when too little is assessed. */
+export function RollUpBadge({ result }: { result: RollUpFacts["result"] }) {
+  const t = useT();
+  const look = result === "insufficient" ? INSUFFICIENT_LOOK : ASSESSMENT_LOOK[result];
+  return (
+    <Badge tone={look.tone} symbol={look.symbol}>
+      {rollUpResultLabel(result, t)}
+    </Badge>
+  );
+}
+
+const INSUFFICIENT_LOOK = { tone: "muted", symbol: "?" } as const;

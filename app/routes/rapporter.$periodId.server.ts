@@ -15,6 +15,7 @@ import {
   adoptionStatus,
   departmentStatus,
   nestHeadings,
+  reportRollUpRule,
   rollUpBasis,
   valuesNote,
 } from "../../server/reports/outline";
@@ -35,6 +36,7 @@ function presentReport(report: PeriodReport, actor: Reader) {
     strategy: report.strategy?.name ?? null,
     actionCount: report.goals.reduce((n, g) => n + g.actions.length, 0),
     valuesNote: valuesNote(report, t),
+    rollUpRule: reportRollUpRule(report, t),
     goals: report.goals.map((goal) => ({ ...goal, basis: rollUpBasis(goal, t) })),
     departments: report.departments.map((d) => ({ ...d, status: departmentStatus(d, t) })),
     appendices: report.appendices.map(({ text: _text, ...a }) => ({

@@ -7,6 +7,7 @@ import * as assessmentCounts from "./0005_assessment_counts";
 import * as domainEvents from "./0006_domain_events";
 import * as documentQuarantine from "./0007_document_quarantine";
 import * as periodTrueFollowUps from "./0008_period_true_followups";
+import * as rollupThreshold from "./0009_rollup_threshold";
 import * as identityProviders from "./0010_identity_providers";
 import * as passwordChanges from "./0011_password_changes";
 import * as documentFrontMatter from "./0012_document_front_matter";
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "0006_domain_events": domainEvents,
   "0007_document_quarantine": documentQuarantine,
   "0008_period_true_followups": periodTrueFollowUps,
+  "0009_rollup_threshold": rollupThreshold,
   "0010_identity_providers": identityProviders,
   "0011_password_changes": passwordChanges,
   "0012_document_front_matter": documentFrontMatter,

@@ -1,13 +1,15 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Executor } from "../../db";
-import { ASSESSMENT_SEVERITY, type Assessment } from "../../db/schema";
+import type { Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
 import { type ChangeItem, recentChanges } from "./changes";
 import { swedishToday } from "./dates";
 import { isReportable, periodReportCompletions } from "./followups";
+import { rollUpThreshold } from "./organisations";
 import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
+import { type RollUp, rollUp } from "./rollup";
 import { parseInput } from "./validation";
 
 export const DashboardFilterSchema = z.object({
@@ -25,8 +27,9 @@ export interface GoalSummary {
   total: number;
   doneShare: number;
   overdue: number;
+  /** The period's assessments of the actions its roll-up counts. */
   assessmentCounts: Record<Assessment, number>;
-  rollUp: Assessment;
+  rollUp: RollUp;
 }
 
 export interface DepartmentSummary {
@@ -81,11 +84,6 @@ const emptyAssessments = (): Record<Assessment, number> => ({
   off_track: 0,
   not_assessed: 0,
 });
-
-/** The roll-up rule, stated once: the worst assessment any action has; none assessed → "Ej bedömd". */
-export function rollUp(counts: Record<Assessment, number>): Assessment {
-  return ASSESSMENT_SEVERITY.find((assessment) => counts[assessment] > 0) ?? "not_assessed";
-}
 
 /**
  * Everything the kommunchef's overview shows, from a handful of grouped SQL queries (never by
@@ -176,7 +174,7 @@ export async function loadDashboard(
     endDate: "0001-01-01",
   };
 
-  const [breakdown, departments, completionOf, trendRows, activity] = await Promise.all([
+  const [breakdown, departments, completionOf, trendRows, activity, threshold] = await Promise.all([
     // One grouped scan answers the goals, the departments and the statuses together.
     actionsInScope
       .leftJoin("follow_ups", (join) =>
@@ -224,6 +222,7 @@ export async function loadDashboard(
       .having((eb) => eb.fn.sum("n"), ">", 0)
       .execute(),
     recentChanges(db, actor),
+    rollUpThreshold(db, org),
   ]);
   const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
   const sum = (keep: (row: (typeof rows)[number]) => boolean) =>
@@ -232,23 +231,23 @@ export async function loadDashboard(
   const summaries = goals.map((goal): GoalSummary => {
     const statusCounts = emptyStatusCounts();
     const assessmentCounts = emptyAssessments();
-    for (const row of rows.filter((r) => r.goalId === goal.id)) {
-      statusCounts[row.status] += row.n;
-      // A cancelled action is not assessed any more.
-      if (row.status !== "cancelled" && activePeriod) assessmentCounts[row.assessment] += row.n;
-    }
+    const goalRows = rows.filter((r) => r.goalId === goal.id);
+    // The roll-up counts the actions reported on in the period (none when there is no period).
+    const counted = activePeriod ? goalRows.filter((r) => r.reportable) : [];
+    for (const row of goalRows) statusCounts[row.status] += row.n;
+    for (const row of counted) assessmentCounts[row.assessment] += row.n;
     const total = Object.values(statusCounts).reduce((a, b) => a + b, 0);
-    const counted = total - statusCounts.cancelled;
+    const notCancelled = total - statusCounts.cancelled;
     return {
       id: goal.id,
       position: goal.position,
       title: goal.title,
       statusCounts,
       total,
-      doneShare: counted > 0 ? statusCounts.done / counted : 0,
+      doneShare: notCancelled > 0 ? statusCounts.done / notCancelled : 0,
       overdue: statusCounts.overdue,
       assessmentCounts,
-      rollUp: rollUp(assessmentCounts),
+      rollUp: rollUp(counted, threshold),
     };
   });
 

@@ -33,6 +33,7 @@ type OtherDomainEvent = Envelope &
     /** A logout: that session's open sockets close; nobody else is told. */
     | { type: "session.ended"; sessionId: string }
     | { type: "department.changed"; departmentId: string; change: "created" | "updated" }
+    | { type: "organisation.changed"; change: "rollup-threshold" }
     | {
         type: "strategy.changed";
         strategyId: string;

@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   "presence:read",
   "settings:update-own",
   "tokens:manage-own",
+  "organisation:manage",
   "users:manage",
   "identity-provider:manage",
   "departments:manage",
@@ -69,6 +70,8 @@ const workingGroup: Grants = {
 const GRANTS: Record<Role, Grants> = {
   admin: {
     ...workingGroup,
+    // The organisation's own settings, e.g. the roll-up's coverage threshold.
+    "organisation:manage": "any",
     "users:manage": "any",
     // Who signs in and with which role is decided here: admins only.
     "identity-provider:manage": "any",

@@ -4,13 +4,14 @@ import type { ActionStatus, Assessment } from "../../db/schema";
 import { safeHtml } from "../collab/safe-html";
 import { type DisplayStatus, isOverdue } from "./actions";
 import { recordAudit } from "./audit";
-import { rollUp } from "./dashboard";
 import { addDays, swedishToday } from "./dates";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { departmentReportStates, existedWhileOpen, getPeriod, isReportable } from "./followups";
+import { rollUpThreshold } from "./organisations";
 import { type PeriodView, presentPeriod, reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
+import { type RollUp, rollUp } from "./rollup";
 import { freeText, parseInput } from "./validation";
 
 /** A period report as data: what the page shows, what the exports write, what adoption freezes. */
@@ -32,7 +33,7 @@ export interface PeriodReport {
     id: string;
     position: number;
     title: string;
-    rollUp: Assessment;
+    rollUp: RollUp;
     actions: {
       id: string;
       title: string;
@@ -94,10 +95,11 @@ export async function buildPeriodReport(
         .execute()
     : [];
   const goalIds = goals.map((g) => g.id);
-  const [actionRows, departments, stateOf, appendices] = await Promise.all([
+  const [actionRows, departments, stateOf, appendices, threshold] = await Promise.all([
     goalIds.length === 0
       ? Promise.resolve([])
-      : db
+      : // The actions reported on in the period: those the roll-up counts.
+        db
           .selectFrom("actions")
           .innerJoin("departments", "departments.id", "actions.department_id")
           .leftJoin("follow_ups", (join) =>
@@ -138,6 +140,7 @@ export async function buildPeriodReport(
       .execute(),
     departmentReportStates(db, org, periodRow),
     adoptedDocuments(db, org),
+    rollUpThreshold(db, org),
   ]);
   const asReported = periodRow.closed_on !== null;
   const stateOfAction = actionStateInPeriod(periodRow, asReported, today);
@@ -160,13 +163,11 @@ export async function buildPeriodReport(
           assessment: (a.assessment ?? "not_assessed") as Assessment,
           comment: a.comment ?? null,
         }));
-      const counts = { on_track: 0, at_risk: 0, off_track: 0, not_assessed: 0 };
-      for (const a of actions) counts[a.assessment]++;
       return {
         id: goal.id,
         position: goal.position,
         title: goal.title,
-        rollUp: rollUp(counts),
+        rollUp: rollUp(actions, threshold),
         actions,
       };
     }),
@@ -382,8 +383,23 @@ export async function getAdoptedReport(
     .where("report_adoptions.organisation_id", "=", actor.organisationId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError();
+  const data = row.data as PeriodReport;
   return {
-    ...(row.data as PeriodReport),
+    ...data,
+    goals: data.goals.map((goal) => ({ ...goal, rollUp: adoptedRollUp(goal) })),
     adoption: { ...presentAdoption(row), reason: row.reason },
   };
+}
+
+/**
+ * Reports adopted before roll-ups stated their coverage stored the result alone. It stays as
+ * adopted; what it rested on is counted from the frozen actions, and `threshold: null` says the
+ * earlier rule (the worst assessment) gave it.
+ */
+function adoptedRollUp(goal: {
+  rollUp: RollUp | Assessment;
+  actions: PeriodReport["goals"][number]["actions"];
+}): RollUp {
+  if (typeof goal.rollUp !== "string") return goal.rollUp;
+  return { ...rollUp(goal.actions), result: goal.rollUp, threshold: null };
 }

@@ -269,6 +269,7 @@ export function createRealtime(
     "user.changed": nobody,
     "identity-provider.changed": nobody,
     "department.changed": nobody,
+    "organisation.changed": nobody,
     "strategy.changed": nobody,
     "period-report.adopted": nobody,
     "token.changed": nobody,

@@ -9,7 +9,8 @@ export function reportToJson(report: PeriodReport, exportedAt = new Date()): str
   return JSON.stringify(
     {
       kind: "samverkan.period-report",
-      version: 1,
+      // 2: a goal's rollUp is { result, counted, assessed, overdue, threshold } (was the result).
+      version: 2,
       organisation,
       period,
       adopted: adoption !== null,

@@ -1,6 +1,7 @@
 import { formatDate, formatDateTime } from "../../common/format";
 import { type Translate, translator } from "../../common/i18n";
-import { ASSESSMENTS } from "../../db/schema";
+import { rollUpCoverage, rollUpResultLabel, rollUpRule } from "../../common/rollup";
+import type { Assessment } from "../../db/schema";
 import type { PeriodReport } from "../domain/reports";
 
 /** Reports go to kommunstyrelsen: the exported documents are Swedish whatever the viewer's language. */
@@ -21,17 +22,27 @@ export function goalHeading(goal: Pick<Goal, "position" | "title">, t: Translate
   return t("reports.goalHeading", { number: goal.position, title: goal.title });
 }
 
-/** How a goal's roll-up was derived (the rule is the worst assessment; see dashboard.rollUp). */
+/** What a goal's roll-up rests on: "1 av 3 bedömda (1 enligt plan), 2 försenade." */
 export function rollUpBasis(goal: Goal, t: Translate = sv): string {
-  if (goal.actions.length === 0) return t("reports.noActions");
-  const counts = ASSESSMENTS.map((assessment) => ({
-    assessment,
-    n: goal.actions.filter((a) => a.assessment === assessment).length,
-  })).filter((c) => c.n > 0);
-  if (counts.every((c) => c.assessment === "not_assessed")) return t("reports.rollUpNoneAssessed");
-  return t("reports.rollUpBasis", {
-    counts: counts.map((c) => `${t(`assessment.${c.assessment}`)}: ${c.n}`).join(", "),
-  });
+  const counts: Record<Assessment, number> = {
+    on_track: 0,
+    at_risk: 0,
+    off_track: 0,
+    not_assessed: 0,
+  };
+  for (const action of goal.actions) counts[action.assessment]++;
+  return rollUpCoverage(goal.rollUp, counts, t);
+}
+
+/** "Samlad bedömning: Underlag saknas." */
+export function rollUpLine(goal: Goal, t: Translate = sv): string {
+  return t("rollUp.line", { result: rollUpResultLabel(goal.rollUp.result, t) });
+}
+
+/** The roll-up rule in words, with the threshold this report used (none without goals). */
+export function reportRollUpRule(report: PeriodReport, t: Translate = sv): string | null {
+  const [first] = report.goals;
+  return first ? rollUpRule(first.rollUp.threshold, t) : null;
 }
 
 type Action = Goal["actions"][number];
@@ -126,6 +137,7 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
         ? [t("reports.adoptionReason", { reason: report.adoption.reason })]
         : []),
       valuesNote(report, t),
+      ...(reportRollUpRule(report, t) ?? []),
     ],
     emptyNote: actionCount === 0 ? t("reports.empty") : null,
     actionHeader: [
@@ -138,7 +150,7 @@ export function reportOutline(report: PeriodReport, t: Translate = sv): ReportOu
     ],
     goals: report.goals.map((goal) => ({
       heading: goalHeading(goal, t),
-      rollUp: t("reports.rollUpLine", { assessment: t(`assessment.${goal.rollUp}`) }),
+      rollUp: rollUpLine(goal, t),
       basis: rollUpBasis(goal, t),
       rows: goal.actions.map((a) => [
         a.title,

@@ -143,6 +143,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/admin/anvandare/ny", "Ny användare"],
       ["/admin/forvaltningar", "Förvaltningar"],
       ["/admin/strategier", "Strategier och mål"],
+      ["/admin/organisation", "Organisationens inställningar"],
       ["/finns-inte", "Sidan finns inte"],
     ])("%s", async (path, h1) => {
       await admin.page.goto(`${e2e.server.url}${path}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db";
 import type { ActionStatus, Assessment, Role } from "../../db/schema";
-import { loadDashboard, rollUp } from "../../server/domain/dashboard";
+import { loadDashboard } from "../../server/domain/dashboard";
 import { ensurePeriods } from "../../server/domain/periods";
 import { createTestDatabase } from "../helpers/database";
 import { HttpClient } from "../helpers/http";
@@ -161,27 +161,34 @@ describe("the overview's aggregates", () => {
     });
   });
 
-  it("rolls this period's assessments up to the worst one, and to Ej bedömd when none", async () => {
+  it("rolls this period's assessments up by the rule (server/domain/rollup.ts), with coverage", async () => {
     const [goal1, goal2] = (await loadDashboard(database.db, actor, { periodId: ids.t2 }, today))
       .goals;
+    // The cancelled action is not counted.
     expect(goal1.assessmentCounts).toEqual({
       on_track: 1,
       at_risk: 1,
       off_track: 1,
       not_assessed: 0,
     });
-    expect(goal1.rollUp).toBe("off_track");
+    expect(goal1.rollUp).toEqual({
+      result: "off_track",
+      counted: 3,
+      assessed: 3,
+      overdue: 1,
+      threshold: 50,
+    });
     expect(goal2.assessmentCounts).toEqual({
       on_track: 0,
       at_risk: 0,
       off_track: 0,
       not_assessed: 2,
     });
-    expect(goal2.rollUp).toBe("not_assessed");
-    // In T1 goal 2's only assessment was "at risk".
+    expect(goal2.rollUp).toMatchObject({ result: "not_assessed", counted: 2, assessed: 0 });
+    // In T1 goal 2's only assessment was "at risk", but the paused action was not assessed:
+    // 1 of 2 is not more than half.
     const t1 = await loadDashboard(database.db, actor, { periodId: ids.t1 }, today);
-    expect(t1.goals[1].rollUp).toBe("at_risk");
-    expect(rollUp({ on_track: 3, at_risk: 0, off_track: 0, not_assessed: 5 })).toBe("on_track");
+    expect(t1.goals[1].rollUp).toMatchObject({ result: "insufficient", counted: 2, assessed: 1 });
   });
 
   it("shows per department what it owns, what is overdue and whether it reported", async () => {

@@ -169,7 +169,12 @@ describe("period reports over HTTP", () => {
     expect(html).toContain("<title>Lägesrapport T3 2018 – Samverkan</title>");
     for (const goal of report.goals) {
       expect(text).toContain(`Mål ${goal.position} – ${goal.title}`);
-      expect(text).toMatch(/Samlad bedömning:/);
+      expect(text).toContain("Samlad bedömning:");
+      expect(text).toContain(
+        goal.rollUp.counted > 0
+          ? `${goal.rollUp.assessed} av ${goal.rollUp.counted} bedömda`
+          : "Inga åtgärder att bedöma för perioden.",
+      );
     }
     for (const action of actionsOf(report)) expect(text).toContain(action.title);
     for (const column of ["Åtgärd", "Förvaltning", "Status", "Genomfört", "Bedömning", "Kommentar"])
@@ -261,6 +266,10 @@ describe("period reports over HTTP", () => {
         a.progress === null ? "Ej registrerat" : String(a.progress),
         sv(`assessment.${a.assessment}`),
         (a.comment ?? "").trim(),
+        goal.rollUp.result === "insufficient"
+          ? "Underlag saknas"
+          : sv(`assessment.${goal.rollUp.result}`),
+        `${goal.rollUp.assessed} av ${goal.rollUp.counted} bedömda`,
       ]),
     );
     expect(rows.map((r) => r.cells)).toEqual(expected);
@@ -273,6 +282,7 @@ describe("period reports over HTTP", () => {
     const data = await exportJson(asChief);
     expect(data).toMatchObject({
       kind: "samverkan.period-report",
+      version: 2,
       organisation: { id: server.organisationId, name: "Exempelkommun" },
       period: { id: periodId, name: "T3 2018" },
       adopted: false,
@@ -288,6 +298,7 @@ describe("period reports over HTTP", () => {
       report.goals.map((g) => g.actions.map((a) => a.id)),
     );
     expect(data.appendices.map((a) => a.title)).toEqual([appendixTitle]);
+    expect(data.goals.map((g) => g.rollUp)).toEqual(report.goals.map((g) => g.rollUp));
   });
 
   it("refuses adoption without the review confirmation, and by anyone but the chief", async () => {
