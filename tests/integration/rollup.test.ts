@@ -50,9 +50,9 @@ describe("honest roll-ups on the demo data", () => {
     // As the departments might report 2020 T3: every action of Mål 1 "Enligt plan" (all five
     // are long past their due dates), one of Mål 2's three, and Mål 4's only one (its other three
     // were done in 2018–2019: nobody reports on them in 2020, so they are not counted).
-    await assess(await toReport(goals[0], "2020 T3"), periods["2020 T3"]);
-    await assess((await toReport(goals[1], "2020 T3")).slice(0, 1), periods["2020 T3"]);
-    await assess(await toReport(goals[3], "2020 T3"), periods["2020 T3"]);
+    await assess(await toReport(goals[0], "T3 2020"), periods["T3 2020"]);
+    await assess((await toReport(goals[1], "T3 2020")).slice(0, 1), periods["T3 2020"]);
+    await assess(await toReport(goals[3], "T3 2020"), periods["T3 2020"]);
     asChief = new HttpClient(server.url);
     asAdmin = new HttpClient(server.url);
     await Promise.all([asChief.logIn(DEMO_EMAILS.chief), asAdmin.logIn(DEMO_EMAILS.admin)]);
@@ -63,7 +63,7 @@ describe("honest roll-ups on the demo data", () => {
 
   it("Översikt: Mål 1 is not Enligt plan while five of its actions are overdue", async () => {
     const dashboard = await loadDashboard(db(), chief, {}, TODAY);
-    expect(dashboard.period?.name).toBe("2020 T3");
+    expect(dashboard.period?.name).toBe("T3 2020");
     const goal1 = dashboard.goals[0];
     expect(goal1.overdue).toBe(5);
     expect(goal1.rollUp).toEqual({
@@ -94,7 +94,7 @@ describe("honest roll-ups on the demo data", () => {
   });
 
   it("the T2 2020 report: Mål 2 with one action assessed is not Enligt plan", async () => {
-    const report = await buildPeriodReport(db(), chief, periods["2020 T2"], TODAY);
+    const report = await buildPeriodReport(db(), chief, periods["T2 2020"], TODAY);
     const goal2 = report.goals[1];
     expect(goal2.actions.filter((a) => a.assessment !== "not_assessed")).toHaveLength(1);
     expect(goal2.rollUp).toMatchObject({ result: "insufficient", assessed: 1 });
@@ -114,7 +114,7 @@ describe("honest roll-ups on the demo data", () => {
   });
 
   it("shows the coverage and the rule in words on the report page and in its exports", async () => {
-    const url = `/rapporter/${periods["2020 T2"]}`;
+    const url = `/rapporter/${periods["T2 2020"]}`;
     const page = textOf(await (await asChief.get(url)).text());
     expect(page).toContain(
       "Samlad bedömning: ? Underlag saknas 1 av 3 bedömda (1 enligt plan), 3 försenade.",
@@ -159,7 +159,7 @@ describe("honest roll-ups on the demo data", () => {
   });
 
   it("shows a report adopted before the coverage rule as adopted, saying which rule gave it", async () => {
-    const report = await buildPeriodReport(db(), chief, periods["2020 T2"], TODAY);
+    const report = await buildPeriodReport(db(), chief, periods["T2 2020"], TODAY);
     // What adoption stored before: each goal's result alone.
     const stored = {
       ...report,
@@ -169,13 +169,13 @@ describe("honest roll-ups on the demo data", () => {
       .insertInto("report_adoptions")
       .values({
         organisation_id: server.organisationId,
-        period_id: periods["2020 T2"],
+        period_id: periods["T2 2020"],
         data: JSON.stringify(stored),
         adopted_by: chief.userId,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const response = await asChief.get(`/rapporter/${periods["2020 T2"]}?fastställd=${id}`);
+    const response = await asChief.get(`/rapporter/${periods["T2 2020"]}?fastställd=${id}`);
     expect(response.status).toBe(200);
     const text = textOf(await response.text());
     expect(text).toContain(
