@@ -455,6 +455,8 @@ export const en: Catalogue = {
   "validation.passwordMismatch": "The passwords differ. Type the same new password twice.",
   "validation.passwordUnchanged": "The new password must differ from the current one.",
   "validation.currentPasswordWrong": "The current password is not right.",
+  "validation.passwordOtherOrganisation":
+    "This person also belongs to another organisation. For safety they change their password themselves under Settings.",
   "validation.ownPasswordHere": "Change your own password under Settings.",
   "validation.roleRequired": "Choose at least one role.",
   "validation.editorNeedsDepartment": "A department editor must belong to at least one department.",

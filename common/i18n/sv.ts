@@ -455,6 +455,8 @@ export const sv = {
   "validation.passwordMismatch": "Lösenorden är inte lika. Skriv samma nya lösenord två gånger.",
   "validation.passwordUnchanged": "Det nya lösenordet måste skilja sig från det nuvarande.",
   "validation.currentPasswordWrong": "Det nuvarande lösenordet stämmer inte.",
+  "validation.passwordOtherOrganisation":
+    "Personen är med i en annan organisation också. Av säkerhetsskäl byter hen lösenord själv under Inställningar.",
   "validation.ownPasswordHere": "Byt ditt eget lösenord under Inställningar.",
   "validation.roleRequired": "Välj minst en roll.",
   "validation.editorNeedsDepartment": "En rapportansvarig måste höra till minst en förvaltning.",

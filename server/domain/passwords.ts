@@ -99,6 +99,15 @@ export async function setTemporaryPassword(
   const person = await getUser(db, actor, userId);
   if (userId === actor.userId)
     throw new ValidationError({ password: "validation.ownPasswordHere" });
+  // One password opens every organisation a person belongs to: an admin of one must not be
+  // able to choose the password that signs in to another.
+  const elsewhere = await db
+    .selectFrom("memberships")
+    .select("organisation_id")
+    .where("user_id", "=", userId)
+    .where("organisation_id", "!=", actor.organisationId)
+    .executeTakeFirst();
+  if (elsewhere) throw new ValidationError({ password: "validation.passwordOtherOrganisation" });
   const { password } = parseInput(TemporaryPasswordSchema, input);
   assertStrongPassword(password, [person.name, person.email], "password");
   const passwordHash = await hashPassword(password);

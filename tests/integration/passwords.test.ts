@@ -346,6 +346,27 @@ describe("passwords people manage", () => {
       expect((await hashOf(adminId)).must_change_password).toBe(false);
     });
 
+    it("a person who also belongs to another organisation gets no temporary password from this one's admin", async () => {
+      const shared = await person("delad@kommun.test", "Delad-persons-egna-losen", "Dana Delad");
+      const { id: otherOrganisation } = await db()
+        .insertInto("organisations")
+        .values({ name: "Annan kommun", slug: "annan-kommun" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await db()
+        .insertInto("memberships")
+        .values({ user_id: shared, organisation_id: otherOrganisation, roles: ["admin"] })
+        .execute();
+      const before = await hashOf(shared);
+      const response = await admin.postForm(`/admin/anvandare/${shared}`, {
+        intent: "temporary-password",
+        password: TEMPORARY,
+      });
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain(sv["validation.passwordOtherOrganisation"]);
+      expect(await hashOf(shared)).toEqual(before);
+    });
+
     it("a person an admin creates must change the given password at first sign-in", async () => {
       const response = await admin.postForm("/admin/anvandare/ny", {
         name: "Nils Ny",
