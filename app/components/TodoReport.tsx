@@ -319,6 +319,17 @@ function CompleteReport({
         </>
       ) : (
         <>
+          {status.reopened && (
+            <p className="report-reopened">
+              <strong>
+                <span aria-hidden="true">↺ </span>
+                {t("reports.reopened", {
+                  date: formatDate(status.reopened.at),
+                  action: status.reopened.actionTitle,
+                })}
+              </strong>
+            </p>
+          )}
           <p id={reasonId}>
             {status.missing > 0
               ? t("todo.missing", { count: status.missing })

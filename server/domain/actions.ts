@@ -7,6 +7,7 @@ import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import { reopenForNewAction } from "./followups";
 import {
   afterCursor,
   decodeCursor,
@@ -513,6 +514,11 @@ export async function createAction(
       after: snapshot({ ...data, version: 1 }),
     });
     await recordActionChanged(trx, actor, { id, ...data }, "created");
+    await reopenForNewAction(trx, actor, {
+      id,
+      title: data.title,
+      departmentId: data.departmentId,
+    });
     return id;
   });
   return getAction(db, actor, id);
@@ -643,6 +649,7 @@ export async function updateAction(
       after: snapshot(next),
     });
     await recordActionChanged(trx, actor, next, "updated");
+    if (next.departmentId !== before.departmentId) await reopenForNewAction(trx, actor, next);
   });
   return getAction(db, actor, actionId);
 }

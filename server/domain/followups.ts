@@ -1,12 +1,12 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
-import { type Executor, inTransaction } from "../../db";
+import { type Executor, inTransaction, type Tx } from "../../db";
 import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
 import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import { reportingPeriod } from "./periods";
+import { currentPeriod, reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -205,6 +205,20 @@ export interface PeriodReportStatus {
   completedByName: string | null;
   /** Actions that still need an assessment before the report can be marked done. */
   missing: number;
+  /** Why a klarmarkerad report is open again, until it is klarmarkerad anew. */
+  reopened: Reopening | null;
+}
+
+/** A report reopened because an action it must cover was added or moved to the department. */
+export interface Reopening {
+  actionId: string;
+  actionTitle: string;
+  at: string;
+}
+
+/** An action with no assessment for the period (in a query joining its follow-up). */
+function lacksAssessment(eb: ExpressionBuilder<Database, "follow_ups">) {
+  return eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]);
 }
 
 /**
@@ -290,25 +304,101 @@ export async function periodReportStatus(
   const period = await reportingPeriod(db, actor, await getPeriod(db, actor, periodId));
   const missing = await actionsToReport(db, actor.organisationId, departmentId, period)
     .select((eb) => eb.fn.countAll<string>().as("n"))
-    .where((eb) =>
-      eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
-    )
+    .where((eb) => lacksAssessment(eb))
     .executeTakeFirstOrThrow();
-  const report = await db
-    .selectFrom("period_reports")
-    .leftJoin("users", "users.id", "period_reports.completed_by")
-    .select(["period_reports.completed_at", "users.name"])
-    .where("period_reports.department_id", "=", departmentId)
-    .where("period_reports.period_id", "=", periodId)
-    .where("period_reports.organisation_id", "=", actor.organisationId)
-    .executeTakeFirst();
+  const [report, reopenedOf] = await Promise.all([
+    db
+      .selectFrom("period_reports")
+      .leftJoin("users", "users.id", "period_reports.completed_by")
+      .select(["period_reports.completed_at", "users.name"])
+      .where("period_reports.department_id", "=", departmentId)
+      .where("period_reports.period_id", "=", periodId)
+      .where("period_reports.organisation_id", "=", actor.organisationId)
+      .executeTakeFirst(),
+    reopenings(db, actor.organisationId, periodId),
+  ]);
   return {
     departmentId,
     periodId,
     completedAt: report?.completed_at.toISOString() ?? null,
     completedByName: report?.name ?? null,
     missing: Number(missing.n),
+    reopened: report ? null : reopenedOf(departmentId),
   };
+}
+
+/**
+ * For one period, each department's latest reopening by a new action, from the audit log: it
+ * explains the report's state only while nothing has happened to the report since.
+ */
+async function reopenings(db: Executor, organisationId: string, periodId: string) {
+  const rows = await db
+    .selectFrom("audit_events")
+    .select(["entity_id", "action", "after", "created_at"])
+    .distinctOn("entity_id")
+    .where("organisation_id", "=", organisationId)
+    .where("entity_type", "=", "period_report")
+    .where("entity_id", "like", `%:${periodId}`)
+    .orderBy("entity_id")
+    .orderBy("created_at", "desc")
+    .execute();
+  return (departmentId: string): Reopening | null => {
+    const row = rows.find((r) => r.entity_id === `${departmentId}:${periodId}`);
+    const after = (row?.after ?? {}) as { actionId?: string; actionTitle?: string };
+    if (row?.action !== "period-report.reopened" || !after.actionId) return null;
+    return {
+      actionId: after.actionId,
+      actionTitle: after.actionTitle ?? "",
+      at: row.created_at.toISOString(),
+    };
+  };
+}
+
+/**
+ * Klarmarkering stays true: an action a department must now report on, in a period it has
+ * klarmarkerat that is still open (the current one or later), reopens that report, audited with
+ * the action as the reason. Called in the transaction that creates the action or moves it.
+ */
+export async function reopenForNewAction(
+  trx: Tx,
+  actor: Actor,
+  action: { id: string; title: string; departmentId: string },
+) {
+  const current = await currentPeriod(trx, actor);
+  if (!current) return;
+  const { departmentId } = action;
+  const completed = await trx
+    .selectFrom("period_reports")
+    .innerJoin("follow_up_periods", "follow_up_periods.id", "period_reports.period_id")
+    .select(["follow_up_periods.id", "follow_up_periods.start_date", "follow_up_periods.end_date"])
+    .where("period_reports.organisation_id", "=", actor.organisationId)
+    .where("period_reports.department_id", "=", departmentId)
+    .where("follow_up_periods.start_date", ">=", current.startDate)
+    .execute();
+  for (const period of completed) {
+    const missing = await actionsToReport(trx, actor.organisationId, departmentId, period)
+      .select("actions.id")
+      .where("actions.id", "=", action.id)
+      .where(lacksAssessment)
+      .executeTakeFirst();
+    if (!missing) continue;
+    await trx
+      .deleteFrom("period_reports")
+      .where("department_id", "=", departmentId)
+      .where("period_id", "=", period.id)
+      .execute();
+    const facts = { departmentId, periodId: period.id };
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: "period-report.reopened",
+      entityType: "period_report",
+      entityId: `${departmentId}:${period.id}`,
+      before: facts,
+      after: { ...facts, actionId: action.id, actionTitle: action.title },
+    });
+    await recordEvent(trx, actor, { type: "period-report.changed", ...facts, completed: false });
+  }
 }
 
 async function assertOwnDepartment(db: Executor, actor: Actor, departmentId: string) {
@@ -416,9 +506,7 @@ export async function countAwaitingFollowUp(
       end_date: period.endDate,
     })
       .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where((eb) =>
-        eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
-      )
+      .where((eb) => lacksAssessment(eb))
       .executeTakeFirstOrThrow();
     total += Number(row.n);
   }
@@ -430,6 +518,7 @@ export interface DepartmentReportState {
   missing: number;
   completedAt: string | null;
   completedByName: string | null;
+  reopened: Reopening | null;
 }
 
 /**
@@ -443,20 +532,25 @@ export async function departmentReportStates(
   goalIds?: string[],
 ) {
   let missingQuery = reportableActions(db, organisationId, period).where((eb) =>
-    eb.or([eb("follow_ups.id", "is", null), eb("follow_ups.assessment", "=", "not_assessed")]),
+    lacksAssessment(eb),
   );
   if (goalIds) missingQuery = missingQuery.where("actions.goal_id", "in", goalIds);
-  const [missing, completionOf] = await Promise.all([
+  const [missing, completionOf, reopenedOf] = await Promise.all([
     missingQuery
       .select((eb) => ["actions.department_id as departmentId", eb.fn.countAll<string>().as("n")])
       .groupBy("actions.department_id")
       .execute(),
     periodReportCompletions(db, organisationId, period.id),
+    reopenings(db, organisationId, period.id),
   ]);
-  return (departmentId: string): DepartmentReportState => ({
-    missing: Number(missing.find((m) => m.departmentId === departmentId)?.n ?? 0),
-    ...completionOf(departmentId),
-  });
+  return (departmentId: string): DepartmentReportState => {
+    const completion = completionOf(departmentId);
+    return {
+      missing: Number(missing.find((m) => m.departmentId === departmentId)?.n ?? 0),
+      ...completion,
+      reopened: completion.completedAt ? null : reopenedOf(departmentId),
+    };
+  };
 }
 
 /** Which departments marked a period's report done (klarmarkerad), when and by whom. */

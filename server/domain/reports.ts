@@ -7,7 +7,13 @@ import { recordAudit } from "./audit";
 import { addDays, swedishToday } from "./dates";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import { departmentReportStates, existedWhileOpen, getPeriod, isReportable } from "./followups";
+import {
+  departmentReportStates,
+  existedWhileOpen,
+  getPeriod,
+  isReportable,
+  type Reopening,
+} from "./followups";
 import { rollUpThreshold } from "./organisations";
 import { type PeriodView, presentPeriod, reportingPeriod } from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
@@ -52,6 +58,8 @@ export interface PeriodReport {
     completedAt: string | null;
     completedByName: string | null;
     missing: number;
+    /** Open again because an action was added: shown beside "Ej klarmarkerad". */
+    reopened?: Reopening | null;
   }[];
   appendices: {
     documentId: string;

@@ -2,6 +2,7 @@ import { formatDate, formatDateTime } from "../../common/format";
 import { type Translate, translator } from "../../common/i18n";
 import { rollUpCoverage, rollUpResultLabel, rollUpRule } from "../../common/rollup";
 import type { Assessment } from "../../db/schema";
+import type { Reopening } from "../domain/followups";
 import type { PeriodReport } from "../domain/reports";
 
 /** Reports go to kommunstyrelsen: the exported documents are Swedish whatever the viewer's language. */
@@ -64,11 +65,21 @@ export function valuesNote(report: PeriodReport, t: Translate = sv): string {
 
 /** "Klarmarkerad 2021-01-10 av Anna Berg" or "Ej klarmarkerad". */
 export function departmentStatus(department: Department, t: Translate = sv): string {
-  if (!department.completedAt) return t("reports.notReported");
+  if (!department.completedAt) {
+    const { reopened } = department;
+    return reopened
+      ? `${t("reports.notReported")}. ${reopenedNote(reopened, t)}`
+      : t("reports.notReported");
+  }
   const date = formatDate(department.completedAt);
   return department.completedByName
     ? t("reports.completedBy", { date, name: department.completedByName })
     : t("reports.completedOn", { date });
+}
+
+/** "Återöppnad 2026-12-05: ny åtgärd ”Trygghetsvandringar” tillkom." */
+export function reopenedNote(reopened: Reopening, t: Translate = sv): string {
+  return t("reports.reopened", { date: formatDate(reopened.at), action: reopened.actionTitle });
 }
 
 /** "Fastställd 2026-11-27 av Johan Ek", or for a live report when it was generated. */

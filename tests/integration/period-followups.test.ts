@@ -4,8 +4,14 @@ import type { DatabaseHandle, DB } from "../../db";
 import { seedDemo } from "../../db/seed/demo";
 import type { SessionUser } from "../../server/auth/sessions";
 import { createAction, getAction, updateAction } from "../../server/domain/actions";
-import { reportOnAction, saveFollowUp } from "../../server/domain/followups";
+import {
+  completePeriodReport,
+  periodReportStatus,
+  reportOnAction,
+  saveFollowUp,
+} from "../../server/domain/followups";
 import { buildPeriodReport, type PeriodReport } from "../../server/domain/reports";
+import { departmentStatus } from "../../server/reports/outline";
 import { actorFor, DEMO_EMAILS, departmentIds, goalIds } from "../helpers/actions";
 import { createTestDatabase } from "../helpers/database";
 
@@ -17,6 +23,7 @@ let db: DB;
 let organisationId: string;
 let member: SessionUser;
 let editor: SessionUser;
+let admin: SessionUser;
 let chief: SessionUser;
 let departments: Record<string, string>;
 let goals: string[];
@@ -28,6 +35,7 @@ beforeAll(async () => {
   organisationId = await seedDemo(db);
   member = await actorFor(db, DEMO_EMAILS.member);
   editor = await actorFor(db, DEMO_EMAILS.editor);
+  admin = await actorFor(db, DEMO_EMAILS.admin);
   chief = await actorFor(db, DEMO_EMAILS.chief);
   departments = await departmentIds(db, organisationId);
   goals = await goalIds(db, organisationId);
@@ -186,5 +194,77 @@ describe("a follow-up records the action as it was (domain)", () => {
       status: "paused",
       progress: 45,
     });
+  });
+});
+
+describe("klarmarkering stays true (domain)", () => {
+  /** Assesses every action Kultur och teknik reports on in T3 2020, then klarmarkerar it. */
+  async function completeCulture() {
+    const departmentId = departments["Kultur och teknik"];
+    const todo = await buildPeriodReport(db, chief, periods.T3, TODAY);
+    for (const action of todo.goals.flatMap((g) => g.actions))
+      if (action.departmentName === "Kultur och teknik" && action.assessment === "not_assessed")
+        await saveFollowUp(db, admin, action.id, periods.T3, {
+          assessment: "on_track",
+          comment: "Enligt plan.",
+        });
+    await completePeriodReport(db, admin, departmentId, periods.T3);
+    expect((await periodReportStatus(db, chief, departmentId, periods.T3)).completedAt).not.toBe(
+      null,
+    );
+    return departmentId;
+  }
+
+  async function reopenings(departmentId: string) {
+    return db
+      .selectFrom("audit_events")
+      .select(["after"])
+      .where("entity_type", "=", "period_report")
+      .where("entity_id", "=", `${departmentId}:${periods.T3}`)
+      .where("action", "=", "period-report.reopened")
+      .execute();
+  }
+
+  it("a new action for a department that klarmarkerade the open period reopens its report, with a note", async () => {
+    const departmentId = await completeCulture();
+    const before = (await reopenings(departmentId)).length;
+    const action = await newAction("Ny belysning i parken", "Kultur och teknik");
+    const status = await periodReportStatus(db, chief, departmentId, periods.T3);
+    expect(status).toMatchObject({ completedAt: null, missing: 1 });
+    expect(status.reopened).toMatchObject({ actionId: action.id, actionTitle: action.title });
+    const audits = await reopenings(departmentId);
+    expect(audits.length).toBe(before + 1);
+    const event = await db
+      .selectFrom("domain_events")
+      .select("payload")
+      .where("type", "=", "period-report.changed")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(event.payload).toMatchObject({ departmentId, periodId: periods.T3, completed: false });
+    // The period report says so too.
+    const department = (await report("T3")).departments.find((d) => d.id === departmentId);
+    expect(department?.reopened).toMatchObject({ actionTitle: action.title });
+    // As the page and the exports write it.
+    expect(department && departmentStatus(department)).toMatch(
+      /^Ej klarmarkerad\. Återöppnad \d{4}-\d{2}-\d{2}: ny åtgärd ”Ny belysning i parken” tillkom\.$/,
+    );
+  });
+
+  it("an action moved to a department that klarmarkerade the open period reopens its report", async () => {
+    const departmentId = await completeCulture();
+    const action = await newAction("Flyttas till kultur och teknik", "Socialtjänst");
+    await updateAction(db, member, action.id, { departmentId, version: action.version });
+    const status = await periodReportStatus(db, chief, departmentId, periods.T3);
+    expect(status.completedAt).toBe(null);
+    expect(status.reopened).toMatchObject({ actionTitle: action.title });
+  });
+
+  it("klarmarkering again clears the note; a past period's klarmarkering stays", async () => {
+    const departmentId = await completeCulture();
+    expect((await periodReportStatus(db, chief, departmentId, periods.T3)).reopened).toBe(null);
+    const t2Before = (await report("T2")).departments.find((d) => d.id === departmentId);
+    await newAction("Tillkom efter T2", "Kultur och teknik");
+    const t2After = (await report("T2")).departments.find((d) => d.id === departmentId);
+    expect(t2After?.completedAt).toBe(t2Before?.completedAt);
   });
 });
