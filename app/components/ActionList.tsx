@@ -4,6 +4,7 @@ import type { ActionListPage } from "../routes/atgarder._index.server";
 import { useT } from "../utils/i18n";
 import { useActionFieldLabels } from "./ActionFields";
 import { SelectField, TextField } from "./FormFields";
+import { NarrowDisclosure, ScrollingTable } from "./Responsive";
 import { StatusBadge } from "./StatusBadge";
 
 /** The list page's URL with some parameters changed (undefined removes one). */
@@ -28,89 +29,94 @@ export function ActionFilters({ data }: { data: ActionListPage }) {
   const labels = useActionFieldLabels();
   const { filter, board } = data;
   return (
-    <Form
-      method="get"
-      action="/atgarder"
-      className="filters panel"
-      role="search"
-      aria-label={t("actionList.filters")}
-      // A new filter from a link (clear, another view) re-creates the inputs; live reloads don't.
-      key={JSON.stringify(filter)}
-    >
-      {board && <input type="hidden" name="vy" value="tavla" />}
-      {filter.sort && <input type="hidden" name="sort" value={filter.sort} />}
-      {filter.dir && <input type="hidden" name="dir" value={filter.dir} />}
-      <div className="filter-fields">
-        <SelectField
-          id="filter-goal"
-          name="goalId"
-          label={labels.goalId}
-          placeholder={t("actionList.all")}
-          options={data.options.goals.map((g) => ({
-            value: g.id,
-            label: t("actionForm.goalOption", { number: String(g.position), title: g.title }),
-          }))}
-          defaultValue={filter.goalId ?? ""}
-          error={data.filterErrors.goalId}
-        />
-        <SelectField
-          id="filter-department"
-          name="departmentId"
-          label={labels.departmentId}
-          placeholder={t("actionList.all")}
-          options={data.options.departments.map((d) => ({ value: d.id, label: d.name }))}
-          defaultValue={filter.departmentId ?? ""}
-          error={data.filterErrors.departmentId}
-        />
-        <SelectField
-          id="filter-status"
-          name="status"
-          label={labels.status}
-          placeholder={t("actionList.all")}
-          options={data.statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
-          defaultValue={filter.status ?? ""}
-          error={data.filterErrors.status}
-        />
-        <SelectField
-          id="filter-owner"
-          name="ownerId"
-          label={labels.ownerId}
-          placeholder={t("actionList.all")}
-          options={data.options.owners.map((o) => ({ value: o.id, label: o.name }))}
-          defaultValue={filter.ownerId ?? ""}
-          error={data.filterErrors.ownerId}
-        />
-        <TextField
-          id="filter-q"
-          name="q"
-          type="search"
-          label={t("actionList.text")}
-          hint={t("actionList.textHint")}
-          defaultValue={filter.q ?? ""}
-          error={data.filterErrors.q}
-        />
-        <div className="checkbox filter-overdue">
-          <input
-            type="checkbox"
-            id="filter-overdue"
-            name="overdue"
-            value="true"
-            defaultChecked={filter.overdue === "true" || filter.overdue === "1"}
+    <NarrowDisclosure id="action-filters" label={t("filters.toggle")} className="filter-disclosure">
+      <Form
+        method="get"
+        action="/atgarder"
+        className="filters panel"
+        role="search"
+        aria-label={t("actionList.filters")}
+        // A new filter from a link (clear, another view) re-creates the inputs; live reloads don't.
+        key={JSON.stringify(filter)}
+      >
+        {board && <input type="hidden" name="vy" value="tavla" />}
+        {filter.sort && <input type="hidden" name="sort" value={filter.sort} />}
+        {filter.dir && <input type="hidden" name="dir" value={filter.dir} />}
+        <div className="filter-fields">
+          <SelectField
+            id="filter-goal"
+            name="goalId"
+            label={labels.goalId}
+            placeholder={t("actionList.all")}
+            options={data.options.goals.map((g) => ({
+              value: g.id,
+              label: t("actionForm.goalOption", { number: String(g.position), title: g.title }),
+            }))}
+            defaultValue={filter.goalId ?? ""}
+            error={data.filterErrors.goalId}
           />
-          <label htmlFor="filter-overdue">{t("actionList.overdueOnly")}</label>
+          <SelectField
+            id="filter-department"
+            name="departmentId"
+            label={labels.departmentId}
+            placeholder={t("actionList.all")}
+            options={data.options.departments.map((d) => ({ value: d.id, label: d.name }))}
+            defaultValue={filter.departmentId ?? ""}
+            error={data.filterErrors.departmentId}
+          />
+          <SelectField
+            id="filter-status"
+            name="status"
+            label={labels.status}
+            placeholder={t("actionList.all")}
+            options={data.statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            defaultValue={filter.status ?? ""}
+            error={data.filterErrors.status}
+          />
+          <SelectField
+            id="filter-owner"
+            name="ownerId"
+            label={labels.ownerId}
+            placeholder={t("actionList.all")}
+            options={data.options.owners.map((o) => ({ value: o.id, label: o.name }))}
+            defaultValue={filter.ownerId ?? ""}
+            error={data.filterErrors.ownerId}
+          />
+          <TextField
+            id="filter-q"
+            name="q"
+            type="search"
+            label={t("actionList.text")}
+            hint={t("actionList.textHint")}
+            defaultValue={filter.q ?? ""}
+            error={data.filterErrors.q}
+          />
+          <div className="checkbox filter-overdue">
+            <input
+              type="checkbox"
+              id="filter-overdue"
+              name="overdue"
+              value="true"
+              defaultChecked={filter.overdue === "true" || filter.overdue === "1"}
+            />
+            <label htmlFor="filter-overdue">{t("actionList.overdueOnly")}</label>
+          </div>
         </div>
-      </div>
-      <div className="button-row">
-        <button type="submit" className="button">
-          {t("actionList.filterSubmit")}
-        </button>
-        {data.filtered && (
-          <Link to={board ? "/atgarder?vy=tavla" : "/atgarder"} className="button button-secondary">
-            {t("actionList.filterClear")}
-          </Link>
-        )}
-      </div>
-    </Form>
+        <div className="button-row">
+          <button type="submit" className="button">
+            {t("actionList.filterSubmit")}
+          </button>
+          {data.filtered && (
+            <Link
+              to={board ? "/atgarder?vy=tavla" : "/atgarder"}
+              className="button button-secondary"
+            >
+              {t("actionList.filterClear")}
+            </Link>
+          )}
+        </div>
+      </Form>
+    </NarrowDisclosure>
   );
 }
 
@@ -148,7 +154,7 @@ export function ActionTable({
     );
   };
   return (
-    <div className="table-scroll">
+    <ScrollingTable label={t("actionList.title")}>
       <table className="table">
         <caption className="visually-hidden">{t("actionList.title")}</caption>
         <thead>
@@ -180,6 +186,6 @@ export function ActionTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }

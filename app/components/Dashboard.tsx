@@ -9,6 +9,7 @@ import type { PeriodView } from "../../server/domain/periods";
 import { useLocale, useT } from "../utils/i18n";
 import { useCan } from "../utils/permissions";
 import { ChangeList } from "./Changes";
+import { ScrollingTable } from "./Responsive";
 import {
   ASSESSMENT_LOOK,
   AssessmentBadge,
@@ -106,63 +107,65 @@ export function DepartmentTable({
 }) {
   const t = useT();
   return (
-    <table className="table">
-      <caption className="visually-hidden">{t("dashboard.departmentsCaption")}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("dashboard.department")}</th>
-          <th scope="col">{t("dashboard.owned")}</th>
-          <th scope="col">{t("dashboard.overdue")}</th>
-          <th scope="col">
-            {period ? t("dashboard.reportFor", { period: period.name }) : t("dashboard.report")}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {departments.map((d) => (
-          <tr key={d.id}>
-            <th scope="row">{d.name}</th>
-            <td>
-              <ActionsLink to={`/atgarder?departmentId=${d.id}`}>{d.owned}</ActionsLink>
-            </td>
-            <td>
-              {d.overdue > 0 ? (
-                <ActionsLink to={`/atgarder?departmentId=${d.id}&status=overdue`}>
-                  {d.overdue}
-                </ActionsLink>
-              ) : (
-                0
-              )}
-            </td>
-            <td>
-              {d.completedAt ? (
-                <span className="badge badge-ok">
-                  <span aria-hidden="true">✓ </span>
-                  {t("dashboard.completed", {
-                    date: formatDate(d.completedAt),
-                    name: d.completedByName ?? "–",
-                  })}
-                </span>
-              ) : period ? (
-                <span className="badge badge-warn">
-                  <span aria-hidden="true">▲ </span>
-                  {d.missing > 0
-                    ? t("dashboard.notReported", {
-                        deadline: formatDate(period.reportDeadline),
-                        count: d.missing,
-                      })
-                    : t("dashboard.readyToReport", {
-                        deadline: formatDate(period.reportDeadline),
-                      })}
-                </span>
-              ) : (
-                "–"
-              )}
-            </td>
+    <ScrollingTable label={t("dashboard.departmentsCaption")}>
+      <table className="table">
+        <caption className="visually-hidden">{t("dashboard.departmentsCaption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("dashboard.department")}</th>
+            <th scope="col">{t("dashboard.owned")}</th>
+            <th scope="col">{t("dashboard.overdue")}</th>
+            <th scope="col">
+              {period ? t("dashboard.reportFor", { period: period.name }) : t("dashboard.report")}
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {departments.map((d) => (
+            <tr key={d.id}>
+              <th scope="row">{d.name}</th>
+              <td>
+                <ActionsLink to={`/atgarder?departmentId=${d.id}`}>{d.owned}</ActionsLink>
+              </td>
+              <td>
+                {d.overdue > 0 ? (
+                  <ActionsLink to={`/atgarder?departmentId=${d.id}&status=overdue`}>
+                    {d.overdue}
+                  </ActionsLink>
+                ) : (
+                  0
+                )}
+              </td>
+              <td>
+                {d.completedAt ? (
+                  <span className="badge badge-ok">
+                    <span aria-hidden="true">✓ </span>
+                    {t("dashboard.completed", {
+                      date: formatDate(d.completedAt),
+                      name: d.completedByName ?? "–",
+                    })}
+                  </span>
+                ) : period ? (
+                  <span className="badge badge-warn">
+                    <span aria-hidden="true">▲ </span>
+                    {d.missing > 0
+                      ? t("dashboard.notReported", {
+                          deadline: formatDate(period.reportDeadline),
+                          count: d.missing,
+                        })
+                      : t("dashboard.readyToReport", {
+                          deadline: formatDate(period.reportDeadline),
+                        })}
+                  </span>
+                ) : (
+                  "–"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollingTable>
   );
 }
 
@@ -252,28 +255,32 @@ export function Trend({
               </div>
               <details className="trend-table">
                 <summary>{t("dashboard.trendTable", { number: String(goal.position) })}</summary>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("dashboard.period")}</th>
-                      {ASSESSMENT_ORDER.map((a) => (
-                        <th key={a} scope="col">
-                          <AssessmentBadge assessment={a} />
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map((period) => (
-                      <tr key={period.id}>
-                        <th scope="row">{period.name}</th>
+                <ScrollingTable
+                  label={t("dashboard.trendTable", { number: String(goal.position) })}
+                >
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("dashboard.period")}</th>
                         {ASSESSMENT_ORDER.map((a) => (
-                          <td key={a}>{count(period.id, goal.id)?.[a] ?? 0}</td>
+                          <th key={a} scope="col">
+                            <AssessmentBadge assessment={a} />
+                          </th>
                         ))}
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {shown.map((period) => (
+                        <tr key={period.id}>
+                          <th scope="row">{period.name}</th>
+                          {ASSESSMENT_ORDER.map((a) => (
+                            <td key={a}>{count(period.id, goal.id)?.[a] ?? 0}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </ScrollingTable>
               </details>
             </figure>
           );

@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import type { Permission } from "../../server/domain/policy";
 import { useLocale, useT } from "../utils/i18n";
 import { OnlineUsers } from "./OnlineUsers";
+import { NarrowDisclosure } from "./Responsive";
 
 export interface HeaderUser {
   id: string;
@@ -69,6 +70,8 @@ function UserMenu({ user }: { user: HeaderUser }) {
   }, [location.key]);
   const closeOnEscape = (event: React.KeyboardEvent<HTMLDetailsElement>) => {
     if (event.key !== "Escape" || !menu.current?.open) return;
+    // Handled: the site menu around it stays open.
+    event.preventDefault();
     menu.current.open = false;
     menu.current.querySelector("summary")?.focus();
   };
@@ -119,6 +122,45 @@ function UserMenu({ user }: { user: HeaderUser }) {
   );
 }
 
+/** Att göra comes first for the people who report in it. */
+function MainNav({ user }: { user: HeaderUser }) {
+  const t = useT();
+  const todo = user.reportsForDepartments && (
+    <li>
+      <NavLink to="/att-gora">
+        {t("nav.todo")}
+        {user.todoCount > 0 && <span className="count-badge"> {user.todoCount}</span>}
+      </NavLink>
+    </li>
+  );
+  return (
+    <nav aria-label={t("nav.main")} className="main-nav">
+      <ul>
+        {todo}
+        <li>
+          <NavLink to="/" end>
+            {t("nav.overview")}
+          </NavLink>
+        </li>
+        {user.permissions.includes("actions:read") && (
+          <li>
+            <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
+          </li>
+        )}
+        {user.permissions.includes("documents:read") && (
+          <li>
+            <NavLink to="/dokument">{t("nav.documents")}</NavLink>
+          </li>
+        )}
+        <li>
+          <NavLink to="/rapporter">{t("nav.reports")}</NavLink>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** On a phone everything after the name waits behind the Meny button. */
 export function Header({ user }: { user: HeaderUser | null }) {
   const t = useT();
   return (
@@ -127,44 +169,21 @@ export function Header({ user }: { user: HeaderUser | null }) {
         <span className="brand-name">{t("app.name")}</span>
         {user && <span className="brand-org">{user.organisationName}</span>}
       </Link>
-      {user && (
-        <nav aria-label={t("nav.main")} className="main-nav">
-          <ul>
-            <li>
-              <NavLink to="/" end>
-                {t("nav.overview")}
-              </NavLink>
-            </li>
-            {user.permissions.includes("actions:read") && (
-              <li>
-                <NavLink to="/atgarder">{t("nav.actions")}</NavLink>
-              </li>
-            )}
-            {user.permissions.includes("documents:read") && (
-              <li>
-                <NavLink to="/dokument">{t("nav.documents")}</NavLink>
-              </li>
-            )}
-            <li>
-              <NavLink to="/rapporter">{t("nav.reports")}</NavLink>
-            </li>
-            {user.reportsForDepartments && (
-              <li>
-                <NavLink to="/att-gora">
-                  {t("nav.todo")}
-                  {user.todoCount > 0 && <span className="count-badge"> {user.todoCount}</span>}
-                </NavLink>
-              </li>
-            )}
-          </ul>
-        </nav>
+      {user ? (
+        <NarrowDisclosure id="site-menu" label={t("nav.menu")} className="site-menu">
+          <MainNav user={user} />
+          <div className="top-bar-end">
+            {user.permissions.includes("search:use") && <HeaderSearch />}
+            <OnlineUsers userId={user.id} />
+            <LanguageToggle />
+            <UserMenu user={user} />
+          </div>
+        </NarrowDisclosure>
+      ) : (
+        <div className="top-bar-end">
+          <LanguageToggle />
+        </div>
       )}
-      <div className="top-bar-end">
-        {user?.permissions.includes("search:use") && <HeaderSearch />}
-        {user && <OnlineUsers userId={user.id} />}
-        <LanguageToggle />
-        {user && <UserMenu user={user} />}
-      </div>
     </header>
   );
 }

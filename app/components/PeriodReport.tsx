@@ -6,6 +6,7 @@ import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
 import { Badge } from "./Badge";
 import { ErrorSummary, TextField, useMessage } from "./FormFields";
+import { ScrollingTable } from "./Responsive";
 import { AssessmentBadge, RollUpBadge, StatusBadge } from "./StatusBadge";
 
 /** `?fastställd=<id>` shows that adopted version instead of the live report. */
@@ -28,35 +29,37 @@ function GoalSection({ goal }: { goal: ReportView["goals"][number] }) {
         <span className="meta">{goal.basis}</span>
       </p>
       {goal.actions.length > 0 && (
-        <table className="table report-table">
-          <caption className="visually-hidden">
-            {t("reports.actionsCaption", { goal: heading })}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("reports.colAction")}</th>
-              <th scope="col">{t("reports.colDepartment")}</th>
-              <th scope="col">{t("reports.colStatus")}</th>
-              <th scope="col">{t("reports.colProgress")}</th>
-              <th scope="col">{t("reports.colAssessment")}</th>
-              <th scope="col">{t("reports.colComment")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {goal.actions.map((a) => (
-              <tr key={a.id}>
-                <th scope="row">{a.title}</th>
-                <td>{a.departmentName}</td>
-                <td>{a.status ? <StatusBadge status={a.status} /> : t("reports.notRecorded")}</td>
-                <td>{a.progress === null ? t("reports.notRecorded") : `${a.progress} %`}</td>
-                <td>
-                  <AssessmentBadge assessment={a.assessment} />
-                </td>
-                <td className="report-comment">{a.comment ?? "–"}</td>
+        <ScrollingTable label={t("reports.actionsCaption", { goal: heading })}>
+          <table className="table report-table">
+            <caption className="visually-hidden">
+              {t("reports.actionsCaption", { goal: heading })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("reports.colAction")}</th>
+                <th scope="col">{t("reports.colDepartment")}</th>
+                <th scope="col">{t("reports.colStatus")}</th>
+                <th scope="col">{t("reports.colProgress")}</th>
+                <th scope="col">{t("reports.colAssessment")}</th>
+                <th scope="col">{t("reports.colComment")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {goal.actions.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">{a.title}</th>
+                  <td>{a.departmentName}</td>
+                  <td>{a.status ? <StatusBadge status={a.status} /> : t("reports.notRecorded")}</td>
+                  <td>{a.progress === null ? t("reports.notRecorded") : `${a.progress} %`}</td>
+                  <td>
+                    <AssessmentBadge assessment={a.assessment} />
+                  </td>
+                  <td className="report-comment">{a.comment ?? "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
     </section>
   );
@@ -75,36 +78,38 @@ export function PeriodReportBody({ report }: { report: ReportView }) {
       ))}
       <section aria-labelledby="departments-heading" className="report-section">
         <h2 id="departments-heading">{t("reports.departments")}</h2>
-        <table className="table report-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("reports.colDepartment")}</th>
-              <th scope="col">{t("reports.colReported")}</th>
-              <th scope="col">{t("reports.colMissing")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.departments.map((d) => (
-              <tr key={d.id}>
-                <th scope="row" id={`department-${d.id}`}>
-                  {d.name}
-                </th>
-                <td>
-                  {d.completedAt ? (
-                    <Badge tone="ok" symbol="✓">
-                      {d.status}
-                    </Badge>
-                  ) : (
-                    <Badge tone="warn" symbol="!">
-                      {d.status}
-                    </Badge>
-                  )}
-                </td>
-                <td>{d.missing}</td>
+        <ScrollingTable label={t("reports.departments")}>
+          <table className="table report-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("reports.colDepartment")}</th>
+                <th scope="col">{t("reports.colReported")}</th>
+                <th scope="col">{t("reports.colMissing")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.departments.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row" id={`department-${d.id}`}>
+                    {d.name}
+                  </th>
+                  <td>
+                    {d.completedAt ? (
+                      <Badge tone="ok" symbol="✓">
+                        {d.status}
+                      </Badge>
+                    ) : (
+                      <Badge tone="warn" symbol="!">
+                        {d.status}
+                      </Badge>
+                    )}
+                  </td>
+                  <td>{d.missing}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       </section>
       <section aria-labelledby="appendices-heading" className="report-section">
         <h2 id="appendices-heading">{t("reports.appendices")}</h2>

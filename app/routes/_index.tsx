@@ -14,6 +14,7 @@ import {
   SinceLastVisit,
   Trend,
 } from "../components/Dashboard";
+import { NarrowDisclosure } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
@@ -91,65 +92,71 @@ export default function Overview() {
         <h2 id="since-heading">{t("glance.since")}</h2>
         <SinceLastVisit since={since} changes={changes} />
       </section>
-      <Form method="get" className="filter-bar" aria-label={t("dashboard.filters")}>
-        <div className="field">
-          <label htmlFor="f-strategy">{t("home.strategy")}</label>
-          <select
-            id="f-strategy"
-            name="strategyId"
-            defaultValue={params.get("strategyId") ?? strategy?.id ?? ""}
-          >
-            {dashboard.strategies.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-period">{t("dashboard.period")}</label>
-          <select
-            id="f-period"
-            name="periodId"
-            defaultValue={params.get("periodId") ?? period?.id ?? ""}
-          >
-            {dashboard.periods.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-department">{t("dashboard.department")}</label>
-          <select
-            id="f-department"
-            name="departmentId"
-            defaultValue={params.get("departmentId") ?? ""}
-          >
-            <option value="">{t("dashboard.all")}</option>
-            {departmentOptions.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-goal">{t("dashboard.goal")}</label>
-          <select id="f-goal" name="goalId" defaultValue={params.get("goalId") ?? ""}>
-            <option value="">{t("dashboard.all")}</option>
-            {dashboard.goalOptions.map((g) => (
-              <option key={g.id} value={g.id}>
-                {t("home.goalNumber", { number: String(g.position) })}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="button button-secondary">
-          {t("dashboard.apply")}
-        </button>
-      </Form>
+      <NarrowDisclosure
+        id="overview-filters"
+        label={t("filters.toggle")}
+        className="filter-disclosure"
+      >
+        <Form method="get" className="filter-bar" aria-label={t("dashboard.filters")}>
+          <div className="field">
+            <label htmlFor="f-strategy">{t("home.strategy")}</label>
+            <select
+              id="f-strategy"
+              name="strategyId"
+              defaultValue={params.get("strategyId") ?? strategy?.id ?? ""}
+            >
+              {dashboard.strategies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-period">{t("dashboard.period")}</label>
+            <select
+              id="f-period"
+              name="periodId"
+              defaultValue={params.get("periodId") ?? period?.id ?? ""}
+            >
+              {dashboard.periods.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-department">{t("dashboard.department")}</label>
+            <select
+              id="f-department"
+              name="departmentId"
+              defaultValue={params.get("departmentId") ?? ""}
+            >
+              <option value="">{t("dashboard.all")}</option>
+              {departmentOptions.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-goal">{t("dashboard.goal")}</label>
+            <select id="f-goal" name="goalId" defaultValue={params.get("goalId") ?? ""}>
+              <option value="">{t("dashboard.all")}</option>
+              {dashboard.goalOptions.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {t("home.goalNumber", { number: String(g.position) })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button button-secondary">
+            {t("dashboard.apply")}
+          </button>
+        </Form>
+      </NarrowDisclosure>
 
       {!strategy ? (
         <p>{t("home.noStrategy")}</p>

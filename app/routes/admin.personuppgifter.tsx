@@ -7,6 +7,7 @@ import {
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listPersonalDataFindings, purgePersonalData } from "../../server/domain/personal-data";
 import { Notice } from "../components/FormFields";
+import { ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, runForm } from "../utils/route.server";
@@ -46,51 +47,53 @@ export default function PersonalData() {
       ) : (
         <>
           <p>{t("personalData.count", { count: findings.length })}</p>
-          <table className="table">
-            <caption>{t("personalData.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("personalData.place")}</th>
-                <th scope="col">{t("personalData.field")}</th>
-                <th scope="col">{t("personalData.excerpt")}</th>
-                <th scope="col">{t("personalData.purgeColumn")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {findings.map((finding) => {
-                const place = t(`personalData.places.${finding.place}`);
-                const field = t(`personalData.fields.${finding.field}`);
-                return (
-                  <tr key={`${finding.place}:${finding.id}:${finding.field}`}>
-                    <th scope="row">
-                      {place}
-                      {": "}
-                      {finding.href ? (
-                        <Link to={finding.href}>{finding.label}</Link>
-                      ) : (
-                        finding.label
-                      )}
-                    </th>
-                    <td>{field}</td>
-                    <td>{finding.excerpt}</td>
-                    <td>
-                      <Form method="post">
-                        <input type="hidden" name="place" value={finding.place} />
-                        <input type="hidden" name="id" value={finding.id} />
-                        <input type="hidden" name="field" value={finding.field} />
-                        <button type="submit" className="button button-secondary">
-                          {t("personalData.purge")}
-                          <span className="visually-hidden">
-                            {` – ${place}, ${finding.label}, ${field}`}
-                          </span>
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <ScrollingTable label={t("personalData.caption")}>
+            <table className="table">
+              <caption>{t("personalData.caption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("personalData.place")}</th>
+                  <th scope="col">{t("personalData.field")}</th>
+                  <th scope="col">{t("personalData.excerpt")}</th>
+                  <th scope="col">{t("personalData.purgeColumn")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {findings.map((finding) => {
+                  const place = t(`personalData.places.${finding.place}`);
+                  const field = t(`personalData.fields.${finding.field}`);
+                  return (
+                    <tr key={`${finding.place}:${finding.id}:${finding.field}`}>
+                      <th scope="row">
+                        {place}
+                        {": "}
+                        {finding.href ? (
+                          <Link to={finding.href}>{finding.label}</Link>
+                        ) : (
+                          finding.label
+                        )}
+                      </th>
+                      <td>{field}</td>
+                      <td>{finding.excerpt}</td>
+                      <td>
+                        <Form method="post">
+                          <input type="hidden" name="place" value={finding.place} />
+                          <input type="hidden" name="id" value={finding.id} />
+                          <input type="hidden" name="field" value={finding.field} />
+                          <button type="submit" className="button button-secondary">
+                            {t("personalData.purge")}
+                            <span className="visually-hidden">
+                              {` – ${place}, ${finding.label}, ${field}`}
+                            </span>
+                          </button>
+                        </Form>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </ScrollingTable>
         </>
       )}
     </div>

@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { createStrategy, listStrategies } from "../../server/domain/strategies";
 import { ActiveBadge } from "../components/Badge";
+import { ScrollingTable } from "../components/Responsive";
 import { StrategyFields, strategyInput } from "../components/StrategyFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -45,33 +46,35 @@ export default function Strategies() {
     <div className="page narrow">
       <h1>{t("strategies.title")}</h1>
       <p>{t("strategies.intro")}</p>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("strategies.name")}</th>
-            <th scope="col">{t("strategies.years")}</th>
-            <th scope="col">{t("users.status")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {strategies.map((s) => (
-            <tr key={s.id}>
-              <th scope="row">
-                <Link to={`/admin/strategier/${s.id}`}>{s.name}</Link>
-              </th>
-              <td>
-                {s.validFrom}–{s.validTo}
-              </td>
-              <td>
-                <ActiveBadge
-                  active={s.isActive}
-                  labels={{ active: t("strategies.active"), inactive: "–" }}
-                />
-              </td>
+      <ScrollingTable label={t("strategies.title")}>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t("strategies.name")}</th>
+              <th scope="col">{t("strategies.years")}</th>
+              <th scope="col">{t("users.status")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {strategies.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  <Link to={`/admin/strategier/${s.id}`}>{s.name}</Link>
+                </th>
+                <td>
+                  {s.validFrom}–{s.validTo}
+                </td>
+                <td>
+                  <ActiveBadge
+                    active={s.isActive}
+                    labels={{ active: t("strategies.active"), inactive: "–" }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollingTable>
       <section className="panel" aria-labelledby="create-heading">
         <h2 id="create-heading">{t("strategies.create")}</h2>
         <Form method="post" className="stack" noValidate>

@@ -16,6 +16,7 @@ import { ValidationError } from "../../server/domain/errors";
 import { type ActionFieldName, useActionFieldLabels } from "../components/ActionFields";
 import { Badge } from "../components/Badge";
 import { ErrorSummary, TextField, useMessage } from "../components/FormFields";
+import { ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { readForm } from "../utils/route.server";
@@ -121,7 +122,7 @@ function Preview({ result }: { result: ImportResult }) {
       ) : (
         <p>{t("actionImport.allGood")}</p>
       )}
-      <div className="table-scroll">
+      <ScrollingTable label={t("actionImport.previewHeading")}>
         <table className="table">
           <caption className="visually-hidden">{t("actionImport.previewHeading")}</caption>
           <thead>
@@ -159,7 +160,7 @@ function Preview({ result }: { result: ImportResult }) {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
       {bad.length === 0 && (
         <Form method="post" encType="multipart/form-data">
           <textarea name="content" hidden readOnly defaultValue={result.content} />

@@ -13,6 +13,7 @@ import {
   useDocumentLabels,
 } from "../components/DocumentFields";
 import { TextField } from "../components/FormFields";
+import { NarrowDisclosure, ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useDocumentListUpdates } from "../utils/live";
@@ -76,58 +77,64 @@ export default function Documents() {
         )}
       </div>
 
-      <Form
-        method="get"
-        action="/dokument"
-        className="filters panel"
-        role="search"
-        aria-label={t("documents.filters")}
-        key={JSON.stringify(filter)}
+      <NarrowDisclosure
+        id="document-filters"
+        label={t("filters.toggle")}
+        className="filter-disclosure"
       >
-        <div className="field-row">
-          <SelectInput
-            id="filter-kind"
-            name="kind"
-            label={labels.kind}
-            placeholder={all}
-            options={kindOptions(t)}
-            defaultValue={filter.kind ?? ""}
-          />
-          <SelectInput
-            id="filter-department"
-            name="departmentId"
-            label={labels.departmentIds}
-            placeholder={all}
-            options={departments.map((d) => ({ value: d.id, label: d.name }))}
-            defaultValue={filter.departmentId ?? ""}
-          />
-          <SelectInput
-            id="filter-status"
-            name="status"
-            label={labels.status}
-            placeholder={all}
-            options={statusOptions(t)}
-            defaultValue={filter.status ?? ""}
-          />
-          <TextField
-            id="filter-q"
-            name="q"
-            type="search"
-            label={t("documents.titleFilter")}
-            defaultValue={filter.q ?? ""}
-          />
-        </div>
-        <div className="button-row">
-          <button type="submit" className="button">
-            {t("documents.filterSubmit")}
-          </button>
-          {filtered && (
-            <Link to="/dokument" className="button button-secondary">
-              {t("documents.filterClear")}
-            </Link>
-          )}
-        </div>
-      </Form>
+        <Form
+          method="get"
+          action="/dokument"
+          className="filters panel"
+          role="search"
+          aria-label={t("documents.filters")}
+          key={JSON.stringify(filter)}
+        >
+          <div className="field-row">
+            <SelectInput
+              id="filter-kind"
+              name="kind"
+              label={labels.kind}
+              placeholder={all}
+              options={kindOptions(t)}
+              defaultValue={filter.kind ?? ""}
+            />
+            <SelectInput
+              id="filter-department"
+              name="departmentId"
+              label={labels.departmentIds}
+              placeholder={all}
+              options={departments.map((d) => ({ value: d.id, label: d.name }))}
+              defaultValue={filter.departmentId ?? ""}
+            />
+            <SelectInput
+              id="filter-status"
+              name="status"
+              label={labels.status}
+              placeholder={all}
+              options={statusOptions(t)}
+              defaultValue={filter.status ?? ""}
+            />
+            <TextField
+              id="filter-q"
+              name="q"
+              type="search"
+              label={t("documents.titleFilter")}
+              defaultValue={filter.q ?? ""}
+            />
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button">
+              {t("documents.filterSubmit")}
+            </button>
+            {filtered && (
+              <Link to="/dokument" className="button button-secondary">
+                {t("documents.filterClear")}
+              </Link>
+            )}
+          </div>
+        </Form>
+      </NarrowDisclosure>
 
       <p role="status">{t("documents.count", { count: documents.length })}</p>
       <p className="visually-hidden" role="status">
@@ -142,49 +149,51 @@ export default function Documents() {
               : t("documents.emptyReader")}
         </p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{t("documents.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{labels.title}</th>
-              <th scope="col">{labels.kind}</th>
-              <th scope="col">{labels.status}</th>
-              <th scope="col">{labels.departmentIds}</th>
-              <th scope="col">{t("documents.lastEdited")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {documents.map((d) => (
-              <tr
-                key={d.id}
-                className={d.id === lastChange?.documentId ? "just-updated" : undefined}
-              >
-                <td>
-                  <Link to={`/dokument/${d.id}`}>{d.title}</Link>
-                </td>
-                <td>{t(`documentKind.${d.kind}`)}</td>
-                <td>
-                  <DocumentStatusBadge status={d.status} />
-                </td>
-                <td>
-                  {d.departmentNames.length > 0
-                    ? d.departmentNames.join(", ")
-                    : t("documents.noDepartments")}
-                </td>
-                <td>
-                  {/* Relative to "now", which differs by a moment between server and browser. */}
-                  <time
-                    dateTime={d.contentUpdatedAt}
-                    title={formatDateTime(d.contentUpdatedAt)}
-                    suppressHydrationWarning
-                  >
-                    {formatRelative(d.contentUpdatedAt, locale)}
-                  </time>
-                </td>
+        <ScrollingTable label={t("documents.title")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("documents.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{labels.title}</th>
+                <th scope="col">{labels.kind}</th>
+                <th scope="col">{labels.status}</th>
+                <th scope="col">{labels.departmentIds}</th>
+                <th scope="col">{t("documents.lastEdited")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {documents.map((d) => (
+                <tr
+                  key={d.id}
+                  className={d.id === lastChange?.documentId ? "just-updated" : undefined}
+                >
+                  <td>
+                    <Link to={`/dokument/${d.id}`}>{d.title}</Link>
+                  </td>
+                  <td>{t(`documentKind.${d.kind}`)}</td>
+                  <td>
+                    <DocumentStatusBadge status={d.status} />
+                  </td>
+                  <td>
+                    {d.departmentNames.length > 0
+                      ? d.departmentNames.join(", ")
+                      : t("documents.noDepartments")}
+                  </td>
+                  <td>
+                    {/* Relative to "now", which differs by a moment between server and browser. */}
+                    <time
+                      dateTime={d.contentUpdatedAt}
+                      title={formatDateTime(d.contentUpdatedAt)}
+                      suppressHydrationWarning
+                    >
+                      {formatRelative(d.contentUpdatedAt, locale)}
+                    </time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { formatDate } from "../../common/format";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../server/auth/tokens";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
+import { ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
@@ -103,33 +104,37 @@ export default function ApiKeys() {
       {tokens.length === 0 ? (
         <p>{t("apiKeys.none")}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t("apiKeys.name")}</th>
-              <th scope="col">{t("apiKeys.created")}</th>
-              <th scope="col">{t("apiKeys.lastUsed")}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t("apiKeys.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>{formatDate(token.createdAt)}</td>
-                <td>{token.lastUsedAt ? formatDate(token.lastUsedAt) : t("apiKeys.neverUsed")}</td>
-                <td>
-                  <Link to={`${PATH}?aterkalla=${token.id}`}>
-                    {t("apiKeys.revoke")}
-                    <span className="visually-hidden"> {token.name}</span>
-                  </Link>
-                </td>
+        <ScrollingTable label={t("apiKeys.yourKeys")}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t("apiKeys.name")}</th>
+                <th scope="col">{t("apiKeys.created")}</th>
+                <th scope="col">{t("apiKeys.lastUsed")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("apiKeys.actions")}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tokens.map((token) => (
+                <tr key={token.id}>
+                  <td>{token.name}</td>
+                  <td>{formatDate(token.createdAt)}</td>
+                  <td>
+                    {token.lastUsedAt ? formatDate(token.lastUsedAt) : t("apiKeys.neverUsed")}
+                  </td>
+                  <td>
+                    <Link to={`${PATH}?aterkalla=${token.id}`}>
+                      {t("apiKeys.revoke")}
+                      <span className="visually-hidden"> {token.name}</span>
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
 
       <section className="panel" aria-labelledby="create-heading">

@@ -5,6 +5,7 @@ import { currentPeriod, listPeriods } from "../../server/domain/periods";
 import { can } from "../../server/domain/policy";
 import { adoptionsByPeriod } from "../../server/domain/reports";
 import { Badge } from "../components/Badge";
+import { ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 
@@ -35,65 +36,67 @@ export default function Reports() {
       {periods.length === 0 ? (
         <p className="panel">{t("reports.noPeriods")}</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{t("reports.listCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("reports.colPeriod")}</th>
-              <th scope="col">{t("reports.colDates")}</th>
-              <th scope="col">{t("reports.colAdoption")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {periods.map((period) => {
-              const latest = period.adoptions?.latest;
-              return (
-                <tr key={period.id}>
-                  <th scope="row">
-                    <Link to={`/rapporter/${period.id}`}>
-                      {t("reports.reportTitle", { period: period.name })}
-                    </Link>
-                    {period.id === currentPeriodId && (
-                      <>
-                        {" "}
-                        <Badge tone="info" symbol="◐">
-                          {t("reports.currentPeriod")}
+        <ScrollingTable label={t("reports.listCaption")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("reports.listCaption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("reports.colPeriod")}</th>
+                <th scope="col">{t("reports.colDates")}</th>
+                <th scope="col">{t("reports.colAdoption")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {periods.map((period) => {
+                const latest = period.adoptions?.latest;
+                return (
+                  <tr key={period.id}>
+                    <th scope="row">
+                      <Link to={`/rapporter/${period.id}`}>
+                        {t("reports.reportTitle", { period: period.name })}
+                      </Link>
+                      {period.id === currentPeriodId && (
+                        <>
+                          {" "}
+                          <Badge tone="info" symbol="◐">
+                            {t("reports.currentPeriod")}
+                          </Badge>
+                        </>
+                      )}
+                    </th>
+                    <td>
+                      {formatDate(period.startDate)} – {formatDate(period.endDate)}
+                    </td>
+                    <td>
+                      {latest ? (
+                        <>
+                          <Badge tone="ok" symbol="✓">
+                            {latest.adoptedByName
+                              ? t("reports.adoptedBy", {
+                                  date: formatDate(latest.adoptedAt),
+                                  name: latest.adoptedByName,
+                                })
+                              : t("reports.adoptedOn", { date: formatDate(latest.adoptedAt) })}
+                          </Badge>
+                          {period.adoptions.count > 1 && (
+                            <span className="meta">
+                              {" "}
+                              {t("reports.adoptionCount", { count: period.adoptions.count })}
+                            </span>
+                          )}
+                        </>
+                      ) : (
+                        <Badge tone="muted" symbol="○">
+                          {t("reports.notAdopted")}
                         </Badge>
-                      </>
-                    )}
-                  </th>
-                  <td>
-                    {formatDate(period.startDate)} – {formatDate(period.endDate)}
-                  </td>
-                  <td>
-                    {latest ? (
-                      <>
-                        <Badge tone="ok" symbol="✓">
-                          {latest.adoptedByName
-                            ? t("reports.adoptedBy", {
-                                date: formatDate(latest.adoptedAt),
-                                name: latest.adoptedByName,
-                              })
-                            : t("reports.adoptedOn", { date: formatDate(latest.adoptedAt) })}
-                        </Badge>
-                        {period.adoptions.count > 1 && (
-                          <span className="meta">
-                            {" "}
-                            {t("reports.adoptionCount", { count: period.adoptions.count })}
-                          </span>
-                        )}
-                      </>
-                    ) : (
-                      <Badge tone="muted" symbol="○">
-                        {t("reports.notAdopted")}
-                      </Badge>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
     </div>
   );
