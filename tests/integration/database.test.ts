@@ -29,6 +29,7 @@ const TABLES = [
   "follow_up_periods",
   "follow_ups",
   "goals",
+  "identity_providers",
   "login_attempts",
   "memberships",
   "organisations",
@@ -38,6 +39,7 @@ const TABLES = [
   "sessions",
   "strategies",
   "user_departments",
+  "user_identities",
   "users",
 ];
 
