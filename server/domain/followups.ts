@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction, type Tx } from "../../db";
-import { ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
+import { ASSESSMENTS, type ActionStatus, type Assessment, type Database } from "../../db/schema";
 import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";
@@ -23,6 +23,8 @@ export interface FollowUpView {
   comment: string;
   updatedAt: string;
   updatedByName: string | null;
+  /** The action as it was when the department reported; null where that was not recorded. */
+  reported: { status: ActionStatus; progress: number | null; dueDate: string | null } | null;
 }
 
 /** One of the actor's organisation's periods, or 404. */
@@ -52,6 +54,9 @@ export async function listFollowUps(
       "follow_ups.assessment",
       "follow_ups.comment",
       "follow_ups.updated_at",
+      "follow_ups.reported_status",
+      "follow_ups.reported_progress",
+      "follow_ups.reported_due_date",
       "users.name",
     ])
     .where("follow_ups.action_id", "=", actionId)
@@ -63,6 +68,9 @@ export async function listFollowUps(
     comment: r.comment,
     updatedAt: r.updated_at.toISOString(),
     updatedByName: r.name,
+    reported: r.reported_status
+      ? { status: r.reported_status, progress: r.reported_progress, dueDate: r.reported_due_date }
+      : null,
   }));
 }
 

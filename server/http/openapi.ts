@@ -79,6 +79,16 @@ const FollowUp = z.object({
   comment: z.string(),
   updatedAt: dateTime,
   updatedByName: z.string().nullable().describe("Who saved it last"),
+  reported: z
+    .object({
+      status: z.enum(ACTION_STATUSES),
+      progress: z.int().min(0).max(100).nullable(),
+      dueDate: date.nullable(),
+    })
+    .nullable()
+    .describe(
+      "The action as it was when the department reported for the period (what that period's report shows); null where it was not recorded",
+    ),
 }) satisfies z.ZodType<FollowUpView & { actionId: string }>;
 
 const Comment = z.object({

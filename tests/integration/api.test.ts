@@ -382,6 +382,7 @@ describe("permission matrix (API)", () => {
           comment: `Bedömt av ${role}`,
           updatedAt: expect.any(String),
           updatedByName: expect.any(String),
+          reported: expect.objectContaining({ status: expect.any(String) }),
         });
       return response.status;
     },
@@ -845,8 +846,14 @@ describe("one strictness for every write", () => {
     expect(Object.keys(response.body.error.fields)).toEqual(["expires"]);
   });
 
-  it("GET /actions/{id}/followups lists what PUT stored, per period", async () => {
+  it("GET /actions/{id}/followups lists what PUT stored, per period, with the action as it was then", async () => {
     const { id } = await newAction("Uppföljning läses", "Socialtjänst");
+    await api(tokens.member, "PATCH", `/actions/${id}`, {
+      version: 1,
+      status: "in_progress",
+      progress: 30,
+      dueDate: "2027-06-30",
+    });
     const path = `/actions/${id}/followups/${periods["T3 2020"]}`;
     const saved = await api(tokens.editor, "PUT", path, {
       assessment: "at_risk",
@@ -856,7 +863,15 @@ describe("one strictness for every write", () => {
     const listed = await api(tokens.chief, "GET", `/actions/${id}/followups`);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([saved.body]);
-    expect(saved.body).toMatchObject({ comment: "Risk", updatedByName: "Karin Nilsson" });
+    expect(saved.body).toMatchObject({
+      comment: "Risk",
+      updatedByName: "Karin Nilsson",
+      reported: { status: "in_progress", progress: 30, dueDate: "2027-06-30" },
+    });
+    // Changing the action later does not change what was reported.
+    await api(tokens.member, "PATCH", `/actions/${id}`, { version: 2, progress: 80 });
+    const later = await api(tokens.chief, "GET", `/actions/${id}/followups`);
+    expect(later.body.items[0].reported.progress).toBe(30);
     expect((await api(tokens.observer, "GET", `/actions/${id}/followups`)).status).toBe(403);
     expect((await api(otherToken, "GET", `/actions/${id}/followups`)).status).toBe(404);
   });
