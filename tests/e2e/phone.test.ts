@@ -175,8 +175,7 @@ describe.skipIf(!browserTestsEnabled())("on a phone", () => {
     },
   );
 
-  // The co-editing page is still 384 px wide at 320 px (a known gap); at 390 px it fits.
-  it.each(PAGES.filter(([, path]) => path !== "/dokument/{document}"))(
+  it.each(PAGES)(
     "at 320 px, as %s, %s still fits the screen",
     async (person, path) => {
       const page = await smallPhone.page(person, at(path));
