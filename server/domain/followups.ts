@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction, type Tx } from "../../db";
-import { ASSESSMENTS, type ActionStatus, type Assessment, type Database } from "../../db/schema";
+import { type ActionStatus, ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
 import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";

@@ -175,14 +175,11 @@ describe.skipIf(!browserTestsEnabled())("on a phone", () => {
     },
   );
 
-  it.each(PAGES)(
-    "at 320 px, as %s, %s still fits the screen",
-    async (person, path) => {
-      const page = await smallPhone.page(person, at(path));
-      await expectNoSidewaysScrolling(page);
-      await page.close();
-    },
-  );
+  it.each(PAGES)("at 320 px, as %s, %s still fits the screen", async (person, path) => {
+    const page = await smallPhone.page(person, at(path));
+    await expectNoSidewaysScrolling(page);
+    await page.close();
+  });
 
   it("a report's wide table scrolls in its own region, reachable by keyboard, with the swipe cue", async () => {
     const page = await phone.page("chief", `/rapporter/${ids.period}`);
