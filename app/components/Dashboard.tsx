@@ -13,6 +13,7 @@ import { ScrollingTable } from "./Responsive";
 import {
   ASSESSMENT_LOOK,
   AssessmentBadge,
+  ReportStateBadge,
   RollUpBadge,
   STATUS_LOOK,
   StatusBadge,
@@ -137,17 +138,20 @@ export function DepartmentTable({
                 )}
               </td>
               <td>
-                {d.completedAt ? (
-                  <span className="badge badge-ok">
-                    <span aria-hidden="true">✓ </span>
+                {d.reportState === "completed" ? (
+                  <ReportStateBadge state="completed">
                     {t("dashboard.completed", {
-                      date: formatDate(d.completedAt),
+                      date: formatDate(d.completedAt ?? ""),
                       name: d.completedByName ?? "–",
                     })}
-                  </span>
-                ) : period ? (
-                  <span className="badge badge-warn">
-                    <span aria-hidden="true">▲ </span>
+                  </ReportStateBadge>
+                ) : d.reportState === "nothing_to_report" || d.reportState === "late" ? (
+                  <ReportStateBadge state={d.reportState}>
+                    {t(`glance.${d.reportState}`)}
+                    {d.missing > 0 && ` (${t("glance.missing", { count: d.missing })})`}
+                  </ReportStateBadge>
+                ) : period && d.reportState !== "none" ? (
+                  <ReportStateBadge state={d.reportState}>
                     {d.missing > 0
                       ? t("dashboard.notReported", {
                           deadline: formatDate(period.reportDeadline),
@@ -156,7 +160,7 @@ export function DepartmentTable({
                       : t("dashboard.readyToReport", {
                           deadline: formatDate(period.reportDeadline),
                         })}
-                  </span>
+                  </ReportStateBadge>
                 ) : (
                   "–"
                 )}
@@ -328,40 +332,33 @@ export function GoalsAtAGlance({ goals }: { goals: GoalSummary[] }) {
   );
 }
 
-const REPORT_LOOK = {
-  completed: { className: "badge badge-ok", symbol: "✓" },
-  open: { className: "badge badge-warn", symbol: "○" },
-  late: { className: "badge badge-bad", symbol: "!" },
-  none: { className: "badge badge-muted", symbol: "–" },
-} as const;
-
 /** Per department whether this period's report is klarmarkerad, not yet, or late. */
 export function ReportsAtAGlance({ departments }: { departments: DepartmentSummary[] }) {
   const t = useT();
   return (
     <ul className="glance-list" data-testid="glance-reports">
-      {departments.map((d) => {
-        const look = REPORT_LOOK[d.reportState];
-        return (
-          <li key={d.id}>
-            <span className="glance-name">{d.name}</span>
-            <span className="glance-state">
-              <span className={look.className}>
-                <span aria-hidden="true">{look.symbol} </span>
+      {departments.map((d) => (
+        <li key={d.id}>
+          <span className="glance-name">{d.name}</span>
+          <span className="glance-state">
+            {d.reportState === "none" ? (
+              t("glance.none")
+            ) : (
+              <ReportStateBadge state={d.reportState}>
                 {d.reportState === "completed" && d.completedAt
                   ? t("glance.completed", { date: formatDate(d.completedAt) })
                   : t(`glance.${d.reportState}`)}
-              </span>
-              {d.reportState !== "completed" && d.missing > 0 && (
-                <>
-                  {" "}
-                  <span className="meta">{t("glance.missing", { count: d.missing })}</span>
-                </>
-              )}
-            </span>
-          </li>
-        );
-      })}
+              </ReportStateBadge>
+            )}
+            {d.reportState !== "completed" && d.missing > 0 && (
+              <>
+                {" "}
+                <span className="meta">{t("glance.missing", { count: d.missing })}</span>
+              </>
+            )}
+          </span>
+        </li>
+      ))}
     </ul>
   );
 }

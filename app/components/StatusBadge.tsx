@@ -1,6 +1,7 @@
 import { type RollUpFacts, rollUpResultLabel } from "../../common/rollup";
 import type { Assessment } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
+import type { DepartmentDeadlineState, PeriodState } from "../../server/domain/periods";
 import { useT } from "../utils/i18n";
 import { Badge } from "./Badge";
 
@@ -59,3 +60,53 @@ export function RollUpBadge({ result }: { result: RollUpFacts["result"] }) {
 }
 
 const INSUFFICIENT_LOOK = { tone: "muted", symbol: "?" } as const;
+
+const PERIOD_STATE_LOOK: Record<
+  PeriodState,
+  { tone: "ok" | "info" | "warn" | "bad" | "muted"; symbol: string }
+> = {
+  upcoming: { tone: "muted", symbol: "○" },
+  reporting: { tone: "info", symbol: "◐" },
+  due_soon: { tone: "warn", symbol: "▲" },
+  reported: { tone: "ok", symbol: "✓" },
+  late: { tone: "bad", symbol: "!" },
+  closed: { tone: "muted", symbol: "■" },
+};
+
+/** Where a period's reporting stands against its deadline (followups.periodDeadlines). */
+export function PeriodStateBadge({ state }: { state: PeriodState }) {
+  const t = useT();
+  const look = PERIOD_STATE_LOOK[state];
+  return (
+    <Badge tone={look.tone} symbol={look.symbol}>
+      {t(`periodState.${state}`)}
+    </Badge>
+  );
+}
+
+const REPORT_STATE_LOOK: Record<
+  DepartmentDeadlineState,
+  { tone: "ok" | "warn" | "bad" | "muted"; symbol: string }
+> = {
+  completed: { tone: "ok", symbol: "✓" },
+  nothing_to_report: { tone: "muted", symbol: "–" },
+  open: { tone: "muted", symbol: "○" },
+  due_soon: { tone: "warn", symbol: "▲" },
+  late: { tone: "bad", symbol: "!" },
+};
+
+/** A department's report in a period: the look of its state, the words given (they vary by page). */
+export function ReportStateBadge({
+  state,
+  children,
+}: {
+  state: DepartmentDeadlineState;
+  children: React.ReactNode;
+}) {
+  const look = REPORT_STATE_LOOK[state];
+  return (
+    <Badge tone={look.tone} symbol={look.symbol}>
+      {children}
+    </Badge>
+  );
+}

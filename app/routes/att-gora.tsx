@@ -13,8 +13,13 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { formatLongDate } from "../../common/format";
-import { completePeriodReport, reopenPeriodReport } from "../../server/domain/followups";
+import {
+  completePeriodReport,
+  periodDeadlines,
+  reopenPeriodReport,
+} from "../../server/domain/followups";
 import { todoList } from "../../server/domain/todo";
+import { PeriodStateBadge } from "../components/StatusBadge";
 import { AssessmentScale, DepartmentReport, type TodoResult } from "../components/TodoReport";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
@@ -24,7 +29,13 @@ import { saveReports } from "./att-gora.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
-  return { userId: user.userId, ...(await todoList(context.db, user)) };
+  const todo = await todoList(context.db, user);
+  const deadlines = todo.period ? await periodDeadlines(context.db, user, [todo.period]) : {};
+  return {
+    userId: user.userId,
+    ...todo,
+    periodState: todo.period ? deadlines[todo.period.id].state : null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -76,7 +87,7 @@ function useSavedAnnouncement(result: TodoResult | undefined, titleOf: (id: stri
 export default function Todo() {
   const t = useT();
   const locale = useLocale();
-  const { userId, departmentIds, period, reports } = useLoaderData<typeof loader>();
+  const { userId, departmentIds, period, periodState, reports } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as TodoResult | undefined;
   // Saving with the page's script: one fetcher, so the page neither reloads nor scrolls.
   const saver = useFetcher<TodoResult>({ key: "todo-reports" });
@@ -108,8 +119,11 @@ export default function Todo() {
           <p className="lead">
             {t("todo.period", { period: period.name })}{" "}
             <strong>
-              {t("todo.deadline", { date: formatLongDate(period.reportDeadline, locale) })}
-            </strong>
+              {t("todo.deadline", {
+                date: formatLongDate(period.reportDeadline, locale),
+              })}
+            </strong>{" "}
+            {periodState && <PeriodStateBadge state={periodState} />}
           </p>
           <AssessmentScale />
           {reports.map((report) => (

@@ -1,6 +1,7 @@
 import { translator } from "../../common/i18n";
 import type { Executor } from "../../db";
 import type { Locale } from "../../db/schema";
+import { periodDeadlines } from "../../server/domain/followups";
 import { listPeriods } from "../../server/domain/periods";
 import { type Actor, can, NotFoundError } from "../../server/domain/policy";
 import {
@@ -71,6 +72,7 @@ export async function periodReportPage(
     : canReadLive
       ? await buildPeriodReport(db, actor, periodId)
       : null;
+  const deadlines = await periodDeadlines(db, actor, [period]);
   const shownIndex = adoptions.findIndex((a) => a.id === report?.adoption?.id);
   return {
     period,
@@ -80,6 +82,7 @@ export async function periodReportPage(
     supersededBy: shownIndex > 0 ? adoptions[shownIndex - 1] : null,
     latestAdoption: adoptions[0] ?? null,
     report: report && presentReport(report, actor),
+    periodState: deadlines[period.id].state,
     /** Before adopting the live report: what it still lacks. */
     gaps: report && !report.adoption ? adoptionGaps(report) : null,
   };

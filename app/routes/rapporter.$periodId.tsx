@@ -23,6 +23,7 @@ import {
   adoptedUrl,
   PeriodReportBody,
 } from "../components/PeriodReport";
+import { PeriodStateBadge } from "../components/StatusBadge";
 import type { RootData } from "../root";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -150,6 +151,9 @@ export default function PeriodReportPage() {
                 end: formatDate(period.endDate),
                 deadline: formatDate(period.reportDeadline),
               })}
+            </li>
+            <li>
+              <PeriodStateBadge state={data.periodState} />
             </li>
             {report.adoptionReason && <li>{report.adoptionReason}</li>}
             <li>

@@ -1,26 +1,31 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "../../common/format";
-import { currentPeriod, listPeriods } from "../../server/domain/periods";
+import { periodDeadlines } from "../../server/domain/followups";
+import { listPeriods } from "../../server/domain/periods";
 import { can } from "../../server/domain/policy";
 import { adoptionsByPeriod } from "../../server/domain/reports";
 import { Badge } from "../components/Badge";
 import { ScrollingTable } from "../components/Responsive";
+import { PeriodStateBadge } from "../components/StatusBadge";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "reports:read-adopted");
-  const [periods, adoptions, current] = await Promise.all([
-    listPeriods(context.db, user),
+  const periods = await listPeriods(context.db, user);
+  const [adoptions, deadlines] = await Promise.all([
     adoptionsByPeriod(context.db, user),
-    currentPeriod(context.db, user),
+    periodDeadlines(context.db, user, periods),
   ]);
   return {
     canReadLive: can(user, "reports:read-live"),
-    currentPeriodId: current?.id ?? null,
     // Newest first: the period being reported on now is what people look for.
-    periods: periods.reverse().map((period) => ({ ...period, adoptions: adoptions[period.id] })),
+    periods: periods.reverse().map((period) => ({
+      ...period,
+      adoptions: adoptions[period.id],
+      state: deadlines[period.id].state,
+    })),
   };
 }
 
@@ -28,7 +33,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "reports.title");
 
 export default function Reports() {
   const t = useT();
-  const { periods, canReadLive, currentPeriodId } = useLoaderData<typeof loader>();
+  const { periods, canReadLive } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("reports.title")}</h1>
@@ -54,15 +59,8 @@ export default function Reports() {
                     <th scope="row">
                       <Link to={`/rapporter/${period.id}`}>
                         {t("reports.reportTitle", { period: period.name })}
-                      </Link>
-                      {period.id === currentPeriodId && (
-                        <>
-                          {" "}
-                          <Badge tone="info" symbol="◐">
-                            {t("reports.currentPeriod")}
-                          </Badge>
-                        </>
-                      )}
+                      </Link>{" "}
+                      <PeriodStateBadge state={period.state} />
                     </th>
                     <td>
                       {formatDate(period.startDate)} – {formatDate(period.endDate)}

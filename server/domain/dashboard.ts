@@ -5,9 +5,15 @@ import type { Assessment } from "../../db/schema";
 import type { DisplayStatus } from "./actions";
 import { type ChangeItem, recentChanges } from "./changes";
 import { swedishToday } from "./dates";
-import { isReportable, periodReportCompletions } from "./followups";
+import { isReportable, periodDeadlines, periodReportCompletions } from "./followups";
 import { rollUpThreshold } from "./organisations";
-import { currentPeriod, type PeriodView, presentPeriod } from "./periods";
+import {
+  currentPeriod,
+  type DepartmentDeadlineState,
+  type PeriodState,
+  type PeriodView,
+  presentPeriod,
+} from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { type RollUp, rollUp } from "./rollup";
 import { parseInput } from "./validation";
@@ -41,11 +47,11 @@ export interface DepartmentSummary {
   missing: number;
   completedAt: string | null;
   completedByName: string | null;
-  /** This period's report: klarmarkerad, not yet (deadline ahead) or late (deadline passed). */
+  /** This period's report as its deadline judges it (followups.periodDeadlines). */
   reportState: ReportState;
 }
 
-export type ReportState = "completed" | "open" | "late" | "none";
+export type ReportState = DepartmentDeadlineState | "none";
 
 export interface TrendPoint {
   periodId: string;
@@ -57,6 +63,8 @@ export interface Dashboard {
   strategy: { id: string; name: string; validFrom: number; validTo: number } | null;
   strategies: { id: string; name: string }[];
   period: PeriodView | null;
+  /** The chosen period's deadline state. */
+  periodState: PeriodState | null;
   periods: PeriodView[];
   /** Every goal of the strategy, for the goal filter (also when one goal is chosen). */
   goalOptions: { id: string; position: number }[];
@@ -137,7 +145,15 @@ export async function loadDashboard(
     today,
   };
   if (!strategy)
-    return { ...base, goalOptions: [], goals: [], departments: [], trend: [], activity: [] };
+    return {
+      ...base,
+      periodState: null,
+      goalOptions: [],
+      goals: [],
+      departments: [],
+      trend: [],
+      activity: [],
+    };
 
   const allGoals = await db
     .selectFrom("goals")
@@ -154,6 +170,7 @@ export async function loadDashboard(
       ...base,
       goalOptions,
       goals: [],
+      periodState: null,
       departments: [],
       trend: [],
       activity: await recentChanges(db, actor),
@@ -174,56 +191,61 @@ export async function loadDashboard(
     endDate: "0001-01-01",
   };
 
-  const [breakdown, departments, completionOf, trendRows, activity, threshold] = await Promise.all([
-    // One grouped scan answers the goals, the departments and the statuses together.
-    actionsInScope
-      .leftJoin("follow_ups", (join) =>
-        join
-          .onRef("follow_ups.action_id", "=", "actions.id")
-          .on("follow_ups.period_id", "=", periodForJoin.id),
-      )
-      .select((eb) => [
-        "actions.goal_id as goalId",
-        "actions.department_id as departmentId",
-        sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
-          "status",
-        ),
-        sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
-        isReportable(eb, {
-          start_date: periodForJoin.startDate,
-          end_date: periodForJoin.endDate,
-        }).as("reportable"),
-        eb.fn.countAll<string>().as("n"),
-      ])
-      .groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`])
-      .execute(),
-    db
-      .selectFrom("departments")
-      .select(["id", "name"])
-      .where("organisation_id", "=", org)
-      .where("archived_at", "is", null)
-      .$if(Boolean(filter.departmentId), (q) => q.where("id", "=", filter.departmentId!))
-      .orderBy(sql`lower(name)`)
-      .execute(),
-    activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
-    // The trend reads the counts the database keeps per period, goal and department (0005).
-    db
-      .selectFrom("assessment_counts")
-      .select((eb) => [
-        "period_id as periodId",
-        "goal_id as goalId",
-        "assessment",
-        eb.fn.sum<string>("n").as("n"),
-      ])
-      .where("organisation_id", "=", org)
-      .where("goal_id", "in", goalIds)
-      .$if(Boolean(filter.departmentId), (q) => q.where("department_id", "=", filter.departmentId!))
-      .groupBy(["period_id", "goal_id", "assessment"])
-      .having((eb) => eb.fn.sum("n"), ">", 0)
-      .execute(),
-    recentChanges(db, actor),
-    rollUpThreshold(db, org),
-  ]);
+  const [breakdown, departments, completionOf, trendRows, activity, threshold, deadlines] =
+    await Promise.all([
+      // One grouped scan answers the goals, the departments and the statuses together.
+      actionsInScope
+        .leftJoin("follow_ups", (join) =>
+          join
+            .onRef("follow_ups.action_id", "=", "actions.id")
+            .on("follow_ups.period_id", "=", periodForJoin.id),
+        )
+        .select((eb) => [
+          "actions.goal_id as goalId",
+          "actions.department_id as departmentId",
+          sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
+            "status",
+          ),
+          sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
+          isReportable(eb, {
+            start_date: periodForJoin.startDate,
+            end_date: periodForJoin.endDate,
+          }).as("reportable"),
+          eb.fn.countAll<string>().as("n"),
+        ])
+        .groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`])
+        .execute(),
+      db
+        .selectFrom("departments")
+        .select(["id", "name"])
+        .where("organisation_id", "=", org)
+        .where("archived_at", "is", null)
+        .$if(Boolean(filter.departmentId), (q) => q.where("id", "=", filter.departmentId!))
+        .orderBy(sql`lower(name)`)
+        .execute(),
+      activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
+      // The trend reads the counts the database keeps per period, goal and department (0005).
+      db
+        .selectFrom("assessment_counts")
+        .select((eb) => [
+          "period_id as periodId",
+          "goal_id as goalId",
+          "assessment",
+          eb.fn.sum<string>("n").as("n"),
+        ])
+        .where("organisation_id", "=", org)
+        .where("goal_id", "in", goalIds)
+        .$if(Boolean(filter.departmentId), (q) =>
+          q.where("department_id", "=", filter.departmentId!),
+        )
+        .groupBy(["period_id", "goal_id", "assessment"])
+        .having((eb) => eb.fn.sum("n"), ">", 0)
+        .execute(),
+      recentChanges(db, actor),
+      rollUpThreshold(db, org),
+      activePeriod ? periodDeadlines(db, actor, [activePeriod], today) : null,
+    ]);
+  const deadline = activePeriod ? deadlines?.[activePeriod.id] : undefined;
   const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
   const sum = (keep: (row: (typeof rows)[number]) => boolean) =>
     rows.reduce((total, row) => (keep(row) ? total + row.n : total), 0);
@@ -251,11 +273,6 @@ export async function loadDashboard(
     };
   });
 
-  const reportState = (completedAt: string | null): ReportState => {
-    if (completedAt) return "completed";
-    if (!activePeriod) return "none";
-    return today > activePeriod.reportDeadline ? "late" : "open";
-  };
   const departmentRows = departments.map((d): DepartmentSummary => {
     const completion = completionOf
       ? completionOf(d.id)
@@ -272,7 +289,7 @@ export async function loadDashboard(
           )
         : 0,
       ...completion,
-      reportState: reportState(completion.completedAt),
+      reportState: deadline?.departments[d.id] ?? "none",
     };
   });
 
@@ -292,6 +309,7 @@ export async function loadDashboard(
     ...base,
     goalOptions,
     goals: summaries,
+    periodState: deadline?.state ?? null,
     departments: departmentRows,
     trend: [...trendByKey.values()],
     activity,

@@ -4,9 +4,19 @@ import { type Executor, inTransaction, type Tx } from "../../db";
 import { type ActionStatus, ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
 import { getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
+import { swedishToday } from "./dates";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import { currentPeriod, reportingPeriod } from "./periods";
+import {
+  currentPeriod,
+  type DepartmentDeadlineState,
+  departmentReportState,
+  isReportComplete,
+  type PeriodState,
+  type PeriodView,
+  periodState,
+  reportingPeriod,
+} from "./periods";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -352,7 +362,10 @@ async function reopenings(db: Executor, organisationId: string, periodId: string
     .execute();
   return (departmentId: string): Reopening | null => {
     const row = rows.find((r) => r.entity_id === `${departmentId}:${periodId}`);
-    const after = (row?.after ?? {}) as { actionId?: string; actionTitle?: string };
+    const after = (row?.after ?? {}) as {
+      actionId?: string;
+      actionTitle?: string;
+    };
     if (row?.action !== "period-report.reopened" || !after.actionId) return null;
     return {
       actionId: after.actionId,
@@ -585,4 +598,81 @@ export async function periodReportCompletions(
       completedByName: report?.name ?? null,
     };
   };
+}
+
+export interface PeriodDeadline {
+  state: PeriodState;
+  /** Every active department's report state in the period, by department id. */
+  departments: Record<string, DepartmentDeadlineState>;
+}
+
+/**
+ * Where each period's reporting stands on `today`, and each department's report in it: the one
+ * rule (periods.periodState, departmentReportState) behind Rapporter, the report page, Översikt
+ * and Att göra. A department with no actions to report in a period is never missing.
+ */
+export async function periodDeadlines(
+  db: Executor,
+  actor: Actor,
+  periods: PeriodView[],
+  today = swedishToday(),
+): Promise<Record<string, PeriodDeadline>> {
+  assertCan(actor, "organisation:read");
+  const org = actor.organisationId;
+  const [current, departments, adoptions] = await Promise.all([
+    currentPeriod(db, actor, today),
+    db
+      .selectFrom("departments")
+      .select("id")
+      .where("organisation_id", "=", org)
+      .where("archived_at", "is", null)
+      .execute(),
+    db
+      .selectFrom("report_adoptions")
+      .select("period_id")
+      .distinct()
+      .where("organisation_id", "=", org)
+      .execute(),
+  ]);
+  const adopted = new Set(adoptions.map((a) => a.period_id));
+  const entries = await Promise.all(
+    periods.map(async (period): Promise<[string, PeriodDeadline]> => {
+      const closed = current !== null && period.startDate < current.startDate;
+      const reported = {
+        id: period.id,
+        start_date: period.startDate,
+        end_date: period.endDate,
+        closed_on: closed ? period.reportDeadline : null,
+      };
+      const [toReport, completionOf] = await Promise.all([
+        reportableActions(db, org, reported)
+          .select((eb) => [
+            "actions.department_id as departmentId",
+            eb.fn.countAll<string>().as("n"),
+          ])
+          .groupBy("actions.department_id")
+          .execute(),
+        periodReportCompletions(db, org, period.id),
+      ]);
+      const facts = departments.map((d) => ({
+        id: d.id,
+        completedAt: completionOf(d.id).completedAt,
+        toReport: Number(toReport.find((r) => r.departmentId === d.id)?.n ?? 0),
+      }));
+      const state = periodState(period, today, {
+        complete: isReportComplete(facts),
+        adopted: adopted.has(period.id),
+      });
+      return [
+        period.id,
+        {
+          state,
+          departments: Object.fromEntries(
+            facts.map((f) => [f.id, departmentReportState(f, state)]),
+          ),
+        },
+      ];
+    }),
+  );
+  return Object.fromEntries(entries);
 }

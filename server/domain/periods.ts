@@ -114,3 +114,56 @@ export async function reportingPeriod<P extends FollowUpPeriod>(
   const closed = current !== null && period.start_date < current.startDate;
   return { ...period, closed_on: closed ? period.report_deadline : null };
 }
+
+/** From this many days before the deadline, a period's reports are due soon. */
+export const DUE_SOON_DAYS = 7;
+
+/**
+ * Where a period's reporting stands on a given day: not begun ("Kommande"), reports being written
+ * ("Rapporteras nu"), due within a week ("Rapporteras snart"), every department klarmarkerad
+ * before the deadline ("Rapporterad"), the deadline passed with reports missing ("Försenad
+ * rapport"), or done with ("Avslutad": adopted, or past the deadline with every report in).
+ */
+export type PeriodState = "upcoming" | "reporting" | "due_soon" | "reported" | "late" | "closed";
+
+export function periodState(
+  period: Pick<PeriodView, "startDate" | "reportDeadline">,
+  today: string,
+  { complete, adopted }: { complete: boolean; adopted: boolean },
+): PeriodState {
+  if (adopted) return "closed";
+  if (today < period.startDate) return "upcoming";
+  if (today > period.reportDeadline) return complete ? "closed" : "late";
+  if (complete) return "reported";
+  return today >= addDays(period.reportDeadline, -DUE_SOON_DAYS) ? "due_soon" : "reporting";
+}
+
+/** A department's report for a period: what it has done and how much it had to report. */
+export interface DepartmentReportFacts {
+  completedAt: string | null;
+  /** Its actions reported on in the period. */
+  toReport: number;
+}
+
+export type DepartmentDeadlineState =
+  | "completed"
+  | "nothing_to_report"
+  | "open"
+  | "due_soon"
+  | "late";
+
+/** A department with nothing to report is never "missing"; one that has not klarmarkerat follows the deadline. */
+export function departmentReportState(
+  department: DepartmentReportFacts,
+  period: PeriodState,
+): DepartmentDeadlineState {
+  if (department.completedAt) return "completed";
+  if (department.toReport === 0) return "nothing_to_report";
+  if (period === "late" || period === "closed") return "late";
+  return period === "due_soon" ? "due_soon" : "open";
+}
+
+/** Every department that had actions to report has klarmarkerat. */
+export function isReportComplete(departments: DepartmentReportFacts[]): boolean {
+  return departments.every((d) => d.completedAt !== null || d.toReport === 0);
+}

@@ -385,7 +385,7 @@ describe("period reports over HTTP", () => {
 
     const list = textOf(await (await asChief.get("/rapporter")).text());
     expect(list).toMatch(
-      /Lägesrapport T3 2018 \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} ✓ Fastställd \d{4}-\d{2}-\d{2} av Johan Ek \(2 fastställda versioner\)/,
+      /Lägesrapport T3 2018 ■ Avslutad \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} ✓ Fastställd \d{4}-\d{2}-\d{2} av Johan Ek \(2 fastställda versioner\)/,
     );
   });
 
