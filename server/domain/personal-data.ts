@@ -387,10 +387,13 @@ async function purgeUserName(trx: Executor, actor: Actor, userId: string): Promi
     .where("memberships.organisation_id", "=", actor.organisationId)
     .executeTakeFirst();
   if (!user) throw new NotFoundError();
+  const name = scrubbed(user.name);
+  await trx.updateTable("users").set({ name }).where("id", "=", userId).execute();
+  // The outbox keeps each event's author by name as it was then (sign-ins, every change).
   await trx
-    .updateTable("users")
-    .set({ name: scrubbed(user.name) })
-    .where("id", "=", userId)
+    .updateTable("domain_events")
+    .set({ actor_name: name })
+    .where("actor_id", "=", userId)
     .execute();
   return findIdentityNumbers(user.name).length;
 }
