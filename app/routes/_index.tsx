@@ -15,6 +15,7 @@ import {
   Trend,
 } from "../components/Dashboard";
 import { NarrowDisclosure } from "../components/Responsive";
+import { PeriodStateBadge } from "../components/StatusBadge";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
@@ -69,6 +70,12 @@ export default function Overview() {
             {strategy.name}
             {period &&
               ` · ${t("dashboard.periodLine", { period: period.name, deadline: formatLongDate(period.reportDeadline, locale) })}`}
+            {dashboard.periodState && (
+              <>
+                {" "}
+                <PeriodStateBadge state={dashboard.periodState} />
+              </>
+            )}
           </p>
           <section aria-labelledby="glance-heading" className="glance">
             <h2 id="glance-heading" className="visually-hidden">
