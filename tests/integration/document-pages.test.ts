@@ -178,7 +178,7 @@ describe("document pages", () => {
       const userId = await createUser(db(), null, organisationId, {
         email: "greta@grannkommunen.test",
         name: "Greta Granne",
-        password: "Grannkommunen-1234",
+        password: "Granne-med-egen-stark-fras-7",
         roles: ["member"],
         departmentIds: [],
       });
