@@ -6,6 +6,8 @@ export type SignInMethod = "password" | "oidc";
 
 /** Where an event belongs and who caused it (null: the system, e.g. the first-admin script). */
 interface Envelope {
+  /** The outbox row's id: one event, however often it is delivered (consumers dedupe on it). */
+  eventId: string;
   organisationId: string;
   actorId: string | null;
   actorName: string | null;
@@ -13,7 +15,7 @@ interface Envelope {
 
 /** Events that open pages hear: a live event's payload (common/live-events.ts) and its organisation. */
 type LiveDomainEvent = {
-  [K in LiveEventType]: { type: K; organisationId: string } & LiveEventPayloads[K];
+  [K in LiveEventType]: { type: K; eventId: string; organisationId: string } & LiveEventPayloads[K];
 }[LiveEventType];
 
 /** Events no page shows: they close sockets, or wait for notifications and other processes. */
@@ -44,6 +46,31 @@ type OtherDomainEvent = Envelope &
     | { type: "token.changed"; tokenId: string; change: "created" | "revoked" }
     /** Identity numbers removed from a place (never the numbers themselves). */
     | { type: "personal-data.purged"; place: string; entityId: string; field: string }
+    // Facts found by the scheduler when their time comes, recorded once each.
+    /** A department has not klarmarkerat the period and its report is due in `daysLeft` days. */
+    | {
+        type: "period.deadline-approaching";
+        periodId: string;
+        departmentId: string;
+        daysLeft: number;
+      }
+    /** The report deadline passed (seen on the next working day) without the department's klarmarkering. */
+    | { type: "period.deadline-passed"; periodId: string; departmentId: string }
+    /** An unfinished action passed its due date. */
+    | { type: "action.overdue"; actionId: string; departmentId: string; ownerId: string | null }
+    /** A new ISO week began (`week` as 2017-W41): the weekly digests go out. */
+    | { type: "digest.due"; week: string }
+    // Commenting on and reviewing documents.
+    /** `mentionedUserIds`: the organisation's people @-mentioned in the comment or reply. */
+    | {
+        type: "document.comment-added";
+        documentId: string;
+        threadId: string;
+        commentId: string;
+        mentionedUserIds: string[];
+      }
+    | { type: "document.review-requested"; documentId: string; reviewerIds: string[] }
+    | { type: "document.reviewed"; documentId: string; reviewerId: string }
   );
 
 /**
@@ -89,6 +116,7 @@ export function eventFromRow(row: StoredDomainEvent): DomainEvent {
   return {
     ...(row.payload as object),
     type: row.type,
+    eventId: String(row.id),
     organisationId: row.organisation_id,
     actorId: row.actor_id,
     actorName: row.actor_name ?? "",

@@ -238,7 +238,7 @@ export function createRealtime(
 
   /** Those of the organisation whose roles let them read what the event is about. */
   const toReaders = (event: Extract<DomainEvent, { type: LiveEventType }>) => {
-    const { organisationId, ...live } = event;
+    const { organisationId, eventId, ...live } = event;
     emitLive(io.to(readersRoom(organisationId, LIVE_READERS[event.type])), live);
   };
   const nobody = () => {};
@@ -274,6 +274,13 @@ export function createRealtime(
     "period-report.adopted": nobody,
     "token.changed": nobody,
     "personal-data.purged": nobody,
+    "period.deadline-approaching": nobody,
+    "period.deadline-passed": nobody,
+    "action.overdue": nobody,
+    "digest.due": nobody,
+    "document.comment-added": nobody,
+    "document.review-requested": nobody,
+    "document.reviewed": nobody,
   };
   const unsubscribe = bus.subscribe((event) =>
     // The map's key and its handler's parameter name the same type; TypeScript cannot relate them.

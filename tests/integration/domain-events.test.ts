@@ -46,6 +46,7 @@ describe("domain events", () => {
     expect(heard).toEqual([
       {
         type: "department.changed",
+        eventId: expect.stringMatching(/^\d+$/),
         organisationId: admin.organisationId,
         departmentId: id,
         change: "created",
