@@ -35,6 +35,8 @@ export interface UsersTable {
   /** Set when an admin gave a temporary password: nothing but changing it until it is changed. */
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
   password_changed_at: Timestamp | null;
+  /** E-mails gathered into one a week instead of one each (0015). */
+  weekly_digest: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 
@@ -298,6 +300,49 @@ export interface DocumentQuarantineTable {
 }
 
 /** When a person last looked at Översikt (0013). */
+export type MailStatus = "kept" | "sending" | "sent" | "failed";
+
+/** Every e-mail composed: kept when no SMTP server is configured, else sent (0015). */
+export interface MailOutboxTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string | null;
+  to_address: string;
+  kind: string;
+  locale: Locale;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  unsubscribe_url: string | null;
+  status: MailStatus;
+  error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export type NotificationEmail = "none" | "sent" | "digest";
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string;
+  event_id: ColumnType<string, string | number, never>;
+  kind: string;
+  params: ColumnType<Record<string, string>, string, string>;
+  link: string;
+  in_app: boolean;
+  email: NotificationEmail;
+  read_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: string;
+  in_app: boolean;
+  email: boolean;
+}
+
 export interface OverviewVisitsTable {
   user_id: string;
   organisation_id: string;
@@ -409,6 +454,9 @@ export interface Database {
   report_adoptions: ReportAdoptionsTable;
   assessment_counts: AssessmentCountsTable;
   overview_visits: OverviewVisitsTable;
+  mail_outbox: MailOutboxTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -31,6 +31,7 @@ import {
   refuseNulInAddress,
   securityHeaders,
 } from "./http/security";
+import { createUnsubscribeRouter } from "./http/unsubscribe";
 import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
 import { createMetrics, serveMetrics } from "./metrics";
 import { createRealtime, type Realtime } from "./realtime";
@@ -97,6 +98,8 @@ export async function startApp(
   let handleRequest: RequestListener = answerStarting;
   const httpServer = createServer((req, res) => handleRequest(req, res));
   await listen(httpServer, config);
+  // Links in e-mails lead here when APP_ORIGIN does not say where.
+  config.linkOrigin ??= `http://localhost:${(httpServer.address() as AddressInfo).port}`;
   let database: DatabaseHandle;
   try {
     database =
@@ -155,6 +158,8 @@ export async function startApp(
   );
   // The provider's back-channel logout posts from its own server, with no Origin of ours.
   app.use(createOidcRouter({ db: database.db, config, auth, log }));
+  // Mail programs post one-click unsubscribes (RFC 8058) from their own servers.
+  app.use(createUnsubscribeRouter({ db: database.db, config }));
   app.use(guardStateChangingRequests(config));
   const realtime = createRealtime(httpServer, { config, bus, auth });
   const collab = new CollabHub(realtime.io, database.db);

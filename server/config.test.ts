@@ -129,4 +129,27 @@ describe("loadConfig", () => {
     expect(existsSync(path.join(other, "session-secret"))).toBe(false);
     rmSync(other, { recursive: true, force: true });
   });
+
+  it("takes SMTP_URL with MAIL_FROM, and says what is wrong with either", () => {
+    const mail = load({
+      ...base,
+      SMTP_URL: "smtps://user:pass@mail.kommun.se:465",
+      MAIL_FROM: "Samverkan <noreply@kommun.se>",
+    }).mail;
+    expect(mail.smtpUrl).toBe("smtps://user:pass@mail.kommun.se:465");
+    expect(mail.from).toBe("Samverkan <noreply@kommun.se>");
+    expect(load(base).mail.smtpUrl).toBeUndefined();
+    expect(load({ ...base, APP_ORIGIN: "https://samverkan.kommun.se" }).mail.from).toBe(
+      "Samverkan <samverkan@samverkan.kommun.se>",
+    );
+    expect(configError({ ...base, SMTP_URL: "smtp://mail.kommun.se" }).message).toBe(
+      "SMTP_URL needs MAIL_FROM (the sender address) too",
+    );
+    expect(configError({ ...base, SMTP_URL: "http://mail.kommun.se" }).message).toBe(
+      "Invalid SMTP_URL: must start with smtp:// or smtps:// and name a host",
+    );
+    expect(
+      configError({ ...base, SMTP_URL: "smtp://mail.kommun.se", MAIL_FROM: "nobody" }).message,
+    ).toBe("Invalid MAIL_FROM: must be an address, or a name and <address>");
+  });
 });

@@ -43,6 +43,18 @@ const EnvSchema = z.object({
   OIDC_EMAIL_DOMAINS: z.string().default(""),
   OIDC_ADMIN_EMAILS: z.string().default(""),
   OIDC_ORGANISATION: z.string().trim().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, "must start with smtp:// or smtps:// and name a host")
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[^<>@\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/,
+      "must be an address, or a name and <address>",
+    )
+    .optional(),
 });
 
 /** The identity provider of a single-organisation install, from the environment (ADR 0019). */
@@ -96,6 +108,18 @@ export interface Config {
   /** AES-256 key for the identity providers' client secrets stored in the database. */
   oidcSecretKey: Buffer;
   identityProvider?: EnvIdentityProvider;
+  /** E-mail (server/notifications/mail.ts): without `smtpUrl` messages are only kept in the outbox. */
+  mail: {
+    smtpUrl?: string;
+    from: string;
+    /** Signs the one-click unsubscribe links. */
+    linkKey: Buffer;
+  };
+  /**
+   * Where links in e-mails lead: APP_ORIGIN, else set by the server once it listens
+   * (http://localhost:<port>).
+   */
+  linkOrigin?: string;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sessionSecret = e.SESSION_SECRET ?? keptSecret ?? randomBytes(32).toString("base64url");
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET))
     throw new ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too");
+  if (e.SMTP_URL && !e.MAIL_FROM)
+    throw new ConfigError("SMTP_URL needs MAIL_FROM (the sender address) too");
+  const appOrigin = e.APP_ORIGIN?.replace(/\/$/, "");
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -126,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === "production",
-    appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
+    appOrigin,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     // Demo data by default only on the embedded database: a real server is someone's production.
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
@@ -164,6 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             adminEmails: list(e.OIDC_ADMIN_EMAILS),
           }
         : undefined,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from:
+        e.MAIL_FROM ??
+        `Samverkan <samverkan@${appOrigin ? new URL(appOrigin).hostname : "localhost"}>`,
+      linkKey: Buffer.from(hkdfSync("sha256", sessionSecret, "", "samverkan mail links", 32)),
+    },
+    linkOrigin: appOrigin,
   };
 }
 

@@ -106,6 +106,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
               <Link to="/admin/logg">{t("nav.adminAuditLog")}</Link>
             </li>
             <li>
+              <Link to="/admin/utskick">{t("nav.adminOutbox")}</Link>
+            </li>
+            <li>
               <Link to="/admin/organisation">{t("nav.adminOrganisation")}</Link>
             </li>
           </>

@@ -1094,6 +1094,40 @@ export const sv = {
   "editor.documentFullHelp":
     "Ångra det med knappen Ångra (Ctrl+Z, på Mac ⌘Z) och lägg innehållet i ett nytt dokument i stället. Det du skriver innan dess sparas först när tillägget är ångrat.",
   "validation.confirmAdopt": "Kryssa i rutan om dokumentet ska fastställas och låsas.",
+  "nav.adminOutbox": "Utskick",
+  "mail.greeting": "Hej {name}!",
+  "mail.footer.sender": "Det här meddelandet kommer från Samverkan, {organisation}.",
+  "mail.footer.unsubscribe": "Avsluta e-post av det här slaget",
+  "mail.footer.settings": "Välj vad du får e-post om",
+  "outbox.title": "Utskick",
+  "outbox.introKept":
+    "Ingen e-postserver är inställd (SMTP_URL), så ingen e-post skickas. Här är det som skulle ha skickats, senaste först.",
+  "outbox.introSmtp": "E-post som portalen har skickat, senaste först.",
+  "outbox.none": "Inget e-postmeddelande ännu.",
+  "outbox.to": "till {address}",
+  "outbox.error": "Fel: {error}",
+  "outbox.status.kept": "ej skickat (ingen e-postserver)",
+  "outbox.status.sending": "skickas",
+  "outbox.status.sent": "skickat",
+  "outbox.status.failed": "kunde inte skickas",
+  "unsubscribe.title": "Avsluta e-post",
+  "unsubscribe.invalid":
+    "Länken är ogiltig. Du kan välja vad du får e-post om under Inställningar när du är inloggad.",
+  "unsubscribe.question": "Vill du sluta få e-post om: {kind}?",
+  "unsubscribe.confirm": "Ja, sluta skicka",
+  "unsubscribe.done": "Klart. Du får inte längre e-post om: {kind}.",
+  "unsubscribe.settings":
+    "Under Inställningar väljer du vad du får besked om i portalen och med e-post.",
+  "notificationKind.assigned": "åtgärder du eller din förvaltning får ansvar för",
+  "notificationKind.deadline-approaching": "rapporteringar som snart ska vara klara",
+  "notificationKind.deadline-passed": "rapporteringar som är försenade",
+  "notificationKind.action-overdue": "åtgärder som passerat sitt slutdatum",
+  "notificationKind.mention": "när någon nämner dig i en kommentar",
+  "notificationKind.review-requested": "dokument du ombeds granska",
+  "notificationKind.reviewed": "granskningar av dokument du skickat",
+  "notificationKind.ready-to-adopt": "perioder som är klara att fastställa",
+  "notificationKind.report-adopted": "fastställda rapporter",
+  "notificationKind.digest": "veckosammanfattningen",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -13,6 +13,7 @@ import * as passwordChanges from "./0011_password_changes";
 import * as documentFrontMatter from "./0012_document_front_matter";
 import * as overviewVisits from "./0013_overview_visits";
 import * as actionListIndexes from "./0014_action_list_indexes";
+import * as notifications from "./0015_notifications";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0012_document_front_matter": documentFrontMatter,
   "0013_overview_visits": overviewVisits,
   "0014_action_list_indexes": actionListIndexes,
+  "0015_notifications": notifications,
 };

@@ -46,6 +46,8 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "reports:read-live": true,
     "reports:adopt": true,
     "search:use": true,
+    "notifications:read-own": true,
+    "mail-outbox:read": true,
   },
   member: {
     "organisation:read": true,
@@ -74,6 +76,8 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "reports:read-live": true,
     "reports:adopt": false,
     "search:use": true,
+    "notifications:read-own": true,
+    "mail-outbox:read": false,
   },
   editor: {
     "organisation:read": true,
@@ -102,6 +106,8 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "reports:read-live": true,
     "reports:adopt": false,
     "search:use": true,
+    "notifications:read-own": true,
+    "mail-outbox:read": false,
   },
   chief: {
     "organisation:read": true,
@@ -130,6 +136,8 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "reports:read-live": true,
     "reports:adopt": true,
     "search:use": true,
+    "notifications:read-own": true,
+    "mail-outbox:read": false,
   },
   observer: {
     "organisation:read": true,
@@ -158,6 +166,8 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "reports:read-live": false,
     "reports:adopt": false,
     "search:use": false,
+    "notifications:read-own": true,
+    "mail-outbox:read": false,
   },
 };
 

@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   "reports:read-live",
   "reports:adopt",
   "search:use",
+  "notifications:read-own",
+  "mail-outbox:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +47,7 @@ const observer: Grants = {
   "presence:read": "any",
   "settings:update-own": "any",
   "tokens:manage-own": "any",
+  "notifications:read-own": "any",
   "dashboard:read": "any",
   "reports:read-adopted": "any",
 };
@@ -80,6 +83,8 @@ const GRANTS: Record<Role, Grants> = {
     "periods:manage": "any",
     // Finding and removing identity numbers stored before they were refused: admins only.
     "personalData:purge": "any",
+    // The e-mails the portal composed (all that would have gone out, without an SMTP server).
+    "mail-outbox:read": "any",
     "period-reports:complete": "any",
     "reports:adopt": "any",
   },

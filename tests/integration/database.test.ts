@@ -31,7 +31,10 @@ const TABLES = [
   "goals",
   "identity_providers",
   "login_attempts",
+  "mail_outbox",
   "memberships",
+  "notification_preferences",
+  "notifications",
   "organisations",
   "overview_visits",
   "period_reports",
@@ -100,6 +103,8 @@ describe("migrations", () => {
             "document_updates",
             "document_snapshots",
             "document_quarantine",
+            // A person's own choices of what they are told about, the same in each organisation.
+            "notification_preferences",
           ].includes(t),
       ),
     );

@@ -1,0 +1,183 @@
+import type { ParsedMail } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeMailTransports, type MailMessage, sendMail } from "../../server/notifications/mail";
+import { textOf } from "../helpers/html";
+import { HttpClient } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
+
+/** A header as sent, unfolded (long headers are folded over lines). */
+function headerLine(mail: ParsedMail, key: string): string {
+  return (mail.headerLines.find((line) => line.key === key)?.line ?? "").replace(/\r?\n\s+/g, " ");
+}
+
+async function personOf(server: TestServer, email: string) {
+  return server.database.db
+    .selectFrom("users")
+    .select(["id", "email", "name"])
+    .where("email", "=", email)
+    .executeTakeFirstOrThrow();
+}
+
+const message = (
+  server: TestServer,
+  to: { id: string; email: string; name: string },
+  locale: "sv" | "en",
+): MailMessage => ({
+  organisationId: server.organisationId,
+  to: { userId: to.id, email: to.email, name: to.name, locale },
+  kind: "assigned",
+  subject: locale === "sv" ? "Du är ansvarig för en åtgärd" : "You own an action",
+  paragraphs: [locale === "sv" ? "Åtgärden ”Stöd & <råd>” är din." : "The action is yours."],
+  link: {
+    label: locale === "sv" ? "Öppna åtgärden" : "Open the action",
+    url: "http://x/atgarder/1",
+  },
+  unsubscribe: true,
+});
+
+describe("e-mail through a real SMTP server", () => {
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer({
+      SMTP_URL: smtp.url,
+      MAIL_FROM: "Samverkan <noreply@kommun.test>",
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    closeMailTransports();
+    await smtp?.close();
+  });
+
+  it("sends Swedish and English messages with the organisation in the subject, text and HTML, and one-click unsubscribe", async () => {
+    const editor = await personOf(server, "socialtjanst@kommun.test");
+    const chief = await personOf(server, "kommunchef@kommun.test");
+    const org = await server.database.db
+      .selectFrom("organisations")
+      .select("name")
+      .where("id", "=", server.organisationId)
+      .executeTakeFirstOrThrow();
+
+    const sv = await sendMail(server.database.db, server.config, message(server, editor, "sv"));
+    const en = await sendMail(server.database.db, server.config, message(server, chief, "en"));
+    expect([sv.status, en.status]).toEqual(["sent", "sent"]);
+    const [swedish, english] = await smtp.waitFor(2);
+
+    expect(swedish.subject).toBe(`[${org.name}] Du är ansvarig för en åtgärd`);
+    expect(swedish.from?.value[0].address).toBe("noreply@kommun.test");
+    expect(swedish.to && "value" in swedish.to ? swedish.to.value[0].address : "").toBe(
+      editor.email,
+    );
+    expect(swedish.text).toContain(`Hej ${editor.name}!`);
+    expect(swedish.text).toContain("Åtgärden ”Stöd & <råd>” är din.");
+    expect(swedish.text).toContain("Öppna åtgärden: http://x/atgarder/1");
+    expect(swedish.html).toContain('lang="sv"');
+    // Escaped in HTML: what a person wrote never becomes markup.
+    expect(swedish.html).toContain("Stöd &amp; &lt;råd&gt;");
+    expect(swedish.text).toContain("Avsluta e-post av det här slaget");
+    expect(swedish.headers.get("content-language")).toBe("sv");
+
+    expect(english.subject).toBe(`[${org.name}] You own an action`);
+    expect(english.text).toContain(`Hello ${chief.name},`);
+    expect(english.text).toContain("Stop e-mails of this kind");
+    expect(english.html).toContain('lang="en"');
+
+    // RFC 8058: an https/http link in List-Unsubscribe and the one-click POST header.
+    expect(headerLine(swedish, "list-unsubscribe")).toMatch(
+      /^List-Unsubscribe: <http:\/\/localhost:\d+\/avregistrera\?o=[^>]+&k=assigned&s=[^>]+>$/,
+    );
+    expect(headerLine(swedish, "list-unsubscribe-post")).toBe(
+      "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    );
+    // Each person's link is their own.
+    expect(headerLine(english, "list-unsubscribe")).not.toBe(
+      headerLine(swedish, "list-unsubscribe"),
+    );
+
+    // The outbox keeps what was sent.
+    const rows = await server.database.db
+      .selectFrom("mail_outbox")
+      .select(["status", "to_address", "kind", "sent_at"])
+      .where("id", "in", [sv.id, en.id])
+      .execute();
+    expect(rows.map((row) => row.status)).toEqual(["sent", "sent"]);
+  });
+
+  it("the one-click link turns that kind's e-mail off for that person, once; a forged one changes nothing", async () => {
+    const editor = await personOf(server, "skola@kommun.test");
+    await sendMail(server.database.db, server.config, message(server, editor, "sv"));
+    const received = await smtp.waitFor(3);
+    const link = new URL(
+      headerLine(received[2], "list-unsubscribe").replace(/^List-Unsubscribe: <(.*)>$/, "$1"),
+    );
+    const choice = () =>
+      server.database.db
+        .selectFrom("notification_preferences")
+        .select(["kind", "email", "in_app"])
+        .where("user_id", "=", editor.id)
+        .execute();
+
+    // Opening the link (a mail scanner does) changes nothing; the page asks.
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(textOf(await page.text())).toContain("Vill du sluta få e-post om");
+    expect(await choice()).toEqual([]);
+
+    // A forged signature: refused, nothing changes.
+    const forged = new URL(link);
+    forged.searchParams.set("s", "A".repeat(32));
+    const refused = await fetch(forged, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(refused.status).toBe(400);
+    expect(await choice()).toEqual([]);
+
+    // The mail program's one-click POST: no Origin, no cookie.
+    const oneClick = () =>
+      fetch(link, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
+    const first = await oneClick();
+    expect(first.status).toBe(200);
+    expect(await choice()).toEqual([{ kind: "assigned", email: false, in_app: true }]);
+    const again = await oneClick();
+    expect(again.status).toBe(200);
+    expect(await choice()).toEqual([{ kind: "assigned", email: false, in_app: true }]);
+  });
+});
+
+describe("e-mail without SMTP_URL", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it("keeps every message in the outbox, which admins read at /admin/utskick", async () => {
+    const editor = await personOf(server, "socialtjanst@kommun.test");
+    const result = await sendMail(server.database.db, server.config, message(server, editor, "sv"));
+    expect(result.status).toBe("kept");
+
+    const admin = new HttpClient(server.url);
+    await admin.logIn("admin@kommun.test");
+    const page = await admin.get("/admin/utskick");
+    expect(page.status).toBe(200);
+    const text = textOf(await page.text());
+    expect(text).toContain("Ingen e-postserver är inställd");
+    expect(text).toContain("Du är ansvarig för en åtgärd");
+    expect(text).toContain(`till ${editor.email}`);
+    expect(text).toContain("ej skickat (ingen e-postserver)");
+
+    const member = new HttpClient(server.url);
+    await member.logIn("arbetsgrupp@kommun.test");
+    expect((await member.get("/admin/utskick")).status).toBe(403);
+  });
+});
