@@ -517,6 +517,7 @@ export const en: Catalogue = {
   "validation.documentFrozen": "The document is adopted and can no longer be changed.",
   "validation.contentFormat": "The format must be text, html or json.",
   "validation.exportFormat": "The format must be docx or pdf.",
+  "validation.reportExportFormat": "The format must be docx, pdf or csv.",
   "validation.progress": "Enter progress as a whole number from 0 to 100.",
   "validation.status": "Choose a status from the list.",
   "validation.unknownGoal": "Choose a goal from the list.",

@@ -517,6 +517,7 @@ export const sv = {
   "validation.documentFrozen": "Dokumentet är fastställt och kan inte längre ändras.",
   "validation.contentFormat": "Formatet måste vara text, html eller json.",
   "validation.exportFormat": "Formatet måste vara docx eller pdf.",
+  "validation.reportExportFormat": "Formatet måste vara docx, pdf eller csv.",
   "validation.progress": "Ange genomfört (%) som ett heltal mellan 0 och 100.",
   "validation.status": "Välj en status ur listan.",
   "validation.unknownGoal": "Välj ett mål ur listan.",

@@ -514,6 +514,55 @@ export async function updateDocumentMeta(
   return { adoptedNow };
 }
 
+/**
+ * The API's change of a document (PATCH): only the fields to change, with the version read, and
+ * the front matter by its published names; what is left out stays as it is.
+ */
+export const DocumentChangesSchema = z.object({
+  version: z.int("validation.version").min(1, "validation.version"),
+  title: DocumentFields.shape.title.optional(),
+  kind: DocumentFields.shape.kind.optional(),
+  departmentIds: z.array(z.uuid("validation.unknownDepartment")).optional(),
+  status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus").optional(),
+  frontMatter: z
+    .object({
+      municipality: FrontMatterFields.shape.frontMunicipality,
+      sender: FrontMatterFields.shape.frontSender,
+      registrationNumber: FrontMatterFields.shape.frontRegistrationNumber,
+      date: FrontMatterFields.shape.frontDate,
+      caseOfficer: FrontMatterFields.shape.frontCaseOfficer,
+      documentType: FrontMatterFields.shape.frontDocumentType,
+    })
+    .partial()
+    .optional(),
+});
+
+/** Changes some of a document's metadata or its status (updateDocumentMeta with the rest kept). */
+export async function changeDocument(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  input: unknown,
+): Promise<{ adoptedNow: boolean }> {
+  const before = await getDocument(db, actor, documentId);
+  assertCan(actor, "documents:edit");
+  const { frontMatter = {}, ...changes } = parseInput(DocumentChangesSchema, input);
+  const front = Object.fromEntries(
+    Object.entries(frontMatter).map(([key, value]) => [
+      `front${key[0].toUpperCase()}${key.slice(1)}`,
+      value,
+    ]),
+  );
+  return updateDocumentMeta(db, actor, documentId, {
+    title: before.title,
+    kind: before.kind,
+    departmentIds: before.departmentIds,
+    status: before.status,
+    ...front,
+    ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+  });
+}
+
 export interface VersionView {
   id: string;
   note: string;

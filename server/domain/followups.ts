@@ -312,6 +312,7 @@ export function isReportable(
   ]);
 }
 
+/** A department's report in a period (klarmarkerad or not, what it lacks); 404 for a stranger's. */
 export async function periodReportStatus(
   db: Executor,
   actor: Actor,
@@ -319,6 +320,7 @@ export async function periodReportStatus(
   periodId: string,
 ): Promise<PeriodReportStatus> {
   assertCan(actor, "actions:read");
+  await assertDepartment(db, actor, departmentId);
   const period = await reportingPeriod(db, actor, await getPeriod(db, actor, periodId));
   const missing = await actionsToReport(db, actor.organisationId, departmentId, period)
     .select((eb) => eb.fn.countAll<string>().as("n"))
@@ -422,7 +424,8 @@ export async function reopenForNewAction(
   }
 }
 
-async function assertOwnDepartment(db: Executor, actor: Actor, departmentId: string) {
+/** One of the actor's organisation's departments, or 404. */
+async function assertDepartment(db: Executor, actor: Actor, departmentId: string) {
   if (!z.uuid().safeParse(departmentId).success) throw new NotFoundError();
   const department = await db
     .selectFrom("departments")
@@ -431,6 +434,10 @@ async function assertOwnDepartment(db: Executor, actor: Actor, departmentId: str
     .where("organisation_id", "=", actor.organisationId)
     .executeTakeFirst();
   if (!department) throw new NotFoundError();
+}
+
+async function assertOwnDepartment(db: Executor, actor: Actor, departmentId: string) {
+  await assertDepartment(db, actor, departmentId);
   assertCan(actor, "period-reports:complete", {
     organisationId: actor.organisationId,
     departmentId,

@@ -6,21 +6,34 @@ import {
   ActionFilterSchema,
   ActionUpdateSchema,
   type ActionView,
+  DISPLAY_STATUSES,
   NewActionSchema,
 } from "../domain/actions";
 import { CommentSchema, type CommentView } from "../domain/comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
+  DocumentChangesSchema,
   DocumentFilterSchema,
   type DocumentView,
   NewDocumentSchema,
   VersionSchema,
   type VersionView,
 } from "../domain/documents";
-import { FollowUpSchema, type FollowUpView } from "../domain/followups";
+import {
+  FollowUpSchema,
+  type FollowUpView,
+  type PeriodReportStatus,
+  type Reopening as ReopeningView,
+} from "../domain/followups";
 import type { HistoryEntry as HistoryEntryView } from "../domain/history";
 import type { PeriodView } from "../domain/periods";
+import {
+  AdoptionSchema,
+  type AdoptionSummary,
+  type PeriodReport as PeriodReportView,
+} from "../domain/reports";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
+import { ReportExportQuery } from "../reports/export";
 
 /**
  * The contract of /api/v1, generated from zod schemas: what the API accepts is the domain's own
@@ -146,6 +159,103 @@ const Period = z.object({
   reportDeadline: date,
 }) satisfies z.ZodType<PeriodView>;
 
+const Reopening = z
+  .object({ actionId: uuid, actionTitle: z.string(), at: dateTime })
+  .describe(
+    "Open again because this action was added or moved to the department",
+  ) satisfies z.ZodType<ReopeningView>;
+
+const PeriodReport = z
+  .object({
+    organisation: z.object({ id: uuid, name: z.string() }),
+    period: Period,
+    strategy: z.object({ id: uuid, name: z.string() }).nullable(),
+    generatedAt: dateTime,
+    adoption: z
+      .object({
+        id: uuid,
+        adoptedAt: dateTime,
+        adoptedByName: z.string().nullable(),
+        reason: z
+          .string()
+          .nullable()
+          .describe("Why it was adopted although departments or assessments were missing"),
+      })
+      .nullable()
+      .describe("Who adopted (fastställde) this version and when; null for the live report"),
+    asReported: z
+      .boolean()
+      .describe("Status and progress as the departments reported them (a past period), or as now"),
+    goals: z.array(
+      z.object({
+        id: uuid,
+        position: z.int(),
+        title: z.string(),
+        rollUp: z
+          .object({
+            result: z.enum([...ASSESSMENTS, "insufficient"]),
+            counted: z.int().min(0),
+            assessed: z.int().min(0),
+            overdue: z.int().min(0),
+            threshold: z.int().nullable(),
+          })
+          .describe("The goal's combined assessment and what it rests on"),
+        actions: z.array(
+          z.object({
+            id: uuid,
+            title: z.string(),
+            departmentName: z.string(),
+            status: z.enum(DISPLAY_STATUSES).nullable(),
+            progress: z.int().min(0).max(100).nullable(),
+            dueDate: date.nullable(),
+            assessment: z.enum(ASSESSMENTS),
+            comment: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+    departments: z.array(
+      z.object({
+        id: uuid,
+        name: z.string(),
+        completedAt: dateTime.nullable().describe("When it was klarmarkerad; null if not"),
+        completedByName: z.string().nullable(),
+        missing: z.int().min(0).describe("Actions still without an assessment"),
+        reopened: Reopening.nullable().optional(),
+      }),
+    ),
+    appendices: z.array(
+      z.object({
+        documentId: uuid,
+        title: z.string(),
+        kind: z.string(),
+        adoptedAt: dateTime,
+        html: z.string(),
+        text: z.string(),
+      }),
+    ),
+  })
+  .describe(
+    "A period report: what the report page shows and adoption freezes",
+  ) satisfies z.ZodType<PeriodReportView>;
+
+const Adoption = z.object({
+  id: uuid,
+  adoptedAt: dateTime,
+  adoptedByName: z.string().nullable(),
+}) satisfies z.ZodType<AdoptionSummary>;
+
+const DepartmentReport = z
+  .object({
+    departmentId: uuid,
+    periodId: uuid,
+    completedAt: dateTime.nullable().describe("When it was klarmarkerad; null if not"),
+    completedByName: z.string().nullable(),
+    missing: z.int().min(0).describe("Actions still without an assessment for the period"),
+    reopened: Reopening.nullable(),
+  })
+  .describe("A department's report in a period") satisfies z.ZodType<PeriodReportStatus>;
+
 const FrontMatter = z
   .object({
     municipality: z
@@ -241,6 +351,12 @@ const requestSchemas = {
   NewComment: CommentSchema,
   NewDocument: NewDocumentSchema,
   NewVersion: VersionSchema,
+  DocumentChanges: DocumentChangesSchema.describe(
+    "Only the fields to change, with the version you read. Status adopted (fastställd) freezes the document and keeps the adopted version; an adopted document changes no more",
+  ),
+  NewAdoption: AdoptionSchema.describe(
+    "A reason is required when departments have not klarmarkerat or actions lack an assessment",
+  ),
 };
 const responseSchemas = {
   Error: ErrorBody,
@@ -253,6 +369,10 @@ const responseSchemas = {
   DepartmentList: list(Department),
   Period,
   PeriodList: list(Period),
+  PeriodReport,
+  Adoption,
+  AdoptionList: list(Adoption),
+  DepartmentReport,
   Action,
   ActionPage: list(Action).extend({
     nextCursor: z
@@ -383,6 +503,103 @@ export const apiOperations: readonly ApiOperation[] = [
     operationId: "listPeriods",
     summary: "Follow-up periods",
     responses: { 200: responseSchemas.PeriodList },
+  },
+  {
+    method: "get",
+    path: "/periods/{id}/report",
+    operationId: "getPeriodReport",
+    summary:
+      "The period's live report: goals with their roll-ups and actions, departments' klarmarkering, adopted appendices",
+    responses: {
+      200: PeriodReport,
+      403: "Observers read adopted reports only",
+      404: "No such period",
+    },
+  },
+  {
+    method: "get",
+    path: "/periods/{id}/report/export",
+    operationId: "exportPeriodReport",
+    summary:
+      "The period report as a Word, PDF or CSV file (Content-Disposition names it with the period); the live report or, with adoptionId, an adopted one",
+    query: ReportExportQuery,
+    responses: {
+      200: {
+        files: [
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "application/pdf",
+          "text/csv",
+        ],
+        description: "The file (an attachment)",
+      },
+      400: "Unknown format",
+      403: "Observers download adopted reports only (with adoptionId)",
+      404: "No such period, or no such adoption of it",
+    },
+  },
+  {
+    method: "get",
+    path: "/periods/{id}/adoptions",
+    operationId: "listReportAdoptions",
+    summary: "The period report's adoptions (fastställda versions), newest first",
+    responses: { 200: responseSchemas.AdoptionList, 404: "No such period" },
+  },
+  {
+    method: "post",
+    path: "/periods/{id}/adoptions",
+    operationId: "adoptPeriodReport",
+    summary:
+      "Adopt (fastställa) the period report as it is now: frozen, never edited; a later adoption supersedes it and both are kept",
+    body: requestSchemas.NewAdoption,
+    responses: {
+      201: PeriodReport,
+      400: "Something is missing and no reason was given (fields.reason), or the reason is too long",
+      403: "Only the chief (kommunchef) and admins adopt reports",
+      404: "No such period",
+      422: "A personal identity number in the reason",
+    },
+  },
+  {
+    method: "get",
+    path: "/periods/{id}/adoptions/{adoptionId}",
+    operationId: "getAdoptedReport",
+    summary: "An adopted report exactly as it was frozen",
+    responses: { 200: PeriodReport, 404: "No such period or adoption" },
+  },
+  {
+    method: "get",
+    path: "/periods/{id}/departments/{departmentId}/completion",
+    operationId: "getDepartmentReport",
+    summary:
+      "A department's report in the period: klarmarkerad or not, and how many actions lack an assessment",
+    responses: {
+      200: DepartmentReport,
+      403: "Observers read no actions",
+      404: "No such period or department",
+    },
+  },
+  {
+    method: "put",
+    path: "/periods/{id}/departments/{departmentId}/completion",
+    operationId: "completeDepartmentReport",
+    summary: "Klarmarkera the department's report for the period (again is no change)",
+    responses: {
+      200: DepartmentReport,
+      400: "An action still lacks an assessment for the period (fields.form)",
+      403: "Not the department's editor, nor an admin",
+      404: "No such period or department",
+    },
+  },
+  {
+    method: "delete",
+    path: "/periods/{id}/departments/{departmentId}/completion",
+    operationId: "reopenDepartmentReport",
+    summary: "Reopen the department's klarmarkerad report for the period; answers it as it now is",
+    responses: {
+      200: DepartmentReport,
+      403: "Not the department's editor, nor an admin",
+      404: "No such period or department",
+    },
   },
   {
     method: "get",
@@ -529,6 +746,22 @@ export const apiOperations: readonly ApiOperation[] = [
     },
   },
   {
+    method: "patch",
+    path: "/documents/{id}",
+    operationId: "updateDocument",
+    summary:
+      "Change a document's title, kind, departments, front matter or status (draft → review → adopted); send the version you read",
+    body: requestSchemas.DocumentChanges,
+    responses: {
+      200: Document,
+      400: "Invalid fields (each named in fields), or the document is adopted (frozen)",
+      403: "Role may not edit documents",
+      404: "No such document",
+      409: "Stale version: the document was changed since you read it",
+      422: "A personal identity number in the title or front matter",
+    },
+  },
+  {
     method: "get",
     path: "/documents/{id}/content",
     operationId: "getDocumentContent",
@@ -585,6 +818,19 @@ export const apiOperations: readonly ApiOperation[] = [
       403: "Role may not edit documents",
       404: "No such document",
       422: "A personal identity number in the note",
+    },
+  },
+  {
+    method: "post",
+    path: "/documents/{id}/versions/{versionId}/restore",
+    operationId: "restoreDocumentVersion",
+    summary:
+      "Bring a named version's content back as a new change on top of the document's history (open editors receive it)",
+    responses: {
+      200: Document,
+      400: "The document is adopted (frozen)",
+      403: "Role may not edit documents",
+      404: "No such document or version",
     },
   },
   {
@@ -775,7 +1021,10 @@ export const openApiDocument = {
     version: "1.0.0",
     description:
       "Actions against the strategy's goals, follow-up periods and assessments, the co-edited documents (their content rendered from the stored Yjs state; editing itself happens over the socket, see docs/collab-protocol.md) and full-text search. Authenticate with `Authorization: Bearer <token>`; create a token in the portal under API-nycklar (or POST /tokens from a signed-in session). A token acts with its owner's permissions. A request with an Authorization header is judged by that header alone, never by a session cookie beside it.",
-    license: { name: "Proprietary: licensed to the organisation that runs this Samverkan" },
+    license: {
+      name: "Proprietary: licensed to the organisation that runs this Samverkan",
+      identifier: "LicenseRef-Samverkan-Proprietary",
+    },
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { PeriodReport } from "../domain/reports";
 import { reportToCsv } from "./csv";
 import { reportToDocx } from "./docx";
@@ -18,6 +19,17 @@ const RENDERERS: Record<ExportFormat, (report: PeriodReport) => Promise<Buffer> 
   csv: reportToCsv,
   json: (report) => reportToJson(report),
 };
+
+/** The API's downloads (`?format=docx|pdf|csv`): the report as JSON is GET /periods/{id}/report. */
+export const ReportExportQuery = z.object({
+  format: z
+    .enum(["docx", "pdf", "csv"], "validation.reportExportFormat")
+    .describe("docx (Word), pdf (PDF/A-2a) or csv (one row per action, semicolons, UTF-8)"),
+  adoptionId: z
+    .string()
+    .optional()
+    .describe("An adopted version (GET /periods/{id}/adoptions); the live report if left out"),
+});
 
 /** The report as a download: body, type and a Swedish file name with the period. */
 export async function exportReport(report: PeriodReport, format: ExportFormat): Promise<Response> {

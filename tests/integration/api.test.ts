@@ -202,6 +202,17 @@ const bearerCalls = () =>
       path.replace(/\{\w+\}/g, () => crypto.randomUUID()),
     ]);
 
+/** One call to every bearer operation that takes a body (documents and search aside), on the action `id`. */
+const bodyCalls = (id: string) =>
+  apiOperations
+    .filter((o) => o.body && !o.security && !o.path.startsWith("/documents"))
+    .map(({ method, path }) => [
+      method.toUpperCase(),
+      path
+        .replace("{id}", path.startsWith("/actions") ? id : periods["T3 2020"])
+        .replace(/\{\w+\}/g, periods["T3 2020"]),
+    ]);
+
 async function storedVersion(actionId: string): Promise<number> {
   const row = await db
     .selectFrom("actions")
@@ -699,10 +710,7 @@ describe("invalid input", () => {
     const { id } = await newAction("Stor kropp");
     const huge = JSON.stringify({ title: "x", description: "å".repeat(600_000) });
     for (const [method, path] of [
-      ["POST", "/actions"],
-      ["PATCH", `/actions/${id}`],
-      ["PUT", `/actions/${id}/followups/${periods["T3 2020"]}`],
-      ["POST", `/actions/${id}/comments`],
+      ...bodyCalls(id),
       ["POST", `/documents/${crypto.randomUUID()}/versions`],
     ]) {
       const response = await apiRaw(tokens.member, method, path, huge);
@@ -713,12 +721,7 @@ describe("invalid input", () => {
 
   it("a streamed body without Content-Length is 411 and saves nothing", async () => {
     const { id } = await newAction("Strömmad kropp");
-    for (const [method, path] of [
-      ["POST", "/actions"],
-      ["PATCH", `/actions/${id}`],
-      ["PUT", `/actions/${id}/followups/${periods["T3 2020"]}`],
-      ["POST", `/actions/${id}/comments`],
-    ]) {
+    for (const [method, path] of bodyCalls(id)) {
       const response = await streamed(method, path, { Authorization: `Bearer ${tokens.member}` });
       expect(response.status).toBe(411);
       expect(response.body.error.code).toBe("invalid_input");
@@ -874,6 +877,158 @@ describe("one strictness for every write", () => {
     expect(later.body.items[0].reported.progress).toBe(30);
     expect((await api(tokens.observer, "GET", `/actions/${id}/followups`)).status).toBe(403);
     expect((await api(otherToken, "GET", `/actions/${id}/followups`)).status).toBe(404);
+  });
+});
+
+/** Downloads a file and checks its status and media type against the document. */
+async function download(token: string, path: string) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/json")) {
+    const template = templateOf(path);
+    const operation = (document.paths[template] as Record<string, { responses: object }>).get;
+    const answer = (operation.responses as Record<string, { content: object }>)[
+      String(response.status)
+    ];
+    expect(answer, `GET ${template} ${response.status} is documented`).toBeDefined();
+    expect(Object.keys(answer.content)).toContain(type.split(";")[0]);
+    observed.add(`GET ${template} ${response.status}`);
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+  const { status, headers, body } = await checked("GET", path, response);
+  return { status, headers, body, bytes: Buffer.alloc(0) };
+}
+
+describe("period reports (API)", () => {
+  interface ReportBody {
+    period: { id: string };
+    adoption: { reason: string | null; adoptedByName: string } | null;
+    goals: { actions: { id: string; departmentName: string; assessment: string }[] }[];
+    departments: { id: string; name: string; missing: number; completedAt: string | null }[];
+  }
+
+  it("the live report reads like the report page; observers get adopted ones only", async () => {
+    const period = periods["T1 2017"];
+    const live = await api(tokens.chief, "GET", `/periods/${period}/report`);
+    expect(live.status).toBe(200);
+    const report = live.body as ReportBody;
+    expect(report.period.id).toBe(period);
+    expect(report.adoption).toBeNull();
+    expect(report.departments.map((d) => d.name)).toContain("Socialtjänst");
+    expect((await api(tokens.observer, "GET", `/periods/${period}/report`)).status).toBe(403);
+    expect((await api(tokens.chief, "GET", `/periods/${crypto.randomUUID()}/report`)).status).toBe(
+      404,
+    );
+    expect((await api(otherToken, "GET", `/periods/${period}/report`)).status).toBe(404);
+  });
+
+  it("exports Word, PDF and CSV files named for the period; an unknown format is 400", async () => {
+    const period = periods["T2 2017"];
+    const docx = await download(tokens.editor, `/periods/${period}/report/export?format=docx`);
+    expect(docx.status).toBe(200);
+    expect(docx.bytes.subarray(0, 2).toString()).toBe("PK");
+    expect(docx.headers.get("content-disposition")).toMatch(/attachment; .*T2/);
+    const pdf = await download(tokens.editor, `/periods/${period}/report/export?format=pdf`);
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const csv = await download(tokens.editor, `/periods/${period}/report/export?format=csv`);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    const unknown = await download(tokens.editor, `/periods/${period}/report/export?format=xml`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.fields).toEqual({ format: "The format must be docx, pdf or csv." });
+    const observerLive = await download(
+      tokens.observer,
+      `/periods/${period}/report/export?format=csv`,
+    );
+    expect(observerLive.status).toBe(403);
+    const missing = await download(
+      tokens.observer,
+      `/periods/${period}/report/export?format=csv&adoptionId=${crypto.randomUUID()}`,
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it("adopting needs the chief or an admin, a reason while something is missing, and freezes the report", async () => {
+    // The demo's latest period is not fully reported.
+    const period = periods["T3 2020"];
+    const path = `/periods/${period}/adoptions`;
+    expect((await api(tokens.member, "POST", path, {})).status).toBe(403);
+    const noReason = await api(tokens.chief, "POST", path, {});
+    expect(noReason.status).toBe(400);
+    expect(Object.keys(noReason.body.error.fields)).toEqual(["reason"]);
+    expect((await api(tokens.chief, "POST", path, { reason: "Gäller 19811218-9876" })).status).toBe(
+      422,
+    );
+    expect((await api(tokens.chief, "POST", path, { reason: 5 })).status).toBe(400);
+    expect((await api(tokens.observer, "GET", path)).body.items).toEqual([]);
+    const adopted = await api(tokens.chief, "POST", path, { reason: "Beslut i kommunstyrelsen" });
+    expect(adopted.status).toBe(201);
+    const report = adopted.body as ReportBody;
+    expect(report.adoption).toMatchObject({
+      reason: "Beslut i kommunstyrelsen",
+      adoptedByName: "Johan Ek",
+    });
+    const listed = await api(tokens.observer, "GET", path);
+    expect(listed.body.items).toEqual([expect.objectContaining({ adoptedByName: "Johan Ek" })]);
+    const adoptionId = listed.body.items[0].id;
+    const frozen = await api(tokens.observer, "GET", `${path}/${adoptionId}`);
+    expect(frozen.status).toBe(200);
+    expect(frozen.body).toEqual(adopted.body);
+    const file = await download(
+      tokens.observer,
+      `/periods/${period}/report/export?format=docx&adoptionId=${adoptionId}`,
+    );
+    expect(file.status).toBe(200);
+    expect((await api(tokens.observer, "GET", `${path}/${crypto.randomUUID()}`)).status).toBe(404);
+    const stranger = `/periods/${crypto.randomUUID()}/adoptions`;
+    expect((await api(tokens.chief, "GET", stranger)).status).toBe(404);
+    expect((await api(tokens.chief, "POST", stranger, { reason: "Nej" })).status).toBe(404);
+  });
+
+  it("klarmarkera and reopen a department's report: its editor or an admin, once nothing is missing", async () => {
+    const period = periods["T3 2020"];
+    const report = (await api(tokens.admin, "GET", `/periods/${period}/report`)).body as ReportBody;
+    const ready = report.departments.find((d) => d.missing > 0);
+    if (!ready) throw new Error("The demo's latest period has a department yet to report");
+    const completion = (department: string) =>
+      `/periods/${period}/departments/${department}/completion`;
+    const refused = await api(tokens.admin, "PUT", completion(ready.id));
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.error.fields)).toEqual(["form"]);
+    // Another department's editor may not, whatever it lacks.
+    const other = completion(departments[OTHER_DEPARTMENT]);
+    expect((await api(tokens.editor, "PUT", other)).status).toBe(403);
+    const unassessed = report.goals
+      .flatMap((g) => g.actions)
+      .filter((a) => a.departmentName === ready.name && a.assessment === "not_assessed");
+    expect(unassessed).toHaveLength(ready.missing);
+    for (const action of unassessed) {
+      const saved = await api(tokens.admin, "PUT", `/actions/${action.id}/followups/${period}`, {
+        assessment: "on_track",
+        comment: "Enligt plan.",
+      });
+      expect(saved.status).toBe(200);
+    }
+    const done = await api(tokens.admin, "PUT", completion(ready.id));
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ departmentId: ready.id, periodId: period, missing: 0 });
+    expect(done.body.completedAt).not.toBeNull();
+    const read = await api(tokens.chief, "GET", completion(ready.id));
+    expect(read.body).toEqual(done.body);
+    expect((await api(tokens.chief, "DELETE", completion(ready.id))).status).toBe(403);
+    const reopened = await api(tokens.admin, "DELETE", completion(ready.id));
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.completedAt).toBeNull();
+    expect((await api(tokens.observer, "GET", completion(ready.id))).status).toBe(403);
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const unknown = await api(tokens.admin, method, completion(crypto.randomUUID()));
+      expect(unknown.status, method).toBe(404);
+    }
   });
 });
 

@@ -144,7 +144,7 @@ describe("the documents API (/api/v1/documents)", () => {
   /** Calls the API as `email`; checks any JSON answer against the documented schema. */
   async function api(
     email: string,
-    method: "get" | "post",
+    method: "get" | "post" | "patch",
     path: string,
     options: { body?: unknown; template?: string } = {},
   ) {
@@ -384,6 +384,98 @@ describe("the documents API (/api/v1/documents)", () => {
       .where("id", "=", created.body.id)
       .executeTakeFirstOrThrow();
     expect(stored.rendered_text).toBe("Skolskjuts\n\nBarn & föräldrar");
+  });
+
+  it("PATCH changes metadata and status (adopting freezes it); a version is restored as a new change", async () => {
+    const created = await api(MEMBER, "post", "/documents", {
+      body: { title: "Rutin vid orosanmälan", kind: "handlingsplan" },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const path = `/documents/${id}`;
+    const template = "/documents/{id}";
+    const renamed = await api(MEMBER, "patch", path, {
+      body: {
+        version: 1,
+        title: "Rutin vid orosanmälan 2017",
+        frontMatter: { sender: "Socialtjänsten" },
+      },
+      template,
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      title: "Rutin vid orosanmälan 2017",
+      kind: "handlingsplan",
+      status: "draft",
+      version: 2,
+      frontMatter: { sender: "Socialtjänsten", registrationNumber: "" },
+    });
+    const stale = await api(MEMBER, "patch", path, {
+      body: { version: 1, title: "Gammal" },
+      template,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("conflict");
+    const unknown = await api(MEMBER, "patch", path, {
+      body: { version: 2, titel: "Stavfel" },
+      template,
+    });
+    expect(unknown.status).toBe(400);
+    expect(Object.keys(unknown.body.error.fields)).toEqual(["titel"]);
+    const personal = await api(MEMBER, "patch", path, {
+      body: { version: 2, frontMatter: { caseOfficer: "19811218-9876" } },
+      template,
+    });
+    expect(personal.status).toBe(422);
+    expect(
+      (await api(CHIEF, "patch", path, { body: { version: 2, status: "review" }, template }))
+        .status,
+    ).toBe(403);
+
+    const named = await api(MEMBER, "post", `${path}/versions`, {
+      body: { note: "Före ändringen" },
+      template: "/documents/{id}/versions",
+    });
+    const restore = (versionId: string, email = MEMBER) =>
+      api(email, "post", `${path}/versions/${versionId}/restore`, {
+        template: "/documents/{id}/versions/{versionId}/restore",
+      });
+    const restored = await restore(named.body.id);
+    expect(restored.status).toBe(200);
+    expect(restored.body.contentUpdatedAt >= renamed.body.contentUpdatedAt).toBe(true);
+    const audit = await server.database.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", id)
+      .where("action", "=", "document.version-restored")
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect((await restore(named.body.id, CHIEF)).status).toBe(403);
+    expect((await restore(crypto.randomUUID())).status).toBe(404);
+
+    const adopted = await api(MEMBER, "patch", path, {
+      body: { version: 2, status: "adopted" },
+      template,
+    });
+    expect(adopted.status).toBe(200);
+    expect(adopted.body.status).toBe("adopted");
+    const versions = await api(CHIEF, "get", `${path}/versions`, {
+      template: "/documents/{id}/versions",
+    });
+    expect(versions.body.items[0]).toMatchObject({ adopted: true });
+    const frozen = await api(MEMBER, "patch", path, {
+      body: { version: 3, title: "Ändrad" },
+      template,
+    });
+    expect(frozen.status).toBe(400);
+    expect(frozen.body.error.fields).toEqual({
+      form: "The document is adopted and can no longer be changed.",
+    });
+    expect((await restore(named.body.id)).status).toBe(400);
+    expect(
+      (await api(OTHER, "patch", path, { body: { version: 3, title: "Grannens" }, template }))
+        .status,
+    ).toBe(404);
   });
 
   it("another organisation's document, an unknown id and a malformed id are 404", async () => {

@@ -3,18 +3,20 @@ import type { DB } from "../../../db";
 import { actionsFromDocument } from "../../domain/actions";
 import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
 import {
+  changeDocument,
   createDocument,
   createVersion,
   documentContent,
   getDocument,
   listDocuments,
   listVersions,
+  restoreVersion,
   toApiDocument,
 } from "../../domain/documents";
-import { ValidationError } from "../../domain/errors";
+import { ConflictError, ValidationError } from "../../domain/errors";
 import { parseInput } from "../../domain/validation";
 import { documentFile } from "../../export/download";
-import { route } from "./respond";
+import { route, sendError } from "./respond";
 
 export function documentRoutes(db: DB) {
   const router = Router();
@@ -40,6 +42,23 @@ export function documentRoutes(db: DB) {
         ...toApiDocument(document),
         actions: actions.map((a) => ({ id: a.id, title: a.title })),
       });
+    }),
+  );
+  router.patch(
+    "/documents/:id",
+    route(async (user, req, res) => {
+      try {
+        await changeDocument(db, user, req.params.id, req.body ?? {});
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        return sendError(
+          res,
+          409,
+          "conflict",
+          "The document was changed by someone else since that version; read it again.",
+        );
+      }
+      res.json(toApiDocument(await getDocument(db, user, req.params.id)));
     }),
   );
   router.get(
@@ -76,6 +95,13 @@ export function documentRoutes(db: DB) {
       const id = await createVersion(db, user, req.params.id, req.body ?? {});
       const version = (await listVersions(db, user, req.params.id)).find((v) => v.id === id);
       res.status(201).json(version);
+    }),
+  );
+  router.post(
+    "/documents/:id/versions/:versionId/restore",
+    route(async (user, req, res) => {
+      await restoreVersion(db, user, req.params.id, req.params.versionId);
+      res.json(toApiDocument(await getDocument(db, user, req.params.id)));
     }),
   );
   return router;

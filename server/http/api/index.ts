@@ -10,6 +10,7 @@ import { actionRoutes } from "./actions";
 import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
 import { referenceRoutes } from "./reference";
+import { reportRoutes } from "./reports";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
 import { searchRoutes } from "./search";
 import { tokenRoutes } from "./tokens";
@@ -78,6 +79,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
   router.use(enforceBodyContract);
   router.use(
     referenceRoutes(db),
+    reportRoutes(db),
     actionRoutes(db),
     documentRoutes(db),
     searchRoutes(db),
