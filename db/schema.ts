@@ -424,6 +424,40 @@ export interface UserIdentitiesTable {
   created_at: CreatedAt;
 }
 
+/** A reminder the scheduler recorded, once per kind × subject × occasion (0016). */
+export interface RemindersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  kind: string;
+  subject: string;
+  occasion: string;
+  recorded_at: CreatedAt;
+}
+
+/** A periodic job of the scheduler; a run holds its row locked (0016). */
+export interface ScheduledJobsTable {
+  name: string;
+  last_run_at: Date | null;
+  last_run_for: Date | null;
+  runs: ColumnType<number, number | undefined, number>;
+}
+
+export const ONE_TIME_LINK_PURPOSES = ["invitation", "password-reset"] as const;
+export type OneTimeLinkPurpose = (typeof ONE_TIME_LINK_PURPOSES)[number];
+
+/** An invitation's or password reset's link, stored as the hash of its secret (0016). */
+export interface OneTimeLinksTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string;
+  purpose: OneTimeLinkPurpose;
+  token_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Date | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -457,6 +491,9 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  reminders: RemindersTable;
+  scheduled_jobs: ScheduledJobsTable;
+  one_time_links: OneTimeLinksTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -35,6 +35,7 @@ import { createUnsubscribeRouter } from "./http/unsubscribe";
 import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
 import { createMetrics, serveMetrics } from "./metrics";
 import { createRealtime, type Realtime } from "./realtime";
+import { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler";
 
 export interface RunningApp {
   httpServer: HttpServer;
@@ -47,6 +48,8 @@ export interface RunningApp {
   auth: Authenticator;
   collab: CollabHub;
   realtime: Realtime;
+  /** Records due reminders every SCHEDULER_INTERVAL_SECONDS (server/scheduler). */
+  scheduler: Scheduler;
   log: Logger;
   close(): Promise<void>;
 }
@@ -89,7 +92,12 @@ function answerStarting(_req: IncomingMessage, res: ServerResponse) {
  */
 export async function startApp(
   config: Config,
-  options: { database?: DatabaseHandle; logDestination?: DestinationStream } = {},
+  options: {
+    database?: DatabaseHandle;
+    logDestination?: DestinationStream;
+    /** The scheduler's clock, and a hook into its runs (tests). */
+    scheduler?: Pick<SchedulerOptions, "clock" | "afterRecording">;
+  } = {},
 ): Promise<RunningApp> {
   const log = createLogger(config, options.logDestination);
   // The port first: a server that cannot listen must not open, migrate or seed the data.
@@ -187,6 +195,11 @@ export async function startApp(
 
   // Every consumer has subscribed: events left from the last run go out before new requests.
   const dispatcher = await startDispatcher(database, bus);
+  const scheduler = startScheduler(database.db, {
+    ...options.scheduler,
+    intervalMs: config.schedulerIntervalSeconds * 1000,
+    log,
+  });
   handleRequest = app;
   const bound = httpServer.address() as AddressInfo;
 
@@ -201,6 +214,7 @@ export async function startApp(
     auth,
     collab,
     realtime,
+    scheduler,
     log,
     close() {
       // Stop accepting, close sockets, then the database.
@@ -210,6 +224,8 @@ export async function startApp(
         httpServer.closeAllConnections();
         await stopRemix();
         await personalDataScan;
+        // A run under way commits (or rolls back) before its events are delivered.
+        await scheduler.close();
         await dispatcher.close();
         if (!options.database) await database.close();
       })();

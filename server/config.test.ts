@@ -45,6 +45,7 @@ describe("loadConfig", () => {
       trustProxy: false,
       logLevel: "info",
       errorLogIntervalSeconds: 60,
+      schedulerIntervalSeconds: 300,
       metricsToken: undefined,
     });
   });
@@ -94,6 +95,7 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
     ["ERROR_LOG_INTERVAL_SECONDS", { ERROR_LOG_INTERVAL_SECONDS: "0" }],
     ["METRICS_TOKEN", { METRICS_TOKEN: "short" }],
+    ["SCHEDULER_INTERVAL_SECONDS", { SCHEDULER_INTERVAL_SECONDS: "-5" }],
   ])("a bad %s is a ConfigError naming it in one line", (variable, env) => {
     const error = configError({ ...base, ...env });
     expect(error.message).toContain(variable);

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   ERROR_LOG_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   OIDC_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   OIDC_ISSUER: z.url().optional(),
@@ -103,6 +104,8 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
   /** Errors of one kind are logged once per this many seconds, with how many there were. */
   errorLogIntervalSeconds: number;
+  /** How often the scheduler looks for due reminders; 0: never (ADR 0025). */
+  schedulerIntervalSeconds: number;
   /** Bearer token for GET /metrics; without it there is no /metrics. */
   metricsToken?: string;
   /** AES-256 key for the identity providers' client secrets stored in the database. */
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     errorLogIntervalSeconds: e.ERROR_LOG_INTERVAL_SECONDS,
+    schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     metricsToken: e.METRICS_TOKEN,
     // Without a key of its own, one derived from the session secret (changing that secret then
     // means entering the client secrets again).

@@ -14,6 +14,7 @@ import * as documentFrontMatter from "./0012_document_front_matter";
 import * as overviewVisits from "./0013_overview_visits";
 import * as actionListIndexes from "./0014_action_list_indexes";
 import * as notifications from "./0015_notifications";
+import * as remindersAndLinks from "./0016_reminders_and_links";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013_overview_visits": overviewVisits,
   "0014_action_list_indexes": actionListIndexes,
   "0015_notifications": notifications,
+  "0016_reminders_and_links": remindersAndLinks,
 };

@@ -51,6 +51,7 @@ class Harness {
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "samverkan-test-")),
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
       SEED_DEMO: "true",
+      SCHEDULER_INTERVAL_SECONDS: "0",
     });
     harness.app = await startApp(harness.config, { database: harness.database });
     harness.config = { ...harness.config, port: Number(new URL(harness.app.url).port) };

@@ -35,10 +35,13 @@ const TABLES = [
   "memberships",
   "notification_preferences",
   "notifications",
+  "one_time_links",
   "organisations",
   "overview_visits",
   "period_reports",
+  "reminders",
   "report_adoptions",
+  "scheduled_jobs",
   "sessions",
   "strategies",
   "user_departments",
@@ -93,7 +96,8 @@ describe("migrations", () => {
       select table_name from information_schema.columns
       where table_schema = 'public' and column_name = 'organisation_id'`.execute(database.db);
     expect(columns.rows.map((r) => r.table_name).sort()).toEqual(
-      // A document's Yjs log, snapshot and set-aside updates are reached only through its (organisation-checked) row.
+      // A document's Yjs log, snapshot and set-aside updates are reached only through its (organisation-checked) row;
+      // the scheduler's job rows belong to the install.
       TABLES.filter(
         (t) =>
           ![
@@ -105,6 +109,7 @@ describe("migrations", () => {
             "document_quarantine",
             // A person's own choices of what they are told about, the same in each organisation.
             "notification_preferences",
+            "scheduled_jobs",
           ].includes(t),
       ),
     );

@@ -92,6 +92,7 @@ describe.skipIf(!serverUrl)("while PostgreSQL is unreachable", () => {
       SESSION_SECRET: "outage-secret-outage-secret-outage-01234",
       SEED_DEMO: "true",
       ERROR_LOG_INTERVAL_SECONDS: "1",
+      SCHEDULER_INTERVAL_SECONDS: "0",
     });
     const logDestination = new Writable({
       write(chunk, _encoding, done) {
