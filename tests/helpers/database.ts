@@ -25,7 +25,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
 }
 
 /** A fresh database with no migrations run (dropped again by `close` on PostgreSQL). */
-export async function openTestDatabase(): Promise<DatabaseHandle> {
+export async function openTestDatabase({ poolSize = 5 } = {}): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDatabase({});
   const name = `samverkan_test_${randomBytes(6).toString("hex")}`;
@@ -35,7 +35,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const handle = openDatabase({ databaseUrl: url.toString(), poolSize });
   return {
     ...handle,
     async close() {

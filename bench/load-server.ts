@@ -1,0 +1,139 @@
+/**
+ * One Samverkan server for bench/load.ts, in its own process so its memory can be read from
+ * /proc: started as `node --import tsx bench/load-server.ts <pglite|postgres> <actions>`, it
+ * starts the app as `npm start` does (production build, demo organisation), bulk-loads the
+ * actions into the demo organisation, and reports over IPC the port, a session cookie of the
+ * kommunchef (for "/"), an API token of the admin and the ids of the actions to PATCH.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
+import { startApp } from "../server/app";
+import { sessionSettingsOf } from "../server/auth/authenticator";
+import { sessionCookieName } from "../server/auth/cookie";
+import { createSession } from "../server/auth/sessions";
+import { createApiToken } from "../server/auth/tokens";
+import { loadConfig } from "../server/config";
+import { openTestDatabase } from "../tests/helpers/database";
+
+/** Lets the benchmark read the server's heap from /metrics. */
+const METRICS_TOKEN = "bench-metrics-bench-metrics-bench-metrics";
+
+export interface LoadServerReady {
+  type: "ready";
+  port: number;
+  cookie: string;
+  token: string;
+  metricsToken: string;
+  actionIds: string[];
+  seconds: number;
+}
+
+const [kind, actionsArg] = process.argv.slice(2);
+const actions = Number(actionsArg);
+const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-load-"));
+// A new database on the server of DATABASE_URL (dropped again on close), with the default pool.
+const database: DatabaseHandle =
+  kind === "postgres"
+    ? await openTestDatabase({ poolSize: 10 })
+    : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+await migrateToLatest(database.db);
+const config = loadConfig({
+  NODE_ENV: "production",
+  SECURE_COOKIES: "false",
+  PORT: "0",
+  HOST: "127.0.0.1",
+  DATA_DIR: dataDir,
+  SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0",
+  SEED_DEMO: "true",
+  LOG_LEVEL: "warn",
+  API_RATE_LIMIT_PER_MINUTE: "100000000",
+  METRICS_TOKEN: METRICS_TOKEN,
+});
+const app = await startApp(config, { database });
+const { db } = database;
+
+const started = performance.now();
+const memberOf = (email: string) =>
+  db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select(["users.id", "memberships.organisation_id", "memberships.roles"])
+    .where("users.email", "=", email)
+    .executeTakeFirstOrThrow();
+const admin = await memberOf("admin@kommun.test");
+const chief = await memberOf("kommunchef@kommun.test");
+const org = admin.organisation_id;
+
+// One statement: generated actions spread over the demo organisation's goals, departments and
+// due dates, with a follow-up in each period for two of three of them.
+await sql`
+  insert into actions (organisation_id, goal_id, department_id, title, description, start_date,
+                       due_date, status, progress, created_by, updated_by)
+  select ${org}, g.ids[1 + i % array_length(g.ids, 1)], d.ids[1 + i % array_length(d.ids, 1)],
+         'Lastprov ' || i, 'Genererad för lastprovet', date '2019-01-01',
+         date '2019-01-15' + (i % 1500), (array['not_started','in_progress','done','paused','cancelled'])[1 + i % 5],
+         i % 101, ${admin.id}, ${admin.id}
+  from generate_series(1, ${actions}) as i,
+       (select array_agg(id order by position) as ids from goals where organisation_id = ${org}) as g,
+       (select array_agg(id order by name) as ids from departments where organisation_id = ${org}) as d
+`.execute(db);
+await sql`
+  insert into follow_ups (organisation_id, action_id, period_id, assessment, comment, updated_by)
+  select ${org}, a.id, p.id,
+         (array['on_track','at_risk','off_track','not_assessed'])[1 + abs(hashtext(a.id::text || p.id::text)) % 4],
+         'Uppföljning', ${admin.id}
+  from actions a cross join follow_up_periods p
+  where a.organisation_id = ${org} and p.organisation_id = ${org} and a.title like 'Lastprov %'
+    and p.start_date <= current_date and abs(hashtext(p.id::text || a.id::text)) % 3 <> 0
+  on conflict do nothing
+`.execute(db);
+await sql`analyze`.execute(db);
+const seconds = (performance.now() - started) / 1000;
+
+const settings = sessionSettingsOf(config);
+const session = await createSession(db, settings, chief.id, org);
+const adminActor = {
+  userId: admin.id,
+  organisationId: org,
+  roles: admin.roles,
+  departmentIds: [] as string[],
+};
+const { token } = await createApiToken(db, adminActor, config.sessionSecret, { name: "Lastprov" });
+const patched = await db
+  .selectFrom("actions")
+  .select("id")
+  .where("organisation_id", "=", org)
+  .where("title", "like", "Lastprov %")
+  .orderBy("id")
+  .limit(5000)
+  .execute();
+
+const ready: LoadServerReady = {
+  type: "ready",
+  port: (app.httpServer.address() as AddressInfo).port,
+  cookie: `${sessionCookieName(false)}=${session.token}`,
+  token,
+  metricsToken: METRICS_TOKEN,
+  actionIds: patched.map((row) => row.id),
+  seconds,
+};
+process.send?.(ready);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await app.close();
+    await database.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }
+};
+process.on("SIGTERM", shutdown);
+process.on("disconnect", shutdown);

@@ -1,0 +1,219 @@
+/**
+ * npm run bench:load — the server under HTTP load. For each database (PGlite on disk, and
+ * PostgreSQL when reachable) and each number of actions, starts a fresh server in its own process
+ * (bench/load-server.ts), bulk-loads the actions into the demo organisation and drives it with
+ * autocannon: the overview "/" as the kommunchef, the API's list of 100 actions, and a PATCH mix
+ * (read an action, then change its progress with the version just read). Prints req/s, p50/p99
+ * latency, timeouts, non-2xx answers and errors per run, and the server's RSS at rest, right
+ * after the load and after 10 s idle. Prints numbers; asserts nothing.
+ *
+ * A smaller matrix for a quick check, through the environment:
+ *   BENCH_DATABASES=pglite,postgres  BENCH_ACTIONS=10000,100000  BENCH_CONNECTIONS=20,100
+ *   BENCH_SCENARIOS=dashboard,list,patch  BENCH_DURATION=10 (seconds per run)
+ *   BENCH_SERVER_FLAGS="--heapsnapshot-signal=SIGUSR2" (extra node flags for the server)
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import autocannon from "autocannon";
+import pg from "pg";
+import { buildIfNeeded } from "../scripts/build-if-needed";
+import type { LoadServerReady } from "./load-server";
+
+type Kind = "pglite" | "postgres";
+type Scenario = "dashboard" | "list" | "patch";
+
+const list = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback)
+    .split(",")
+    .map((value) => value.trim())
+    .filter(Boolean);
+const DATABASES = list("BENCH_DATABASES", "pglite,postgres") as Kind[];
+const ACTIONS = list("BENCH_ACTIONS", "10000,100000").map(Number);
+const CONNECTIONS = list("BENCH_CONNECTIONS", "20,100").map(Number);
+const SCENARIOS = list("BENCH_SCENARIOS", "dashboard,list,patch") as Scenario[];
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+interface Server extends LoadServerReady {
+  child: ChildProcess;
+}
+
+function startServer(kind: Kind, actions: number): Promise<Server> {
+  const child = fork(path.join(import.meta.dirname, "load-server.ts"), [kind, String(actions)], {
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []),
+    ],
+    env: { ...process.env, DATABASE_URL: POSTGRES_URL },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    child.once("message", (message: LoadServerReady) => resolve({ ...message, child }));
+  });
+}
+
+async function stopServer(server: Server) {
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill("SIGTERM");
+  await exited;
+}
+
+/** The server process's resident memory in MB, from /proc. */
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/**
+ * Where the memory is: the process's RSS, V8's heap in use, and memory outside the heap that
+ * JavaScript objects hold (Buffers), in MB, as the server's /metrics reports them.
+ */
+async function memoryOf(server: Server): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+    headers: { authorization: `Bearer ${server.metricsToken}` },
+  });
+  const text = await response.text();
+  const mb = (name: string) => {
+    const value = new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1];
+    return value ? Math.round(Number(value) / 2 ** 20) : "?";
+  };
+  return `${rssMb(server.child)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
+}
+
+function requestsFor(scenario: Scenario, server: Server): autocannon.Request[] {
+  if (scenario === "dashboard") return [{ method: "GET", path: "/" }];
+  if (scenario === "list") return [{ method: "GET", path: "/api/v1/actions?limit=100" }];
+  // Each connection reads an action and then changes it with the version it read.
+  let next = 0;
+  type Context = { id?: string; version?: number };
+  return [
+    {
+      method: "GET",
+      setupRequest: (request, context: Context) => {
+        context.id = server.actionIds[next++ % server.actionIds.length];
+        return { ...request, path: `/api/v1/actions/${context.id}` };
+      },
+      onResponse: (status, body, context: Context) => {
+        if (status === 200) context.version = (JSON.parse(body) as { version: number }).version;
+      },
+    },
+    {
+      method: "PATCH",
+      setupRequest: (request, context: Context) => ({
+        ...request,
+        path: `/api/v1/actions/${context.id}`,
+        body: JSON.stringify({ progress: next % 101, version: context.version ?? 1 }),
+      }),
+    },
+  ];
+}
+
+interface Run {
+  database: Kind;
+  actions: number;
+  scenario: Scenario;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  timeouts: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function drive(server: Server, scenario: Scenario, connections: number) {
+  const headers: Record<string, string> =
+    scenario === "dashboard"
+      ? { cookie: server.cookie }
+      : { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections,
+    duration: DURATION,
+    timeout: 10,
+    headers,
+    requests: requestsFor(scenario, server),
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function postgresReachable() {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  await buildIfNeeded();
+  const runs: Run[] = [];
+  const memory: string[] = [];
+  for (const database of DATABASES) {
+    if (database === "postgres" && !(await postgresReachable())) {
+      console.log(`PostgreSQL not reachable at ${POSTGRES_URL}: skipped.`);
+      continue;
+    }
+    for (const actions of ACTIONS) {
+      const server = await startServer(database, actions);
+      await sleep(3000);
+      const rest = await memoryOf(server);
+      let peak = rssMb(server.child);
+      // One short warm-up of each page, so the first run does not pay for cold caches alone.
+      for (const scenario of SCENARIOS) await drive(server, scenario, 1).catch(() => {});
+      for (const connections of CONNECTIONS)
+        for (const scenario of SCENARIOS) {
+          const result = await drive(server, scenario, connections);
+          peak = Math.max(peak, rssMb(server.child));
+          const run = { database, actions, scenario, connections, ...result };
+          runs.push(run);
+          console.log(JSON.stringify(run));
+        }
+      const afterLoad = await memoryOf(server);
+      await sleep(10_000);
+      const idle = await memoryOf(server);
+      memory.push(
+        `| ${database} | ${actions} | ${server.seconds.toFixed(1)} | ${rest} | ${peak} | ${afterLoad} | ${idle} |`,
+      );
+      await stopServer(server);
+    }
+  }
+
+  console.log(
+    `\nbench:load, ${DURATION} s per run; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  console.log(
+    "| database | actions | scenario | connections | req/s | p50 ms | p99 ms | timeouts | non-2xx | errors |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of runs)
+    console.log(
+      `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} |`,
+    );
+  console.log(
+    "\n| database | actions | seeding s | at rest: RSS / heap / external MB | peak RSS MB | after load | after 10 s idle |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
+  for (const line of memory) console.log(line);
+}
+
+await main();
