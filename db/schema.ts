@@ -458,6 +458,58 @@ export interface OneTimeLinksTable {
   used_at: Date | null;
 }
 
+/** An address an admin registered to hear of the organisation's events (0019). */
+export interface WebhooksTable {
+  id: Generated<string>;
+  organisation_id: string;
+  url: string;
+  event_kinds: string[];
+  secret_encrypted: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** One attempt to send a delivery, as kept in its `attempt_log`. */
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  excerpt: string;
+  error: string | null;
+}
+
+/** One event for one webhook: sent until a 2xx answer or the last attempt (0019). */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  organisation_id: string;
+  /** bigint: returned as a string by both drivers. */
+  event_id: ColumnType<string, string | number, never>;
+  event_type: string;
+  occurred_at: Timestamp;
+  data: ColumnType<unknown, string, never>;
+  status: ColumnType<
+    WebhookDeliveryStatus,
+    WebhookDeliveryStatus | undefined,
+    WebhookDeliveryStatus
+  >;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+  claimed_until: Timestamp | null;
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  last_error: string | null;
+  attempt_log: ColumnType<WebhookAttempt[], string | undefined, string>;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -494,6 +546,8 @@ export interface Database {
   reminders: RemindersTable;
   scheduled_jobs: ScheduledJobsTable;
   one_time_links: OneTimeLinksTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

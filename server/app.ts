@@ -36,6 +36,7 @@ import { createErrorReporter, createLogger, type Logger, requestIds } from "./lo
 import { createMetrics, serveMetrics } from "./metrics";
 import { createRealtime, type Realtime } from "./realtime";
 import { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler";
+import { startWebhooks, type WebhookOptions, type Webhooks } from "./webhooks";
 
 export interface RunningApp {
   httpServer: HttpServer;
@@ -50,6 +51,7 @@ export interface RunningApp {
   realtime: Realtime;
   /** Records due reminders every SCHEDULER_INTERVAL_SECONDS (server/scheduler). */
   scheduler: Scheduler;
+  webhooks: Webhooks;
   log: Logger;
   close(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function startApp(
     logDestination?: DestinationStream;
     /** The scheduler's clock, and a hook into its runs (tests). */
     scheduler?: Pick<SchedulerOptions, "clock" | "afterRecording">;
+    webhooks?: WebhookOptions;
   } = {},
 ): Promise<RunningApp> {
   const log = createLogger(config, options.logDestination);
@@ -193,6 +196,8 @@ export async function startApp(
     }),
   );
 
+  // Committed events the organisation's webhooks asked for become deliveries, sent after COMMIT.
+  const webhooks = startWebhooks(database.db, bus, config.webhooks, options.webhooks);
   // Every consumer has subscribed: events left from the last run go out before new requests.
   const dispatcher = await startDispatcher(database, bus);
   const scheduler = startScheduler(database.db, {
@@ -215,6 +220,7 @@ export async function startApp(
     collab,
     realtime,
     scheduler,
+    webhooks,
     log,
     close() {
       // Stop accepting, close sockets, then the database.
@@ -227,6 +233,7 @@ export async function startApp(
         // A run under way commits (or rolls back) before its events are delivered.
         await scheduler.close();
         await dispatcher.close();
+        await webhooks.close();
         if (!options.database) await database.close();
       })();
       return closing;

@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   OIDC_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  WEBHOOK_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanString.optional(),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -123,6 +126,17 @@ export interface Config {
    * (http://localhost:<port>).
    */
   linkOrigin?: string;
+  webhooks: {
+    /** AES-256 key for the webhooks' signing secrets stored in the database. */
+    secretKey: Buffer;
+    /**
+     * Whether webhooks may go to loopback and private addresses (and plain http, to loopback
+     * only). Off in production unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES says so: a webhook must
+     * not become a way to reach the server's own network.
+     */
+    allowPrivateAddresses: boolean;
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -179,6 +193,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         32,
       ),
     ),
+    webhooks: {
+      secretKey: Buffer.from(
+        hkdfSync(
+          "sha256",
+          e.WEBHOOK_SECRET_KEY ?? sessionSecret,
+          "",
+          "samverkan webhook secrets",
+          32,
+        ),
+      ),
+      allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? e.NODE_ENV !== "production",
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    },
     identityProvider:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? {

@@ -109,6 +109,9 @@ function UserMenu({ user }: { user: HeaderUser }) {
               <Link to="/admin/utskick">{t("nav.adminOutbox")}</Link>
             </li>
             <li>
+              <Link to="/admin/webhooks">{t("nav.adminWebhooks")}</Link>
+            </li>
+            <li>
               <Link to="/admin/organisation">{t("nav.adminOrganisation")}</Link>
             </li>
           </>

@@ -9,6 +9,7 @@ import { formatDate } from "../../common/format";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../server/auth/tokens";
 import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { ScrollingTable } from "../components/Responsive";
+import { ShownOnce } from "../components/ShownOnce";
 import { requirePermission } from "../utils/auth.server";
 import { echoed } from "../utils/forms";
 import { pageTitle, useT } from "../utils/i18n";
@@ -65,23 +66,13 @@ export default function ApiKeys() {
       {params.has("aterkallad") && <Notice>{t("apiKeys.revoked")}</Notice>}
 
       {created && (
-        <section className="panel new-token" aria-labelledby="new-token-heading">
-          <h2 id="new-token-heading">{t("apiKeys.createdHeading", { name: created.name })}</h2>
-          <p role="status">
-            <strong>{t("apiKeys.copyNow")}</strong>
-          </p>
-          <div className="field">
-            <label htmlFor="new-token">{t("apiKeys.token")}</label>
-            <input
-              id="new-token"
-              type="text"
-              readOnly
-              className="token-value"
-              value={created.token}
-              onFocus={(event) => event.currentTarget.select()}
-            />
-          </div>
-        </section>
+        <ShownOnce
+          id="new-token"
+          heading={t("apiKeys.createdHeading", { name: created.name })}
+          warning={t("apiKeys.copyNow")}
+          label={t("apiKeys.token")}
+          value={created.token}
+        />
       )}
 
       {confirming && (

@@ -15,6 +15,7 @@ import * as overviewVisits from "./0013_overview_visits";
 import * as actionListIndexes from "./0014_action_list_indexes";
 import * as notifications from "./0015_notifications";
 import * as remindersAndLinks from "./0016_reminders_and_links";
+import * as webhooks from "./0019_webhooks";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014_action_list_indexes": actionListIndexes,
   "0015_notifications": notifications,
   "0016_reminders_and_links": remindersAndLinks,
+  "0019_webhooks": webhooks,
 };

@@ -44,6 +44,12 @@ type OtherDomainEvent = Envelope &
       }
     | { type: "period-report.adopted"; periodId: string; adoptionId: string }
     | { type: "token.changed"; tokenId: string; change: "created" | "revoked" }
+    /** A webhook registered, changed (address, kinds, on/off), given a new secret or removed. */
+    | {
+        type: "webhook.changed";
+        webhookId: string;
+        change: "created" | "updated" | "secret-rotated" | "deleted";
+      }
     /** Identity numbers removed from a place (never the numbers themselves). */
     | { type: "personal-data.purged"; place: string; entityId: string; field: string }
     // Facts found by the scheduler when their time comes, recorded once each.

@@ -48,6 +48,7 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "search:use": true,
     "notifications:read-own": true,
     "mail-outbox:read": true,
+    "webhooks:manage": true,
   },
   member: {
     "organisation:read": true,
@@ -78,6 +79,7 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "search:use": true,
     "notifications:read-own": true,
     "mail-outbox:read": false,
+    "webhooks:manage": false,
   },
   editor: {
     "organisation:read": true,
@@ -108,6 +110,7 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "search:use": true,
     "notifications:read-own": true,
     "mail-outbox:read": false,
+    "webhooks:manage": false,
   },
   chief: {
     "organisation:read": true,
@@ -138,6 +141,7 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "search:use": true,
     "notifications:read-own": true,
     "mail-outbox:read": false,
+    "webhooks:manage": false,
   },
   observer: {
     "organisation:read": true,
@@ -168,6 +172,7 @@ const EXPECTED: Record<Role, Record<Permission, Grant>> = {
     "search:use": false,
     "notifications:read-own": true,
     "mail-outbox:read": false,
+    "webhooks:manage": false,
   },
 };
 

@@ -33,6 +33,7 @@ export const PERMISSIONS = [
   "search:use",
   "notifications:read-own",
   "mail-outbox:read",
+  "webhooks:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -85,6 +86,8 @@ const GRANTS: Record<Role, Grants> = {
     "personalData:purge": "any",
     // The e-mails the portal composed (all that would have gone out, without an SMTP server).
     "mail-outbox:read": "any",
+    // Where the organisation's events are sent, and their signing secrets: admins only.
+    "webhooks:manage": "any",
     "period-reports:complete": "any",
     "reports:adopt": "any",
   },

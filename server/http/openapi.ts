@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { ACTION_STATUSES, ASSESSMENTS, DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
+import {
+  ACTION_STATUSES,
+  ASSESSMENTS,
+  DOCUMENT_KINDS,
+  DOCUMENT_STATUSES,
+  WEBHOOK_DELIVERY_STATUSES,
+} from "../../db/schema";
 import { sessionCookieName } from "../auth/cookie";
 import { TokenSchema, type TokenView } from "../auth/tokens";
 import {
@@ -33,6 +39,13 @@ import {
   type PeriodReport as PeriodReportView,
 } from "../domain/reports";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
+import {
+  NewWebhookSchema,
+  WEBHOOK_EVENT_KINDS,
+  type WebhookDeliveryView,
+  WebhookUpdateSchema,
+  type WebhookView,
+} from "../domain/webhooks";
 import { ReportExportQuery } from "../reports/export";
 
 /**
@@ -340,6 +353,46 @@ const SearchHit = z.object({
   url: z.string().describe("The page in the portal").meta({ example: "/atgarder/…" }),
 }) satisfies z.ZodType<Omit<SearchHitView, "snippet"> & { snippet: string }>;
 
+const Webhook = z.object({
+  id: uuid,
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_KINDS)),
+  enabled: z.boolean(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+}) satisfies z.ZodType<WebhookView>;
+
+const WebhookAttempt = z.object({
+  attempt: z.int().min(1),
+  at: dateTime,
+  statusCode: z.int().nullable().describe("The receiver's HTTP status; null when none came"),
+  durationMs: z.int().min(0),
+  excerpt: z.string().describe("The start of the receiver's answer (500 characters at most)"),
+  error: z.string().nullable().describe("Why no answer came (timeout, refused connection)"),
+});
+
+const WebhookDelivery = z.object({
+  id: uuid,
+  eventId: z.string().describe("The event's id, as sent in Samverkan-Event-Id and the body's id"),
+  eventType: z.enum(WEBHOOK_EVENT_KINDS),
+  status: z
+    .enum(WEBHOOK_DELIVERY_STATUSES)
+    .describe(
+      "pending (not yet answered with 2xx; retried), delivered, or failed after the last attempt",
+    ),
+  attempts: z.int().min(0),
+  lastStatusCode: z.int().nullable(),
+  lastDurationMs: z.int().min(0).nullable(),
+  lastError: z.string().nullable(),
+  lastResponseExcerpt: z.string().nullable(),
+  nextAttemptAt: dateTime
+    .nullable()
+    .describe("When it is tried again; null once delivered or failed"),
+  createdAt: dateTime,
+  deliveredAt: dateTime.nullable(),
+  attemptLog: z.array(WebhookAttempt),
+}) satisfies z.ZodType<Omit<WebhookDeliveryView, "eventType"> & { eventType: string }>;
+
 /** Every named schema of the document: request bodies as the server reads them, answers as it writes them. */
 const requestSchemas = {
   NewToken: TokenSchema,
@@ -357,6 +410,8 @@ const requestSchemas = {
   NewAdoption: AdoptionSchema.describe(
     "A reason is required when departments have not klarmarkerat or actions lack an assessment",
   ),
+  NewWebhook: NewWebhookSchema,
+  WebhookChanges: WebhookUpdateSchema,
 };
 const responseSchemas = {
   Error: ErrorBody,
@@ -406,6 +461,20 @@ const responseSchemas = {
   LexicalDocument,
   SearchHit,
   SearchResults: list(SearchHit),
+  Webhook,
+  WebhookList: list(Webhook),
+  CreatedWebhook: Webhook.extend({
+    secret: z
+      .string()
+      .describe(
+        "The signing secret, shown only this once (POST /webhooks/{id}/secret makes a new one)",
+      ),
+  }),
+  WebhookSecret: z
+    .object({ secret: z.string() })
+    .describe("The new signing secret, shown only this once; the old one no longer signs"),
+  WebhookDelivery,
+  WebhookDeliveryList: list(WebhookDelivery),
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
 };
 
@@ -848,6 +917,78 @@ export const apiOperations: readonly ApiOperation[] = [
       200: responseSchemas.SearchResults,
       400: "Empty or too long q, or an unknown kind (each named in fields)",
       403: "Observers may not search",
+    },
+  },
+  {
+    method: "get",
+    path: "/webhooks",
+    operationId: "listWebhooks",
+    summary: "The organisation's webhooks (admins)",
+    responses: { 200: responseSchemas.WebhookList, 403: "Only admins manage webhooks" },
+  },
+  {
+    method: "post",
+    path: "/webhooks",
+    operationId: "createWebhook",
+    summary:
+      "Register an https address for event kinds; answers the signing secret once. Each delivery is a POST signed in Samverkan-Signature (see the README's Webhooks section)",
+    body: NewWebhookSchema,
+    responses: {
+      201: responseSchemas.CreatedWebhook,
+      400: "Invalid address (not https, or a private or loopback address) or no event kind",
+      403: "Only admins manage webhooks",
+      422: "A personal identity number in the address",
+    },
+  },
+  {
+    method: "get",
+    path: "/webhooks/{id}",
+    operationId: "getWebhook",
+    summary: "One webhook (never its secret)",
+    responses: { 200: Webhook, 403: "Only admins manage webhooks", 404: "No such webhook" },
+  },
+  {
+    method: "patch",
+    path: "/webhooks/{id}",
+    operationId: "updateWebhook",
+    summary: "Change the address or event kinds, or turn the webhook off (enabled: false) and on",
+    body: WebhookUpdateSchema,
+    responses: {
+      200: Webhook,
+      400: "Invalid address or event kinds",
+      403: "Only admins manage webhooks",
+      404: "No such webhook",
+      422: "A personal identity number in the address",
+    },
+  },
+  {
+    method: "delete",
+    path: "/webhooks/{id}",
+    operationId: "deleteWebhook",
+    summary: "Remove the webhook and its deliveries",
+    responses: { 204: NO_CONTENT, 403: "Only admins manage webhooks", 404: "No such webhook" },
+  },
+  {
+    method: "post",
+    path: "/webhooks/{id}/secret",
+    operationId: "rotateWebhookSecret",
+    summary: "Make a new signing secret (answered once); the old one stops signing at once",
+    responses: {
+      200: responseSchemas.WebhookSecret,
+      403: "Only admins manage webhooks",
+      404: "No such webhook",
+    },
+  },
+  {
+    method: "get",
+    path: "/webhooks/{id}/deliveries",
+    operationId: "listWebhookDeliveries",
+    summary:
+      "The webhook's latest 50 deliveries, newest first, each with its attempts' status codes and answers (kept 30 days)",
+    responses: {
+      200: responseSchemas.WebhookDeliveryList,
+      403: "Only admins manage webhooks",
+      404: "No such webhook",
     },
   },
 ];

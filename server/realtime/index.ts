@@ -273,6 +273,7 @@ export function createRealtime(
     "strategy.changed": nobody,
     "period-report.adopted": nobody,
     "token.changed": nobody,
+    "webhook.changed": nobody,
     "personal-data.purged": nobody,
     "period.deadline-approaching": nobody,
     "period.deadline-passed": nobody,

@@ -1377,8 +1377,9 @@ describe("tokens and authentication", () => {
 });
 
 describe("the OpenAPI document", () => {
-  // Documents and search have their own contract tests (collab-api.test.ts, search.test.ts).
-  const elsewhere = ["/documents", "/search"];
+  // Documents, search and webhooks have their own contract tests (collab-api.test.ts,
+  // search.test.ts, webhooks.test.ts).
+  const elsewhere = ["/documents", "/search", "/webhooks"];
 
   it("documents every route the API router serves, and serves every documented operation", () => {
     const router = createApiRouter({

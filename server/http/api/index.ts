@@ -14,6 +14,7 @@ import { reportRoutes } from "./reports";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
 import { searchRoutes } from "./search";
 import { tokenRoutes } from "./tokens";
+import { webhookRoutes } from "./webhooks";
 
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
 export function createApiRouter(deps: { db: DB; config: Config; auth: Authenticator }) {
@@ -84,6 +85,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     documentRoutes(db),
     searchRoutes(db),
     tokenRoutes(db),
+    webhookRoutes(db, config.webhooks),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
