@@ -6,7 +6,7 @@ import { type DB, inTransaction } from "../../db";
 import type { WebhookAttempt } from "../../db/schema";
 import type { EventBus } from "../bus";
 import { openWebhookSecret, type WebhookSettings } from "../domain/webhooks";
-import { guardedLookup } from "./address";
+import { guardedLookup, refusedWebhookUrl } from "./address";
 import { webhookEventOf } from "./events";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 
@@ -62,12 +62,16 @@ function post(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      return resolve({ statusCode: null, durationMs: 0, excerpt: "", error: "Invalid address" });
-    }
+    // Saved under another setting, or an address literal (which no DNS lookup checks).
+    const refused = refusedWebhookUrl(url, settings.allowPrivateAddresses);
+    if (refused)
+      return resolve({
+        statusCode: null,
+        durationMs: 0,
+        excerpt: "",
+        error: `The address is refused (${refused.replace("validation.", "")})`,
+      });
+    const target = new URL(url);
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     let settled = false;
     const finish = (outcome: Omit<Outcome, "durationMs">) => {

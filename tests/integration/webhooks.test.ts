@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Ajv2020 } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, type DB, openDatabase } from "../../db";
@@ -67,6 +69,33 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms
 
 const parsed = (received: Received) => JSON.parse(received.body);
 
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+/** "METHOD /template STATUS" of every webhook answer seen, each checked against the document. */
+const observed = new Set<string>();
+let documentPaths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+
+/** Calls the API and checks the answer against the served OpenAPI document. */
+async function api(token: string | null, method: string, path: string, body?: unknown) {
+  const response = await callApi(server.url, token, method, path, body);
+  const template = Object.keys(documentPaths).find((t) =>
+    new RegExp(`^${t.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
+  );
+  if (!template) throw new Error(`${path} is not documented`);
+  const what = `${method} ${template} ${response.status}`;
+  const operation = documentPaths[template][method.toLowerCase()];
+  expect(Object.keys(operation.responses), what).toContain(String(response.status));
+  observed.add(what);
+  if (response.status !== 204) {
+    const pointer = encodeURIComponent(template.replace(/~/g, "~0").replace(/\//g, "~1"));
+    const ref = `openapi.json#/paths/${pointer}/${method.toLowerCase()}/responses/${response.status}/content/application~1json/schema`;
+    const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+    if (!check(response.body))
+      throw new Error(`${what} breaks the OpenAPI document: ${ajv.errorsText(check.errors)}`);
+  }
+  return response;
+}
+
 let server: TestServer;
 let db: DB;
 let adminToken: string;
@@ -78,6 +107,9 @@ let departments: Record<string, string>;
 beforeAll(async () => {
   server = await startTestServer();
   db = server.database.db;
+  const served = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+  ajv.addSchema(served, "openapi.json");
+  documentPaths = served.paths;
   adminToken = await createTokenAs(server.url, DEMO_EMAILS.admin);
   memberToken = await createTokenAs(server.url, DEMO_EMAILS.member);
   other = await seedOtherOrganisation(db);
@@ -97,7 +129,7 @@ async function newAction(title: string) {
 }
 
 async function register(receiver: Receiver, events: string[] = [...WEBHOOK_EVENT_KINDS]) {
-  const response = await callApi(server.url, adminToken, "POST", "/webhooks", {
+  const response = await api(adminToken, "POST", "/webhooks", {
     url: receiver.url,
     events,
   });
@@ -107,17 +139,17 @@ async function register(receiver: Receiver, events: string[] = [...WEBHOOK_EVENT
 
 describe("managing webhooks", () => {
   it("admins only: other roles get 403 on every operation, and nothing is created", async () => {
-    const created = await callApi(server.url, memberToken, "POST", "/webhooks", {
+    const created = await api(memberToken, "POST", "/webhooks", {
       url: "https://example.org/hook",
       events: ["action.changed"],
     });
     expect(created.status).toBe(403);
     expect(created.body.error.code).toBe("forbidden");
-    expect((await callApi(server.url, memberToken, "GET", "/webhooks")).status).toBe(403);
+    expect((await api(memberToken, "GET", "/webhooks")).status).toBe(403);
     const observerToken = await createTokenAs(server.url, DEMO_EMAILS.observer);
-    expect((await callApi(server.url, observerToken, "GET", "/webhooks")).status).toBe(403);
+    expect((await api(observerToken, "GET", "/webhooks")).status).toBe(403);
     const chiefToken = await createTokenAs(server.url, DEMO_EMAILS.chief);
-    expect((await callApi(server.url, chiefToken, "GET", "/webhooks")).status).toBe(403);
+    expect((await api(chiefToken, "GET", "/webhooks")).status).toBe(403);
     const stored = await db.selectFrom("webhooks").select("id").execute();
     expect(stored).toEqual([]);
     // The page too.
@@ -127,7 +159,7 @@ describe("managing webhooks", () => {
   });
 
   it("the secret is answered once, stored sealed, never listed; rotate, disable and delete", async () => {
-    const created = await callApi(server.url, adminToken, "POST", "/webhooks", {
+    const created = await api(adminToken, "POST", "/webhooks", {
       url: "https://example.org/hook",
       events: ["report.adopted", "action.changed", "report.adopted"],
     });
@@ -145,21 +177,21 @@ describe("managing webhooks", () => {
       .where("id", "=", id)
       .executeTakeFirstOrThrow();
     expect(row.secret_encrypted).not.toContain(created.body.secret.slice(6));
-    const listed = await callApi(server.url, adminToken, "GET", "/webhooks");
+    const listed = await api(adminToken, "GET", "/webhooks");
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
-    const rotated = await callApi(server.url, adminToken, "POST", `/webhooks/${id}/secret`);
+    const rotated = await api(adminToken, "POST", `/webhooks/${id}/secret`);
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).not.toBe(created.body.secret);
-    const disabled = await callApi(server.url, adminToken, "PATCH", `/webhooks/${id}`, {
+    const disabled = await api(adminToken, "PATCH", `/webhooks/${id}`, {
       enabled: false,
     });
     expect(disabled.body.enabled).toBe(false);
-    const unknown = await callApi(server.url, adminToken, "PATCH", `/webhooks/${id}`, {
+    const unknown = await api(adminToken, "PATCH", `/webhooks/${id}`, {
       enabled: "false",
     });
     expect(unknown.status).toBe(400);
-    expect((await callApi(server.url, adminToken, "DELETE", `/webhooks/${id}`)).status).toBe(204);
-    expect((await callApi(server.url, adminToken, "GET", `/webhooks/${id}`)).status).toBe(404);
+    expect((await api(adminToken, "DELETE", `/webhooks/${id}`)).status).toBe(204);
+    expect((await api(adminToken, "GET", `/webhooks/${id}`)).status).toBe(404);
     const audited = await db
       .selectFrom("audit_events")
       .select("action")
@@ -175,7 +207,7 @@ describe("managing webhooks", () => {
   });
 
   it("another organisation's admin sees none of them (404)", async () => {
-    const created = await callApi(server.url, adminToken, "POST", "/webhooks", {
+    const created = await api(adminToken, "POST", "/webhooks", {
       url: "https://example.org/other",
       events: ["document.adopted"],
     });
@@ -183,7 +215,7 @@ describe("managing webhooks", () => {
     const { listWebhooks, getWebhook } = await import("../../server/domain/webhooks");
     expect(await listWebhooks(db, otherAdmin)).toEqual([]);
     await expect(getWebhook(db, otherAdmin, created.body.id)).rejects.toThrow();
-    await callApi(server.url, adminToken, "DELETE", `/webhooks/${created.body.id}`);
+    await api(adminToken, "DELETE", `/webhooks/${created.body.id}`);
   });
 
   it("a bad address is refused with a specific Swedish message on the page, 400 in the API", async () => {
@@ -210,12 +242,12 @@ describe("managing webhooks", () => {
     });
     expect(noEvents.status).toBe(400);
     expect(textOf(await noEvents.text())).toContain("Välj minst en händelse.");
-    const api = await callApi(server.url, adminToken, "POST", "/webhooks", {
+    const refused = await api(adminToken, "POST", "/webhooks", {
       url: "ftp://example.org/hook",
       events: ["action.changed"],
     });
-    expect(api.status).toBe(400);
-    expect(Object.keys(api.body.error.fields)).toEqual(["url"]);
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.error.fields)).toEqual(["url"]);
     expect(await db.selectFrom("webhooks").select("id").execute()).toEqual([]);
   });
 
@@ -254,7 +286,7 @@ describe("deliveries", () => {
     hook = await register(receiver);
   });
   afterAll(async () => {
-    await callApi(server.url, adminToken, "DELETE", `/webhooks/${hook.id}`);
+    await api(adminToken, "DELETE", `/webhooks/${hook.id}`);
     await receiver.close();
   });
 
@@ -295,7 +327,7 @@ describe("deliveries", () => {
         nowSeconds: Math.floor(Date.now() / 1000) + 3600,
       }),
     ).toBe(false);
-    const listed = await callApi(server.url, adminToken, "GET", `/webhooks/${hook.id}/deliveries`);
+    const listed = await api(adminToken, "GET", `/webhooks/${hook.id}/deliveries`);
     expect(listed.status).toBe(200);
     const recorded = listed.body.items.find((d: { eventId: string }) => d.eventId === body.id);
     expect(recorded).toMatchObject({
@@ -331,7 +363,7 @@ describe("deliveries", () => {
     await server.webhooks.worker.runOnce();
     expect(narrow.received.map((r) => parsed(r).type)).toEqual(["followup.reported"]);
     expect(parsed(narrow.received[0]).data.actionId).toBe(action.id);
-    await callApi(server.url, adminToken, "DELETE", `/webhooks/${only.id}`);
+    await api(adminToken, "DELETE", `/webhooks/${only.id}`);
     await narrow.close();
   });
 
@@ -457,7 +489,7 @@ describe("deliveries", () => {
       .where("attempts", "=", 1)
       .executeTakeFirstOrThrow();
     expect(Number(delivered.n)).toBe(count);
-    await callApi(server.url, adminToken, "DELETE", `/webhooks/${target.id}`);
+    await api(adminToken, "DELETE", `/webhooks/${target.id}`);
     await slow.close();
   });
 });
@@ -544,5 +576,24 @@ describe("exactly once across restarts", () => {
     expect(receiver.received.map((r) => parsed(r).data.change)).toEqual(["created", "updated"]);
     const rows = await db.selectFrom("webhook_deliveries").select("event_id").execute();
     expect(rows).toHaveLength(2);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("every webhook operation's success and refusal answers were seen and matched their schemas", () => {
+    const expected = [
+      "GET /webhooks 200",
+      "GET /webhooks 403",
+      "POST /webhooks 201",
+      "POST /webhooks 400",
+      "POST /webhooks 403",
+      "GET /webhooks/{id} 404",
+      "PATCH /webhooks/{id} 200",
+      "PATCH /webhooks/{id} 400",
+      "DELETE /webhooks/{id} 204",
+      "POST /webhooks/{id}/secret 200",
+      "GET /webhooks/{id}/deliveries 200",
+    ];
+    expect([...observed].filter((seen) => expected.includes(seen)).sort()).toEqual(expected.sort());
   });
 });
