@@ -11,8 +11,8 @@ import { reopenForNewAction } from "./followups";
 import {
   afterCursor,
   decodeCursor,
-  encodeCursor,
   filterFingerprint,
+  pageOf,
   type SortKey,
   sortKeyText,
 } from "./keyset";
@@ -310,12 +310,7 @@ export async function listActions(
     .orderBy("actions.id")
     .limit(filter.limit + 1)
     .execute();
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > filter.limit && last
-      ? encodeCursor({ key: last.sort_key, id: last.id, filter: fingerprint })
-      : null;
+  const { page, nextCursor } = pageOf(rows, filter.limit, fingerprint);
   return { items: page.map((row) => present(row as DetailsRow, today)), nextCursor };
 }
 

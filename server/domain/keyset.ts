@@ -92,3 +92,21 @@ export function afterCursor(
 
 /** The sort key of a row as SQL text, to put in the next cursor. */
 export const sortKeyText = (sort: SortKey) => sql<string | null>`cast(${sort.expression} as text)`;
+
+/**
+ * Splits the `limit + 1` rows a page query read into the page and the cursor of the next page
+ * (null when the extra row did not come, so this is the last page).
+ */
+export function pageOf<R extends { id: string; sort_key: string | null }>(
+  rows: R[],
+  limit: number,
+  fingerprint: string,
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ key: last.sort_key, id: last.id, filter: fingerprint })
+      : null;
+  return { page, nextCursor };
+}

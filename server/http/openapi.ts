@@ -19,7 +19,7 @@ import { CommentSchema, type CommentView } from "../domain/comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
   DocumentChangesSchema,
-  DocumentFilterSchema,
+  DocumentPageSchema,
   type DocumentView,
   NewDocumentSchema,
   VersionSchema,
@@ -74,6 +74,16 @@ const uuid = z.uuid();
 const date = z.iso.date().meta({ example: "2017-10-12" });
 const dateTime = z.iso.datetime();
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+/** A list read page by page by keyset (server/domain/keyset.ts). */
+const page = <T extends z.ZodType>(item: T, things: string) =>
+  list(item).extend({
+    nextCursor: z
+      .string()
+      .optional()
+      .describe(
+        `Pass as \`cursor\` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so ${things} added or changed meanwhile are neither skipped nor repeated`,
+      ),
+  });
 
 const Action = z.object({
   id: uuid,
@@ -429,14 +439,7 @@ const responseSchemas = {
   AdoptionList: list(Adoption),
   DepartmentReport,
   Action,
-  ActionPage: list(Action).extend({
-    nextCursor: z
-      .string()
-      .optional()
-      .describe(
-        "Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so actions added or changed meanwhile are neither skipped nor repeated",
-      ),
-  }),
+  ActionPage: page(Action, "actions"),
   FollowUp: FollowUp,
   FollowUpList: list(FollowUp),
   Comment,
@@ -454,7 +457,7 @@ const responseSchemas = {
       ),
   }),
   Document,
-  DocumentList: list(Document),
+  DocumentPage: page(Document, "documents"),
   DocumentDetails,
   DocumentVersion,
   DocumentVersionList: list(DocumentVersion),
@@ -783,9 +786,9 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/documents",
     operationId: "listDocuments",
     summary: "List documents, newest edit first",
-    query: DocumentFilterSchema,
+    query: DocumentPageSchema,
     responses: {
-      200: responseSchemas.DocumentList,
+      200: responseSchemas.DocumentPage,
       400: "Invalid filter",
       403: "Observers read no documents",
     },

@@ -856,8 +856,10 @@ export interface components {
                 documentType: string;
             };
         };
-        DocumentList: {
+        DocumentPage: {
             items: components["schemas"]["Document"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so documents added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
         };
         DocumentDetails: {
             /** Format: uuid */
@@ -2890,6 +2892,8 @@ export interface operations {
                 status?: "draft" | "review" | "adopted";
                 departmentId?: string;
                 q?: string;
+                limit?: number;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2903,7 +2907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentList"];
+                    "application/json": components["schemas"]["DocumentPage"];
                 };
             };
             /** @description Invalid filter; A NUL character in the address */

@@ -8,7 +8,7 @@ import {
   createVersion,
   documentContent,
   getDocument,
-  listDocuments,
+  listDocumentPage,
   listVersions,
   restoreVersion,
   toApiDocument,
@@ -23,7 +23,8 @@ export function documentRoutes(db: DB) {
   router.get(
     "/documents",
     route(async (user, req, res) => {
-      res.json({ items: (await listDocuments(db, user, req.query)).map(toApiDocument) });
+      const { items, nextCursor } = await listDocumentPage(db, user, req.query);
+      res.json({ items: items.map(toApiDocument), ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
   router.post(
