@@ -1185,4 +1185,41 @@ export const en: Catalogue = {
   "validation.webhookPrivate":
     "The address leads to an internal network or to the server itself. Enter an address reachable over the internet.",
   "validation.webhookEvents": "Choose at least one event.",
+  // Invitations and password resets by e-mail, and their pages.
+  "mail.invitation.subject": "Welcome to Samverkan",
+  "mail.invitation.body":
+    "You have been invited to Samverkan. Choose your password with the link below. It works once and is valid until {expires}.",
+  "mail.invitation.provider":
+    "You can also sign in with {name}, the organisation's sign-in, without a password of your own.",
+  "mail.invitation.button": "Choose a password",
+  "mail.reset.subject": "Reset your password",
+  "mail.reset.body":
+    "Someone (hopefully you) asked for a new password for Samverkan. Choose a new one with the link below. It works once and is valid until {expires}.",
+  "mail.reset.button": "Choose a new password",
+  "mail.link.ignore": "If you did not expect this, you can ignore this message.",
+  "forgot.title": "Forgotten password",
+  "forgot.link": "Forgotten your password?",
+  "forgot.intro":
+    "Enter your e-mail address and we will send a link where you can choose a new password.",
+  "forgot.submit": "Send link",
+  "forgot.sent":
+    "If the address belongs to an account in Samverkan, we have sent a link to it. The link is valid for two hours and works once.",
+  "forgot.throttled": {
+    one: "Too many attempts. Try again in {count} minute.",
+    other: "Too many attempts. Try again in {count} minutes.",
+  },
+  "forgot.back": "Back to sign-in",
+  "link.title": "Choose a password",
+  "link.intro": "Choose a password for {email}.",
+  "link.submit": "Save password",
+  "link.unusable":
+    "This link cannot be used: it has been used already or has expired. Ask for a new link.",
+  "link.done": "Your password is saved. Sign in with it.",
+  "users.invite": "Send an invitation by e-mail",
+  "users.inviteHint":
+    "The person gets a link, valid for 72 hours, to choose a password (or to sign in with the organisation's sign-in).",
+  "users.invited": "Invitation sent to {email}. The link is valid until {expires}.",
+  "validation.linkUnusable":
+    "The link has been used already or has expired. Ask for a new one under “Forgotten password”.",
+  "validation.inviteInactive": "The person is deactivated. Reactivate them before inviting.",
 };

@@ -1185,6 +1185,43 @@ export const sv = {
   "validation.webhookPrivate":
     "Adressen går till ett internt nät eller till servern själv. Ange en adress som nås över internet.",
   "validation.webhookEvents": "Välj minst en händelse.",
+  // Invitations and password resets by e-mail, and their pages.
+  "mail.invitation.subject": "Välkommen till Samverkan",
+  "mail.invitation.body":
+    "Du har bjudits in till Samverkan. Välj ditt lösenord med länken nedan. Den fungerar en gång och gäller till {expires}.",
+  "mail.invitation.provider":
+    "Du kan också logga in med {name}, organisationens inloggning, utan eget lösenord.",
+  "mail.invitation.button": "Välj lösenord",
+  "mail.reset.subject": "Återställ ditt lösenord",
+  "mail.reset.body":
+    "Någon (förhoppningsvis du) bad om ett nytt lösenord till Samverkan. Välj ett nytt med länken nedan. Den fungerar en gång och gäller till {expires}.",
+  "mail.reset.button": "Välj nytt lösenord",
+  "mail.link.ignore": "Om du inte väntade dig det här kan du bortse från meddelandet.",
+  "forgot.title": "Glömt lösenord",
+  "forgot.link": "Glömt lösenord?",
+  "forgot.intro":
+    "Skriv din e-postadress så skickar vi en länk där du kan välja ett nytt lösenord.",
+  "forgot.submit": "Skicka länk",
+  "forgot.sent":
+    "Om adressen hör till ett konto i Samverkan har vi skickat en länk dit. Länken gäller i två timmar och fungerar en gång.",
+  "forgot.throttled": {
+    one: "För många försök. Försök igen om {count} minut.",
+    other: "För många försök. Försök igen om {count} minuter.",
+  },
+  "forgot.back": "Till inloggningen",
+  "link.title": "Välj lösenord",
+  "link.intro": "Välj lösenord för {email}.",
+  "link.submit": "Spara lösenord",
+  "link.unusable":
+    "Länken går inte att använda: den har redan använts eller gått ut. Be om en ny länk.",
+  "link.done": "Ditt lösenord är sparat. Logga in med det.",
+  "users.invite": "Skicka inbjudan via e-post",
+  "users.inviteHint":
+    "Personen får en länk som gäller i 72 timmar för att välja lösenord (eller logga in med organisationens inloggning).",
+  "users.invited": "Inbjudan skickad till {email}. Länken gäller till {expires}.",
+  "validation.linkUnusable":
+    "Länken har redan använts eller gått ut. Be om en ny länk under ”Glömt lösenord”.",
+  "validation.inviteInactive": "Personen är avaktiverad. Aktivera personen innan du bjuder in.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -31,6 +31,8 @@ type OtherDomainEvent = Envelope &
     | { type: "user.signed-in"; userId: string; method: SignInMethod }
     /** `userId` null: the provider's person matched no account (the audit row has the address). */
     | { type: "user.sign-in-failed"; userId: string | null; method: SignInMethod; reason: string }
+    /** An invitation or password-reset link was made for the person (and e-mailed after COMMIT). */
+    | { type: "user.link-sent"; userId: string; purpose: "invitation" | "password-reset" }
     | { type: "identity-provider.changed" }
     /** A logout: that session's open sockets close; nobody else is told. */
     | { type: "session.ended"; sessionId: string }

@@ -22,7 +22,7 @@ export const TemporaryPasswordSchema = z.object({ password: passwordSchema });
  * Stores a new password hash and ends the person's sessions except `keptSessionId` (every one of
  * them, in every organisation, when null); their open sockets close with them (the event).
  */
-async function replacePassword(
+export async function replacePassword(
   trx: Tx,
   userId: string,
   passwordHash: string,
@@ -86,6 +86,25 @@ export async function changeOwnPassword(db: Executor, actor: SessionUser, input:
 }
 
 /**
+ * One password opens every organisation a person belongs to: an admin of one must not be able
+ * to choose (or have the person choose through a link) the password that signs in to another.
+ */
+export async function assertPasswordOnlyHere(
+  db: Executor,
+  actor: Actor,
+  userId: string,
+  field: string,
+) {
+  const elsewhere = await db
+    .selectFrom("memberships")
+    .select("organisation_id")
+    .where("user_id", "=", userId)
+    .where("organisation_id", "!=", actor.organisationId)
+    .executeTakeFirst();
+  if (elsewhere) throw new ValidationError({ [field]: "validation.passwordOtherOrganisation" });
+}
+
+/**
  * An admin gives a person a temporary password (they forgot theirs, or it may be known to
  * someone else): every session of theirs ends, and at the next sign-in they must choose their
  * own before anything else. The admin's own password is changed in Inställningar.
@@ -99,15 +118,7 @@ export async function setTemporaryPassword(
   const person = await getUser(db, actor, userId);
   if (userId === actor.userId)
     throw new ValidationError({ password: "validation.ownPasswordHere" });
-  // One password opens every organisation a person belongs to: an admin of one must not be
-  // able to choose the password that signs in to another.
-  const elsewhere = await db
-    .selectFrom("memberships")
-    .select("organisation_id")
-    .where("user_id", "=", userId)
-    .where("organisation_id", "!=", actor.organisationId)
-    .executeTakeFirst();
-  if (elsewhere) throw new ValidationError({ password: "validation.passwordOtherOrganisation" });
+  await assertPasswordOnlyHere(db, actor, userId, "password");
   const { password } = parseInput(TemporaryPasswordSchema, input);
   assertStrongPassword(password, [person.name, person.email], "password");
   const passwordHash = await hashPassword(password);

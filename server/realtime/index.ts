@@ -267,6 +267,7 @@ export function createRealtime(
     "user.signed-in": nobody,
     "user.sign-in-failed": nobody,
     "user.changed": nobody,
+    "user.link-sent": nobody,
     "identity-provider.changed": nobody,
     "department.changed": nobody,
     "organisation.changed": nobody,
