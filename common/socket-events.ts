@@ -19,6 +19,3 @@ export interface ServerToClientEvents extends CollabServerEvents, LiveEvents {
 export interface ClientToServerEvents extends CollabClientEvents {
   "presence:list": (payload: null, ack: (response: OnlineUser[] | ErrorAck) => void) => void;
 }
-
-/** Between server processes (none yet: rooms are broadcast through the adapter). */
-export type InterServerEvents = Record<never, never>;

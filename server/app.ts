@@ -35,6 +35,7 @@ import { createUnsubscribeRouter } from "./http/unsubscribe";
 import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
 import { createMetrics, serveMetrics } from "./metrics";
 import { createRealtime, type Realtime } from "./realtime";
+import { createClusterAdapter } from "./realtime/cluster";
 import { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler";
 import { startWebhooks, type WebhookOptions, type Webhooks } from "./webhooks";
 
@@ -172,11 +173,18 @@ export async function startApp(
   // Mail programs post one-click unsubscribes (RFC 8058) from their own servers.
   app.use(createUnsubscribeRouter({ db: database.db, config }));
   app.use(guardStateChangingRequests(config));
-  const realtime = createRealtime(httpServer, { config, bus, auth });
-  const collab = new CollabHub(realtime.io, database.db);
+  // On PostgreSQL several server processes may share the database: socket.io's rooms then span
+  // them through its PostgreSQL adapter (ADR 0029). PGlite is one process (its DATA_DIR lock).
+  const cluster = config.databaseUrl
+    ? createClusterAdapter(config.databaseUrl, (error) =>
+        log.warn(`socket.io's PostgreSQL adapter: ${error.message}`),
+      )
+    : undefined;
+  const realtime = createRealtime(httpServer, { config, bus, auth, cluster });
+  const collab = new CollabHub(realtime.io, database.db, realtime.clustered);
   realtime.addFeature(collab);
   metrics.observeRealtime(realtime.io, collab);
-  followDocumentEvents(bus, collab);
+  followDocumentEvents(bus, realtime, collab);
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,

@@ -16,6 +16,7 @@ import * as actionListIndexes from "./0014_action_list_indexes";
 import * as notifications from "./0015_notifications";
 import * as remindersAndLinks from "./0016_reminders_and_links";
 import * as webhooks from "./0019_webhooks";
+import * as socketIoAttachments from "./0020_socket_io_attachments";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0015_notifications": notifications,
   "0016_reminders_and_links": remindersAndLinks,
   "0019_webhooks": webhooks,
+  "0020_socket_io_attachments": socketIoAttachments,
 };

@@ -16,6 +16,7 @@ import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
 import { applyCheckedUpdate, type ContentRefusal } from "./content-guard";
 import { COLLAB_LIMITS } from "./limits";
+import type { CollabPeers } from "./peers";
 import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
 
 // After a failed save, the room is asked for what we lack at most this often (see commit).
@@ -82,6 +83,8 @@ export class CollabDocument {
   /** When the oldest edit not yet in the rendered views arrived (ms since the epoch). */
   private unrenderedSince?: number;
   private resyncTimer?: ReturnType<typeof setTimeout>;
+  /** Unloaded or shutting down: no more timers are started. */
+  private stopped = false;
 
   constructor(
     private readonly io: AppServer,
@@ -91,6 +94,7 @@ export class CollabDocument {
     readonly organisationId: string,
     stored: StoredState,
     frozen: boolean,
+    private readonly peers: CollabPeers,
   ) {
     this.doc = docFrom(stored.state);
     this.received = docFrom(stored.state);
@@ -102,8 +106,12 @@ export class CollabDocument {
     this.frozen = frozen;
   }
 
+  /**
+   * This process's editors of the document. Each process that has the document loaded sends to
+   * its own: what another process saved reaches them through `applyPeerUpdates`.
+   */
   private get room() {
-    return this.io.to(documentRoom(this.id));
+    return this.io.local.to(documentRoom(this.id));
   }
 
   /** Brings the document up to date from the log (another process may have written to it). */
@@ -186,6 +194,24 @@ export class CollabDocument {
     this.afterChange();
   }
 
+  /**
+   * Updates another process saved (after its COMMIT): applied to both copies here and sent to
+   * this process's editors. The log id is left: the next catch-up reads the recent rows again.
+   */
+  applyPeerUpdates(updates: Uint8Array[]) {
+    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    this.storedBytes += update.length;
+    Y.applyUpdate(this.doc, update, "peer");
+    Y.applyUpdate(this.received, update, "peer");
+    this.room.emit("collab:sync", { documentId: this.id, data: updateMessage(update) });
+  }
+
+  /** A cursor another process accepted or removed: kept here for those who join, and sent on. */
+  applyPeerAwareness(update: Uint8Array) {
+    applyAwarenessUpdate(this.awareness, update, "peer");
+    this.room.emit("collab:awareness", { documentId: this.id, data: update });
+  }
+
   private applySaved(id: bigint, update: Uint8Array, origin: string) {
     if (id > this.lastUpdateId) this.lastUpdateId = id;
     this.storedBytes += update.length;
@@ -213,6 +239,10 @@ export class CollabDocument {
     try {
       const newestId = await appendUpdates(this.db, this.id, batch);
       this.stats.saves++;
+      this.peers.saved(
+        this.id,
+        batch.map((pending) => pending.update),
+      );
       for (const pending of batch) pending.saved(newestId);
     } catch (error) {
       for (const pending of batch) pending.failed(error);
@@ -233,6 +263,8 @@ export class CollabDocument {
 
   /** After a saved change: schedule the rendered views, and compact when due (or `compactNow`). */
   afterChange(compactNow = false) {
+    // A save that committed while the server shut down: the shutdown already rendered it.
+    if (this.stopped) return;
     this.updatesSinceCompaction++;
     const now = Date.now();
     this.editedAt = new Date(now);
@@ -318,6 +350,7 @@ export class CollabDocument {
 
   /** Stops the timers of rendering and resyncing; pending saves are flushed by the caller. */
   stopTimers() {
+    this.stopped = true;
     clearTimeout(this.renderTimer);
     clearTimeout(this.resyncTimer);
   }

@@ -1,14 +1,22 @@
-import type { EventBus } from "../bus";
+import type { DomainEvent, EventBus } from "../bus";
+import type { Realtime } from "../realtime";
 import type { CollabHub } from "./hub";
 
 /**
- * What the co-editing hub does after a document's change committed: an adopted document turns
- * its open editors read-only (the hub refuses any later update); a restored version reaches them.
+ * What the co-editing hub does after a document's change committed, in every server process
+ * (each has its own loaded copy and editors): an adopted document turns its open editors
+ * read-only (the hub refuses any later update); a restored version reaches them.
  */
-export function followDocumentEvents(bus: EventBus, hub: CollabHub): () => void {
-  return bus.subscribe(async (event) => {
+export function followDocumentEvents(bus: EventBus, realtime: Realtime, hub: CollabHub) {
+  const follow = async (event: DomainEvent) => {
     if (event.type !== "document.changed") return;
     if (event.change === "adopted") hub.documentChanged(event.documentId, true);
     if (event.change === "restored") await hub.storedUpdatesArrived(event.documentId);
-  });
+  };
+  const stopLocal = bus.subscribe(follow);
+  const stopPeers = realtime.onPeerEvent(follow);
+  return () => {
+    stopLocal();
+    stopPeers();
+  };
 }

@@ -6,6 +6,7 @@ import type { AppServer, AppSocket, GuardedOn, RealtimeFeature } from "../realti
 import { describeUpdate } from "./document";
 import { RateLimiter } from "./limits";
 import { CollabMessages, type CollabStats } from "./messages";
+import { collabPeers, followPeers } from "./peers";
 import { DocumentRegistry } from "./registry";
 import { appendUpdate, loadState } from "./store";
 
@@ -27,17 +28,22 @@ export class CollabHub implements RealtimeFeature {
   private readonly registry: DocumentRegistry;
   private readonly messages: CollabMessages;
 
+  /** `clustered`: other server processes share the rooms and load the same documents. */
   constructor(
     private readonly io: AppServer,
     private readonly db: DB,
+    clustered = false,
   ) {
-    this.registry = new DocumentRegistry(io, db, this.stats);
+    const peers = collabPeers(io, clustered);
+    this.registry = new DocumentRegistry(io, db, this.stats, peers);
     this.messages = new CollabMessages(
       this.registry,
       new RateLimiter(),
       new RateLimiter("awarenessPerSecond", "awarenessBurst"),
       this.stats,
+      peers,
     );
+    if (clustered) followPeers(io, this.registry);
   }
 
   onConnection(socket: AppSocket, on: GuardedOn): void {
@@ -71,11 +77,14 @@ export class CollabHub implements RealtimeFeature {
     await this.registry.get(documentId)?.sendStoredUpdates();
   }
 
-  /** A document became frozen (fastställd) or changed metadata: open editors learn it at once. */
+  /**
+   * A document became frozen (fastställd) or changed metadata: open editors learn it at once.
+   * Called in every process (the event reaches each), so each tells its own editors.
+   */
   documentChanged(documentId: string, frozen: boolean) {
     const document = this.registry.get(documentId);
     if (document) document.frozen = frozen;
-    this.io.to(documentRoom(documentId)).emit("collab:status", { documentId, frozen });
+    this.io.local.to(documentRoom(documentId)).emit("collab:status", { documentId, frozen });
   }
 
   /** The saved in-memory copy of a document, if it is loaded in this process. */

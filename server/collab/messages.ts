@@ -18,6 +18,7 @@ import type { AckOf, AppSocket, GuardedOn } from "../realtime";
 import { ownAwarenessUpdate } from "./awareness-guard";
 import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
 import { COLLAB_LIMITS, type RateLimiter } from "./limits";
+import type { CollabPeers } from "./peers";
 import type { DocumentRegistry } from "./registry";
 
 const JoinSchema = z.object({ documentId: z.uuid() });
@@ -38,6 +39,7 @@ export class CollabMessages {
     private readonly rateLimiter: RateLimiter,
     private readonly awarenessRateLimiter: RateLimiter,
     private readonly stats: CollabStats,
+    private readonly peers: CollabPeers,
   ) {}
 
   listen(socket: AppSocket, on: GuardedOn) {
@@ -195,12 +197,13 @@ export class CollabMessages {
       return this.fail(socket, reply, documentId, refused);
     }
 
-    // The others get the edit while it is being saved (saving first put the COMMIT on their
+    // The others here get the edit while it is being saved (saving first put the COMMIT on their
     // latency path); only the author's acknowledgement waits for COMMIT. The saved document
-    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit.
+    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit; other
+    // processes hear of it then too (CollabPeers.saved), and send it to their editors.
     socket
       .to(documentRoom(documentId))
-      .emit("collab:sync", { documentId, data: updateMessage(update) });
+      .local.emit("collab:sync", { documentId, data: updateMessage(update) });
     await document.commit(update, user.userId, socket.id);
     reply({ ok: true });
     // A deletion let into a full document: compacting is what makes room again.
@@ -244,7 +247,8 @@ export class CollabMessages {
     } catch {
       return this.fail(socket, reply, documentId, "malformed");
     }
-    socket.to(documentRoom(documentId)).emit("collab:awareness", { documentId, data: own });
+    socket.to(documentRoom(documentId)).local.emit("collab:awareness", { documentId, data: own });
+    this.peers.awareness(documentId, own);
     reply({ ok: true });
   }
 }

@@ -7,6 +7,7 @@ import { type AppServer, type AppSocket, PRESENCE_COALESCE_MS } from "../realtim
 import { coalesced } from "../realtime/coalesce";
 import { CollabDocument, type SaveStats } from "./document";
 import { COLLAB_LIMITS } from "./limits";
+import type { CollabPeers } from "./peers";
 import { loadCheckedState } from "./store";
 
 /**
@@ -29,6 +30,7 @@ export class DocumentRegistry {
     private readonly io: AppServer,
     private readonly db: DB,
     private readonly stats: SaveStats,
+    private readonly peers: CollabPeers,
   ) {}
 
   /** The loaded document, if any (whoever is in it). */
@@ -73,8 +75,12 @@ export class DocumentRegistry {
           user.organisationId,
           stored,
           frozen,
+          this.peers,
         );
         this.documents.set(documentId, document);
+        // Another process's save announced while this one was loading found no copy here to
+        // apply to; it committed before the announcement, so the log has it now.
+        await document.catchUp();
         return document;
       })().finally(() => this.loading.delete(documentId));
       this.loading.set(documentId, pending);
@@ -89,10 +95,11 @@ export class DocumentRegistry {
     if (!document || this.closing) return;
     const removal = document.removeAwarenessOf(socket.id);
     if (removal) {
-      this.io
+      this.io.local
         .to(documentRoom(documentId))
         .except(socket.id)
         .emit("collab:awareness", { documentId, data: removal });
+      this.peers.awareness(documentId, removal);
     }
     this.people.schedule(documentId);
     this.scheduleUnload(document);

@@ -2,11 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { type BroadcastOperator, Server, type Socket } from "socket.io";
 import type { ErrorAck } from "../../common/collab-protocol";
 import type { LiveEvent, LiveEventType, OnlineUser } from "../../common/live-events";
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-} from "../../common/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../common/socket-events";
 import { MAX_PACKET_BYTES, socketParser } from "../../common/socket-parser";
 import type { Authenticator } from "../auth/authenticator";
 import type { SessionUser } from "../auth/sessions";
@@ -15,6 +11,7 @@ import type { Config } from "../config";
 import type { DomainEvent, DomainEventType } from "../domain/events";
 import { can, type Permission } from "../domain/policy";
 import { expectedOrigin, isSameOrigin } from "../http/security";
+import { type ClusterAdapter, type InterServerEvents, PER_PROCESS_EVENTS } from "./cluster";
 import { coalesced } from "./coalesce";
 
 /** What the server keeps on each socket: who it is, and when that was last checked. */
@@ -111,11 +108,14 @@ function emitLive(room: BroadcastOperator<ServerToClientEvents, SocketData>, eve
 
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { config: Config; bus: EventBus; auth: Authenticator },
+  deps: { config: Config; bus: EventBus; auth: Authenticator; cluster?: ClusterAdapter },
 ) {
-  const { config, bus, auth } = deps;
+  const { config, bus, auth, cluster } = deps;
   const features: RealtimeFeature[] = [];
   const io: AppServer = new Server(httpServer, {
+    // Several processes on one PostgreSQL database: rooms, fetchSockets and disconnectSockets
+    // reach every process's sockets (ADR 0029). Otherwise the in-memory adapter: one process.
+    ...(cluster ? { adapter: cluster.adapter } : {}),
     serveClient: false,
     parser: socketParser,
     maxHttpBufferSize: MAX_PACKET_BYTES,
@@ -182,6 +182,8 @@ export function createRealtime(
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, "sv"));
   }
 
+  /** Set when the server shuts down: closing sockets then schedule no broadcast. */
+  let closing = false;
   const presence = coalesced(async (organisationId) => {
     io.to(organisationRoom(organisationId)).emit("presence", await onlineUsers(organisationId));
   }, PRESENCE_COALESCE_MS);
@@ -193,7 +195,10 @@ export function createRealtime(
       reply(await onlineUsers(actor.organisationId));
     });
     for (const feature of features) feature.onConnection(socket, on);
-    socket.on("disconnect", () => presence.schedule(user.organisationId));
+    socket.on("disconnect", () => {
+      // Shutting down, the others learn who is left from the tabs reconnecting elsewhere.
+      if (!closing) presence.schedule(user.organisationId);
+    });
     await socket.join(roomsOf(user));
     presence.schedule(user.organisationId);
   });
@@ -284,10 +289,24 @@ export function createRealtime(
     "document.review-requested": nobody,
     "document.reviewed": nobody,
   };
-  const unsubscribe = bus.subscribe((event) =>
+  const unsubscribe = bus.subscribe((event) => {
+    // What every process must do with its own sockets and documents is passed on to the others.
+    if (cluster && PER_PROCESS_EVENTS.has(event.type)) io.serverSideEmit("domain-event", event);
     // The map's key and its handler's parameter name the same type; TypeScript cannot relate them.
-    (audiences[event.type] as (event: DomainEvent) => unknown)(event),
-  );
+    return (audiences[event.type] as (event: DomainEvent) => unknown)(event);
+  });
+
+  /** Events in PER_PROCESS_EVENTS that another process committed. */
+  const peerListeners = new Set<(event: DomainEvent) => unknown>();
+  io.on("domain-event", (event) => {
+    for (const listener of peerListeners)
+      Promise.resolve(listener(event)).catch((error) =>
+        console.error(`Handling the event ${event.type} from another process failed:`, error),
+      );
+  });
+  peerListeners.add((event) => {
+    if (event.type === "user.access-changed") return applyAccessChange(event.userId);
+  });
 
   return {
     io,
@@ -295,7 +314,18 @@ export function createRealtime(
       features.push(feature);
     },
     closeEndedSessions,
+    /** Whether other server processes share the rooms (PostgreSQL adapter). */
+    clustered: Boolean(cluster),
+    /**
+     * Calls `listener` with the events in PER_PROCESS_EVENTS that another process committed (this
+     * process's own come through the bus).
+     */
+    onPeerEvent(listener: (event: DomainEvent) => unknown): () => void {
+      peerListeners.add(listener);
+      return () => peerListeners.delete(listener);
+    },
     async close() {
+      closing = true;
       clearInterval(sweep);
       unsubscribe();
       presence.cancel();
@@ -303,6 +333,8 @@ export function createRealtime(
       // Closing the transports (not a socket.io "disconnect" packet, which clients never retry)
       // lets every open tab reconnect by itself once the server is back, e.g. after a deploy.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      peerListeners.clear();
+      await cluster?.close();
     },
   };
 }

@@ -1,24 +1,23 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { findProgram, programPresentUnlessCi } from "./process";
 import { startTestServer, type TestServer } from "./server";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 /** Debian's Chromium (or CHROMIUM_PATH); null when there is none, which skips the browser tests. */
 export function findChromium(): string | null {
-  const configured = process.env.CHROMIUM_PATH;
-  if (configured) return existsSync(configured) ? configured : null;
-  return CANDIDATES.find((candidate) => existsSync(candidate)) ?? null;
+  return findProgram("CHROMIUM_PATH", CANDIDATES);
 }
 
 /** Whether the browser tests run here; in CI a missing Chromium is a failure, not a skip. */
 export function browserTestsEnabled(): boolean {
-  const found = findChromium() !== null;
-  if (!found && process.env.CI)
-    throw new Error("CI is set but no Chromium was found (install Debian's chromium).");
-  return found;
+  return programPresentUnlessCi(
+    findChromium(),
+    "no Chromium was found (install Debian's chromium)",
+  );
 }
 
 export function launchBrowser(): Promise<Browser> {

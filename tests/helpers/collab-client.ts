@@ -18,7 +18,7 @@ export interface CollabClient {
 }
 
 export async function signedInSocket(
-  server: TestServer,
+  server: Pick<TestServer, "url">,
   email: string,
   password?: string,
 ): Promise<Socket> {
@@ -32,7 +32,7 @@ export async function signedInSocket(
 }
 
 export async function collabClient(
-  server: TestServer,
+  server: Pick<TestServer, "url">,
   email: string,
   documentId: string,
 ): Promise<CollabClient> {

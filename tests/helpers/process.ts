@@ -1,8 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** A program the tests drive: the path in `variable` if set (null if missing), else the first candidate present. */
+export function findProgram(variable: string, candidates: string[]): string | null {
+  const configured = process.env[variable];
+  if (configured) return existsSync(configured) ? configured : null;
+  return candidates.find((candidate) => existsSync(candidate)) ?? null;
+}
+
+/** Whether tests needing a program run here; in CI a missing one is a failure, not a skip. */
+export function programPresentUnlessCi(found: string | null, installHint: string): boolean {
+  if (!found && process.env.CI) throw new Error(`CI is set but ${installHint}.`);
+  return found !== null;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

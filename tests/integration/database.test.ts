@@ -43,6 +43,7 @@ const TABLES = [
   "report_adoptions",
   "scheduled_jobs",
   "sessions",
+  "socket_io_attachments",
   "strategies",
   "user_departments",
   "user_identities",
@@ -110,6 +111,8 @@ describe("migrations", () => {
             // A person's own choices of what they are told about, the same in each organisation.
             "notification_preferences",
             "scheduled_jobs",
+            // socket.io's messages between server processes, deleted after 30 seconds.
+            "socket_io_attachments",
           ].includes(t),
       ),
     );
