@@ -144,6 +144,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/admin/forvaltningar", "Förvaltningar"],
       ["/admin/strategier", "Strategier och mål"],
       ["/admin/organisation", "Organisationens inställningar"],
+      ["/admin/webhooks", "Webhooks"],
       ["/finns-inte", "Sidan finns inte"],
     ])("%s", async (path, h1) => {
       await admin.page.goto(`${e2e.server.url}${path}`);
@@ -211,6 +212,23 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
       await expectGoodPage(page, "Förvaltningar");
     });
+
+    it("the webhooks page: the secret shown once, a webhook with its deliveries, then an error", async () => {
+      const { page } = admin;
+      await page.goto(`${e2e.server.url}/admin/webhooks`);
+      await settled(page, "Sara Lind");
+      await page.getByLabel("Adress (URL)").fill("http://127.0.0.1:9/hook");
+      await page.getByRole("button", { name: "Lägg till webhook" }).click();
+      await expect(page.getByLabel("Hemlighet", { exact: true }).inputValue()).resolves.toMatch(
+        /^whsec_/,
+      );
+      await page.getByRole("button", { name: "Stäng av http://127.0.0.1:9/hook" }).waitFor();
+      await expectGoodPage(page, "Webhooks");
+      await page.getByLabel("Adress (URL)").fill("ftp://example.org/hook");
+      await page.getByRole("button", { name: "Lägg till webhook" }).click();
+      await page.getByRole("alert").getByText("Det finns fel i formuläret").waitFor();
+      await expectGoodPage(page, "Webhooks");
+    });
   });
 
   describe("keyboard", () => {
@@ -264,7 +282,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await page.keyboard.press("Enter");
       await expect.poll(isOpen).toBe(true);
       const items: string[] = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 12; i++) {
         await page.keyboard.press("Tab");
         items.push(await focusedText());
       }
@@ -277,6 +295,8 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
         "Personuppgifter att åtgärda",
         "Inloggning",
         "Granskningslogg",
+        "Utskick",
+        "Webhooks",
         "Organisationens inställningar",
         "Logga ut",
       ]);
