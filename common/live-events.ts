@@ -6,7 +6,16 @@
 
 export type ActionChange = "created" | "updated" | "followup" | "comment";
 /** What happened to a document besides its text (which travels over the co-editing protocol). */
-export type DocumentChange = "created" | "version" | "restored" | "meta" | "adopted";
+export type DocumentChange =
+  | "created"
+  | "version"
+  | "restored"
+  | "meta"
+  | "adopted"
+  /** A comment thread started, replied to, resolved or reopened. */
+  | "comments"
+  /** A review asked for, or marked done. */
+  | "review";
 
 export interface LiveEventPayloads {
   "action.changed": {

@@ -225,6 +225,42 @@ export interface ActionCommentsTable {
   created_at: CreatedAt;
 }
 
+export interface DocumentCommentThreadsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  document_id: string;
+  /** Encoded Yjs relative positions (Y.encodeRelativePosition) of the passage's start and end. */
+  anchor_start: Uint8Array;
+  anchor_end: Uint8Array;
+  /** The passage as it read when the thread was started. */
+  quote: string;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentCommentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  thread_id: string;
+  author_id: string | null;
+  body: string;
+  mentioned_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+}
+
+export interface DocumentReviewsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  document_id: string;
+  reviewer_id: string;
+  requested_by: string | null;
+  requested_at: CreatedAt;
+  reviewed_at: Date | null;
+  comment: ColumnType<string, string | undefined, string>;
+}
+
 export interface ApiTokensTable {
   id: Generated<string>;
   organisation_id: string;
@@ -537,6 +573,9 @@ export interface Database {
   document_snapshots: DocumentSnapshotsTable;
   document_quarantine: DocumentQuarantineTable;
   document_versions: DocumentVersionsTable;
+  document_comment_threads: DocumentCommentThreadsTable;
+  document_comments: DocumentCommentsTable;
+  document_reviews: DocumentReviewsTable;
   report_adoptions: ReportAdoptionsTable;
   assessment_counts: AssessmentCountsTable;
   overview_visits: OverviewVisitsTable;

@@ -55,6 +55,12 @@ import {
 } from "../../common/editor-nodes";
 import { useT } from "../utils/i18n";
 import { getSocket } from "../utils/realtime.client";
+import {
+  type AnchoredThread,
+  type CommentDraft,
+  CommentsPlugin,
+  useCommentOnSelection,
+} from "./CommentsPlugin";
 import { ContentRulesPlugin } from "./ContentRulesPlugin";
 import { LeaveGuard } from "./LeaveGuard";
 import {
@@ -78,6 +84,37 @@ export interface EditorProps {
   onPeople: (people: DocumentPerson[] | null) => void;
   /** Someone adopted the document while it was open here. */
   onFrozen: () => void;
+  /** The document's comment threads, shown in the text; "Kommentera" for those who may comment. */
+  comments: {
+    threads: AnchoredThread[];
+    activeThreadId: string | null;
+    selectRequest: { threadId: string } | null;
+    canComment: boolean;
+    onComment: (draft: CommentDraft | null) => void;
+  };
+}
+
+/** "Kommentera" on the selection (Ctrl+Alt+M in the text does the same). */
+function CommentButton({
+  doc,
+  onComment,
+}: {
+  doc: Y.Doc | null;
+  onComment: (draft: CommentDraft | null) => void;
+}) {
+  const t = useT();
+  const comment = useCommentOnSelection(doc, onComment);
+  return (
+    <button
+      type="button"
+      className="toolbar-button toolbar-text-button"
+      title={t("comments.commentHint")}
+      aria-keyshortcuts="Control+Alt+M"
+      onClick={comment}
+    >
+      {t("comments.comment")}
+    </button>
+  );
 }
 
 type ContentRefusal = "personal_data" | "invalid_content";
@@ -317,8 +354,11 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
   );
 }
 
-/** `children`: shown under the buttons, in the part that stays in view while scrolling. */
-function Toolbar({ children }: { children?: ReactNode }) {
+/**
+ * `children`: shown under the buttons, in the part that stays in view while scrolling; `extra`:
+ * buttons at the end of the toolbar.
+ */
+function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode }) {
   const t = useT();
   const [editor] = useLexicalComposerContext();
   const [state, setState] = useState<ToolbarState>(EMPTY_STATE);
@@ -486,6 +526,7 @@ function Toolbar({ children }: { children?: ReactNode }) {
         >
           ↷
         </ToolbarButton>
+        {extra}
       </div>
       {linkOpen && <LinkForm editor={editor} onClose={closeLink} />}
       {children}
@@ -525,6 +566,7 @@ function CollaborativeEditor(
   },
 ) {
   const { documentId, titleId, user, writable, fallback } = props;
+  const t = useT();
   const [editor] = useLexicalComposerContext();
   const [provider, setProvider] = useState<SocketIoProvider | null>(null);
   const [synced, setSynced] = useState(false);
@@ -533,6 +575,11 @@ function CollaborativeEditor(
   const [sizeError, setSizeError] = useState<SizeError | null>(null);
   const editable = writable && serverWritable;
   const cursorsRef = useRef<HTMLDivElement>(null);
+  const markersRef = useRef<HTMLDivElement>(null);
+  const { comments } = props;
+  const commentButton = comments.canComment && synced && (
+    <CommentButton doc={provider?.doc ?? null} onComment={comments.onComment} />
+  );
   // The page's callbacks change identity on every render; the subscriptions below must not.
   const callbacks = useRef(props);
   callbacks.current = props;
@@ -622,14 +669,30 @@ function CollaborativeEditor(
       {provider && <LeaveGuard provider={provider} />}
       {synced && editable && (
         // In the toolbar, which stays in view: after a long paste the caret is far below.
-        <Toolbar>
+        <Toolbar extra={commentButton}>
           {sizeError && <TooLargeAlert error={sizeError} />}
           {props.refusal && <ContentRefusedAlert refusal={props.refusal} />}
         </Toolbar>
       )}
+      {synced && !editable && commentButton && (
+        <div className="editor-toolbar-wrap">
+          <div className="editor-toolbar" role="toolbar" aria-label={t("editor.toolbar")}>
+            {commentButton}
+          </div>
+        </div>
+      )}
       {!synced && fallback}
       <div className="editor-surface" hidden={!synced}>
         <div ref={cursorsRef} className="editor-cursors" data-testid="editor-cursors" />
+        <div ref={markersRef} className="comment-markers" aria-hidden="true" />
+        <CommentsPlugin
+          doc={provider?.doc ?? null}
+          threads={comments.threads}
+          activeThreadId={comments.activeThreadId}
+          selectRequest={comments.selectRequest}
+          markersRef={markersRef}
+          onComment={comments.onComment}
+        />
         {editable && <ContentRulesPlugin />}
         <RichTextPlugin
           contentEditable={

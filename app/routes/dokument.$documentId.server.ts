@@ -1,6 +1,7 @@
 import type { Executor } from "../../db";
 import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
+import { canComment, listThreads, mentionablePeople } from "../../server/domain/document-comments";
 import {
   documentContent,
   getDocument,
@@ -17,13 +18,15 @@ export async function documentPage(
   actor: Actor & { name: string },
   documentId: string,
 ) {
-  const [document, content, versions, departments, actions] = await Promise.all([
+  const [document, content, versions, departments, actions, threads, people] = await Promise.all([
     getDocument(db, actor, documentId),
     // Rendered from the stored Yjs state: the first paint, and the page without JavaScript.
     documentContent(db, actor, documentId),
     listVersions(db, actor, documentId),
     listDepartments(db, actor),
     actionsFromDocument(db, actor, documentId),
+    listThreads(db, actor, documentId),
+    mentionablePeople(db, actor.organisationId),
   ]);
   // After rendering, which sets aside what is outside the editor's schema.
   const quarantined = await quarantinedUpdates(db, actor, documentId);
@@ -42,6 +45,9 @@ export async function documentPage(
       status: displayStatus(a),
     })),
     canCreateAction: can(actor, "actions:create"),
+    threads,
+    people,
+    canComment: canComment(actor, document.status),
   };
 }
 

@@ -13,7 +13,13 @@ import {
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useState } from "react";
 import type { DocumentPerson } from "../../common/collab-protocol";
+import {
+  replyToThread,
+  setThreadResolved,
+  startThread,
+} from "../../server/domain/document-comments";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
+import { DocumentComments } from "../components/DocumentComments";
 import { DocumentStatusBadge, FrontMatterBlock } from "../components/DocumentFields";
 import {
   DocumentActions,
@@ -24,6 +30,7 @@ import {
 } from "../components/DocumentRail";
 import { Notice } from "../components/FormFields";
 import { SaveIndicator, type SaveStatus } from "../components/SaveIndicator";
+import type { CommentDraft } from "../editor/CommentsPlugin";
 import type { SaveState } from "../editor/provider.client";
 import { requirePermission } from "../utils/auth.server";
 import { useHydrated } from "../utils/hydrated";
@@ -48,7 +55,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const back = (notice: string) => redirect(`/dokument/${documentId}?${notice}=1`, { status: 303 });
   return runForm(form, () =>
-    dispatchIntent(form, {
+    dispatchIntent<Response | { ok: true }>(form, {
       async meta() {
         const input = documentMetaInput(form);
         const { adoptedNow } = await updateDocumentMeta(context.db, user, documentId, input);
@@ -57,6 +64,31 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       async version() {
         await createVersion(context.db, user, documentId, { note: form.get("note") ?? "" });
         return back("version-sparad");
+      },
+      // Comments are sent without leaving the page (a fetcher); the page's loaders run again.
+      async "comment-start"() {
+        await startThread(context.db, user, documentId, {
+          anchorStart: form.get("anchorStart") ?? "",
+          anchorEnd: form.get("anchorEnd") ?? "",
+          quote: form.get("quote") ?? "",
+          body: form.get("body") ?? "",
+        });
+        return { ok: true as const };
+      },
+      async "comment-reply"() {
+        const threadId = String(form.get("threadId") ?? "");
+        await replyToThread(context.db, user, documentId, threadId, {
+          body: form.get("body") ?? "",
+        });
+        return { ok: true as const };
+      },
+      async "comment-resolve"() {
+        await setThreadResolved(context.db, user, documentId, String(form.get("threadId")), true);
+        return { ok: true as const };
+      },
+      async "comment-reopen"() {
+        await setThreadResolved(context.db, user, documentId, String(form.get("threadId")), false);
+        return { ok: true as const };
       },
       async restore() {
         const versionId = String(form.get("versionId"));
@@ -96,6 +128,9 @@ export default function DocumentPage() {
     canEdit,
     actions,
     canCreateAction,
+    threads,
+    people: mentionable,
+    canComment,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -118,6 +153,19 @@ export default function DocumentPage() {
     [],
   );
   const onFrozen = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const [draft, setDraft] = useState<CommentDraft | null>(null);
+  const [noSelection, setNoSelection] = useState(false);
+  const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
+  const [selectRequest, setSelectRequest] = useState<{ threadId: string } | null>(null);
+  const onComment = useCallback((next: CommentDraft | null) => {
+    setDraft(next);
+    setNoSelection(next === null);
+  }, []);
+  const onDraftDone = useCallback(() => setDraft(null), []);
+  const showInText = useCallback((threadId: string) => {
+    setActiveThreadId(threadId);
+    setSelectRequest({ threadId });
+  }, []);
 
   return (
     <div className="page document-page">
@@ -167,6 +215,19 @@ export default function DocumentPage() {
                 onSaveState={onSaveState}
                 onPeople={setPeople}
                 onFrozen={onFrozen}
+                comments={{
+                  threads: threads.map((thread, i) => ({
+                    id: thread.id,
+                    number: i + 1,
+                    anchorStart: thread.anchorStart,
+                    anchorEnd: thread.anchorEnd,
+                    resolved: thread.state === "resolved",
+                  })),
+                  activeThreadId,
+                  selectRequest,
+                  canComment,
+                  onComment,
+                }}
               />
             </Suspense>
           ) : (
@@ -175,6 +236,17 @@ export default function DocumentPage() {
         </div>
 
         <div className="document-rail">
+          <DocumentComments
+            threads={threads}
+            canComment={canComment}
+            people={mentionable}
+            draft={draft}
+            noSelection={noSelection}
+            activeThreadId={activeThreadId}
+            onActivate={setActiveThreadId}
+            onShowInText={showInText}
+            onDraftDone={onDraftDone}
+          />
           <DocumentDownloads documentId={document.id} />
           <DocumentPeople people={people} selfId={user.id} saveState={saveStatus?.state} />
           <DocumentVersions document={document} versions={versions} failed={failed} />

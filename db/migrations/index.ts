@@ -15,6 +15,7 @@ import * as overviewVisits from "./0013_overview_visits";
 import * as actionListIndexes from "./0014_action_list_indexes";
 import * as notifications from "./0015_notifications";
 import * as remindersAndLinks from "./0016_reminders_and_links";
+import * as documentComments from "./0017_document_comments";
 import * as webhooks from "./0019_webhooks";
 import * as socketIoAttachments from "./0020_socket_io_attachments";
 
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "0014_action_list_indexes": actionListIndexes,
   "0015_notifications": notifications,
   "0016_reminders_and_links": remindersAndLinks,
+  "0017_document_comments": documentComments,
   "0019_webhooks": webhooks,
   "0020_socket_io_attachments": socketIoAttachments,
 };

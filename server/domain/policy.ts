@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   "documents:read",
   "documents:create",
   "documents:edit",
+  "documents:comment",
   "dashboard:read",
   "reports:read-adopted",
   "reports:read-live",
@@ -68,6 +69,8 @@ const workingGroup: Grants = {
   "actions:import": "any",
   "documents:create": "any",
   "documents:edit": "any",
+  // Comments on a passage, replies, resolving them; asking for a review and marking one done.
+  "documents:comment": "any",
   "reports:read-live": "any",
 };
 
@@ -96,6 +99,7 @@ const GRANTS: Record<Role, Grants> = {
     ...everyone,
     "actions:update-progress": "own-department",
     "actions:comment": "any",
+    "documents:comment": "any",
     "period-reports:complete": "own-department",
     "reports:read-live": "any",
   },
@@ -103,6 +107,8 @@ const GRANTS: Record<Role, Grants> = {
   chief: {
     ...everyone,
     "actions:comment": "any",
+    // Comments on drafts (and reviews them) without writing in them.
+    "documents:comment": "any",
     "reports:read-live": "any",
     "reports:adopt": "any",
   },

@@ -16,6 +16,7 @@ import {
   NewActionSchema,
 } from "../domain/actions";
 import { CommentSchema, type CommentView } from "../domain/comments";
+import type { CommentThreadView } from "../domain/document-comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
   DocumentChangesSchema,
@@ -345,6 +346,47 @@ const LexicalDocument = z
   })
   .describe("Lexical's serialised editor state (the editor's own JSON format)");
 
+const DocumentComment = z.object({
+  id: uuid,
+  authorId: uuid.nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  mentions: z
+    .array(z.object({ id: uuid, name: z.string() }))
+    .describe("The organisation's people @-mentioned in the comment"),
+  createdAt: dateTime,
+});
+const CommentThread = z
+  .object({
+    id: uuid,
+    quote: z
+      .string()
+      .describe(
+        "The commented passage as it reads in the document now; when its text was deleted, as it read when the thread was started",
+      ),
+    anchorState: z
+      .enum(["anchored", "deleted"])
+      .describe(
+        '`deleted`: the passage\'s text was deleted ("Text borttagen"); the thread is kept',
+      ),
+    anchorStart: z
+      .string()
+      .describe(
+        "Where the passage starts: a Yjs relative position (Y.encodeRelativePosition), base64",
+      ),
+    anchorEnd: z.string().describe("Where the passage ends, likewise"),
+    state: z.enum(["open", "resolved"]),
+    resolvedAt: dateTime.nullable(),
+    resolvedByName: z.string().nullable(),
+    createdAt: dateTime,
+    comments: z
+      .array(DocumentComment)
+      .describe("The first comment, then the replies, oldest first"),
+  })
+  .describe(
+    "A thread of comments on a passage of the document",
+  ) satisfies z.ZodType<CommentThreadView>;
+
 const SearchHit = z.object({
   kind: z.enum(SEARCH_KINDS),
   id: uuid.describe(
@@ -461,6 +503,8 @@ const responseSchemas = {
   DocumentDetails,
   DocumentVersion,
   DocumentVersionList: list(DocumentVersion),
+  CommentThread,
+  CommentThreadList: list(CommentThread),
   LexicalDocument,
   SearchHit,
   SearchResults: list(SearchHit),
@@ -865,6 +909,18 @@ export const apiOperations: readonly ApiOperation[] = [
       400: "Unknown format",
       403: "Observers read no documents",
       404: "No such document, or no such version of it",
+    },
+  },
+  {
+    method: "get",
+    path: "/documents/{id}/comments",
+    operationId: "listDocumentComments",
+    summary:
+      "The comment threads on the document's text, oldest first: the quoted passage, author, replies and state (open or resolved)",
+    responses: {
+      200: responseSchemas.CommentThreadList,
+      403: "Observers read no documents",
+      404: "No such document",
     },
   },
   {

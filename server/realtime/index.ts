@@ -248,6 +248,20 @@ export function createRealtime(
   };
   const nobody = () => {};
   /**
+   * A document's comments or review changed: its open pages (those who may read it) hear it as
+   * a change of the document and fetch its comments and review state again.
+   */
+  const toDocumentReaders =
+    (change: "comments" | "review") =>
+    (event: Extract<DomainEvent, { documentId: string }> & { actorId: string | null }) =>
+      emitLive(io.to(readersRoom(event.organisationId, LIVE_READERS["document.changed"])), {
+        type: "document.changed",
+        documentId: event.documentId,
+        change,
+        actorId: event.actorId ?? "",
+        actorName: ("actorName" in event && event.actorName) || "",
+      });
+  /**
    * Who hears each domain event, stated for every type: deny by default, so a new type does not
    * compile until it is given an audience here.
    */
@@ -285,9 +299,9 @@ export function createRealtime(
     "period.deadline-passed": nobody,
     "action.overdue": nobody,
     "digest.due": nobody,
-    "document.comment-added": nobody,
-    "document.review-requested": nobody,
-    "document.reviewed": nobody,
+    "document.comment-added": toDocumentReaders("comments"),
+    "document.review-requested": toDocumentReaders("review"),
+    "document.reviewed": toDocumentReaders("review"),
   };
   const unsubscribe = bus.subscribe((event) => {
     // What every process must do with its own sockets and documents is passed on to the others.

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DB } from "../../../db";
 import { actionsFromDocument } from "../../domain/actions";
+import { listThreads } from "../../domain/document-comments";
 import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
 import {
   changeDocument,
@@ -82,6 +83,12 @@ export function documentRoutes(db: DB) {
       const document = await documentForExport(db, user, req.params.id, versionId);
       const file = await documentFile(document, format);
       res.status(200).set(file.headers).send(file.body);
+    }),
+  );
+  router.get(
+    "/documents/:id/comments",
+    route(async (user, req, res) => {
+      res.json({ items: await listThreads(db, user, req.params.id) });
     }),
   );
   router.get(

@@ -1,0 +1,145 @@
+import * as Y from "yjs";
+
+/**
+ * Where a comment sits in a document's text: two Yjs relative positions on the shared XmlText
+ * that Lexical (CollaborationPlugin V1) binds, so the passage follows the text through everyone's
+ * edits. The browser makes them from the selection; the server reads the passage back from the
+ * stored state. Both see the document as one string ("flat text"): each element's text followed
+ * by "\n", a line break as "\n", a text node's property map as nothing, which is also how the
+ * editor's Lexical tree is flattened (app/editor/CommentsPlugin.tsx).
+ */
+
+/** The name Lexical's binding gives the root XmlText in the Y.Doc. */
+export const YJS_ROOT_NAME = "root";
+
+/** A position in one shared type: the type and the index in it. */
+interface TypeIndex {
+  type: Y.XmlText;
+  index: number;
+}
+
+export interface FlatText {
+  text: string;
+  /** For each XmlText in the tree: the flat offset of each of its indexes, 0 up to its length. */
+  offsets: Map<object, number[]>;
+  /** For each flat offset (0 up to text.length): the type and index it is in. */
+  positions: TypeIndex[];
+}
+
+const isLineBreak = (embed: unknown) =>
+  embed instanceof Y.Map && (embed as Y.Map<unknown>).get("__type") === "linebreak";
+
+/** The document's text as one string, with where each of its Yjs positions falls. */
+export function flatten(doc: Y.Doc): FlatText {
+  const root = doc.get(YJS_ROOT_NAME, Y.XmlText) as Y.XmlText;
+  const flat: FlatText = { text: "", offsets: new Map(), positions: [] };
+  const parts: string[] = [];
+  let length = 0;
+  const push = (text: string, at: TypeIndex) => {
+    parts.push(text);
+    for (let i = 0; i < text.length; i++)
+      flat.positions.push({ type: at.type, index: at.index + i });
+    length += text.length;
+  };
+  const walk = (type: Y.XmlText) => {
+    const indexes: number[] = [];
+    let index = 0;
+    for (const op of type.toDelta() as { insert: unknown }[]) {
+      if (typeof op.insert === "string") {
+        for (let i = 0; i < op.insert.length; i++) indexes.push(length + i);
+        push(op.insert, { type, index });
+        index += op.insert.length;
+        continue;
+      }
+      indexes.push(length);
+      if (op.insert instanceof Y.XmlText) {
+        walk(op.insert);
+        push("\n", { type, index });
+      } else if (isLineBreak(op.insert)) {
+        push("\n", { type, index });
+      }
+      index += 1;
+    }
+    indexes.push(length);
+    flat.offsets.set(type, indexes);
+  };
+  walk(root);
+  flat.text = parts.join("");
+  flat.positions.push({ type: root, index: root.length });
+  return flat;
+}
+
+export interface EncodedAnchor {
+  start: Uint8Array;
+  end: Uint8Array;
+}
+
+/**
+ * The passage from flat offset `start` up to `end` (exclusive) as two relative positions: the
+ * start sticks to its first character, the end to its last, so text typed just outside the
+ * passage stays outside it.
+ */
+export function encodeAnchor(flat: FlatText, start: number, end: number): EncodedAnchor | null {
+  if (start < 0 || end > flat.text.length || start >= end) return null;
+  const first = flat.positions[start];
+  const last = flat.positions[end - 1];
+  return {
+    start: Y.encodeRelativePosition(
+      Y.createRelativePositionFromTypeIndex(first.type, first.index, 0),
+    ),
+    end: Y.encodeRelativePosition(
+      Y.createRelativePositionFromTypeIndex(last.type, last.index + 1, -1),
+    ),
+  };
+}
+
+/** Whether bytes are exactly one encoded relative position (anything a client sends is checked). */
+export function isRelativePosition(bytes: Uint8Array): boolean {
+  try {
+    const position = Y.decodeRelativePosition(bytes);
+    if (position.item === null && position.type === null && position.tname === null) return false;
+    const again = Y.encodeRelativePosition(position);
+    return again.length === bytes.length && again.every((byte, i) => byte === bytes[i]);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an anchored passage is now: `found` with its flat range; `deleted` when its text was
+ * deleted (or it shrank to nothing); `unknown` when the anchor refers to edits this state does not
+ * have yet (a passage typed moments ago, still on its way to the server).
+ */
+export type ResolvedAnchor =
+  | { kind: "found"; start: number; end: number; text: string }
+  | { kind: "deleted" }
+  | { kind: "unknown" };
+
+function resolvePosition(
+  doc: Y.Doc,
+  flat: FlatText,
+  bytes: Uint8Array,
+): number | "deleted" | "unknown" {
+  let relative: Y.RelativePosition;
+  try {
+    relative = Y.decodeRelativePosition(bytes);
+  } catch {
+    return "deleted";
+  }
+  const id = relative.item ?? relative.type;
+  if (id && Y.getState(doc.store, id.client) <= id.clock) return "unknown";
+  const absolute = Y.createAbsolutePositionFromRelativePosition(relative, doc);
+  if (!absolute) return "deleted";
+  const offset = flat.offsets.get(absolute.type)?.[absolute.index];
+  return offset === undefined ? "deleted" : offset;
+}
+
+export function resolveAnchor(doc: Y.Doc, flat: FlatText, anchor: EncodedAnchor): ResolvedAnchor {
+  const start = resolvePosition(doc, flat, anchor.start);
+  const end = resolvePosition(doc, flat, anchor.end);
+  if (start === "unknown" || end === "unknown") return { kind: "unknown" };
+  if (start === "deleted" || end === "deleted" || start >= end) return { kind: "deleted" };
+  const text = flat.text.slice(start, end);
+  if (text.trim() === "") return { kind: "deleted" };
+  return { kind: "found", start, end, text };
+}

@@ -1,0 +1,330 @@
+import { sql } from "kysely";
+import * as Y from "yjs";
+import { z } from "zod";
+import { flatten, isRelativePosition, resolveAnchor } from "../../common/comment-anchor";
+import { type Executor, inTransaction, type Tx } from "../../db";
+import { loadState } from "../collab/store";
+import { recordAudit } from "./audit";
+import { getDocument } from "./documents";
+import { ValidationError } from "./errors";
+import { recordEvent } from "./events";
+import { type Actor, assertCan, can, NotFoundError } from "./policy";
+import { freeText, parseInput } from "./validation";
+
+/**
+ * Comments on a document's text: threads anchored to a passage (two Yjs relative positions, see
+ * common/comment-anchor.ts), with replies, @-mentions of the organisation's people, resolved and
+ * reopened. Whoever reads the document reads its comments; `documents:comment` writes them.
+ */
+
+const body = freeText(
+  z
+    .string("validation.required")
+    .trim()
+    .min(1, "validation.required")
+    .max(5000, "validation.tooLong"),
+);
+// An encoded relative position is a few dozen bytes; the client sends it as base64.
+const anchor = z
+  .string("validation.commentAnchor")
+  .max(400, "validation.commentAnchor")
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "validation.commentAnchor");
+
+export const NewThreadSchema = z.object({
+  anchorStart: anchor,
+  anchorEnd: anchor,
+  quote: freeText(
+    z
+      .string("validation.commentAnchor")
+      .trim()
+      .min(1, "validation.commentAnchor")
+      .max(2000, "validation.tooLong"),
+  ),
+  body,
+});
+export const ReplySchema = z.object({ body });
+
+export type AnchorState = "anchored" | "deleted";
+
+export interface DocumentCommentView {
+  id: string;
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  mentions: { id: string; name: string }[];
+  createdAt: string;
+}
+
+export interface CommentThreadView {
+  id: string;
+  /** The passage as it reads now, or as it read when the thread was started if it was deleted. */
+  quote: string;
+  /** `deleted`: the passage's text is gone ("Text borttagen"); the thread is kept. */
+  anchorState: AnchorState;
+  /** The anchor (base64-encoded Yjs relative positions), for the editor to find the passage. */
+  anchorStart: string;
+  anchorEnd: string;
+  state: "open" | "resolved";
+  resolvedAt: string | null;
+  resolvedByName: string | null;
+  createdAt: string;
+  comments: DocumentCommentView[];
+}
+
+const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
+
+/** The organisation's active people, whom a comment may @-mention. */
+export async function mentionablePeople(
+  db: Executor,
+  organisationId: string,
+): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.name"])
+    .where("memberships.organisation_id", "=", organisationId)
+    .where("memberships.deactivated_at", "is", null)
+    .orderBy(sql`lower(users.name)`)
+    .execute();
+}
+
+/**
+ * Who a comment mentions: each of the organisation's people whose name follows an "@" in it (the
+ * longest name first, so "@Anna Berg" is not also "@Anna").
+ */
+export function mentionedIn(text: string, people: { id: string; name: string }[]): string[] {
+  const lower = text.toLocaleLowerCase("sv");
+  const found: string[] = [];
+  let rest = lower;
+  for (const person of [...people].sort((a, b) => b.name.length - a.name.length)) {
+    const mention = `@${person.name.toLocaleLowerCase("sv")}`;
+    if (!rest.includes(mention)) continue;
+    found.push(person.id);
+    rest = rest.split(mention).join(" ");
+  }
+  return found;
+}
+
+/** The document, readable by the actor; for writing, also the permission and not adopted. */
+async function documentFor(db: Executor, actor: Actor, documentId: string, write: boolean) {
+  const document = await getDocument(db, actor, documentId);
+  if (write) {
+    assertCan(actor, "documents:comment");
+    if (document.status === "adopted")
+      throw new ValidationError({ form: "validation.documentFrozen" });
+  }
+  return document;
+}
+
+async function threadOf(db: Executor, actor: Actor, documentId: string, threadId: string) {
+  if (!z.uuid().safeParse(threadId).success) throw new NotFoundError();
+  const thread = await db
+    .selectFrom("document_comment_threads")
+    .select(["id", "resolved_at"])
+    .where("id", "=", threadId)
+    .where("document_id", "=", documentId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  if (!thread) throw new NotFoundError();
+  return thread;
+}
+
+async function insertComment(
+  trx: Tx,
+  actor: Actor,
+  documentId: string,
+  threadId: string,
+  text: string,
+): Promise<string> {
+  const mentionedUserIds = mentionedIn(text, await mentionablePeople(trx, actor.organisationId));
+  const { id } = await trx
+    .insertInto("document_comments")
+    .values({
+      organisation_id: actor.organisationId,
+      thread_id: threadId,
+      author_id: actor.userId,
+      body: text,
+      mentioned_user_ids: mentionedUserIds,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    organisationId: actor.organisationId,
+    actorId: actor.userId,
+    action: "document.comment-added",
+    entityType: "document",
+    entityId: documentId,
+    after: { threadId, commentId: id, body: text, mentionedUserIds },
+  });
+  await recordEvent(trx, actor, {
+    type: "document.comment-added",
+    documentId,
+    threadId,
+    commentId: id,
+    mentionedUserIds,
+  });
+  return id;
+}
+
+/** Starts a thread on a passage with its first comment; answers the thread's id. */
+export async function startThread(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  input: unknown,
+): Promise<{ threadId: string; commentId: string }> {
+  await documentFor(db, actor, documentId, true);
+  const data = parseInput(NewThreadSchema, input);
+  const start = fromBase64(data.anchorStart);
+  const end = fromBase64(data.anchorEnd);
+  if (!isRelativePosition(start) || !isRelativePosition(end))
+    throw new ValidationError({ anchorStart: "validation.commentAnchor" });
+  return inTransaction(db, async (trx) => {
+    const { id: threadId } = await trx
+      .insertInto("document_comment_threads")
+      .values({
+        organisation_id: actor.organisationId,
+        document_id: documentId,
+        anchor_start: start,
+        anchor_end: end,
+        quote: data.quote,
+        created_by: actor.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const commentId = await insertComment(trx, actor, documentId, threadId, data.body);
+    return { threadId, commentId };
+  });
+}
+
+/** Answers in a thread. */
+export async function replyToThread(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  threadId: string,
+  input: unknown,
+): Promise<string> {
+  await documentFor(db, actor, documentId, true);
+  await threadOf(db, actor, documentId, threadId);
+  const data = parseInput(ReplySchema, input);
+  return inTransaction(db, (trx) => insertComment(trx, actor, documentId, threadId, data.body));
+}
+
+/** Resolves a thread (it stays, marked resolved) or reopens it. */
+export async function setThreadResolved(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  threadId: string,
+  resolved: boolean,
+): Promise<void> {
+  await documentFor(db, actor, documentId, true);
+  const thread = await threadOf(db, actor, documentId, threadId);
+  if ((thread.resolved_at !== null) === resolved) return;
+  await inTransaction(db, async (trx) => {
+    await trx
+      .updateTable("document_comment_threads")
+      .set(
+        resolved
+          ? { resolved_at: new Date(), resolved_by: actor.userId }
+          : { resolved_at: null, resolved_by: null },
+      )
+      .where("id", "=", threadId)
+      .execute();
+    await recordAudit(trx, {
+      organisationId: actor.organisationId,
+      actorId: actor.userId,
+      action: resolved ? "document.comment-resolved" : "document.comment-reopened",
+      entityType: "document",
+      entityId: documentId,
+      after: { threadId },
+    });
+    await recordEvent(trx, actor, { type: "document.changed", documentId, change: "comments" });
+  });
+}
+
+/** Every thread of a document, oldest first, with the passage as it reads in the stored text now. */
+export async function listThreads(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<CommentThreadView[]> {
+  await documentFor(db, actor, documentId, false);
+  const [threads, comments, people, stored] = await Promise.all([
+    db
+      .selectFrom("document_comment_threads as t")
+      .leftJoin("users as resolver", "resolver.id", "t.resolved_by")
+      .select([
+        "t.id",
+        "t.anchor_start",
+        "t.anchor_end",
+        "t.quote",
+        "t.resolved_at",
+        "t.created_at",
+        "resolver.name as resolved_by_name",
+      ])
+      .where("t.document_id", "=", documentId)
+      .where("t.organisation_id", "=", actor.organisationId)
+      .orderBy("t.created_at")
+      .orderBy("t.id")
+      .execute(),
+    db
+      .selectFrom("document_comments as c")
+      .innerJoin("document_comment_threads as t", "t.id", "c.thread_id")
+      .leftJoin("users as author", "author.id", "c.author_id")
+      .select([
+        "c.id",
+        "c.thread_id",
+        "c.author_id",
+        "c.body",
+        "c.mentioned_user_ids",
+        "c.created_at",
+        "author.name as author_name",
+      ])
+      .where("t.document_id", "=", documentId)
+      .where("c.organisation_id", "=", actor.organisationId)
+      .orderBy("c.created_at")
+      .orderBy("c.id")
+      .execute(),
+    mentionablePeople(db, actor.organisationId),
+    loadState(db, documentId),
+  ]);
+  const doc = new Y.Doc();
+  if (stored) Y.applyUpdate(doc, stored.state);
+  const flat = flatten(doc);
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  return threads.map((t) => {
+    const where = resolveAnchor(doc, flat, { start: t.anchor_start, end: t.anchor_end });
+    return {
+      id: t.id,
+      quote: where.kind === "found" ? where.text : t.quote,
+      anchorState: where.kind === "deleted" ? "deleted" : "anchored",
+      anchorStart: toBase64(t.anchor_start),
+      anchorEnd: toBase64(t.anchor_end),
+      state: t.resolved_at ? "resolved" : "open",
+      resolvedAt: t.resolved_at?.toISOString() ?? null,
+      resolvedByName: t.resolved_at ? t.resolved_by_name : null,
+      createdAt: t.created_at.toISOString(),
+      comments: comments
+        .filter((c) => c.thread_id === t.id)
+        .map((c) => ({
+          id: c.id,
+          authorId: c.author_id,
+          authorName: c.author_name,
+          body: c.body,
+          mentions: c.mentioned_user_ids.flatMap((id) => {
+            const name = names.get(id);
+            return name ? [{ id, name }] : [];
+          }),
+          createdAt: c.created_at.toISOString(),
+        })),
+    };
+  });
+}
+
+/** May the actor write comments on this document now? */
+export function canComment(actor: Actor, status: string): boolean {
+  return status !== "adopted" && can(actor, "documents:comment");
+}

@@ -1,0 +1,311 @@
+import { Ajv2020 } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { $createParagraphNode, $createTextNode, $getRoot } from "lexical";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { encodeAnchor, flatten, YJS_ROOT_NAME } from "../../common/comment-anchor";
+import { appendUpdate, compact, loadState } from "../../server/collab/store";
+import {
+  listThreads,
+  replyToThread,
+  setThreadResolved,
+  startThread,
+} from "../../server/domain/document-comments";
+import { createDocument, getDocument, updateDocumentMeta } from "../../server/domain/documents";
+import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
+import { openApiDocument } from "../../server/http/openapi";
+import {
+  actorFor,
+  callApi,
+  createTokenAs,
+  DEMO_EMAILS,
+  type DemoUser,
+  seedOtherOrganisation,
+} from "../helpers/actions";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const FIRST = "Kommunen tillstyrker förslaget med förbehåll.";
+const SECOND = "Skolskjuts ska gälla alla barn.";
+
+let server: TestServer;
+const db = () => server.database.db;
+const actor = (who: DemoUser) => actorFor(db(), DEMO_EMAILS[who]);
+
+/** A document with two paragraphs, made on the server as every document is. */
+async function newDocument(): Promise<string> {
+  return createDocument(
+    db(),
+    await actor("member"),
+    { title: "Yttrande", kind: "yttrande" },
+    () => {
+      for (const text of [FIRST, SECOND])
+        $getRoot().append($createParagraphNode().append($createTextNode(text)));
+    },
+  );
+}
+
+async function storedDoc(documentId: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  const stored = await loadState(db(), documentId);
+  if (stored) Y.applyUpdate(doc, stored.state);
+  return doc;
+}
+
+/** The anchor of `passage` (its first occurrence) in the stored text, as the browser sends it. */
+async function anchorOf(documentId: string, passage: string) {
+  const flat = flatten(await storedDoc(documentId));
+  const start = flat.text.indexOf(passage);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const anchor = encodeAnchor(flat, start, start + passage.length);
+  if (!anchor) throw new Error("no anchor");
+  return {
+    anchorStart: Buffer.from(anchor.start).toString("base64"),
+    anchorEnd: Buffer.from(anchor.end).toString("base64"),
+    quote: passage,
+  };
+}
+
+/** An edit as the browser's binding makes it: `change` on the paragraphs' XmlTexts, stored. */
+async function edit(
+  documentId: string,
+  change: (paragraphs: Y.XmlText[], root: Y.XmlText) => void,
+) {
+  const doc = await storedDoc(documentId);
+  const before = Y.encodeStateVector(doc);
+  const root = doc.get(YJS_ROOT_NAME, Y.XmlText) as Y.XmlText;
+  const paragraphs = (root.toDelta() as { insert: unknown }[])
+    .map((op) => op.insert)
+    .filter((insert): insert is Y.XmlText => insert instanceof Y.XmlText);
+  doc.transact(() => change(paragraphs, root));
+  await appendUpdate(db(), documentId, Y.encodeStateAsUpdate(doc, before), null);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+describe("comments on a document's text", () => {
+  it("start a thread on a passage, reply with an @-mention, resolve and reopen it", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const chief = await actor("chief");
+    const chiefName = (
+      await db()
+        .selectFrom("users")
+        .select("name")
+        .where("id", "=", chief.userId)
+        .executeTakeFirstOrThrow()
+    ).name;
+    const { threadId } = await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "tillstyrker förslaget")),
+      body: `Stämmer detta, @${chiefName}?`,
+    });
+    // The kommunchef writes no text but comments on it.
+    await replyToThread(db(), chief, documentId, threadId, { body: "Ja, efter nämndens beslut." });
+
+    let [thread] = await listThreads(db(), member, documentId);
+    expect(thread).toMatchObject({
+      id: threadId,
+      quote: "tillstyrker förslaget",
+      anchorState: "anchored",
+      state: "open",
+    });
+    expect(thread.comments.map((c) => c.body)).toEqual([
+      `Stämmer detta, @${chiefName}?`,
+      "Ja, efter nämndens beslut.",
+    ]);
+    expect(thread.comments[0].mentions).toEqual([{ id: chief.userId, name: chiefName }]);
+    expect(thread.comments[1].mentions).toEqual([]);
+
+    const events = await db()
+      .selectFrom("domain_events")
+      .select(["type", "payload"])
+      .where("type", "=", "document.comment-added")
+      .orderBy("id")
+      .execute();
+    expect(events.slice(-2).map((e) => e.payload)).toEqual([
+      expect.objectContaining({ documentId, threadId, mentionedUserIds: [chief.userId] }),
+      expect.objectContaining({ documentId, threadId, mentionedUserIds: [] }),
+    ]);
+
+    await setThreadResolved(db(), member, documentId, threadId, true);
+    [thread] = await listThreads(db(), member, documentId);
+    expect(thread.state).toBe("resolved");
+    expect(thread.resolvedByName).not.toBeNull();
+    await setThreadResolved(db(), chief, documentId, threadId, false);
+    [thread] = await listThreads(db(), member, documentId);
+    expect(thread).toMatchObject({ state: "open", resolvedAt: null, resolvedByName: null });
+  });
+
+  it("the passage follows the text through edits before, inside and after it, and through compaction", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "tillstyrker förslaget")),
+      body: "Formulera om.",
+    });
+    // Lexical keeps a text node as its property map followed by its characters.
+    await edit(documentId, ([first]) => {
+      first.insert(1, "Nu "); // before the passage
+      first.insert(1 + "Nu Kommunen tillstyrker".length, " helt"); // inside it
+      first.insert(1 + "Nu Kommunen tillstyrker helt förslaget".length, " i sin helhet"); // just after
+    });
+    let [thread] = await listThreads(db(), member, documentId);
+    expect(thread.quote).toBe("tillstyrker helt förslaget");
+    await compact(db(), documentId);
+    [thread] = await listThreads(db(), member, documentId);
+    expect(thread).toMatchObject({ quote: "tillstyrker helt förslaget", anchorState: "anchored" });
+  });
+
+  it('a thread whose passage was deleted is kept, as "Text borttagen" with the passage it had', async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "alla barn")),
+      body: "Även förskolan?",
+    });
+    await edit(documentId, ([, second]) =>
+      second.delete(1 + "Skolskjuts ska gälla ".length, "alla barn".length),
+    );
+    await compact(db(), documentId);
+    const [thread] = await listThreads(db(), member, documentId);
+    expect(thread).toMatchObject({ anchorState: "deleted", quote: "alla barn", state: "open" });
+    expect(thread.comments).toHaveLength(1);
+  });
+
+  it("a whole paragraph deleted leaves its threads as deleted text", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "Skolskjuts")),
+      body: "Stryk?",
+    });
+    await edit(documentId, (_paragraphs, root) => root.delete(1, 1));
+    await compact(db(), documentId);
+    const [thread] = await listThreads(db(), member, documentId);
+    expect(thread.anchorState).toBe("deleted");
+  });
+
+  it("refuses an identity number in a comment, a reply or a quote, and writes nothing", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const anchor = await anchorOf(documentId, "förbehåll");
+    await expect(
+      startThread(db(), member, documentId, { ...anchor, body: "Gäller 811218-9876." }),
+    ).rejects.toMatchObject({ fields: { body: "validation.identityNumber" } });
+    await expect(
+      startThread(db(), member, documentId, { ...anchor, quote: "19811218-9876", body: "Ok" }),
+    ).rejects.toMatchObject({ fields: { quote: "validation.identityNumber" } });
+    expect(await listThreads(db(), member, documentId)).toEqual([]);
+    const { threadId } = await startThread(db(), member, documentId, { ...anchor, body: "Ok" });
+    await expect(
+      replyToThread(db(), member, documentId, threadId, { body: "Se 811218-9876" }),
+    ).rejects.toMatchObject({ fields: { body: "validation.identityNumber" } });
+    const [thread] = await listThreads(db(), member, documentId);
+    expect(thread.comments).toHaveLength(1);
+  });
+
+  it("refuses an anchor that is no Yjs position", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const { anchorEnd } = await anchorOf(documentId, "förbehåll");
+    for (const anchorStart of ["/////w==", "AAAA", "not base64!"])
+      await expect(
+        startThread(db(), member, documentId, { anchorStart, anchorEnd, quote: "x", body: "Ok" }),
+      ).rejects.toMatchObject({ fields: { anchorStart: "validation.commentAnchor" } });
+    expect(await listThreads(db(), member, documentId)).toEqual([]);
+  });
+
+  it("who may read, write and resolve comments follows the policy", async () => {
+    const documentId = await newDocument();
+    const anchor = await anchorOf(documentId, "förbehåll");
+    const { threadId } = await startThread(db(), await actor("admin"), documentId, {
+      ...anchor,
+      body: "Ok",
+    });
+    for (const who of ["admin", "member", "editor", "chief"] as const) {
+      const a = await actor(who);
+      expect(await listThreads(db(), a, documentId)).toHaveLength(1);
+      await replyToThread(db(), a, documentId, threadId, { body: `Svar från ${who}` });
+      await setThreadResolved(db(), a, documentId, threadId, true);
+      await setThreadResolved(db(), a, documentId, threadId, false);
+    }
+    // Observers read no drafts, so no comments on them either.
+    const observer = await actor("observer");
+    await expect(listThreads(db(), observer, documentId)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      replyToThread(db(), observer, documentId, threadId, { body: "Hej" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      startThread(db(), observer, documentId, { ...anchor, body: "Hej" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    // Another organisation's person does not find the document.
+    const other = await seedOtherOrganisation(db());
+    const outsider = await actorFor(db(), other.email);
+    await expect(listThreads(db(), outsider, documentId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      setThreadResolved(db(), outsider, documentId, threadId, true),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("an adopted document keeps its comments readable and takes no new ones", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const { threadId } = await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "förbehåll")),
+      body: "Ok",
+    });
+    const document = await getDocument(db(), member, documentId);
+    await updateDocumentMeta(db(), member, documentId, {
+      title: document.title,
+      kind: document.kind,
+      status: "adopted",
+      version: document.version,
+    });
+    expect(await listThreads(db(), member, documentId)).toHaveLength(1);
+    await expect(
+      replyToThread(db(), member, documentId, threadId, { body: "Sent" }),
+    ).rejects.toMatchObject({ fields: { form: "validation.documentFrozen" } });
+  });
+
+  it("GET /api/v1/documents/{id}/comments answers the threads as the OpenAPI document says", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const { threadId } = await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "förbehåll")),
+      body: "Vilket förbehåll?",
+    });
+    await replyToThread(db(), await actor("chief"), documentId, threadId, { body: "Se bilagan." });
+    const token = await createTokenAs(server.url, DEMO_EMAILS.editor);
+    const response = await callApi(server.url, token, "GET", `/documents/${documentId}/comments`);
+    expect(response.status).toBe(200);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(openApiDocument as object, "openapi.json");
+    const check = ajv.compile({
+      $ref: `openapi.json#/paths/${encodeURIComponent("/documents/{id}/comments".replace(/\//g, "~1"))}/get/responses/200/content/application~1json/schema`,
+    });
+    expect(check(response.body), ajv.errorsText(check.errors)).toBe(true);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({
+        id: threadId,
+        quote: "förbehåll",
+        state: "open",
+        anchorState: "anchored",
+        comments: [
+          expect.objectContaining({ body: "Vilket förbehåll?" }),
+          expect.objectContaining({ body: "Se bilagan." }),
+        ],
+      }),
+    ]);
+    const observerToken = await createTokenAs(server.url, DEMO_EMAILS.observer);
+    const refused = await callApi(
+      server.url,
+      observerToken,
+      "GET",
+      `/documents/${documentId}/comments`,
+    );
+    expect(refused.status).toBe(403);
+  });
+});
