@@ -256,7 +256,8 @@ export interface DocumentReviewsTable {
   document_id: string;
   reviewer_id: string;
   requested_by: string | null;
-  requested_at: CreatedAt;
+  /** Asked again, it is the time of the latest request. */
+  requested_at: ColumnType<Date, Date | string | undefined, Date | string>;
   reviewed_at: Date | null;
   comment: ColumnType<string, string | undefined, string>;
 }

@@ -12,7 +12,8 @@ import {
   useLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { formatLongDate } from "../../common/format";
+import { formatDateTime, formatLongDate } from "../../common/format";
+import { reviewsToDo } from "../../server/domain/document-reviews";
 import {
   completePeriodReport,
   periodDeadlines,
@@ -34,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     userId: user.userId,
     ...todo,
+    reviews: await reviewsToDo(context.db, user),
     periodState: todo.period ? deadlines[todo.period.id].state : null,
   };
 }
@@ -87,7 +89,8 @@ function useSavedAnnouncement(result: TodoResult | undefined, titleOf: (id: stri
 export default function Todo() {
   const t = useT();
   const locale = useLocale();
-  const { userId, departmentIds, period, periodState, reports } = useLoaderData<typeof loader>();
+  const { userId, departmentIds, period, periodState, reports, reviews } =
+    useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as TodoResult | undefined;
   // Saving with the page's script: one fetcher, so the page neither reloads nor scrolls.
   const saver = useFetcher<TodoResult>({ key: "todo-reports" });
@@ -105,6 +108,24 @@ export default function Todo() {
       <p className="visually-hidden" role="status" data-testid="todo-announcement">
         {announcement}
       </p>
+      {reviews.length > 0 && (
+        <section className="panel" aria-labelledby="reviews-heading" data-testid="todo-reviews">
+          <h2 id="reviews-heading">{t("todo.reviews")}</h2>
+          <ul>
+            {reviews.map((review) => (
+              <li key={review.documentId}>
+                <Link to={`/dokument/${review.documentId}`}>{review.title}</Link>{" "}
+                <span className="meta">
+                  {t("todo.reviewRequested", {
+                    date: formatDateTime(review.requestedAt),
+                    name: review.requestedByName ?? "",
+                  })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {departmentIds.length === 0 ? (
         <div className="panel">
           <p>{t("todo.noDepartments")}</p>

@@ -2,6 +2,7 @@ import type { Executor } from "../../db";
 import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
 import { canComment, listThreads, mentionablePeople } from "../../server/domain/document-comments";
+import { listReviews, possibleReviewers } from "../../server/domain/document-reviews";
 import {
   documentContent,
   getDocument,
@@ -18,16 +19,19 @@ export async function documentPage(
   actor: Actor & { name: string },
   documentId: string,
 ) {
-  const [document, content, versions, departments, actions, threads, people] = await Promise.all([
-    getDocument(db, actor, documentId),
-    // Rendered from the stored Yjs state: the first paint, and the page without JavaScript.
-    documentContent(db, actor, documentId),
-    listVersions(db, actor, documentId),
-    listDepartments(db, actor),
-    actionsFromDocument(db, actor, documentId),
-    listThreads(db, actor, documentId),
-    mentionablePeople(db, actor.organisationId),
-  ]);
+  const [document, content, versions, departments, actions, threads, people, reviews, reviewers] =
+    await Promise.all([
+      getDocument(db, actor, documentId),
+      // Rendered from the stored Yjs state: the first paint, and the page without JavaScript.
+      documentContent(db, actor, documentId),
+      listVersions(db, actor, documentId),
+      listDepartments(db, actor),
+      actionsFromDocument(db, actor, documentId),
+      listThreads(db, actor, documentId),
+      mentionablePeople(db, actor.organisationId),
+      listReviews(db, actor, documentId),
+      possibleReviewers(db, actor.organisationId),
+    ]);
   // After rendering, which sets aside what is outside the editor's schema.
   const quarantined = await quarantinedUpdates(db, actor, documentId);
   return {
@@ -48,6 +52,9 @@ export async function documentPage(
     threads,
     people,
     canComment: canComment(actor, document.status),
+    reviews,
+    reviewers,
+    canRequestReview: document.writable,
   };
 }
 

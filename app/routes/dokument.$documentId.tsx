@@ -18,6 +18,7 @@ import {
   setThreadResolved,
   startThread,
 } from "../../server/domain/document-comments";
+import { markReviewed, requestReview } from "../../server/domain/document-reviews";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
 import { DocumentComments } from "../components/DocumentComments";
 import { DocumentStatusBadge, FrontMatterBlock } from "../components/DocumentFields";
@@ -28,6 +29,7 @@ import {
   DocumentPeople,
   DocumentVersions,
 } from "../components/DocumentRail";
+import { DocumentReview } from "../components/DocumentReview";
 import { Notice } from "../components/FormFields";
 import { SaveIndicator, type SaveStatus } from "../components/SaveIndicator";
 import type { CommentDraft } from "../editor/CommentsPlugin";
@@ -90,6 +92,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await setThreadResolved(context.db, user, documentId, String(form.get("threadId")), false);
         return { ok: true as const };
       },
+      async "review-request"() {
+        await requestReview(context.db, user, documentId, {
+          reviewerIds: form.getAll("reviewerIds").map(String),
+        });
+        return back("granskning");
+      },
+      async "review-done"() {
+        await markReviewed(context.db, user, documentId, { comment: form.get("comment") ?? "" });
+        return back("granskad");
+      },
       async restore() {
         const versionId = String(form.get("versionId"));
         await restoreVersion(context.db, user, documentId, versionId);
@@ -131,6 +143,9 @@ export default function DocumentPage() {
     threads,
     people: mentionable,
     canComment,
+    reviews,
+    reviewers,
+    canRequestReview,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -138,7 +153,8 @@ export default function DocumentPage() {
   const revalidator = useRevalidator();
   const [saveStatus, setSaveStatus] = useState<SaveStatus>(null);
   const [people, setPeople] = useState<DocumentPerson[] | null>(null);
-  const failed = (intent: string) => (failure?.intent === intent ? failure : undefined);
+  const failed = (intent: string) =>
+    failure && "intent" in failure && failure.intent === intent ? failure : undefined;
   const frozen = document.status === "adopted";
   // Others' versions, restores and details arrive live; the editor keeps its own connection.
   const lastChange = useDocumentUpdates(document.id, user.id);
@@ -153,6 +169,7 @@ export default function DocumentPage() {
     [],
   );
   const onFrozen = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const openThreads = threads.filter((thread) => thread.state === "open").length;
   const [draft, setDraft] = useState<CommentDraft | null>(null);
   const [noSelection, setNoSelection] = useState(false);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
@@ -190,6 +207,8 @@ export default function DocumentPage() {
       {params.has("faststallt") && <Notice>{t("documents.adoptedNow")}</Notice>}
       {params.has("version-sparad") && <Notice>{t("documents.versionSaved")}</Notice>}
       {params.has("aterstalld") && <Notice>{t("documents.versionRestored")}</Notice>}
+      {params.has("granskning") && <Notice>{t("review.requestedNotice")}</Notice>}
+      {params.has("granskad") && <Notice>{t("review.reviewedNotice")}</Notice>}
 
       <div className="document-layout">
         <div className="document-main">
@@ -247,10 +266,24 @@ export default function DocumentPage() {
             onShowInText={showInText}
             onDraftDone={onDraftDone}
           />
+          <DocumentReview
+            reviews={reviews}
+            userId={user.id}
+            reviewers={reviewers}
+            canRequest={canRequestReview}
+            canMark={canComment}
+            failed={failed}
+          />
           <DocumentDownloads documentId={document.id} />
           <DocumentPeople people={people} selfId={user.id} saveState={saveStatus?.state} />
           <DocumentVersions document={document} versions={versions} failed={failed} />
           <DocumentActions documentId={document.id} actions={actions} canCreate={canCreateAction} />
+          {canEdit && !frozen && openThreads > 0 && (
+            <p className="read-only-note" data-testid="unresolved-comments">
+              <span aria-hidden="true">⚠ </span>
+              {t("comments.unresolvedWarning", { count: openThreads })}
+            </p>
+          )}
           {canEdit && !frozen && (
             <DocumentMetaForm
               document={document}

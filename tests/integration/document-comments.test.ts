@@ -11,6 +11,12 @@ import {
   setThreadResolved,
   startThread,
 } from "../../server/domain/document-comments";
+import {
+  listReviews,
+  markReviewed,
+  requestReview,
+  reviewsToDo,
+} from "../../server/domain/document-reviews";
 import { createDocument, getDocument, updateDocumentMeta } from "../../server/domain/documents";
 import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
 import { openApiDocument } from "../../server/http/openapi";
@@ -22,6 +28,7 @@ import {
   type DemoUser,
   seedOtherOrganisation,
 } from "../helpers/actions";
+import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const FIRST = "Kommunen tillstyrker förslaget med förbehåll.";
@@ -307,5 +314,87 @@ describe("comments on a document's text", () => {
       `/documents/${documentId}/comments`,
     );
     expect(refused.status).toBe(403);
+  });
+});
+
+describe("review", () => {
+  it("Skicka på granskning names reviewers, who see it in Att göra and mark it Granskad", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const chief = await actor("chief");
+    const editor = await actor("editor");
+    await requestReview(db(), member, documentId, { reviewerIds: [chief.userId, editor.userId] });
+    expect((await getDocument(db(), member, documentId)).status).toBe("review");
+    expect((await reviewsToDo(db(), chief)).map((r) => r.documentId)).toContain(documentId);
+
+    await markReviewed(db(), chief, documentId, { comment: "Bra, skicka." });
+    const reviews = await listReviews(db(), member, documentId);
+    expect(reviews).toHaveLength(2);
+    const byChief = reviews.find((r) => r.reviewerId === chief.userId);
+    expect(byChief).toMatchObject({ comment: "Bra, skicka." });
+    expect(byChief?.reviewedAt).not.toBeNull();
+    expect(reviews.find((r) => r.reviewerId === editor.userId)?.reviewedAt).toBeNull();
+    expect((await reviewsToDo(db(), chief)).map((r) => r.documentId)).not.toContain(documentId);
+    const events = await db()
+      .selectFrom("domain_events")
+      .select(["type", "payload"])
+      .where("type", "in", ["document.review-requested", "document.reviewed"])
+      .orderBy("id")
+      .execute();
+    expect(events.slice(-2)).toEqual([
+      {
+        type: "document.review-requested",
+        payload: { documentId, reviewerIds: [chief.userId, editor.userId] },
+      },
+      { type: "document.reviewed", payload: { documentId, reviewerId: chief.userId } },
+    ]);
+
+    // Only a named reviewer marks it, once; an identity number in the comment is refused.
+    await expect(markReviewed(db(), chief, documentId, {})).rejects.toMatchObject({
+      fields: { form: "validation.notReviewer" },
+    });
+    await expect(markReviewed(db(), await actor("admin"), documentId, {})).rejects.toMatchObject({
+      fields: { form: "validation.notReviewer" },
+    });
+    await expect(
+      markReviewed(db(), editor, documentId, { comment: "811218-9876" }),
+    ).rejects.toMatchObject({ fields: { comment: "validation.identityNumber" } });
+  });
+
+  it("only those who write ask for a review, and only of people who may comment", async () => {
+    const documentId = await newDocument();
+    const chief = await actor("chief");
+    const observer = await actor("observer");
+    await expect(
+      requestReview(db(), chief, documentId, { reviewerIds: [chief.userId] }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const member = await actor("member");
+    for (const reviewerIds of [[], [observer.userId], ["nonsense"]])
+      await expect(requestReview(db(), member, documentId, { reviewerIds })).rejects.toMatchObject({
+        fields: { reviewerIds: "validation.reviewers" },
+      });
+    expect((await getDocument(db(), member, documentId)).status).toBe("draft");
+  });
+
+  it("the document page shows the review and warns about unresolved comments before adoption", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "förbehåll")),
+      body: "Ok?",
+    });
+    await requestReview(db(), member, documentId, {
+      reviewerIds: [(await actor("chief")).userId],
+    });
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.member);
+    const html = await (await client.get(`/dokument/${documentId}`)).text();
+    expect(html).toContain("Dokumentet har 1 olöst kommentar.");
+    expect(html).toContain("Väntar på granskning");
+    const chiefClient = new HttpClient(server.url);
+    await chiefClient.logIn(DEMO_EMAILS.chief);
+    const todo = await (await chiefClient.get("/att-gora")).text();
+    expect(todo).toContain("Dokument att granska");
+    expect(todo).toContain(`/dokument/${documentId}`);
   });
 });
