@@ -1,7 +1,14 @@
 import { sql } from "kysely";
+import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { ACTION_STATUSES, type ActionStatus } from "../../db/schema";
-import { type ActionDetails, createAction, displayStatus, NewActionSchema } from "./actions";
+import {
+  type ActionDetails,
+  createAction,
+  displayStatus,
+  listActions,
+  NewActionSchema,
+} from "./actions";
 import { readCsv, toExcelCsv } from "./csv";
 import { ValidationError } from "./errors";
 import { type Actor, assertCan } from "./policy";
@@ -231,3 +238,30 @@ export async function departmentNameMap(
     .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** The filtered list (every page of it) as the Excel-friendly CSV the portal's list downloads. */
+export async function exportActionsCsv(
+  db: Executor,
+  actor: Actor,
+  filter: Record<string, unknown>,
+): Promise<string> {
+  const actions: ActionDetails[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listActions(db, actor, { ...filter, limit: "500", cursor });
+    actions.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return actionsToCsv(actions, await departmentNameMap(db, actor.organisationId));
+}
+
+/** The API's import: the CSV text, checked only (`dryRun`) or saved all or nothing. */
+export const ActionImportSchema = z.object({
+  csv: z
+    .string("validation.invalid")
+    .describe("The file's text: semicolon- or comma-separated, a header row (Titel, Mål, …)"),
+  dryRun: z
+    .boolean("validation.invalid")
+    .default(false)
+    .describe("Only check every row and answer what would be saved or refused"),
+});

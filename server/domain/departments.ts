@@ -95,9 +95,17 @@ export async function createDepartment(
   });
 }
 
-const DepartmentUpdateSchema = DepartmentSchema.extend({
-  version: z.coerce.number().int().min(1),
-  archived: z.boolean(),
+/** A rename or (un)archiving with the version read; a field left out stays as it is. */
+export const DepartmentUpdateSchema = z.object({
+  name: DepartmentSchema.shape.name.optional(),
+  version: z.coerce
+    .number("validation.version")
+    .int("validation.version")
+    .min(1, "validation.version"),
+  archived: z
+    .boolean("validation.invalid")
+    .optional()
+    .describe("Archived: out of the lists and counts, its actions and reports kept"),
 });
 
 export async function updateDepartment(
@@ -107,7 +115,8 @@ export async function updateDepartment(
   input: unknown,
 ): Promise<void> {
   assertCan(actor, "departments:manage");
-  const { name, version, archived } = parseInput(DepartmentUpdateSchema, input);
+  if (!z.uuid().safeParse(departmentId).success) throw new NotFoundError();
+  const changes = parseInput(DepartmentUpdateSchema, input);
   await inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom("departments")
@@ -116,7 +125,9 @@ export async function updateDepartment(
       .where("organisation_id", "=", actor.organisationId)
       .executeTakeFirst();
     if (!before) throw new NotFoundError();
-    if (before.version !== version) throw new ConflictError({ version: before.version });
+    if (before.version !== changes.version) throw new ConflictError({ version: before.version });
+    const name = changes.name ?? before.name;
+    const archived = changes.archived ?? before.archived_at !== null;
     await assertNameFree(trx, actor.organisationId, name, departmentId);
     const archivedAt = archived ? (before.archived_at ?? new Date()) : null;
     await trx

@@ -8,6 +8,7 @@ import {
 } from "../../db/schema";
 import { sessionCookieName } from "../auth/cookie";
 import { TokenSchema, type TokenView } from "../auth/tokens";
+import { ActionImportSchema } from "../domain/action-csv";
 import {
   ActionFilterSchema,
   ActionUpdateSchema,
@@ -16,6 +17,7 @@ import {
   NewActionSchema,
 } from "../domain/actions";
 import { CommentSchema, type CommentView } from "../domain/comments";
+import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments";
 import type { CommentThreadView } from "../domain/document-comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
@@ -174,7 +176,12 @@ const Goal = z.object({
   title: z.string(),
   description: z.string(),
 });
-const Department = z.object({ id: uuid, name: z.string() });
+const Department = z.object({
+  id: uuid,
+  name: z.string(),
+  archived: z.boolean().describe("Out of the lists and counts; its actions and reports are kept"),
+  version: z.int().min(1).describe("Send it back to change the department"),
+});
 const Period = z.object({
   id: uuid,
   name: z.string().meta({ example: "T3 2017" }),
@@ -453,6 +460,11 @@ const requestSchemas = {
     "Only the fields to change, with the version you read. A department editor may send only status and progress.",
   ),
   FollowUpReport: FollowUpSchema,
+  ActionImport: ActionImportSchema,
+  NewDepartment: DepartmentSchema,
+  DepartmentChanges: DepartmentUpdateSchema.describe(
+    "Only the fields to change, with the version you read",
+  ),
   NewComment: CommentSchema,
   NewDocument: NewDocumentSchema,
   NewVersion: VersionSchema,
@@ -483,6 +495,17 @@ const responseSchemas = {
   Action,
   ActionPage: page(Action, "actions"),
   FollowUp: FollowUp,
+  ActionList: list(Action),
+  ImportPreview: z.object({
+    valid: z.boolean().describe("Every row would be saved"),
+    rows: z.array(
+      z.object({
+        line: z.int().min(2).describe("The row's line in the file (the header is line 1)"),
+        title: z.string(),
+        errors: z.record(z.string(), z.string()).describe("Each bad column with what is wrong"),
+      }),
+    ),
+  }),
   FollowUpList: list(FollowUp),
   Comment,
   CommentList: list(Comment),
@@ -610,8 +633,46 @@ export const apiOperations: readonly ApiOperation[] = [
     method: "get",
     path: "/departments",
     operationId: "listDepartments",
-    summary: "Departments",
-    responses: { 200: responseSchemas.DepartmentList },
+    summary: "Departments (archived ones only when asked for)",
+    query: z.object({
+      includeArchived: z
+        .enum(["true", "false"])
+        .default("false")
+        .describe("Also the archived departments"),
+    }),
+    responses: {
+      200: responseSchemas.DepartmentList,
+      400: "includeArchived is neither true nor false",
+    },
+  },
+  {
+    method: "post",
+    path: "/departments",
+    operationId: "createDepartment",
+    summary: "Create a department (admins)",
+    body: requestSchemas.NewDepartment,
+    responses: {
+      201: Department,
+      400: "Empty or too long name, or a name another department has",
+      403: "Only admins manage departments",
+      422: "A personal identity number in the name",
+    },
+  },
+  {
+    method: "patch",
+    path: "/departments/{id}",
+    operationId: "updateDepartment",
+    summary:
+      "Rename or archive a department (admins); an archived one leaves the lists and counts, its actions and reports are kept",
+    body: requestSchemas.DepartmentChanges,
+    responses: {
+      200: Department,
+      400: "Invalid fields, or a name another department has",
+      403: "Only admins manage departments",
+      404: "No such department",
+      409: "Stale version: the department was changed since you read it",
+      422: "A personal identity number in the name",
+    },
   },
   {
     method: "get",
@@ -740,6 +801,33 @@ export const apiOperations: readonly ApiOperation[] = [
       400: "Invalid fields (each named in fields)",
       403: "Role may not create actions",
       422: "A personal identity number in free text",
+    },
+  },
+  {
+    method: "get",
+    path: "/actions/export",
+    operationId: "exportActions",
+    summary:
+      "The filtered list of actions (every page) as CSV for Excel: semicolons, UTF-8 with BOM, the portal list's columns",
+    query: ActionFilterSchema.omit({ limit: true, cursor: true }),
+    responses: {
+      200: { files: ["text/csv"], description: "The CSV file (an attachment)" },
+      400: "Invalid filter (each named in fields)",
+      403: "Observers read no actions",
+    },
+  },
+  {
+    method: "post",
+    path: "/actions/import",
+    operationId: "importActions",
+    summary:
+      "Create actions from CSV (the export's columns; Titel, Mål and Ansvarig förvaltning required): all rows or none. With dryRun, only checks each row",
+    body: requestSchemas.ActionImport,
+    responses: {
+      200: responseSchemas.ImportPreview,
+      201: responseSchemas.ActionList,
+      400: "The file is unreadable, lacks a required column, has no rows or more than 1,000, or a row has errors (nothing saved; dryRun names them)",
+      403: "Role may not import actions",
     },
   },
   {

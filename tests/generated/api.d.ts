@@ -77,14 +77,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Departments */
+        /** Departments (archived ones only when asked for) */
         get: operations["listDepartments"];
+        put?: never;
+        /** Create a department (admins) */
+        post: operations["createDepartment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename or archive a department (admins); an archived one leaves the lists and counts, its actions and reports are kept */
+        patch: operations["updateDepartment"];
         trace?: never;
     };
     "/periods": {
@@ -204,6 +222,40 @@ export interface paths {
         put?: never;
         /** Create an action */
         post: operations["createAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/actions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered list of actions (every page) as CSV for Excel: semicolons, UTF-8 with BOM, the portal list's columns */
+        get: operations["exportActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/actions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create actions from CSV (the export's columns; Titel, Mål and Ansvarig förvaltning required): all rows or none. With dryRun, only checks each row */
+        post: operations["importActions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -471,6 +523,25 @@ export interface components {
             assessment: "on_track" | "at_risk" | "off_track" | "not_assessed";
             comment: string;
         };
+        ActionImport: {
+            /** @description The file's text: semicolon- or comma-separated, a header row (Titel, Mål, …) */
+            csv: string;
+            /**
+             * @description Only check every row and answer what would be saved or refused
+             * @default false
+             */
+            dryRun?: boolean;
+        };
+        NewDepartment: {
+            name: string;
+        };
+        /** @description Only the fields to change, with the version you read */
+        DepartmentChanges: {
+            name?: string;
+            version: number;
+            /** @description Archived: out of the lists and counts, its actions and reports kept */
+            archived?: boolean;
+        };
         NewComment: {
             body: string;
         };
@@ -542,6 +613,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description Out of the lists and counts; its actions and reports are kept */
+            archived: boolean;
+            /** @description Send it back to change the department */
+            version: number;
         };
         DepartmentList: {
             items: components["schemas"]["Department"][];
@@ -731,6 +806,22 @@ export interface components {
                 progress: number | null;
                 dueDate: string | null;
             } | null;
+        };
+        ActionList: {
+            items: components["schemas"]["Action"][];
+        };
+        ImportPreview: {
+            /** @description Every row would be saved */
+            valid: boolean;
+            rows: {
+                /** @description The row's line in the file (the header is line 1) */
+                line: number;
+                title: string;
+                /** @description Each bad column with what is wrong */
+                errors: {
+                    [key: string]: string;
+                };
+            }[];
         };
         FollowUpList: {
             items: components["schemas"]["FollowUp"][];
@@ -1291,7 +1382,10 @@ export interface operations {
     };
     listDepartments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also the archived departments */
+                includeArchived?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1307,7 +1401,7 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentList"];
                 };
             };
-            /** @description A NUL character in the address */
+            /** @description includeArchived is neither true nor false; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,6 +1412,236 @@ export interface operations {
             };
             /** @description No valid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDepartment"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description Empty or too long name, or a name another department has; A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage departments */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A personal identity number in the name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentChanges"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description Invalid fields, or a name another department has; A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage departments */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such department */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version: the department was changed since you read it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A personal identity number in the name */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2196,6 +2520,185 @@ export interface operations {
             };
             /** @description A personal identity number in free text */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportActions: {
+        parameters: {
+            query?: {
+                goalId?: string;
+                departmentId?: string;
+                status?: "not_started" | "in_progress" | "overdue" | "done" | "paused" | "cancelled";
+                ownerId?: string;
+                overdue?: "0" | "1" | "true" | "false";
+                q?: string;
+                sort?: "title" | "dueDate" | "status" | "updatedAt" | "department" | "goal";
+                dir?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (an attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid filter (each named in fields); A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Observers read no actions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionImport"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionList"];
+                };
+            };
+            /** @description The file is unreadable, lacks a required column, has no rows or more than 1,000, or a row has errors (nothing saved; dryRun names them); A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role may not import actions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

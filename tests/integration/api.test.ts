@@ -1032,6 +1032,117 @@ describe("period reports (API)", () => {
   });
 });
 
+describe("actions as CSV (API)", () => {
+  it("exports the filtered list as the portal's CSV; an observer may not, a bad filter is 400", async () => {
+    await newAction("Exporteras som CSV", "Barn och utbildning");
+    await newAction("Filtreras bort ur CSV", "Socialtjänst");
+    const file = await download(
+      tokens.editor,
+      `/actions/export?departmentId=${departments["Barn och utbildning"]}&sort=title`,
+    );
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment;.*\.csv/);
+    const text = file.bytes.toString("utf8");
+    expect(text).toContain("Titel;Beskrivning;Mål;Ansvarig förvaltning");
+    expect(text).toContain("Exporteras som CSV");
+    expect(text).not.toContain("Filtreras bort ur CSV");
+    expect((await download(tokens.observer, "/actions/export")).status).toBe(403);
+    const bad = await download(tokens.editor, "/actions/export?status=klar");
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields)).toEqual(["status"]);
+  });
+
+  it("imports all rows or none; dryRun names each bad row and saves nothing", async () => {
+    const csv = (rows: string[]) => ["Titel;Mål;Ansvarig förvaltning", ...rows].join("\n");
+    const good = csv([
+      "Importerad via API 1;1;Socialtjänst",
+      "Importerad via API 2;Mål 2;Kommunledning",
+    ]);
+    const bad = csv(["Importerad via API 3;1;Socialtjänst", "Gäller 19811218-9876;9;Ingen"]);
+    const checkedRows = await api(tokens.member, "POST", "/actions/import", {
+      csv: bad,
+      dryRun: true,
+    });
+    expect(checkedRows.status).toBe(200);
+    expect(checkedRows.body.valid).toBe(false);
+    expect(checkedRows.body.rows[0]).toEqual({
+      line: 2,
+      title: "Importerad via API 3",
+      errors: {},
+    });
+    expect(checkedRows.body.rows[1].line).toBe(3);
+    expect(Object.keys(checkedRows.body.rows[1].errors)).toEqual(
+      expect.arrayContaining(["title", "goalId", "departmentId"]),
+    );
+    const refused = await api(tokens.member, "POST", "/actions/import", { csv: bad });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.error.fields)).toEqual(["csv"]);
+    const noColumns = await api(tokens.member, "POST", "/actions/import", { csv: "Namn\nX" });
+    expect(noColumns.status).toBe(400);
+    expect((await api(tokens.editor, "POST", "/actions/import", { csv: good })).status).toBe(403);
+    const stored = async () =>
+      (
+        await db
+          .selectFrom("actions")
+          .select("title")
+          .where("title", "like", "Importerad via API%")
+          .execute()
+      ).map((r) => r.title);
+    expect(await stored()).toEqual([]);
+    const imported = await api(tokens.member, "POST", "/actions/import", { csv: good });
+    expect(imported.status).toBe(201);
+    expect(imported.body.items.map((a: { title: string }) => a.title)).toEqual([
+      "Importerad via API 1",
+      "Importerad via API 2",
+    ]);
+    expect((await stored()).sort()).toEqual(["Importerad via API 1", "Importerad via API 2"]);
+  });
+});
+
+describe("departments (API, admins)", () => {
+  it("an admin creates, renames and archives a department; archived ones leave the list unless asked for", async () => {
+    const created = await api(tokens.admin, "POST", "/departments", { name: " Miljö och bygg " });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Miljö och bygg", archived: false, version: 1 });
+    const { id } = created.body;
+    expect(
+      (await api(tokens.admin, "POST", "/departments", { name: "miljö och bygg" })).status,
+    ).toBe(400);
+    expect((await api(tokens.member, "POST", "/departments", { name: "Fritid" })).status).toBe(403);
+    expect(
+      (await api(tokens.admin, "POST", "/departments", { name: "19811218-9876" })).status,
+    ).toBe(422);
+    const path = `/departments/${id}`;
+    const renamed = await api(tokens.admin, "PATCH", path, { version: 1, name: "Miljö" });
+    expect(renamed.body).toMatchObject({ name: "Miljö", archived: false, version: 2 });
+    expect((await api(tokens.admin, "PATCH", path, { version: 1, archived: true })).status).toBe(
+      409,
+    );
+    expect((await api(tokens.admin, "PATCH", path, { version: 2, archived: "ja" })).status).toBe(
+      400,
+    );
+    expect(
+      (await api(tokens.admin, "PATCH", path, { version: 2, name: "19811218-9876" })).status,
+    ).toBe(422);
+    expect((await api(tokens.chief, "PATCH", path, { version: 2, archived: true })).status).toBe(
+      403,
+    );
+    expect(
+      (await api(tokens.admin, "PATCH", `/departments/${crypto.randomUUID()}`, { version: 1 }))
+        .status,
+    ).toBe(404);
+    const archived = await api(tokens.admin, "PATCH", path, { version: 2, archived: true });
+    expect(archived.body).toMatchObject({ name: "Miljö", archived: true, version: 3 });
+    const names = async (query = "") =>
+      (await api(tokens.member, "GET", `/departments${query}`)).body.items.map(
+        (d: { name: string }) => d.name,
+      );
+    expect(await names()).not.toContain("Miljö");
+    expect(await names("?includeArchived=true")).toContain("Miljö");
+    expect((await api(tokens.member, "GET", "/departments?includeArchived=ja")).status).toBe(400);
+  });
+});
+
 describe("comments, history and tokens (API)", () => {
   it("comments: read by everyone who reads actions, written by those who may, answered as stored", async () => {
     const { id } = await newAction("Kommenteras via API", "Socialtjänst");

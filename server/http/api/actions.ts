@@ -2,6 +2,12 @@ import { Router } from "express";
 import { en } from "../../../common/i18n/en";
 import type { DB } from "../../../db";
 import {
+  ActionImportSchema,
+  exportActionsCsv,
+  importActions,
+  previewActionImport,
+} from "../../domain/action-csv";
+import {
   createAction,
   getAction,
   listActions,
@@ -10,10 +16,13 @@ import {
   updateAction,
 } from "../../domain/actions";
 import { addComment, listComments } from "../../domain/comments";
-import { ConflictError } from "../../domain/errors";
+import { swedishToday } from "../../domain/dates";
+import { ConflictError, ValidationError } from "../../domain/errors";
 import { listFollowUps, saveFollowUp } from "../../domain/followups";
 import { entityHistory } from "../../domain/history";
-import { route, sendError } from "./respond";
+import { parseInput } from "../../domain/validation";
+import { contentDisposition } from "../../reports/outline";
+import { fieldMessages, route, sendError } from "./respond";
 
 export function actionRoutes(db: DB) {
   const router = Router();
@@ -29,6 +38,48 @@ export function actionRoutes(db: DB) {
     route(async (user, req, res) => {
       const action = await createAction(db, user, req.body ?? {});
       res.status(201).json(toApiAction(action));
+    }),
+  );
+  // Before /actions/:id, which would take "export" for an id.
+  router.get(
+    "/actions/export",
+    route(async (user, req, res) => {
+      const { limit: _limit, cursor: _cursor, ...filter } = req.query;
+      const csv = await exportActionsCsv(db, user, filter);
+      res
+        .status(200)
+        .set({
+          "Content-Type": "text/csv; charset=utf-8",
+          "Content-Disposition": contentDisposition(`Åtgärder-${swedishToday()}.csv`),
+          "Cache-Control": "private, no-store",
+        })
+        .send(csv);
+    }),
+  );
+  router.post(
+    "/actions/import",
+    route(async (user, req, res) => {
+      const { csv, dryRun } = parseInput(ActionImportSchema, req.body ?? {});
+      if (!dryRun) {
+        const created = await importActions(db, user, csv).catch((error: unknown) => {
+          // The file is the body's `csv` field here.
+          if (error instanceof ValidationError)
+            throw new ValidationError({ csv: error.fields.file });
+          throw error;
+        });
+        res.status(201).json({ items: created.map(toApiAction) });
+        return;
+      }
+      const preview = await previewActionImport(db, user, csv);
+      if (preview.fileError) throw new ValidationError({ csv: preview.fileError });
+      res.json({
+        valid: preview.rows.every((row) => Object.keys(row.errors).length === 0),
+        rows: preview.rows.map(({ line, title, errors }) => ({
+          line,
+          title,
+          errors: fieldMessages(errors),
+        })),
+      });
     }),
   );
   router.get(

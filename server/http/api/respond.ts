@@ -28,7 +28,7 @@ export function sendUnauthorized(res: Response, message: string, tokenPresented 
 }
 
 /** Field messages in English: the API speaks to scripts, the catalogue already has the words. */
-function fieldMessages(fields: Record<string, string>): Record<string, string> {
+export function fieldMessages(fields: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(fields).map(([field, key]) => [
       field,
@@ -57,7 +57,7 @@ export function handleError(error: unknown, res: Response) {
       res,
       409,
       "conflict",
-      "The action was changed by someone else since that version.",
+      "It was changed by someone else since that version; read it again.",
     );
   if (error instanceof NotFoundError) return sendError(res, 404, "not_found", "No such resource.");
   if (error instanceof ForbiddenError)
