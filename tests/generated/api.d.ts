@@ -419,6 +419,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/documents/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The comment threads on the document's text, oldest first: the quoted passage, author, replies and state (open or resolved) */
+        get: operations["listDocumentComments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{id}/versions": {
         parameters: {
             query?: never;
@@ -1096,6 +1113,47 @@ export interface components {
         };
         DocumentVersionList: {
             items: components["schemas"]["DocumentVersion"][];
+        };
+        /** @description A thread of comments on a passage of the document */
+        CommentThread: {
+            /** Format: uuid */
+            id: string;
+            /** @description The commented passage as it reads in the document now; when its text was deleted, as it read when the thread was started */
+            quote: string;
+            /**
+             * @description `deleted`: the passage's text was deleted ("Text borttagen"); the thread is kept
+             * @enum {string}
+             */
+            anchorState: "anchored" | "deleted";
+            /** @description Where the passage starts: a Yjs relative position (Y.encodeRelativePosition), base64 */
+            anchorStart: string;
+            /** @description Where the passage ends, likewise */
+            anchorEnd: string;
+            /** @enum {string} */
+            state: "open" | "resolved";
+            resolvedAt: string | null;
+            resolvedByName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The first comment, then the replies, oldest first */
+            comments: {
+                /** Format: uuid */
+                id: string;
+                authorId: string | null;
+                authorName: string | null;
+                body: string;
+                /** @description The organisation's people @-mentioned in the comment */
+                mentions: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                }[];
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        CommentThreadList: {
+            items: components["schemas"]["CommentThread"][];
         };
         /** @description Lexical's serialised editor state (the editor's own JSON format) */
         LexicalDocument: {
@@ -4052,6 +4110,82 @@ export interface operations {
                 };
             };
             /** @description No such document, or no such version of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDocumentComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentThreadList"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Observers read no documents */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such document */
             404: {
                 headers: {
                     [name: string]: unknown;
