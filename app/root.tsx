@@ -14,6 +14,7 @@ import { parse } from "cookie";
 import { translator } from "../common/i18n";
 import { LOCALES, type Locale } from "../db/schema";
 import { countAwaitingFollowUp } from "../server/domain/followups";
+import { countUnread } from "../server/domain/notifications";
 import { currentPeriod } from "../server/domain/periods";
 import { permissionsOf } from "../server/domain/policy";
 import { Header } from "./components/Header";
@@ -47,6 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       permissions: permissionsOf(user),
       reportsForDepartments,
       todoCount,
+      unreadNotifications: user ? await countUnread(context.db, user) : 0,
     },
   };
 }

@@ -14,6 +14,8 @@ type LiveEvents = {
 
 export interface ServerToClientEvents extends CollabServerEvents, LiveEvents {
   presence: (online: OnlineUser[]) => void;
+  /** The person's unread notifications, after a new one (to their user room only). */
+  "notifications:unread": (unread: number) => void;
 }
 
 export interface ClientToServerEvents extends CollabClientEvents {

@@ -34,7 +34,9 @@ import {
 import { createUnsubscribeRouter } from "./http/unsubscribe";
 import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
 import { createMetrics, serveMetrics } from "./metrics";
-import { createRealtime, type Realtime } from "./realtime";
+import { closeMailTransports } from "./notifications/mail";
+import { followNotifications } from "./notifications/notify";
+import { createRealtime, type Realtime, userRoom } from "./realtime";
 import { createClusterAdapter } from "./realtime/cluster";
 import { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler";
 import { startWebhooks, type WebhookOptions, type Webhooks } from "./webhooks";
@@ -185,6 +187,12 @@ export async function startApp(
   realtime.addFeature(collab);
   metrics.observeRealtime(realtime.io, collab);
   followDocumentEvents(bus, realtime, collab);
+  const stopNotifications = followNotifications(bus, {
+    db: database.db,
+    config,
+    emitUnread: (userId, unread) =>
+      realtime.io.to(userRoom(userId)).emit("notifications:unread", unread),
+  });
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
@@ -242,6 +250,8 @@ export async function startApp(
         await scheduler.close();
         await dispatcher.close();
         await webhooks.close();
+        stopNotifications();
+        closeMailTransports();
         if (!options.database) await database.close();
       })();
       return closing;

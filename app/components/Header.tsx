@@ -2,6 +2,7 @@ import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { Permission } from "../../server/domain/policy";
 import { useLocale, useT } from "../utils/i18n";
+import { NotificationBell } from "./NotificationBell";
 import { OnlineUsers } from "./OnlineUsers";
 import { NarrowDisclosure } from "./Responsive";
 
@@ -13,6 +14,7 @@ export interface HeaderUser {
   /** Department editors report on their departments' actions in "Att göra". */
   reportsForDepartments: boolean;
   todoCount: number;
+  unreadNotifications: number;
 }
 
 /** A GET form, so it works without JavaScript and a search can be bookmarked. */
@@ -180,6 +182,7 @@ export function Header({ user }: { user: HeaderUser | null }) {
           <MainNav user={user} />
           <div className="top-bar-end">
             {user.permissions.includes("search:use") && <HeaderSearch />}
+            <NotificationBell userId={user.id} unread={user.unreadNotifications} />
             <OnlineUsers userId={user.id} />
             <LanguageToggle />
             <UserMenu user={user} />

@@ -1280,4 +1280,51 @@ export const en: Catalogue = {
   "validation.linkUnusable":
     "The link has been used already or has expired. Ask for a new one under “Forgotten password”.",
   "validation.inviteInactive": "The person is deactivated. Reactivate them before inviting.",
+  "mail.open": "Open in Samverkan",
+  "mail.digest.subject": {
+    one: "Weekly digest {week}: {count} event",
+    other: "Weekly digest {week}: {count} events",
+  },
+  "mail.digest.open": "See all notifications",
+  "notification.assigned.owner": "{actor} made you responsible for the action “{title}”.",
+  "notification.assigned.department": "{department} is now responsible for the action “{title}”.",
+  "notification.deadline-approaching":
+    "The report deadline for {period} is {deadline}, in {days} days. {department} has not marked its report as done.",
+  "notification.deadline-passed":
+    "The report deadline for {period} ({deadline}) has passed and {department} has not marked its report as done.",
+  "notification.action-overdue": "The action “{title}” passed its due date {dueDate}.",
+  "notification.mention.action": "{actor} mentioned you in a comment on the action “{title}”.",
+  "notification.mention.document": "{actor} mentioned you in a comment in the document “{title}”.",
+  "notification.review-requested": "{actor} asks you to review the document “{title}”.",
+  "notification.reviewed": "{actor} has reviewed the document “{title}”.",
+  "notification.ready-to-adopt":
+    "Every department has marked {period} as done. The report can be adopted.",
+  "notification.report-adopted": "{actor} adopted the report for {period}.",
+  "notifications.bell": {
+    one: "Notifications, {count} unread",
+    other: "Notifications, {count} unread",
+  },
+  "notifications.title": "Notifications",
+  "notifications.none": "You have no notifications.",
+  "notifications.unread": "Unread",
+  "notifications.markRead": "Mark as read",
+  "notifications.markAllRead": "Mark all as read",
+  "notifications.kept": "Notifications are kept for 90 days.",
+  "notifications.settingsLink": "Choose what you are notified about",
+  "notifications.more": "Older notifications",
+  "notificationSettings.title": "Notifications and e-mail",
+  "notificationSettings.intro":
+    "Choose what you want to be told about in the portal (the bell in the header) and by e-mail.",
+  "notificationSettings.kind": "Event",
+  "notificationSettings.inApp": "In the portal",
+  "notificationSettings.email": "E-mail",
+  "notificationSettings.inAppFor": "In the portal: {kind}",
+  "notificationSettings.emailFor": "E-mail: {kind}",
+  "notificationSettings.digest":
+    "Gather e-mails into one weekly digest instead of one message per event",
+  "notificationSettings.save": "Save notification choices",
+  "notificationSettings.saved": "Your notification choices are saved.",
+  "comments.mentionHint":
+    "Type @ and the start of a name to mention someone; they get a notification.",
+  "comments.mentionSuggestions": "People to mention",
 };

@@ -1280,6 +1280,53 @@ export const sv = {
   "validation.linkUnusable":
     "Länken har redan använts eller gått ut. Be om en ny länk under ”Glömt lösenord”.",
   "validation.inviteInactive": "Personen är avaktiverad. Aktivera personen innan du bjuder in.",
+  "mail.open": "Öppna i Samverkan",
+  "mail.digest.subject": {
+    one: "Veckosammanfattning {week}: {count} händelse",
+    other: "Veckosammanfattning {week}: {count} händelser",
+  },
+  "mail.digest.open": "Se alla notiser",
+  "notification.assigned.owner": "{actor} gjorde dig ansvarig för åtgärden ”{title}”.",
+  "notification.assigned.department": "{department} har fått ansvar för åtgärden ”{title}”.",
+  "notification.deadline-approaching":
+    "Sista rapportdag för {period} är {deadline}, om {days} dagar. {department} har inte klarmarkerat.",
+  "notification.deadline-passed":
+    "Sista rapportdag för {period} ({deadline}) har passerat och {department} har inte klarmarkerat.",
+  "notification.action-overdue": "Åtgärden ”{title}” har passerat sitt slutdatum {dueDate}.",
+  "notification.mention.action": "{actor} nämnde dig i en kommentar till åtgärden ”{title}”.",
+  "notification.mention.document": "{actor} nämnde dig i en kommentar i dokumentet ”{title}”.",
+  "notification.review-requested": "{actor} ber dig granska dokumentet ”{title}”.",
+  "notification.reviewed": "{actor} har granskat dokumentet ”{title}”.",
+  "notification.ready-to-adopt":
+    "Alla förvaltningar har klarmarkerat {period}. Rapporten kan fastställas.",
+  "notification.report-adopted": "{actor} fastställde rapporten för {period}.",
+  "notifications.bell": {
+    one: "Notiser, {count} oläst",
+    other: "Notiser, {count} olästa",
+  },
+  "notifications.title": "Notiser",
+  "notifications.none": "Du har inga notiser.",
+  "notifications.unread": "Oläst",
+  "notifications.markRead": "Markera som läst",
+  "notifications.markAllRead": "Markera alla som lästa",
+  "notifications.kept": "Notiser sparas i 90 dagar.",
+  "notifications.settingsLink": "Välj vad du får notiser om",
+  "notifications.more": "Äldre notiser",
+  "notificationSettings.title": "Notiser och e-post",
+  "notificationSettings.intro":
+    "Välj vad du vill få besked om i portalen (klockan i sidhuvudet) och med e-post.",
+  "notificationSettings.kind": "Händelse",
+  "notificationSettings.inApp": "I portalen",
+  "notificationSettings.email": "E-post",
+  "notificationSettings.inAppFor": "I portalen: {kind}",
+  "notificationSettings.emailFor": "E-post: {kind}",
+  "notificationSettings.digest":
+    "Samla e-posten i en veckosammanfattning i stället för ett meddelande per händelse",
+  "notificationSettings.save": "Spara notisval",
+  "notificationSettings.saved": "Dina notisval är sparade.",
+  "comments.mentionHint":
+    "Skriv @ och början av ett namn för att nämna någon; den personen får en notis.",
+  "comments.mentionSuggestions": "Förslag på personer att nämna",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -509,6 +509,7 @@ export async function createAction(
       after: snapshot({ ...data, version: 1 }),
     });
     await recordActionChanged(trx, actor, { id, ...data }, "created");
+    await recordAssignment(trx, actor, null, { id, ...data });
     await reopenForNewAction(trx, actor, {
       id,
       title: data.title,
@@ -532,6 +533,26 @@ export function recordActionChanged(
     departmentId: action.departmentId,
     documentId: action.documentId,
     change,
+  });
+}
+
+/** Records that an action got a new owner or department (for their notifications), if it did. */
+async function recordAssignment(
+  trx: Tx,
+  actor: Actor,
+  before: { ownerId: string | null; departmentId: string } | null,
+  next: { id: string; ownerId: string | null; departmentId: string },
+) {
+  const ownerChanged = next.ownerId !== null && next.ownerId !== before?.ownerId;
+  const departmentChanged = next.departmentId !== before?.departmentId;
+  if (!ownerChanged && !departmentChanged) return;
+  await recordEvent(trx, actor, {
+    type: "action.assigned",
+    actionId: next.id,
+    departmentId: next.departmentId,
+    ownerId: next.ownerId,
+    ownerChanged,
+    departmentChanged,
   });
 }
 
@@ -644,6 +665,7 @@ export async function updateAction(
       after: snapshot(next),
     });
     await recordActionChanged(trx, actor, next, "updated");
+    await recordAssignment(trx, actor, before, next);
     if (next.departmentId !== before.departmentId) await reopenForNewAction(trx, actor, next);
   });
   return getAction(db, actor, actionId);

@@ -68,6 +68,25 @@ type OtherDomainEvent = Envelope &
     | { type: "action.overdue"; actionId: string; departmentId: string; ownerId: string | null }
     /** A new ISO week began (`week` as 2017-W41): the weekly digests go out. */
     | { type: "digest.due"; week: string }
+    /**
+     * An action got an owner or a department: when created, or when either changed
+     * (`ownerChanged`, `departmentChanged` say which is new).
+     */
+    | {
+        type: "action.assigned";
+        actionId: string;
+        departmentId: string;
+        ownerId: string | null;
+        ownerChanged: boolean;
+        departmentChanged: boolean;
+      }
+    /** A comment on an action; `mentionedUserIds`: the organisation's people @-mentioned in it. */
+    | {
+        type: "action.comment-added";
+        actionId: string;
+        commentId: string;
+        mentionedUserIds: string[];
+      }
     // Commenting on and reviewing documents.
     /** `mentionedUserIds`: the organisation's people @-mentioned in the comment or reply. */
     | {

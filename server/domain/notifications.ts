@@ -1,9 +1,18 @@
+import { sql } from "kysely";
 import { z } from "zod";
-import type { Executor } from "../../db";
+import { type Executor, inTransaction } from "../../db";
 import type { Config } from "../config";
-import { DEFAULT_CHOICES, isNotificationKind, type MailKind } from "../notifications/kinds";
+import {
+  DEFAULT_CHOICES,
+  isNotificationKind,
+  type MailKind,
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+} from "../notifications/kinds";
 import { type UnsubscribeLink, verifyUnsubscribe } from "../notifications/mail";
-import { type Actor, assertCan } from "./policy";
+import { notificationText, unreadCount } from "../notifications/notify";
+import { type Actor, assertCan, NotFoundError } from "./policy";
+import { parseInput } from "./validation";
 
 const OUTBOX_PAGE = 100;
 
@@ -124,4 +133,181 @@ export function describeUnsubscribeLink(config: Config, input: unknown): MailKin
   if (!parsed.success || !verifyUnsubscribe(config, parsed.data)) return null;
   const kind = parsed.data.k;
   return kind === "digest" || isNotificationKind(kind) ? kind : null;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: NotificationKind;
+  /** The notification in the person's language. */
+  text: string;
+  /** Where it leads: a page in the portal (relative). */
+  url: string;
+  read: boolean;
+  createdAt: string;
+}
+
+export const NotificationListSchema = z.object({
+  limit: z.coerce
+    .number("validation.invalid")
+    .int("validation.invalid")
+    .min(1, "validation.invalid")
+    .max(200, "validation.invalid")
+    .default(50),
+});
+
+/** The person's own notifications in this organisation, newest first, with how many are unread. */
+export async function listNotifications(
+  db: Executor,
+  actor: Actor,
+  input: unknown = {},
+): Promise<{ items: NotificationView[]; unread: number }> {
+  assertCan(actor, "notifications:read-own");
+  const { limit } = parseInput(NotificationListSchema, input);
+  const [rows, person, unread] = await Promise.all([
+    db
+      .selectFrom("notifications")
+      .select(["id", "kind", "params", "link", "read_at", "created_at"])
+      .where("user_id", "=", actor.userId)
+      .where("organisation_id", "=", actor.organisationId)
+      .where("in_app", "=", true)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom("users")
+      .select("locale")
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow(),
+    unreadCount(db, actor.userId, actor.organisationId),
+  ]);
+  return {
+    unread,
+    items: rows.map((row) => {
+      const { message, ...params } = row.params;
+      return {
+        id: row.id,
+        kind: row.kind as NotificationKind,
+        text: notificationText(person.locale, { message, params, link: row.link }),
+        url: row.link,
+        read: row.read_at !== null,
+        createdAt: row.created_at.toISOString(),
+      };
+    }),
+  };
+}
+
+/** How many of the person's notifications are unread (the bell). */
+export function countUnread(db: Executor, actor: Actor): Promise<number> {
+  assertCan(actor, "notifications:read-own");
+  return unreadCount(db, actor.userId, actor.organisationId);
+}
+
+/** Marks one of the person's own notifications read; another's, or none, is not found. */
+export async function markNotificationRead(
+  db: Executor,
+  actor: Actor,
+  notificationId: string,
+): Promise<void> {
+  assertCan(actor, "notifications:read-own");
+  if (!z.uuid().safeParse(notificationId).success) throw new NotFoundError();
+  const found = await db
+    .updateTable("notifications")
+    .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+    .where("id", "=", notificationId)
+    .where("user_id", "=", actor.userId)
+    .where("organisation_id", "=", actor.organisationId)
+    .where("in_app", "=", true)
+    .executeTakeFirst();
+  if (Number(found.numUpdatedRows) === 0) throw new NotFoundError();
+}
+
+/** Marks all the person's notifications in this organisation read. */
+export async function markAllNotificationsRead(db: Executor, actor: Actor): Promise<void> {
+  assertCan(actor, "notifications:read-own");
+  await db
+    .updateTable("notifications")
+    .set({ read_at: new Date() })
+    .where("user_id", "=", actor.userId)
+    .where("organisation_id", "=", actor.organisationId)
+    .where("read_at", "is", null)
+    .execute();
+}
+
+export interface NotificationChoices {
+  kinds: { kind: NotificationKind; inApp: boolean; email: boolean }[];
+  weeklyDigest: boolean;
+}
+
+/** The person's choices: each kind in the portal and by e-mail, and the weekly digest. */
+export async function getNotificationChoices(
+  db: Executor,
+  actor: Actor,
+): Promise<NotificationChoices> {
+  assertCan(actor, "settings:update-own");
+  const [rows, person] = await Promise.all([
+    db
+      .selectFrom("notification_preferences")
+      .select(["kind", "in_app", "email"])
+      .where("user_id", "=", actor.userId)
+      .execute(),
+    db
+      .selectFrom("users")
+      .select("weekly_digest")
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const chosen = new Map(rows.map((row) => [row.kind, row]));
+  return {
+    kinds: NOTIFICATION_KINDS.map((kind) => {
+      const row = chosen.get(kind);
+      return {
+        kind,
+        inApp: row ? row.in_app : DEFAULT_CHOICES[kind].inApp,
+        email: row ? row.email : DEFAULT_CHOICES[kind].email,
+      };
+    }),
+    weeklyDigest: person.weekly_digest,
+  };
+}
+
+const checkbox = z.preprocess((value) => value === "on" || value === true, z.boolean());
+export const NotificationChoicesSchema = z.object({
+  inApp: z.array(z.enum(NOTIFICATION_KINDS, "validation.invalid")).default([]),
+  email: z.array(z.enum(NOTIFICATION_KINDS, "validation.invalid")).default([]),
+  weeklyDigest: checkbox,
+});
+
+/** Saves the person's choices: the kinds listed are on, the others off. */
+export async function setNotificationChoices(
+  db: Executor,
+  actor: Actor,
+  input: unknown,
+): Promise<void> {
+  assertCan(actor, "settings:update-own");
+  const data = parseInput(NotificationChoicesSchema, input);
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto("notification_preferences")
+      .values(
+        NOTIFICATION_KINDS.map((kind) => ({
+          user_id: actor.userId,
+          kind,
+          in_app: data.inApp.includes(kind),
+          email: data.email.includes(kind),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(["user_id", "kind"]).doUpdateSet((eb) => ({
+          in_app: eb.ref("excluded.in_app"),
+          email: eb.ref("excluded.email"),
+        })),
+      )
+      .execute();
+    await trx
+      .updateTable("users")
+      .set({ weekly_digest: data.weeklyDigest })
+      .where("id", "=", actor.userId)
+      .execute();
+  });
 }

@@ -35,6 +35,7 @@ import {
   type Reopening as ReopeningView,
 } from "../domain/followups";
 import type { HistoryEntry as HistoryEntryView } from "../domain/history";
+import { NotificationListSchema, type NotificationView } from "../domain/notifications";
 import type { PeriodView } from "../domain/periods";
 import {
   AdoptionSchema,
@@ -49,6 +50,7 @@ import {
   WebhookUpdateSchema,
   type WebhookView,
 } from "../domain/webhooks";
+import { NOTIFICATION_KINDS } from "../notifications/kinds";
 import { ReportExportQuery } from "../reports/export";
 
 /**
@@ -451,6 +453,18 @@ const WebhookDelivery = z.object({
   deliveredAt: dateTime.nullable(),
   attemptLog: z.array(WebhookAttempt),
 }) satisfies z.ZodType<Omit<WebhookDeliveryView, "eventType"> & { eventType: string }>;
+const Notification = z.object({
+  id: uuid,
+  kind: z
+    .enum(NOTIFICATION_KINDS)
+    .describe("What it is about; each kind is turned on or off in the portal's settings"),
+  text: z.string().describe("The notification in the token owner's language"),
+  url: z.string().describe("The page it leads to in the portal (relative)").meta({
+    example: "/atgarder/…",
+  }),
+  read: z.boolean(),
+  createdAt: dateTime,
+}) satisfies z.ZodType<NotificationView>;
 
 /** Every named schema of the document: request bodies as the server reads them, answers as it writes them. */
 const requestSchemas = {
@@ -545,6 +559,10 @@ const responseSchemas = {
     .describe("The new signing secret, shown only this once; the old one no longer signs"),
   WebhookDelivery,
   WebhookDeliveryList: list(WebhookDelivery),
+  Notification,
+  NotificationList: list(Notification).extend({
+    unread: z.int().min(0).describe("How many of the owner's notifications are unread"),
+  }),
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
 };
 
@@ -1137,6 +1155,32 @@ export const apiOperations: readonly ApiOperation[] = [
       403: "Only admins manage webhooks",
       404: "No such webhook",
     },
+  },
+  {
+    method: "get",
+    path: "/notifications",
+    operationId: "listNotifications",
+    summary:
+      "The token owner's notifications in the portal, newest first (kept 90 days), with the unread count",
+    query: NotificationListSchema,
+    responses: {
+      200: responseSchemas.NotificationList,
+      400: "limit out of range (1–200)",
+    },
+  },
+  {
+    method: "post",
+    path: "/notifications/{id}/read",
+    operationId: "markNotificationRead",
+    summary: "Mark one of the owner's notifications read",
+    responses: { 204: NO_CONTENT, 404: "No such notification of the owner's" },
+  },
+  {
+    method: "post",
+    path: "/notifications/read-all",
+    operationId: "markAllNotificationsRead",
+    summary: "Mark all the owner's notifications read",
+    responses: { 204: NO_CONTENT },
   },
 ];
 

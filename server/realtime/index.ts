@@ -67,7 +67,7 @@ const SESSION_RECHECK_MS = 30_000;
 // Joins and leaves within this window make one presence broadcast.
 export const PRESENCE_COALESCE_MS = 100;
 export const organisationRoom = (organisationId: string) => `org:${organisationId}`;
-const userRoom = (userId: string) => `user:${userId}`;
+export const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** Who hears of each live event: those whose roles allow the permission. */
@@ -302,6 +302,9 @@ export function createRealtime(
     "document.comment-added": toDocumentReaders("comments"),
     "document.review-requested": toDocumentReaders("review"),
     "document.reviewed": toDocumentReaders("review"),
+    // Its notifications reach the people concerned (server/notifications/notify.ts).
+    "action.assigned": nobody,
+    "action.comment-added": nobody,
   };
   const unsubscribe = bus.subscribe((event) => {
     // What every process must do with its own sockets and documents is passed on to the others.

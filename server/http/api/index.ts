@@ -9,6 +9,7 @@ import { refuse, requireSameOrigin } from "../security";
 import { actionRoutes } from "./actions";
 import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
+import { notificationRoutes } from "./notifications";
 import { referenceRoutes } from "./reference";
 import { reportRoutes } from "./reports";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
@@ -86,6 +87,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     searchRoutes(db),
     tokenRoutes(db),
     webhookRoutes(db, config.webhooks),
+    notificationRoutes(db),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
