@@ -1488,9 +1488,9 @@ describe("tokens and authentication", () => {
 });
 
 describe("the OpenAPI document", () => {
-  // Documents, search and webhooks have their own contract tests (collab-api.test.ts,
-  // search.test.ts, webhooks.test.ts).
-  const elsewhere = ["/documents", "/search", "/webhooks"];
+  // Documents, search, webhooks and notifications have their own tests (collab-api.test.ts,
+  // search.test.ts, webhooks.test.ts, notifications.test.ts).
+  const elsewhere = ["/documents", "/search", "/webhooks", "/notifications"];
 
   it("documents every route the API router serves, and serves every documented operation", () => {
     const router = createApiRouter({
