@@ -1324,7 +1324,4 @@ export const en: Catalogue = {
     "Gather e-mails into one weekly digest instead of one message per event",
   "notificationSettings.save": "Save notification choices",
   "notificationSettings.saved": "Your notification choices are saved.",
-  "comments.mentionHint":
-    "Type @ and the start of a name to mention someone; they get a notification.",
-  "comments.mentionSuggestions": "People to mention",
 };

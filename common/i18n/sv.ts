@@ -1324,9 +1324,6 @@ export const sv = {
     "Samla e-posten i en veckosammanfattning i stället för ett meddelande per händelse",
   "notificationSettings.save": "Spara notisval",
   "notificationSettings.saved": "Dina notisval är sparade.",
-  "comments.mentionHint":
-    "Skriv @ och början av ett namn för att nämna någon; den personen får en notis.",
-  "comments.mentionSuggestions": "Förslag på personer att nämna",
 } as const;
 
 export type MessageKey = keyof typeof sv;
