@@ -13,6 +13,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { listDepartments } from "../../server/domain/departments";
+import { sendInvitation } from "../../server/domain/one-time-links";
 import { setTemporaryPassword } from "../../server/domain/passwords";
 import { getUser, setUserActive, updateUser } from "../../server/domain/users";
 import { ActiveBadge } from "../components/Badge";
@@ -44,6 +45,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         { status: 303 },
       );
     }
+    if (intent === "invite") {
+      const { expiresAt } = await sendInvitation(context.db, context.config, actor, userId);
+      const until = expiresAt.toISOString();
+      return redirect(`/admin/anvandare/${userId}?inbjuden=${encodeURIComponent(until)}`, {
+        status: 303,
+      });
+    }
     if (intent === "temporary-password") {
       await setTemporaryPassword(context.db, actor, userId, { password: form.get("password") });
       return redirect(`/admin/anvandare/${userId}?losenord=1`, { status: 303 });
@@ -65,6 +73,8 @@ export default function EditUser() {
   const { key } = useLocation();
   const saveFailure = failure && failure.intent === undefined ? failure : undefined;
   const passwordFailure = failure?.intent === "temporary-password" ? failure : undefined;
+  const inviteFailure = failure?.intent === "invite" ? failure : undefined;
+  const invitedUntil = params.get("inbjuden");
   const statusFailure =
     failure?.intent === "deactivate" || failure?.intent === "reactivate" ? failure : undefined;
   return (
@@ -78,6 +88,18 @@ export default function EditUser() {
       {params.has("inaktiverad") && <Notice>{t("users.deactivated")}</Notice>}
       {params.has("aktiverad") && <Notice>{t("users.reactivated")}</Notice>}
       {params.has("losenord") && <Notice>{t("users.temporaryPasswordSet")}</Notice>}
+      {invitedUntil && (
+        <Notice>
+          {t("users.invited", {
+            email: user.email,
+            expires: new Intl.DateTimeFormat("sv-SE", {
+              timeZone: "Europe/Stockholm",
+              dateStyle: "short",
+              timeStyle: "short",
+            }).format(new Date(invitedUntil)),
+          })}
+        </Notice>
+      )}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="version" value={user.version} />
         <UserFields
@@ -119,6 +141,18 @@ export default function EditUser() {
             />
             <button type="submit" className="button">
               {t("users.setTemporaryPassword")}
+            </button>
+          </Form>
+          <ErrorSummary
+            errors={inviteFailure?.fieldErrors}
+            labels={{ invite: t("users.invite") }}
+            idPrefix="invite-"
+          />
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="invite" />
+            <p className="hint">{t("users.inviteHint")}</p>
+            <button type="submit" className="button button-secondary">
+              {t("users.invite")}
             </button>
           </Form>
         </section>

@@ -6,11 +6,11 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "../../server/auth/login";
 import { SIGN_IN_FAILURES, type SignInFailure } from "../../server/auth/oidc/flow";
 import { passwordSignInOffered, signInChoices } from "../../server/domain/identity-provider";
-import { ErrorSummary, TextField } from "../components/FormFields";
+import { ErrorSummary, Notice, TextField } from "../components/FormFields";
 import { firstTo, getSession, sessionCookieWillBeDropped } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { readForm, safeRedirect } from "../utils/route.server";
@@ -82,6 +82,7 @@ export default function Login() {
   return (
     <div className="page narrow">
       <h1>{t("login.title")}</h1>
+      {params.get("losenord") === "sparat" && <Notice>{t("link.done")}</Notice>}
       {demoAccounts && (
         <div className="warning" role="note">
           <p>
@@ -162,6 +163,9 @@ export default function Login() {
               {t("login.submit")}
             </button>
           </Form>
+          <p>
+            <Link to="/glomt-losenord">{t("forgot.link")}</Link>
+          </p>
         </>
       )}
     </div>
