@@ -5,6 +5,7 @@ import type { Locale, Role } from "../../db/schema";
 import type { EventBus } from "../bus";
 import type { Config } from "../config";
 import type { DomainEvent } from "../domain/events";
+import { type Actor, can, type Permission } from "../domain/policy";
 import { buildPeriodReport } from "../domain/reports";
 import { DEFAULT_CHOICES, type NotificationKind } from "./kinds";
 import { linkOrigin, sendMail } from "./mail";
@@ -20,8 +21,14 @@ export interface NotificationText {
   link: string;
 }
 
+/** A notification's text and what a person needs to read the thing it is about. */
+interface Subject extends NotificationText {
+  /** Nobody is told of what they may not read (an observer mentioned on an action, say). */
+  readWith: Permission;
+}
+
 /** One notification to write, to one person. */
-interface Recipient extends NotificationText {
+interface Recipient extends Subject {
   userId: string;
   kind: NotificationKind;
 }
@@ -112,7 +119,7 @@ async function documentFacts(db: Executor, documentId: string) {
     .executeTakeFirst();
 }
 
-const to = (people: Person[], kind: NotificationKind, text: NotificationText): Recipient[] =>
+const to = (people: Person[], kind: NotificationKind, text: Subject): Recipient[] =>
   people.map((person) => ({ userId: person.id, kind, ...text }));
 
 /** Whether every department reporting in the period has klarmarkerat it. */
@@ -129,6 +136,47 @@ async function everyDepartmentDone(db: Executor, organisationId: string, periodI
   );
 }
 
+/** The people among `userIds` as the policy sees them in the organisation (active ones only). */
+async function actorsIn(
+  db: Executor,
+  organisationId: string,
+  userIds: string[],
+): Promise<Map<string, Actor>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("memberships")
+    .select((eb) => [
+      "memberships.user_id",
+      "memberships.roles",
+      eb.fn
+        .coalesce(
+          eb
+            .selectFrom("user_departments")
+            .innerJoin("departments", "departments.id", "user_departments.department_id")
+            .select(sql<string[]>`array_agg(user_departments.department_id)`.as("ids"))
+            .whereRef("user_departments.user_id", "=", "memberships.user_id")
+            .where("departments.organisation_id", "=", organisationId),
+          sql<string[]>`'{}'::uuid[]`,
+        )
+        .as("department_ids"),
+    ])
+    .where("memberships.organisation_id", "=", organisationId)
+    .where("memberships.deactivated_at", "is", null)
+    .where("memberships.user_id", "in", userIds)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.user_id,
+      {
+        userId: row.user_id,
+        organisationId,
+        roles: row.roles,
+        departmentIds: row.department_ids.map(String),
+      },
+    ]),
+  );
+}
+
 /** Who is told of an event, and what: [] for events nobody is notified of. */
 async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient[]> {
   const org = event.organisationId;
@@ -138,6 +186,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
       const action = await actionFacts(db, event.actionId);
       if (!action) return [];
       const link = `/atgarder/${event.actionId}`;
+      const readWith = "actions:read";
       const params = { actor, title: action.title, department: action.department };
       const owner =
         event.ownerChanged && event.ownerId
@@ -145,6 +194,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
               message: "assigned.owner",
               params,
               link,
+              readWith,
             })
           : [];
       const department = event.departmentChanged
@@ -152,6 +202,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
             message: "assigned.department",
             params,
             link,
+            readWith,
           })
         : [];
       return [...owner, ...department];
@@ -168,6 +219,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
           days: String("daysLeft" in event ? event.daysLeft : 0),
         },
         link: `/rapporter/${event.periodId}`,
+        readWith: "reports:read-live" as const,
       };
       const editors = await departmentEditors(db, org, event.departmentId);
       if (event.type === "period.deadline-approaching")
@@ -188,6 +240,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
           message: "action-overdue",
           params: { title: action.title, dueDate: action.due_date ?? "" },
           link: `/atgarder/${event.actionId}`,
+          readWith: "actions:read",
         },
       );
     }
@@ -198,6 +251,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
         message: "mention.action",
         params: { actor, title: action.title },
         link: `/atgarder/${event.actionId}#kommentar`,
+        readWith: "actions:read",
       });
     }
     case "document.comment-added":
@@ -208,6 +262,8 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
       const text = {
         params: { actor, title: document.title },
         link: `/dokument/${event.documentId}`,
+        // Comments and reviews are on drafts, which only those who may comment read.
+        readWith: "documents:comment" as const,
       };
       if (event.type === "document.comment-added")
         return to(await activeAmong(db, org, event.mentionedUserIds), "mention", {
@@ -230,6 +286,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
         message: "ready-to-adopt",
         params: { period: period.name },
         link: `/rapporter/${event.periodId}`,
+        readWith: "reports:read-live",
       });
     }
     case "period-report.adopted": {
@@ -239,6 +296,7 @@ async function recipientsOf(db: Executor, event: DomainEvent): Promise<Recipient
         message: "report-adopted",
         params: { actor, period: period.name },
         link: `/rapporter/${event.periodId}`,
+        readWith: "reports:read-adopted",
       });
     }
     default:
@@ -304,10 +362,17 @@ export async function notifyOf(deps: Deps, event: DomainEvent): Promise<void> {
   const actorId = "actorId" in event ? event.actorId : null;
   const all = await recipientsOf(db, event);
   const seen = new Set<string>();
-  const recipients = all.filter((r) => {
+  const others = all.filter((r) => {
     if (r.userId === actorId || seen.has(r.userId)) return false;
     seen.add(r.userId);
     return true;
+  });
+  const actorOf = await actorsIn(db, event.organisationId, [...seen]);
+  const recipients = others.filter((r) => {
+    const reader = actorOf.get(r.userId);
+    return (
+      reader !== undefined && can(reader, r.readWith, { organisationId: event.organisationId })
+    );
   });
   if (recipients.length === 0) return;
   const choiceOf = await choicesOf(
