@@ -1,19 +1,24 @@
 import { Form, useLocation, useSearchParams } from "@remix-run/react";
 import type { CommentView } from "../../server/domain/comments";
+import type { MentionablePerson } from "../../server/domain/mentions";
 import { echoed } from "../utils/forms";
 import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
-import { ErrorSummary, Notice, TextField } from "./FormFields";
+import { ErrorSummary, Notice } from "./FormFields";
+import { MentionField } from "./MentionField";
 import { RelativeTime } from "./RelativeTime";
 
 /** An action's comments, oldest first, and the box for a new one (for those who may comment). */
 export function ActionComments({
   comments,
   canComment,
+  people,
   failure,
 }: {
   comments: CommentView[];
   canComment: boolean;
+  /** Whom "@" suggests in the comment box. */
+  people: MentionablePerson[];
   failure?: FormFailure;
 }) {
   const t = useT();
@@ -46,11 +51,11 @@ export function ActionComments({
             labels={{ body: t("actionPage.newComment") }}
             idPrefix="comment-"
           />
-          <TextField
+          <MentionField
             id="comment-body"
             name="body"
             label={t("actionPage.newComment")}
-            multiline
+            people={people}
             defaultValue={echoed(failure?.values, "body")}
             error={failure?.fieldErrors.body}
           />

@@ -5,6 +5,7 @@ import { swedishToday } from "../../server/domain/dates";
 import { listDepartments } from "../../server/domain/departments";
 import { listFollowUps } from "../../server/domain/followups";
 import { entityHistory } from "../../server/domain/history";
+import { mentionablePeople } from "../../server/domain/mentions";
 import { currentPeriod, listPeriods } from "../../server/domain/periods";
 import { type Actor, can } from "../../server/domain/policy";
 import { actionOptions } from "../utils/actions.server";
@@ -12,16 +13,20 @@ import { actionOptions } from "../utils/actions.server";
 /** Everything the action page shows: the action, its follow-ups, comments and history. */
 export async function actionPage(db: Executor, actor: Actor, actionId: string) {
   const item = await getAction(db, actor, actionId);
-  const [followUps, comments, history, periods, current, options, departments] = await Promise.all([
-    listFollowUps(db, actor, item.id),
-    listComments(db, actor, item.id),
-    entityHistory(db, actor, "action", item.id),
-    listPeriods(db, actor),
-    currentPeriod(db, actor),
-    actionOptions(db, actor),
-    listDepartments(db, actor, { includeArchived: true }),
-  ]);
   const resource = { organisationId: actor.organisationId, departmentId: item.departmentId };
+  const canComment = can(actor, "actions:comment", resource);
+  const [followUps, comments, history, periods, current, options, departments, people] =
+    await Promise.all([
+      listFollowUps(db, actor, item.id),
+      listComments(db, actor, item.id),
+      entityHistory(db, actor, "action", item.id),
+      listPeriods(db, actor),
+      currentPeriod(db, actor),
+      actionOptions(db, actor),
+      listDepartments(db, actor, { includeArchived: true }),
+      // Whom the comment box suggests after an "@".
+      canComment ? mentionablePeople(db, actor.organisationId) : [],
+    ]);
   // Every period from the action's start until today, newest first, and always the period
   // being reported on now (as in "Att göra", which asks for it whenever there is no start date).
   const from = item.startDate ?? item.createdAt.slice(0, 10);
@@ -48,10 +53,11 @@ export async function actionPage(db: Executor, actor: Actor, actionId: string) {
     currentPeriodId: current?.id ?? null,
     options,
     names,
+    people,
     can: {
       edit: can(actor, "actions:edit", resource),
       report: can(actor, "actions:update-progress", resource),
-      comment: can(actor, "actions:comment", resource),
+      comment: canComment,
     },
   };
 }

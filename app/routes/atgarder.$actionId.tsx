@@ -188,6 +188,7 @@ export default function ActionPage() {
       <ActionComments
         comments={data.comments}
         canComment={data.can.comment}
+        people={data.people}
         failure={failed("comment")}
       />
       <ActionHistory

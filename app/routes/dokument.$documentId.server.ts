@@ -1,7 +1,7 @@
 import type { Executor } from "../../db";
 import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
-import { canComment, listThreads, mentionablePeople } from "../../server/domain/document-comments";
+import { canComment, listThreads } from "../../server/domain/document-comments";
 import { listReviews, possibleReviewers } from "../../server/domain/document-reviews";
 import {
   documentContent,
@@ -10,6 +10,7 @@ import {
   quarantinedUpdates,
 } from "../../server/domain/documents";
 import { ValidationError } from "../../server/domain/errors";
+import { mentionablePeople } from "../../server/domain/mentions";
 import { type Actor, can } from "../../server/domain/policy";
 import { documentInput, frontMatterInput } from "../components/DocumentFields";
 

@@ -3,6 +3,7 @@ import { type Executor, inTransaction } from "../../db";
 import { getAction, recordActionChanged } from "./actions";
 import { recordAudit } from "./audit";
 import { recordEvent } from "./events";
+import { mentionablePeople, mentionedIn } from "./mentions";
 import { type Actor, assertCan } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -44,36 +45,6 @@ export async function listComments(
   }));
 }
 
-/**
- * The organisation's active people a text @-mentions by their full name ("@Sara Lind"), as the
- * comment form's suggestions write them. Longer names first, so "@Anna Berg" is not also "@Anna".
- */
-export async function mentionedIn(
-  db: Executor,
-  organisationId: string,
-  text: string,
-): Promise<string[]> {
-  if (!text.includes("@")) return [];
-  const people = await db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .select(["users.id", "users.name"])
-    .where("memberships.organisation_id", "=", organisationId)
-    .where("memberships.deactivated_at", "is", null)
-    .execute();
-  let rest = text.toLocaleLowerCase("sv");
-  const mentioned: string[] = [];
-  for (const person of people.sort((a, b) => b.name.length - a.name.length)) {
-    const tag = `@${person.name.toLocaleLowerCase("sv")}`;
-    const at = rest.indexOf(tag);
-    const after = rest.charAt(at + tag.length);
-    if (at === -1 || /[\p{L}\p{N}]/u.test(after)) continue;
-    mentioned.push(person.id);
-    rest = rest.replaceAll(tag, " ");
-  }
-  return mentioned;
-}
-
 /** Adds a comment to an action; answers it as stored. */
 export async function addComment(
   db: Executor,
@@ -108,7 +79,7 @@ export async function addComment(
       type: "action.comment-added",
       actionId,
       commentId: id,
-      mentionedUserIds: await mentionedIn(trx, actor.organisationId, body),
+      mentionedUserIds: mentionedIn(body, await mentionablePeople(trx, actor.organisationId)),
     });
     const author = await trx
       .selectFrom("users")

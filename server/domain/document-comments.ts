@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
 import { flatten, isRelativePosition, resolveAnchor } from "../../common/comment-anchor";
@@ -8,6 +7,7 @@ import { recordAudit } from "./audit";
 import { getDocument } from "./documents";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import { mentionablePeople, mentionedIn } from "./mentions";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -73,38 +73,6 @@ export interface CommentThreadView {
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
-
-/** The organisation's active people, whom a comment may @-mention. */
-export async function mentionablePeople(
-  db: Executor,
-  organisationId: string,
-): Promise<{ id: string; name: string }[]> {
-  return db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .select(["users.id", "users.name"])
-    .where("memberships.organisation_id", "=", organisationId)
-    .where("memberships.deactivated_at", "is", null)
-    .orderBy(sql`lower(users.name)`)
-    .execute();
-}
-
-/**
- * Who a comment mentions: each of the organisation's people whose name follows an "@" in it (the
- * longest name first, so "@Anna Berg" is not also "@Anna").
- */
-export function mentionedIn(text: string, people: { id: string; name: string }[]): string[] {
-  const lower = text.toLocaleLowerCase("sv");
-  const found: string[] = [];
-  let rest = lower;
-  for (const person of [...people].sort((a, b) => b.name.length - a.name.length)) {
-    const mention = `@${person.name.toLocaleLowerCase("sv")}`;
-    if (!rest.includes(mention)) continue;
-    found.push(person.id);
-    rest = rest.split(mention).join(" ");
-  }
-  return found;
-}
 
 /** The document, readable by the actor; for writing, also the permission and not adopted. */
 async function documentFor(db: Executor, actor: Actor, documentId: string, write: boolean) {
