@@ -50,6 +50,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
   describe("signed out", () => {
     it.each([
       ["/login", "Logga in", "Logga in – Samverkan"],
+      ["/glomt-losenord", "Glömt lösenord", "Glömt lösenord – Samverkan"],
       ["/tillganglighet", "Tillgänglighetsredogörelse", "Tillgänglighetsredogörelse – Samverkan"],
       ["/finns-inte", "Sidan finns inte", "Sidan finns inte – Samverkan"],
     ])("%s", async (path, h1, title) => {
@@ -57,6 +58,25 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       await page.goto(`${e2e.server.url}${path}`);
       await expectGoodPage(page, h1);
       await expect(page.title()).resolves.toBe(title);
+      await page.close();
+    });
+
+    it("the page a password link opens, after Glömt lösenord sent it", async () => {
+      const page = await anonymous.newPage();
+      await page.goto(`${e2e.server.url}/glomt-losenord`);
+      await page.getByLabel("E-postadress").fill("observator@kommun.test");
+      await page.getByRole("button", { name: "Skicka länk" }).click();
+      await page.getByText("Om adressen hör till ett konto i Samverkan har vi skickat").waitFor();
+      await expectGoodPage(page, "Glömt lösenord");
+      const mail = await e2e.server.database.db
+        .selectFrom("mail_outbox")
+        .select("text_body")
+        .where("to_address", "=", "observator@kommun.test")
+        .executeTakeFirstOrThrow();
+      const link = /\/losenord\/[\w-]+/.exec(mail.text_body)?.[0];
+      expect(link).toBeDefined();
+      await page.goto(`${e2e.server.url}${link}`);
+      await expectGoodPage(page, "Välj lösenord");
       await page.close();
     });
 
@@ -145,6 +165,7 @@ describe.skipIf(!browserTestsEnabled())("accessibility", () => {
       ["/admin/strategier", "Strategier och mål"],
       ["/admin/organisation", "Organisationens inställningar"],
       ["/admin/webhooks", "Webhooks"],
+      ["/admin/utskick", "Utskick"],
       ["/finns-inte", "Sidan finns inte"],
     ])("%s", async (path, h1) => {
       await admin.page.goto(`${e2e.server.url}${path}`);
