@@ -10,13 +10,7 @@ const LIVE_TIMEOUT = 5_000;
 describe.skipIf(!browserTestsEnabled())("actions live in two browsers", () => {
   const e2e = useBrowserTests();
 
-  async function pageAs(email: string, path: string): Promise<Page> {
-    const { page } = await e2e.signedIn(email);
-    await page.goto(`${e2e.server.url}${path}`);
-    // Once the socket is connected the header lists who is online.
-    await page.getByTestId("online-users").waitFor({ state: "attached" });
-    return page;
-  }
+  const pageAs = (email: string, path: string) => e2e.livePageAs(email, path);
 
   /** A flag in the page's window: still there later means the page was never reloaded. */
   async function markNoReload(page: Page) {

@@ -11,13 +11,7 @@ import {
 describe.skipIf(!browserTestsEnabled())("Att göra for a department editor", () => {
   const e2e = useBrowserTests();
 
-  async function todoPage(): Promise<Page> {
-    const { page } = await e2e.signedIn(DEMO_EMAILS.editor);
-    await page.goto(`${e2e.server.url}/att-gora`);
-    // Once the socket is connected the header lists who is online: the page is hydrated.
-    await page.getByTestId("online-users").waitFor({ state: "attached" });
-    return page;
-  }
+  const todoPage = () => e2e.livePageAs(DEMO_EMAILS.editor, "/att-gora");
 
   /** The action cards, in the order shown. */
   const cards = (page: Page) =>

@@ -1,4 +1,3 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_EMAILS } from "../helpers/actions";
 import { browserTestsEnabled, expectAccessible, useBrowserTests } from "../helpers/browser";
@@ -9,12 +8,7 @@ const LIVE_TIMEOUT = 5_000;
 describe.skipIf(!browserTestsEnabled())("notifications in two browsers", () => {
   const e2e = useBrowserTests();
 
-  async function pageAs(email: string, path: string): Promise<Page> {
-    const { page } = await e2e.signedIn(email);
-    await page.goto(`${e2e.server.url}${path}`);
-    await page.getByTestId("online-users").waitFor({ state: "attached" });
-    return page;
-  }
+  const pageAs = (email: string, path: string) => e2e.livePageAs(email, path);
 
   it("a member @-mentions the kommunchef from the suggestions; the chief's bell counts it live", async () => {
     const { id } = await e2e.server.database.db

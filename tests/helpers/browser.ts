@@ -107,6 +107,8 @@ export interface BrowserTests {
   readonly browser: Browser;
   /** A new context signed in as `email`, on the overview; closed when the tests are done. */
   signedIn(email: string, password?: string): Promise<SignedIn>;
+  /** A page signed in as `email` at `path`, once its socket is connected (the page is hydrated). */
+  livePageAs(email: string, path: string): Promise<Page>;
 }
 
 /**
@@ -130,6 +132,13 @@ export function useBrowserTests(): BrowserTests {
     if (value === undefined) throw new Error("Browser tests are used before beforeAll ran");
     return value;
   };
+  const signedIn = async (email: string, password?: string): Promise<SignedIn> => {
+    const context = await started(browser).newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await logInAs(page, started(server).url, email, password);
+    return { context, page };
+  };
   return {
     get server() {
       return started(server);
@@ -137,12 +146,13 @@ export function useBrowserTests(): BrowserTests {
     get browser() {
       return started(browser);
     },
-    async signedIn(email, password) {
-      const context = await started(browser).newContext();
-      contexts.push(context);
-      const page = await context.newPage();
-      await logInAs(page, started(server).url, email, password);
-      return { context, page };
+    signedIn,
+    async livePageAs(email, path) {
+      const { page } = await signedIn(email);
+      await page.goto(`${started(server).url}${path}`);
+      // Once the socket is connected the header lists who is online.
+      await page.getByTestId("online-users").waitFor({ state: "attached" });
+      return page;
     },
   };
 }
