@@ -51,6 +51,8 @@ const TABLES = [
   "user_departments",
   "user_identities",
   "users",
+  "webhook_deliveries",
+  "webhooks",
 ];
 
 // The four national målsättningar (skr. 2016/17:10), verbatim as in the domain description (../shared/domain.md).
