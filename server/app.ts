@@ -135,7 +135,6 @@ export async function startApp(
   // blocking start-up; otherwise the admin page and `npm run pdata:scan` scan on demand.
   const personalDataScan = applied.length > 0 ? reportStoredPersonalData(database.db) : undefined;
 
-  const bus = createEventBus();
   const auth = createAuthenticator(database.db, config);
   const app = express();
   app.disable("x-powered-by");
@@ -144,6 +143,7 @@ export async function startApp(
   const reportError = createErrorReporter(log, config.errorLogIntervalSeconds, () =>
     metrics.databaseUnavailable.inc(),
   );
+  const bus = createEventBus(reportError);
   app.use(requestIds(log, reportError), metrics.timeRequests);
   app.use(compression());
   app.use(securityHeaders(config));
@@ -215,7 +215,7 @@ export async function startApp(
   // Committed events the organisation's webhooks asked for become deliveries, sent after COMMIT.
   const webhooks = startWebhooks(database.db, bus, config.webhooks, options.webhooks);
   // Every consumer has subscribed: events left from the last run go out before new requests.
-  const dispatcher = await startDispatcher(database, bus);
+  const dispatcher = await startDispatcher(database, bus, { report: reportError });
   const scheduler = startScheduler(database.db, {
     ...options.scheduler,
     intervalMs: config.schedulerIntervalSeconds * 1000,

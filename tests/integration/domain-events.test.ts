@@ -87,6 +87,37 @@ describe("domain events", () => {
     expect(await undelivered()).toEqual([]);
   });
 
+  it("a subscriber's failure leaves the event undelivered and it is handed on again", async () => {
+    const bus = createEventBus(() => {});
+    const tries: string[] = [];
+    // As a notification write would while the database is briefly away: fails once, then works.
+    bus.subscribe((event) => {
+      tries.push(event.eventId);
+      if (tries.length === 1) throw new Error("connection terminated");
+    });
+    const dispatcher = await startDispatcher(handle, bus, { retryMs: 50 });
+    await createDepartment(db, admin, { name: "Överförmyndare" });
+    expect(tries).toHaveLength(1);
+    expect(await undelivered()).toEqual([{ type: "department.changed" }]);
+    await expect.poll(undelivered, { timeout: 5_000 }).toEqual([]);
+    expect(tries).toEqual([tries[0], tries[0]]);
+    await dispatcher.close();
+  });
+
+  it("an event a subscriber keeps failing stays undelivered for the next start", async () => {
+    const bus = createEventBus(() => {});
+    bus.subscribe(() => Promise.reject(new Error("still down")));
+    const dispatcher = await startDispatcher(handle, bus, { retryMs: 20 });
+    const id = await createDepartment(db, admin, { name: "Kommunrevision" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await dispatcher.close();
+    expect(await undelivered()).toEqual([{ type: "department.changed" }]);
+    const { heard, dispatcher: next } = await dispatching();
+    await next.close();
+    expect(heard).toMatchObject([{ type: "department.changed", departmentId: id }]);
+    expect(await undelivered()).toEqual([]);
+  });
+
   it("a change audited without an event is caught by the check every test database runs", async () => {
     const [department] = await db.selectFrom("departments").select(["id", "name"]).execute();
     await inTransaction(db, async (trx) => {
