@@ -345,6 +345,7 @@ export interface MailOutboxTable {
   organisation_id: string;
   user_id: string | null;
   to_address: string;
+  to_name: string | null;
   kind: string;
   locale: Locale;
   subject: string;
@@ -355,6 +356,9 @@ export interface MailOutboxTable {
   error: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** Tries so far; the next one is due at `next_attempt_at` (0027). */
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
 }
 
 export type NotificationEmail = "none" | "sent" | "digest";

@@ -45,6 +45,14 @@ export default function Outbox() {
                   <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                   {", "}
                   {t(STATUS_KEYS[entry.status as keyof typeof STATUS_KEYS] ?? "outbox.status.kept")}
+                  {entry.status === "failed" && (
+                    <>
+                      {" – "}
+                      {entry.nextAttemptAt
+                        ? t("outbox.retryAt", { time: formatDateTime(entry.nextAttemptAt) })
+                        : t("outbox.givenUp", { count: entry.attempts })}
+                    </>
+                  )}
                 </summary>
                 {entry.error && <p>{t("outbox.error", { error: entry.error })}</p>}
                 <pre className="outbox-text" lang={entry.locale}>

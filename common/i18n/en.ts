@@ -1170,6 +1170,8 @@ export const en: Catalogue = {
   "outbox.status.sending": "sending",
   "outbox.status.sent": "sent",
   "outbox.status.failed": "could not be sent",
+  "outbox.retryAt": "tried again at {time}",
+  "outbox.givenUp": "given up after {count} tries",
   "unsubscribe.title": "Stop e-mails",
   "unsubscribe.invalid":
     "The link is not valid. You can choose what you get e-mails about under Settings once signed in.",

@@ -1169,6 +1169,8 @@ export const sv = {
   "outbox.status.sending": "skickas",
   "outbox.status.sent": "skickat",
   "outbox.status.failed": "kunde inte skickas",
+  "outbox.retryAt": "nytt försök {time}",
+  "outbox.givenUp": "gav upp efter {count} försök",
   "unsubscribe.title": "Avsluta e-post",
   "unsubscribe.invalid":
     "Länken är ogiltig. Du kan välja vad du får e-post om under Inställningar när du är inloggad.",

@@ -26,6 +26,9 @@ export interface OutboxEntry {
   text: string;
   status: string;
   error: string | null;
+  attempts: number;
+  /** When a failed message is tried again; null once it is sent or given up. */
+  nextAttemptAt: string | null;
 }
 
 /** The organisation's e-mails, newest first: what went out, or (without SMTP) would have. */
@@ -43,6 +46,8 @@ export async function listMailOutbox(db: Executor, actor: Actor): Promise<Outbox
       "text_body",
       "status",
       "error",
+      "attempts",
+      "next_attempt_at",
     ])
     .where("organisation_id", "=", actor.organisationId)
     .orderBy("created_at", "desc")
@@ -59,6 +64,8 @@ export async function listMailOutbox(db: Executor, actor: Actor): Promise<Outbox
     text: row.text_body,
     status: row.status,
     error: row.error,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
   }));
 }
 

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { type Selectable, sql } from "kysely";
 import nodemailer, { type Transporter } from "nodemailer";
 import { translator } from "../../common/i18n";
 import type { Executor } from "../../db";
-import type { Locale, MailStatus } from "../../db/schema";
+import type { Locale, MailOutboxTable, MailStatus } from "../../db/schema";
 import type { Config } from "../config";
 
 /**
@@ -153,11 +154,32 @@ function transportFor(smtpUrl: string): Transporter {
   return transport;
 }
 
+/** Waits between tries of one e-mail: 1, 5, 15 and 60 minutes, then it is given up. */
+export const MAIL_RETRY_MINUTES = [1, 5, 15, 60] as const;
+/** How long a send may take before another process takes the message up (it died mid-send). */
+const SEND_CLAIM = sql`interval '2 minutes'`;
+
+/** What a send needs of an outbox row. */
+const SENDABLE = [
+  "id",
+  "kind",
+  "locale",
+  "to_address",
+  "to_name",
+  "subject",
+  "text_body",
+  "html_body",
+  "unsubscribe_url",
+  "attempts",
+] as const;
+type OutboxRow = Pick<Selectable<MailOutboxTable>, (typeof SENDABLE)[number]>;
+
 /**
  * Composes and sends one e-mail. Every message is kept in the outbox (`mail_outbox`, read by
  * admins at /admin/utskick): with no SMTP_URL it stays there (`kept`), otherwise it is sent and
- * marked `sent`, or `failed` with the reason (a failure is reported, never thrown at the caller).
- * Call it after the change that caused it has committed.
+ * marked `sent`, or `failed` with the reason and tried again later (`retryFailedMail`); a
+ * failure is reported, never thrown at the caller. Call it after the change that caused it has
+ * committed.
  */
 export async function sendMail(
   db: Executor,
@@ -177,6 +199,7 @@ export async function sendMail(
       organisation_id: message.organisationId,
       user_id: message.to.userId ?? null,
       to_address: message.to.email,
+      to_name: message.to.name ?? null,
       kind: message.kind,
       locale: message.to.locale,
       subject: mail.subject,
@@ -184,42 +207,96 @@ export async function sendMail(
       html_body: mail.html,
       unsubscribe_url: mail.unsubscribe ?? null,
       status: smtpUrl ? "sending" : "kept",
+      next_attempt_at: smtpUrl ? sql<Date>`now() + ${SEND_CLAIM}` : null,
     })
-    .returning("id")
+    .returning(SENDABLE)
     .executeTakeFirstOrThrow();
   if (!smtpUrl) return { id: row.id, status: "kept" };
+  return { id: row.id, status: await transmit(db, config, smtpUrl, row) };
+}
 
-  let status: MailStatus = "sent";
+/** Sends one outbox row and records how it went: sent, or failed with its next try (if any). */
+async function transmit(
+  db: Executor,
+  config: Config,
+  smtpUrl: string,
+  row: OutboxRow,
+): Promise<MailStatus> {
   let error: string | null = null;
   try {
     await transportFor(smtpUrl).sendMail({
       from: config.mail.from,
-      to: message.to.name ? { name: message.to.name, address: message.to.email } : message.to.email,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
+      to: row.to_name ? { name: row.to_name, address: row.to_address } : row.to_address,
+      subject: row.subject,
+      text: row.text_body,
+      html: row.html_body,
       headers: {
-        "Content-Language": message.to.locale,
+        "Content-Language": row.locale,
         "Auto-Submitted": "auto-generated",
-        ...(mail.unsubscribe
+        ...(row.unsubscribe_url
           ? {
-              "List-Unsubscribe": `<${mail.unsubscribe}>`,
+              "List-Unsubscribe": `<${row.unsubscribe_url}>`,
               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
           : {}),
       },
     });
   } catch (failure) {
-    status = "failed";
     error = failure instanceof Error ? failure.message : String(failure);
-    console.error(`Sending e-mail ${row.id} (${message.kind}) failed: ${error}`);
+    console.error(`Sending e-mail ${row.id} (${row.kind}, try ${row.attempts}) failed: ${error}`);
   }
+  const retryMinutes = MAIL_RETRY_MINUTES[row.attempts - 1];
   await db
     .updateTable("mail_outbox")
-    .set({ status, error, sent_at: status === "sent" ? new Date() : null })
+    .set({
+      status: error ? "failed" : "sent",
+      error,
+      sent_at: error ? null : new Date(),
+      next_attempt_at:
+        error && retryMinutes !== undefined
+          ? sql<Date>`now() + make_interval(mins => ${retryMinutes})`
+          : null,
+    })
     .where("id", "=", row.id)
     .execute();
-  return { id: row.id, status };
+  return error ? "failed" : "sent";
+}
+
+/**
+ * Sends again each e-mail whose next try is due (after a failure, or a send its process did not
+ * finish). Each is claimed with FOR UPDATE SKIP LOCKED and its claim time, so two processes never
+ * send one message at once. Returns how many it tried.
+ */
+export async function retryFailedMail(db: Executor, config: Config): Promise<number> {
+  const smtpUrl = config.mail.smtpUrl;
+  if (!smtpUrl) return 0;
+  let tried = 0;
+  for (;;) {
+    const row = await db
+      .updateTable("mail_outbox")
+      .set((eb) => ({
+        status: "sending",
+        attempts: eb("attempts", "+", 1),
+        next_attempt_at: sql<Date>`now() + ${SEND_CLAIM}`,
+      }))
+      .where(
+        "id",
+        "=",
+        db
+          .selectFrom("mail_outbox")
+          .select("id")
+          .where("next_attempt_at", "<=", sql<Date>`now()`)
+          .orderBy("next_attempt_at")
+          .limit(1)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning(SENDABLE)
+      .executeTakeFirst();
+    if (!row) return tried;
+    tried += 1;
+    await transmit(db, config, smtpUrl, row);
+  }
 }
 
 /** Closes the SMTP connections (at shutdown). */

@@ -8,7 +8,7 @@ import type { DomainEvent } from "../domain/events";
 import { type Actor, can, type Permission } from "../domain/policy";
 import { buildPeriodReport } from "../domain/reports";
 import { DEFAULT_CHOICES, type NotificationKind } from "./kinds";
-import { linkOrigin, sendMail } from "./mail";
+import { linkOrigin, retryFailedMail, sendMail } from "./mail";
 
 /** Notifications (and the outbox's e-mails) are kept this long. */
 export const KEEP_DAYS = 90;
@@ -498,11 +498,13 @@ export async function pruneNotifications(db: Executor): Promise<void> {
   await db.deleteFrom("mail_outbox").where("created_at", "<", before).execute();
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * Subscribes the notifications to the bus (events arrive after COMMIT, from the dispatcher),
- * and prunes old ones now and daily. Returns the function that stops both.
+ * prunes old ones now and daily, and every minute sends again the e-mails whose next try is due.
+ * Returns the function that stops all three.
  */
 export function followNotifications(bus: EventBus, deps: Deps): () => void {
   const unsubscribe = bus.subscribe((event) => notifyOf(deps, event));
@@ -513,8 +515,15 @@ export function followNotifications(bus: EventBus, deps: Deps): () => void {
   void prune();
   const daily = setInterval(prune, DAY_MS);
   daily.unref();
+  const retry = () =>
+    retryFailedMail(deps.db, deps.config).catch((error) =>
+      console.error("Sending e-mails again failed:", error),
+    );
+  const everyMinute = setInterval(retry, MINUTE_MS);
+  everyMinute.unref();
   return () => {
     unsubscribe();
     clearInterval(daily);
+    clearInterval(everyMinute);
   };
 }

@@ -1,6 +1,12 @@
 import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeMailTransports, type MailMessage, sendMail } from "../../server/notifications/mail";
+import {
+  closeMailTransports,
+  MAIL_RETRY_MINUTES,
+  type MailMessage,
+  retryFailedMail,
+  sendMail,
+} from "../../server/notifications/mail";
 import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -151,6 +157,104 @@ describe("e-mail through a real SMTP server", () => {
     const again = await oneClick();
     expect(again.status).toBe(200);
     expect(await choice()).toEqual([{ kind: "assigned", email: false, in_app: true }]);
+  });
+});
+
+describe("e-mail while the SMTP server is away", () => {
+  let smtp: TestSmtpServer | undefined;
+  let server: TestServer;
+  let port: number;
+
+  beforeAll(async () => {
+    // A port where an SMTP server was and is no more: the connection is refused.
+    const gone = await startSmtpServer();
+    port = Number(new URL(gone.url).port);
+    await gone.close();
+    server = await startTestServer({
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      MAIL_FROM: "Samverkan <noreply@kommun.test>",
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    closeMailTransports();
+    await smtp?.close();
+  });
+
+  const outboxRow = (id: string) =>
+    server.database.db
+      .selectFrom("mail_outbox")
+      .select(["status", "attempts", "next_attempt_at", "error", "sent_at"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+  /** As if the wait before the next try had passed. */
+  const makeDue = (id: string) =>
+    server.database.db
+      .updateTable("mail_outbox")
+      .set({ next_attempt_at: new Date(Date.now() - 1000) })
+      .where("id", "=", id)
+      .execute();
+
+  it("keeps a refused message, tries it again once due, and sends it when the server is back", async () => {
+    const editor = await personOf(server, "socialtjanst@kommun.test");
+    const { id, status } = await sendMail(
+      server.database.db,
+      server.config,
+      message(server, editor, "sv"),
+    );
+    expect(status).toBe("failed");
+    const failed = await outboxRow(id);
+    expect(failed).toMatchObject({ status: "failed", attempts: 1, sent_at: null });
+    expect(failed.error).toBeTruthy();
+    // Not due yet: the first wait is a minute.
+    expect(failed.next_attempt_at?.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    expect(await retryFailedMail(server.database.db, server.config)).toBe(0);
+
+    const admin = new HttpClient(server.url);
+    await admin.logIn("admin@kommun.test");
+    expect(textOf(await (await admin.get("/admin/utskick")).text())).toContain(
+      "kunde inte skickas – nytt försök",
+    );
+
+    smtp = await startSmtpServer(port);
+    await makeDue(id);
+    expect(await retryFailedMail(server.database.db, server.config)).toBe(1);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail.subject).toContain("Du är ansvarig för en åtgärd");
+    expect(mail.to).toMatchObject({ value: [{ address: editor.email, name: editor.name }] });
+    expect(headerLine(mail, "list-unsubscribe-post")).toContain("List-Unsubscribe=One-Click");
+    expect(await outboxRow(id)).toMatchObject({
+      status: "sent",
+      attempts: 2,
+      next_attempt_at: null,
+      error: null,
+    });
+    // Sent once: nothing is due any more.
+    expect(await retryFailedMail(server.database.db, server.config)).toBe(0);
+    await smtp.close();
+    smtp = undefined;
+  });
+
+  it("gives a message up after its last try, and says so to the admin", async () => {
+    await smtp?.close();
+    smtp = undefined;
+    const editor = await personOf(server, "socialtjanst@kommun.test");
+    const { id } = await sendMail(server.database.db, server.config, message(server, editor, "en"));
+    for (let i = 0; i < MAIL_RETRY_MINUTES.length; i++) {
+      await makeDue(id);
+      expect(await retryFailedMail(server.database.db, server.config)).toBe(1);
+    }
+    expect(await outboxRow(id)).toMatchObject({
+      status: "failed",
+      attempts: MAIL_RETRY_MINUTES.length + 1,
+      next_attempt_at: null,
+    });
+    expect(await retryFailedMail(server.database.db, server.config)).toBe(0);
+    const admin = new HttpClient(server.url);
+    await admin.logIn("admin@kommun.test");
+    expect(textOf(await (await admin.get("/admin/utskick")).text())).toContain(
+      `kunde inte skickas – gav upp efter ${MAIL_RETRY_MINUTES.length + 1} försök`,
+    );
   });
 });
 
