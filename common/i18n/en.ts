@@ -1004,6 +1004,8 @@ export const en: Catalogue = {
   "validation.commentAnchor": "Select the text you want to comment on and try again.",
   "validation.reviewers": "Choose at least one reviewer among the organisation's people.",
   "validation.notReviewer": "You are not a reviewer of this document.",
+  "validation.goalInUse":
+    "The goal has actions and cannot be removed. Move them to another goal first.",
   "comments.title": "Comments",
   "comments.comment": "Comment",
   "comments.commentHint": "Comment on the selected text (Ctrl+Alt+M)",

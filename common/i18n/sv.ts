@@ -1002,6 +1002,8 @@ export const sv = {
   "validation.commentAnchor": "Markera texten du vill kommentera och försök igen.",
   "validation.reviewers": "Välj minst en granskare bland organisationens personer.",
   "validation.notReviewer": "Du är inte granskare av dokumentet.",
+  "validation.goalInUse":
+    "Målet har åtgärder och kan inte tas bort. Flytta dem till ett annat mål först.",
   "comments.title": "Kommentarer",
   "comments.comment": "Kommentera",
   "comments.commentHint": "Kommentera den markerade texten (Ctrl+Alt+M)",

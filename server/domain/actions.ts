@@ -8,14 +8,7 @@ import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { reopenForNewAction } from "./followups";
-import {
-  afterCursor,
-  decodeCursor,
-  filterFingerprint,
-  pageOf,
-  type SortKey,
-  sortKeyText,
-} from "./keyset";
+import { readPage, type SortKey } from "./keyset";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -299,18 +292,7 @@ export async function listActions(
     );
   }
   const sort = ACTION_SORT_KEYS[filter.sort];
-  const fingerprint = filterFingerprint(filter);
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor, fingerprint, sort.type);
-    query = query.where(afterCursor(sort, filter.dir, sql`actions.id`, after));
-  }
-  const rows = await query
-    .select(sortKeyText(sort).as("sort_key"))
-    .orderBy(sql`${sort.expression} ${sql.raw(filter.dir)} nulls last`)
-    .orderBy("actions.id")
-    .limit(filter.limit + 1)
-    .execute();
-  const { page, nextCursor } = pageOf(rows, filter.limit, fingerprint);
+  const { page, nextCursor } = await readPage(query, sort, filter.dir, "actions.id", filter);
   return { items: page.map((row) => present(row as DetailsRow, today)), nextCursor };
 }
 

@@ -5,7 +5,7 @@ import { recordAudit } from "./audit";
 import { getDocument } from "./documents";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import { type Actor, assertCan, can } from "./policy";
+import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
 /**
@@ -27,6 +27,7 @@ export const MarkReviewedSchema = z.object({
 });
 
 export interface ReviewView {
+  id: string;
   reviewerId: string;
   reviewerName: string;
   requestedAt: string;
@@ -116,27 +117,33 @@ export async function requestReview(
   });
 }
 
-/** The actor, asked to review the document, marks it "Granskad". */
+/**
+ * The actor, asked to review the document, marks it "Granskad"; `reviewId` names the request
+ * (the API's address), which must be one of the document's and the actor's own.
+ */
 export async function markReviewed(
   db: Executor,
   actor: Actor,
   documentId: string,
   input: unknown,
+  reviewId?: string,
 ): Promise<void> {
   const document = await getDocument(db, actor, documentId);
   assertCan(actor, "documents:comment");
+  if (reviewId !== undefined) await assertReviewOf(db, actor, documentId, reviewId);
   if (document.status === "adopted")
     throw new ValidationError({ form: "validation.documentFrozen" });
   const { comment } = parseInput(MarkReviewedSchema, input);
   await inTransaction(db, async (trx) => {
-    const marked = await trx
+    let review = trx
       .updateTable("document_reviews")
       .set({ reviewed_at: new Date(), comment })
       .where("document_id", "=", documentId)
       .where("reviewer_id", "=", actor.userId)
       .where("organisation_id", "=", actor.organisationId)
-      .where("reviewed_at", "is", null)
-      .executeTakeFirst();
+      .where("reviewed_at", "is", null);
+    if (reviewId !== undefined) review = review.where("id", "=", reviewId);
+    const marked = await review.executeTakeFirst();
     if (marked.numUpdatedRows === 0n) throw new ValidationError({ form: "validation.notReviewer" });
     await recordAudit(trx, {
       organisationId: actor.organisationId,
@@ -154,6 +161,19 @@ export async function markReviewed(
   });
 }
 
+async function assertReviewOf(db: Executor, actor: Actor, documentId: string, reviewId: string) {
+  const found =
+    z.uuid().safeParse(reviewId).success &&
+    (await db
+      .selectFrom("document_reviews")
+      .select("id")
+      .where("id", "=", reviewId)
+      .where("document_id", "=", documentId)
+      .where("organisation_id", "=", actor.organisationId)
+      .executeTakeFirst());
+  if (!found) throw new NotFoundError();
+}
+
 /** Who was asked to review the document, when, and who has marked it "Granskad". */
 export async function listReviews(
   db: Executor,
@@ -166,6 +186,7 @@ export async function listReviews(
     .innerJoin("users as reviewer", "reviewer.id", "r.reviewer_id")
     .leftJoin("users as requester", "requester.id", "r.requested_by")
     .select([
+      "r.id",
       "r.reviewer_id",
       "reviewer.name as reviewer_name",
       "r.requested_at",
@@ -178,6 +199,7 @@ export async function listReviews(
     .orderBy(sql`lower(reviewer.name)`)
     .execute();
   return rows.map((r) => ({
+    id: r.id,
     reviewerId: r.reviewer_id,
     reviewerName: r.reviewer_name,
     requestedAt: r.requested_at.toISOString(),

@@ -21,14 +21,7 @@ import { recordAudit } from "./audit";
 import { optionalDate } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import {
-  afterCursor,
-  decodeCursor,
-  filterFingerprint,
-  pageOf,
-  type SortKey,
-  sortKeyText,
-} from "./keyset";
+import { readPage, type SortKey } from "./keyset";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -212,19 +205,13 @@ export async function listDocumentPage(
 ): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
   assertCan(actor, "documents:read");
   const filter = parseInput(DocumentPageSchema, rawFilter);
-  let query = filteredDocuments(db, actor, filter);
-  const fingerprint = filterFingerprint(filter);
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor, fingerprint, DOCUMENT_SORT.type);
-    query = query.where(afterCursor(DOCUMENT_SORT, "desc", sql`documents.id`, after));
-  }
-  const rows = await query
-    .select(sortKeyText(DOCUMENT_SORT).as("sort_key"))
-    .orderBy(sql`${DOCUMENT_SORT.expression} desc nulls last`)
-    .orderBy("documents.id")
-    .limit(filter.limit + 1)
-    .execute();
-  const { page, nextCursor } = pageOf(rows, filter.limit, fingerprint);
+  const { page, nextCursor } = await readPage(
+    filteredDocuments(db, actor, filter),
+    DOCUMENT_SORT,
+    "desc",
+    "documents.id",
+    filter,
+  );
   return { items: page.map((row) => present(row, actor)), nextCursor };
 }
 

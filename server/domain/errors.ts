@@ -5,6 +5,12 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Refused because other records still depend on it (a goal that actions are set against): the
+ * form names why like any refusal, the API answers 409.
+ */
+export class InUseError extends ValidationError {}
+
 /** An update based on an old version of a row. */
 export class ConflictError extends Error {
   constructor(

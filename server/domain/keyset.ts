@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type RawBuilder, sql } from "kysely";
+import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { z } from "zod";
 import { ValidationError } from "./errors";
 
@@ -109,4 +109,31 @@ export function pageOf<R extends { id: string; sort_key: string | null }>(
       ? encodeCursor({ key: last.sort_key, id: last.id, filter: fingerprint })
       : null;
   return { page, nextCursor };
+}
+
+/**
+ * Reads one page of `query` by keyset: the rows after the filter's cursor, `limit` of them, in
+ * the order of `sort` then `idColumn`, and the cursor of the next page.
+ */
+export async function readPage<DB, TB extends keyof DB, O extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  sort: SortKey,
+  direction: "asc" | "desc",
+  idColumn: string,
+  filter: Record<string, unknown> & { cursor?: string; limit: number },
+): Promise<{ page: O[]; nextCursor: string | null }> {
+  const fingerprint = filterFingerprint(filter);
+  const id = sql.ref(idColumn);
+  let paged = query;
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor, fingerprint, sort.type);
+    paged = paged.where(afterCursor(sort, direction, id, after));
+  }
+  const rows = await paged
+    .select(sortKeyText(sort).as("sort_key"))
+    .orderBy(sql`${sort.expression} ${sql.raw(direction)} nulls last`)
+    .orderBy(id)
+    .limit(filter.limit + 1)
+    .execute();
+  return pageOf(rows as (O & { sort_key: string | null })[], filter.limit, fingerprint);
 }

@@ -15,7 +15,7 @@ import { recordEvent } from "./events";
 import { signInChoices } from "./identity-provider";
 import { assertPasswordOnlyHere, replacePassword } from "./passwords";
 import type { Actor } from "./policy";
-import { getUser, passwordSchema } from "./users";
+import { createInvitedUser, getUser, passwordSchema } from "./users";
 import { parseInput } from "./validation";
 
 /** How long a link stays usable. */
@@ -120,6 +120,13 @@ export async function sendInvitation(
     link: { label: t("mail.invitation.button"), url: `${linkOrigin(config)}${LINK_PATH}${secret}` },
   });
   return { expiresAt, mail };
+}
+
+/** An admin adds a person by invitation alone: the account, then the link to choose a password. */
+export async function inviteNewUser(db: Executor, config: Config, actor: Actor, input: unknown) {
+  const userId = await createInvitedUser(db, actor, input);
+  const { expiresAt } = await sendInvitation(db, config, actor, userId);
+  return { userId, expiresAt };
 }
 
 const ResetRequestSchema = LoginSchema.pick({ email: true });

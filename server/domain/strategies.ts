@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import type { Goal, Strategy } from "../../db/schema";
 import { recordAudit } from "./audit";
-import { ConflictError } from "./errors";
+import { ConflictError, InUseError } from "./errors";
 import { recordEvent } from "./events";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
@@ -13,19 +13,33 @@ const year = z.coerce
   .min(1990, "validation.year")
   .max(2100, "validation.year");
 
-export const StrategySchema = z
-  .object({
-    name: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
-    description: freeText(z.string().trim().max(5000, "validation.tooLong")).default(""),
-    validFrom: year,
-    validTo: year,
-    isActive: z.boolean().default(false),
-  })
-  .refine((s) => s.validFrom <= s.validTo, { path: ["validTo"], message: "validation.yearOrder" });
+const description = freeText(z.string().trim().max(5000, "validation.tooLong"));
 
-export const StrategyUpdateSchema = StrategySchema.and(
-  z.object({ version: z.coerce.number().int().min(1) }),
-);
+const StrategyFields = z.object({
+  name: freeText(z.string().trim().min(1, "validation.required").max(200, "validation.tooLong")),
+  description: description.default(""),
+  validFrom: year,
+  validTo: year,
+  isActive: z.boolean().default(false),
+});
+const yearsInOrder = (s: { validFrom: number; validTo: number }) => s.validFrom <= s.validTo;
+const yearOrder = { path: ["validTo"], message: "validation.yearOrder" };
+
+export const StrategySchema = StrategyFields.refine(yearsInOrder, yearOrder);
+// One object, not an intersection: its JSON Schema stays one object whose fields are all known.
+export const StrategyUpdateSchema = StrategyFields.extend({
+  version: z.coerce.number().int().min(1),
+}).refine(yearsInOrder, yearOrder);
+
+/** The API's change of a strategy (PATCH): only the fields to change, with the version read. */
+export const StrategyChangesSchema = z.object({
+  version: z.int("validation.version").min(1, "validation.version"),
+  name: StrategyFields.shape.name.optional(),
+  description: description.optional(),
+  validFrom: year.optional(),
+  validTo: year.optional(),
+  isActive: z.boolean().optional(),
+});
 
 export const GoalSchema = z.object({
   position: z.coerce
@@ -34,7 +48,14 @@ export const GoalSchema = z.object({
     .min(1, "validation.position")
     .max(99, "validation.position"),
   title: freeText(z.string().trim().min(1, "validation.required").max(500, "validation.tooLong")),
-  description: freeText(z.string().trim().max(5000, "validation.tooLong")).default(""),
+  description: description.default(""),
+});
+
+/** The API's change of a goal (PATCH): only the fields to change. */
+export const GoalChangesSchema = z.object({
+  position: GoalSchema.shape.position.optional(),
+  title: GoalSchema.shape.title.optional(),
+  description: description.optional(),
 });
 
 export interface StrategyWithGoals {
@@ -188,6 +209,26 @@ export async function updateStrategy(
   });
 }
 
+/** Changes some of a strategy's fields (updateStrategy with the rest kept). */
+export async function changeStrategy(
+  db: Executor,
+  actor: Actor,
+  strategyId: string,
+  input: unknown,
+) {
+  assertCan(actor, "strategies:manage");
+  const { strategy } = await getStrategy(db, actor, strategyId);
+  const changes = parseInput(StrategyChangesSchema, input);
+  await updateStrategy(db, actor, strategyId, {
+    name: strategy.name,
+    description: strategy.description,
+    validFrom: strategy.valid_from,
+    validTo: strategy.valid_to,
+    isActive: strategy.is_active,
+    ...changes,
+  });
+}
+
 export async function addGoal(
   db: Executor,
   actor: Actor,
@@ -221,7 +262,8 @@ export async function addGoal(
   });
 }
 
-async function getGoal(db: Executor, actor: Actor, goalId: string): Promise<Goal> {
+export async function getGoal(db: Executor, actor: Actor, goalId: string): Promise<Goal> {
+  assertCan(actor, "organisation:read");
   if (!z.uuid().safeParse(goalId).success) throw new NotFoundError();
   const goal = await db
     .selectFrom("goals")
@@ -257,10 +299,26 @@ export async function updateGoal(db: Executor, actor: Actor, goalId: string, inp
   });
 }
 
+/** Changes some of a goal's fields (updateGoal with the rest kept). */
+export async function changeGoal(db: Executor, actor: Actor, goalId: string, input: unknown) {
+  assertCan(actor, "strategies:manage");
+  const { position, title, description } = await getGoal(db, actor, goalId);
+  const changes = parseInput(GoalChangesSchema, input);
+  await updateGoal(db, actor, goalId, { position, title, description, ...changes });
+}
+
+/** A goal that actions are set against stays: they would lose what they work towards. */
 export async function removeGoal(db: Executor, actor: Actor, goalId: string) {
   assertCan(actor, "strategies:manage");
   const before = await getGoal(db, actor, goalId);
   await inTransaction(db, async (trx) => {
+    const used = await trx
+      .selectFrom("actions")
+      .select("id")
+      .where("goal_id", "=", goalId)
+      .limit(1)
+      .executeTakeFirst();
+    if (used) throw new InUseError({ form: "validation.goalInUse" });
     await trx.deleteFrom("goals").where("id", "=", goalId).execute();
     await recordAudit(trx, {
       organisationId: actor.organisationId,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction, type Tx } from "../../db";
@@ -8,6 +9,7 @@ import { destroyUserSessions } from "../auth/sessions";
 import { recordAudit } from "./audit";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import { readPage, type SortKey } from "./keyset";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -31,6 +33,26 @@ export const NewUserSchema = UserFields.extend({ email, password: passwordSchema
 export const UserUpdateSchema = UserFields.extend({
   email,
   version: z.coerce.number().int().min(1),
+});
+/** A person invited by e-mail: they choose their own password through the invitation's link. */
+export const InvitedUserSchema = UserFields.extend({ email });
+
+/** The API's change of a person (PATCH): only the fields to change, with the version read. */
+export const UserChangesSchema = z.object({
+  version: z.int("validation.version").min(1, "validation.version"),
+  name: UserFields.shape.name.optional(),
+  email: email.optional(),
+  roles: UserFields.shape.roles.optional(),
+  departmentIds: z.array(z.uuid("validation.unknownDepartment")).optional(),
+});
+
+/** A page of the organisation's people for the API, by name. */
+export const UserPageSchema = z.object({
+  active: z.enum(["true", "false"], "validation.invalid").optional(),
+  role: z.enum(ROLES, "validation.invalid").optional(),
+  departmentId: z.uuid("validation.unknownDepartment").optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(600, "validation.cursor").optional(),
 });
 
 export interface UserView {
@@ -93,6 +115,39 @@ export async function listUsers(db: Executor, actor: Actor): Promise<UserView[]>
   assertCan(actor, "users:manage");
   const rows = await usersQuery(db, actor.organisationId).orderBy(sql`lower(users.name)`).execute();
   return rows.map(present);
+}
+
+const USER_SORT: SortKey = { expression: sql`lower(users.name)`, type: "text" };
+
+/** The people listUsers gives, filtered, one page at a time by keyset (see keyset.ts). */
+export async function listUserPage(
+  db: Executor,
+  actor: Actor,
+  rawFilter: unknown,
+): Promise<{ items: UserView[]; nextCursor: string | null }> {
+  assertCan(actor, "users:manage");
+  const filter = parseInput(UserPageSchema, rawFilter);
+  let query = usersQuery(db, actor.organisationId);
+  if (filter.active)
+    query = query.where(
+      "memberships.deactivated_at",
+      filter.active === "true" ? "is" : "is not",
+      null,
+    );
+  const { role, departmentId } = filter;
+  if (role) query = query.where(sql<boolean>`${role} = any(memberships.roles)`);
+  if (departmentId)
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("user_departments as ud")
+          .select("ud.user_id")
+          .whereRef("ud.user_id", "=", "users.id")
+          .whereRef("ud.organisation_id", "=", "memberships.organisation_id")
+          .where("ud.department_id", "=", departmentId),
+      ),
+    );
+  const { page, nextCursor } = await readPage(query, USER_SORT, "asc", "users.id", filter);
+  return { items: page.map(present), nextCursor };
 }
 
 /** Everyone active in the organisation, for choosing an action's owner (any reader may see names). */
@@ -183,6 +238,25 @@ export async function createUser(
   const data = parseInput(NewUserSchema, input);
   assertStrongPassword(data.password, [data.name, data.email], "password");
   return insertUser(db, actor, organisationId, data, { mustChangePassword: actor !== null });
+}
+
+/**
+ * Creates an account for a person who is then invited: its password is random and never shown,
+ * so nobody can sign in with it; the person chooses their own through the invitation's link.
+ */
+export async function createInvitedUser(db: Executor, actor: Actor, input: unknown) {
+  assertCan(actor, "users:manage");
+  const data = parseInput(InvitedUserSchema, input);
+  const password = randomBytes(32).toString("base64url");
+  return insertUser(
+    db,
+    actor,
+    actor.organisationId,
+    { ...data, password },
+    {
+      mustChangePassword: true,
+    },
+  );
 }
 
 /** A demo account: its password is the published demo one, which the strength check refuses. */
@@ -285,6 +359,14 @@ export async function updateUser(db: Executor, actor: Actor, userId: string, inp
     });
     await recordEvent(trx, actor, { type: "user.access-changed", userId });
   });
+}
+
+/** Changes some of a person's fields (updateUser with the rest kept). */
+export async function changeUser(db: Executor, actor: Actor, userId: string, input: unknown) {
+  const before = await getUser(db, actor, userId);
+  const changes = parseInput(UserChangesSchema, input);
+  const { name, email, roles, departmentIds } = before;
+  await updateUser(db, actor, userId, { name, email, roles, departmentIds, ...changes });
 }
 
 /** Deactivating ends every session at once; reactivating lets the person sign in again. */

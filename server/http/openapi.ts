@@ -4,6 +4,7 @@ import {
   ASSESSMENTS,
   DOCUMENT_KINDS,
   DOCUMENT_STATUSES,
+  ROLES,
   WEBHOOK_DELIVERY_STATUSES,
 } from "../../db/schema";
 import { sessionCookieName } from "../auth/cookie";
@@ -21,6 +22,11 @@ import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments"
 import type { CommentThreadView } from "../domain/document-comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
+  MarkReviewedSchema,
+  RequestReviewSchema,
+  type ReviewView,
+} from "../domain/document-reviews";
+import {
   DocumentChangesSchema,
   DocumentPageSchema,
   type DocumentView,
@@ -36,6 +42,8 @@ import {
 } from "../domain/followups";
 import type { HistoryEntry as HistoryEntryView } from "../domain/history";
 import { NotificationListSchema, type NotificationView } from "../domain/notifications";
+import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
+import { TemporaryPasswordSchema } from "../domain/passwords";
 import type { PeriodView } from "../domain/periods";
 import {
   AdoptionSchema,
@@ -43,6 +51,18 @@ import {
   type PeriodReport as PeriodReportView,
 } from "../domain/reports";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
+import {
+  GoalChangesSchema,
+  GoalSchema,
+  StrategyChangesSchema,
+  StrategySchema,
+} from "../domain/strategies";
+import {
+  InvitedUserSchema,
+  UserChangesSchema,
+  UserPageSchema,
+  type UserView,
+} from "../domain/users";
 import {
   NewWebhookSchema,
   WEBHOOK_EVENT_KINDS,
@@ -466,6 +486,50 @@ const Notification = z.object({
   createdAt: dateTime,
 }) satisfies z.ZodType<NotificationView>;
 
+// Administration: people, strategies and goals, the organisation's settings; documents' reviews.
+const User = z.object({
+  id: uuid,
+  name: z.string(),
+  email: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  departmentIds: z.array(uuid),
+  active: z.boolean().describe("Signs in; false once deactivated (every session ended)"),
+  version: z.int().min(1).describe("Send it back to change the person"),
+  mustChangePassword: z
+    .boolean()
+    .describe("Has a temporary or invitation-only password: must choose their own first"),
+  passwordChangedAt: dateTime.nullable(),
+}) satisfies z.ZodType<Omit<UserView, "departmentNames">>;
+const Invitation = z
+  .object({ expiresAt: dateTime })
+  .describe(
+    "An e-mail with a one-time link (72 hours) to choose a password was sent; the link is never answered",
+  );
+const Strategy = z.object({
+  id: uuid,
+  name: z.string(),
+  description: z.string(),
+  validFrom: z.int().meta({ example: 2017 }),
+  validTo: z.int().meta({ example: 2020 }),
+  isActive: z.boolean().describe("The strategy the organisation works against now (only one is)"),
+  version: z.int().min(1).describe("Send it back to change the strategy"),
+});
+const Organisation = z.object({
+  name: z.string(),
+  rollUpThreshold: z
+    .int()
+    .describe("Percent of a goal's actions that must be assessed before its roll-up is given"),
+}) satisfies z.ZodType<OrganisationSettings>;
+const Review = z.object({
+  id: uuid,
+  reviewerId: uuid,
+  reviewerName: z.string(),
+  requestedAt: dateTime,
+  requestedByName: z.string().nullable(),
+  reviewedAt: dateTime.nullable().describe("When the reviewer marked it Granskad; null until then"),
+  comment: z.string(),
+}) satisfies z.ZodType<ReviewView>;
+
 /** Every named schema of the document: request bodies as the server reads them, answers as it writes them. */
 const requestSchemas = {
   NewToken: TokenSchema,
@@ -490,6 +554,22 @@ const requestSchemas = {
   ),
   NewWebhook: NewWebhookSchema,
   WebhookChanges: WebhookUpdateSchema,
+  NewReviewRequest: RequestReviewSchema.describe(
+    "The reviewers: the organisation's active people who may comment on documents. Sets the status review (för granskning); a reviewer asked before is asked anew",
+  ),
+  ReviewDone: MarkReviewedSchema,
+  NewUser: InvitedUserSchema.describe(
+    "The person to invite; an editor needs at least one department. There is no password: the person chooses one through the invitation",
+  ),
+  UserChanges: UserChangesSchema.describe("Only the fields to change, with the version you read"),
+  TemporaryPassword: TemporaryPasswordSchema,
+  NewStrategy: StrategySchema.describe("isActive: true makes every other strategy inactive"),
+  StrategyChanges: StrategyChangesSchema.describe(
+    "Only the fields to change, with the version you read",
+  ),
+  NewGoal: GoalSchema,
+  GoalChanges: GoalChangesSchema.describe("Only the fields to change"),
+  OrganisationChanges: RollUpThresholdSchema,
 };
 const responseSchemas = {
   Error: ErrorBody,
@@ -563,6 +643,16 @@ const responseSchemas = {
   NotificationList: list(Notification).extend({
     unread: z.int().min(0).describe("How many of the owner's notifications are unread"),
   }),
+  Review,
+  ReviewList: list(Review),
+  User,
+  UserPage: page(User, "people"),
+  InvitedUser: User.extend({ invitation: Invitation }),
+  Invitation,
+  Strategy,
+  StrategyList: list(Strategy),
+  StrategyDetails: Strategy.extend({ goals: z.array(Goal).describe("By number") }),
+  Organisation,
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
 };
 
@@ -1069,6 +1159,46 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/documents/{id}/reviews",
+    operationId: "listDocumentReviews",
+    summary:
+      "Who was asked to review the document, by whom and when, and who has marked it Granskad",
+    responses: {
+      200: responseSchemas.ReviewList,
+      403: "Observers read no documents",
+      404: "No such document",
+    },
+  },
+  {
+    method: "post",
+    path: "/documents/{id}/reviews",
+    operationId: "requestDocumentReview",
+    summary:
+      "Send the document for review (Skicka på granskning): status review, each reviewer notified; answers every review of the document",
+    body: requestSchemas.NewReviewRequest,
+    responses: {
+      201: responseSchemas.ReviewList,
+      400: "No reviewers, someone who may not review, or the document is adopted (frozen)",
+      403: "Role may not edit documents",
+      404: "No such document",
+    },
+  },
+  {
+    method: "post",
+    path: "/documents/{id}/reviews/{reviewId}/reviewed",
+    operationId: "markDocumentReviewed",
+    summary: "Mark one's own review Granskad, with an optional comment",
+    body: requestSchemas.ReviewDone,
+    responses: {
+      200: Review,
+      400: "Not the token owner's review, already marked, or the document is adopted (frozen)",
+      403: "Role may not review documents",
+      404: "No such document, or no such review of it",
+      422: "A personal identity number in the comment",
+    },
+  },
+  {
+    method: "get",
     path: "/search",
     operationId: "search",
     summary:
@@ -1181,6 +1311,207 @@ export const apiOperations: readonly ApiOperation[] = [
     operationId: "markAllNotificationsRead",
     summary: "Mark all the owner's notifications read",
     responses: { 204: NO_CONTENT },
+  },
+  {
+    method: "get",
+    path: "/users",
+    operationId: "listUsers",
+    summary: "The organisation's people by name, active and deactivated (admins)",
+    query: UserPageSchema.extend({
+      active: UserPageSchema.shape.active.describe("Only active (true) or deactivated (false)"),
+      role: UserPageSchema.shape.role.describe("Only people with this role"),
+      departmentId: UserPageSchema.shape.departmentId.describe("Only people of this department"),
+    }),
+    responses: {
+      200: responseSchemas.UserPage,
+      400: "An unknown filter value, limit out of range (1–500) or a cursor of another filter",
+      403: "Only admins manage people",
+    },
+  },
+  {
+    method: "post",
+    path: "/users",
+    operationId: "inviteUser",
+    summary:
+      "Add a person and e-mail them an invitation: a one-time link, valid 72 hours, to choose their password",
+    body: requestSchemas.NewUser,
+    responses: {
+      201: responseSchemas.InvitedUser,
+      400: "Invalid fields, an address already in use, an editor without a department or an unknown department",
+      403: "Only admins manage people",
+      422: "A personal identity number in the name or address",
+    },
+  },
+  {
+    method: "get",
+    path: "/users/{id}",
+    operationId: "getUser",
+    summary: "One person of the organisation (admins)",
+    responses: { 200: User, 403: "Only admins manage people", 404: "No such person" },
+  },
+  {
+    method: "patch",
+    path: "/users/{id}",
+    operationId: "updateUser",
+    summary:
+      "Change a person's name, address, roles or departments (admins); their open sessions get the new access at once",
+    body: requestSchemas.UserChanges,
+    responses: {
+      200: User,
+      400: "Invalid fields, an address already in use, an editor without a department, or dropping one's own admin role",
+      403: "Only admins manage people",
+      404: "No such person",
+      409: "Stale version: the person was changed since you read it",
+      422: "A personal identity number in the name or address",
+    },
+  },
+  {
+    method: "post",
+    path: "/users/{id}/deactivate",
+    operationId: "deactivateUser",
+    summary: "Deactivate a person: every session of theirs ends and they can no longer sign in",
+    responses: {
+      200: User,
+      400: "One's own account",
+      403: "Only admins manage people",
+      404: "No such person",
+    },
+  },
+  {
+    method: "post",
+    path: "/users/{id}/activate",
+    operationId: "activateUser",
+    summary: "Let a deactivated person sign in again",
+    responses: { 200: User, 403: "Only admins manage people", 404: "No such person" },
+  },
+  {
+    method: "post",
+    path: "/users/{id}/invitation",
+    operationId: "sendUserInvitation",
+    summary:
+      "E-mail the person a new invitation (a one-time link, valid 72 hours, to choose a password); earlier links stop working",
+    responses: {
+      201: Invitation,
+      400: "One's own account, a deactivated person, or one who also belongs to another organisation",
+      403: "Only admins manage people",
+      404: "No such person",
+    },
+  },
+  {
+    method: "post",
+    path: "/users/{id}/temporary-password",
+    operationId: "setTemporaryPassword",
+    summary:
+      "Give the person a temporary password: their sessions end and they must choose their own at the next sign-in",
+    body: requestSchemas.TemporaryPassword,
+    responses: {
+      204: NO_CONTENT,
+      400: "A weak password, one's own account, or a person who also belongs to another organisation",
+      403: "Only admins manage people",
+      404: "No such person",
+    },
+  },
+  {
+    method: "get",
+    path: "/strategies",
+    operationId: "listStrategies",
+    summary: "The organisation's strategies, the active one first, then the newest",
+    responses: { 200: responseSchemas.StrategyList },
+  },
+  {
+    method: "post",
+    path: "/strategies",
+    operationId: "createStrategy",
+    summary: "Create a strategy (admins)",
+    body: requestSchemas.NewStrategy,
+    responses: {
+      201: responseSchemas.StrategyDetails,
+      400: "Invalid fields, or validTo before validFrom",
+      403: "Only admins manage strategies",
+      422: "A personal identity number in the name or description",
+    },
+  },
+  {
+    method: "get",
+    path: "/strategies/{id}",
+    operationId: "getStrategy",
+    summary: "One strategy with its goals",
+    responses: { 200: responseSchemas.StrategyDetails, 404: "No such strategy" },
+  },
+  {
+    method: "patch",
+    path: "/strategies/{id}",
+    operationId: "updateStrategy",
+    summary: "Change a strategy (admins), or make it the active one",
+    body: requestSchemas.StrategyChanges,
+    responses: {
+      200: responseSchemas.StrategyDetails,
+      400: "Invalid fields, or validTo before validFrom",
+      403: "Only admins manage strategies",
+      404: "No such strategy",
+      409: "Stale version: the strategy was changed since you read it",
+      422: "A personal identity number in the name or description",
+    },
+  },
+  {
+    method: "post",
+    path: "/strategies/{id}/goals",
+    operationId: "addGoal",
+    summary: "Add a goal to a strategy (admins)",
+    body: requestSchemas.NewGoal,
+    responses: {
+      201: Goal,
+      400: "Invalid fields (number 1–99)",
+      403: "Only admins manage strategies",
+      404: "No such strategy",
+      422: "A personal identity number in the title or description",
+    },
+  },
+  {
+    method: "patch",
+    path: "/goals/{id}",
+    operationId: "updateGoal",
+    summary: "Change a goal's number, title or description (admins)",
+    body: requestSchemas.GoalChanges,
+    responses: {
+      200: Goal,
+      400: "Invalid fields (number 1–99)",
+      403: "Only admins manage strategies",
+      404: "No such goal",
+      422: "A personal identity number in the title or description",
+    },
+  },
+  {
+    method: "delete",
+    path: "/goals/{id}",
+    operationId: "removeGoal",
+    summary: "Remove a goal that no action is set against (admins)",
+    responses: {
+      204: NO_CONTENT,
+      403: "Only admins manage strategies",
+      404: "No such goal",
+      409: "Actions are set against the goal: move them to another goal first",
+    },
+  },
+  {
+    method: "get",
+    path: "/organisation",
+    operationId: "getOrganisation",
+    summary: "The organisation's settings (admins)",
+    responses: { 200: Organisation, 403: "Only admins manage the organisation" },
+  },
+  {
+    method: "patch",
+    path: "/organisation",
+    operationId: "updateOrganisation",
+    summary:
+      "Set how much of a goal's actions must be assessed before its roll-up is given (admins)",
+    body: requestSchemas.OrganisationChanges,
+    responses: {
+      200: Organisation,
+      400: "rollUpThreshold out of range (0–99)",
+      403: "Only admins manage the organisation",
+    },
   },
 ];
 

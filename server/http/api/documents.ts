@@ -3,6 +3,7 @@ import type { DB } from "../../../db";
 import { actionsFromDocument } from "../../domain/actions";
 import { listThreads } from "../../domain/document-comments";
 import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
+import { listReviews, markReviewed, requestReview } from "../../domain/document-reviews";
 import {
   changeDocument,
   createDocument,
@@ -89,6 +90,27 @@ export function documentRoutes(db: DB) {
     "/documents/:id/comments",
     route(async (user, req, res) => {
       res.json({ items: await listThreads(db, user, req.params.id) });
+    }),
+  );
+  router.get(
+    "/documents/:id/reviews",
+    route(async (user, req, res) => {
+      res.json({ items: await listReviews(db, user, req.params.id) });
+    }),
+  );
+  router.post(
+    "/documents/:id/reviews",
+    route(async (user, req, res) => {
+      await requestReview(db, user, req.params.id, req.body ?? {});
+      res.status(201).json({ items: await listReviews(db, user, req.params.id) });
+    }),
+  );
+  router.post(
+    "/documents/:id/reviews/:reviewId/reviewed",
+    route(async (user, req, res) => {
+      const { id, reviewId } = req.params;
+      await markReviewed(db, user, id, req.body ?? {}, reviewId);
+      res.json((await listReviews(db, user, id)).find((review) => review.id === reviewId));
     }),
   );
   router.get(

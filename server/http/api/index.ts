@@ -10,11 +10,14 @@ import { actionRoutes } from "./actions";
 import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
 import { notificationRoutes } from "./notifications";
+import { organisationRoutes } from "./organisation";
 import { referenceRoutes } from "./reference";
 import { reportRoutes } from "./reports";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
 import { searchRoutes } from "./search";
+import { strategyRoutes } from "./strategies";
 import { tokenRoutes } from "./tokens";
+import { userRoutes } from "./users";
 import { webhookRoutes } from "./webhooks";
 
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
@@ -88,6 +91,9 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     tokenRoutes(db),
     webhookRoutes(db, config.webhooks),
     notificationRoutes(db),
+    userRoutes(db, config),
+    strategyRoutes(db),
+    organisationRoutes(db),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -11,6 +11,7 @@ import { ValidationError } from "../../domain/errors";
 import { listPeriods } from "../../domain/periods";
 import { getActiveStrategy } from "../../domain/strategies";
 import { route } from "./respond";
+import { presentGoal } from "./strategies";
 
 const presentDepartment = ({ id, name, archived, version }: DepartmentView) => ({
   id,
@@ -26,15 +27,7 @@ export function referenceRoutes(db: DB) {
     "/goals",
     route(async (user, _req, res) => {
       const active = await getActiveStrategy(db, user);
-      res.json({
-        items: (active?.goals ?? []).map((g) => ({
-          id: g.id,
-          strategyId: g.strategy_id,
-          number: g.position,
-          title: g.title,
-          description: g.description,
-        })),
-      });
+      res.json({ items: (active?.goals ?? []).map(presentGoal) });
     }),
   );
   router.get(

@@ -3,7 +3,7 @@ import { isMessageKey } from "../../../common/i18n";
 import { en } from "../../../common/i18n/en";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../../db/unavailable";
 import type { SessionUser } from "../../auth/sessions";
-import { ConflictError, ValidationError } from "../../domain/errors";
+import { ConflictError, InUseError, ValidationError } from "../../domain/errors";
 import { ForbiddenError, NotFoundError } from "../../domain/policy";
 import { reportError } from "../../log";
 import type { ErrorCode } from "../openapi";
@@ -38,6 +38,10 @@ export function fieldMessages(fields: Record<string, string>): Record<string, st
 }
 
 export function handleError(error: unknown, res: Response) {
+  if (error instanceof InUseError)
+    return sendError(res, 409, "conflict", "It is in use and cannot be removed.", {
+      fields: fieldMessages(error.fields),
+    });
   if (error instanceof ValidationError) {
     const personal = Object.values(error.fields).includes("validation.identityNumber");
     return personal
