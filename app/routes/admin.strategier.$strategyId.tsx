@@ -160,6 +160,11 @@ export default function EditStrategy() {
                   }}
                   failure={failed(`save-goal:${goal.id}`)}
                 />
+                <ErrorSummary
+                  errors={failed(`remove-goal:${goal.id}`)?.fieldErrors}
+                  labels={{}}
+                  idPrefix={`r-${goal.id}-`}
+                />
                 <div className="button-row">
                   <button
                     type="submit"

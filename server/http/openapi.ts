@@ -1519,6 +1519,27 @@ export const apiOperations: readonly ApiOperation[] = [
 
 const COMPONENTS = "#/components/schemas/";
 
+/** The document's sections: an operation is in the one its path's first segment names. */
+const TAGS: Record<string, { name: string; description: string }> = {
+  actions: { name: "Actions", description: "Actions, their follow-ups, comments and history" },
+  periods: { name: "Periods", description: "Follow-up periods and their reports" },
+  documents: {
+    name: "Documents",
+    description: "Co-edited documents: metadata, content, files, versions, comments and reviews",
+  },
+  goals: { name: "Goals", description: "The active strategy's goals" },
+  strategies: { name: "Strategies", description: "Strategies and their goals" },
+  departments: { name: "Departments", description: "The organisation's departments" },
+  users: { name: "People", description: "The organisation's people and their access (admins)" },
+  organisation: { name: "Organisation", description: "The organisation's settings (admins)" },
+  search: { name: "Search", description: "Full-text search" },
+  notifications: { name: "Notifications", description: "The token owner's notifications" },
+  webhooks: { name: "Webhooks", description: "Where the organisation's events are sent (admins)" },
+  tokens: { name: "Tokens", description: "API tokens" },
+  "openapi.json": { name: "Contract", description: "This document" },
+};
+const tagOf = (path: string) => TAGS[path.split("/")[1]];
+
 const jsonSchemaOptions = {
   target: "draft-2020-12",
   // A format names what a pattern zod adds would only restate (less readably).
@@ -1648,9 +1669,11 @@ function operationObject(operation: ApiOperation) {
     ...pathParameters,
     ...(operation.query ? queryParameters(operation.query) : []),
   ];
+  const tag = tagOf(operation.path);
   return {
     operationId: operation.operationId,
     summary: operation.summary,
+    ...(tag ? { tags: [tag.name] } : {}),
     ...(operation.security === "cookie" ? { security: [{ session: [] }] } : {}),
     ...(operation.security === "public" ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
@@ -1690,6 +1713,7 @@ export const openApiDocument = {
     },
   },
   servers: [{ url: "/api/v1" }],
+  tags: Object.values(TAGS),
   security: [{ bearer: [] }],
   components: {
     securitySchemes: {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db";
 import { setPasswordWithLink } from "../../server/domain/one-time-links";
-import { apiOperations } from "../../server/http/openapi";
+import { apiOperations, openApiDocument } from "../../server/http/openapi";
 import {
   createTokenAs,
   DEMO_EMAILS,
@@ -12,6 +12,7 @@ import {
   seedOtherOrganisation,
 } from "../helpers/actions";
 import { contractClient } from "../helpers/api-contract";
+import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -550,6 +551,24 @@ describe("strategies and goals (API)", () => {
       "goal.removed",
     ]);
   });
+
+  it("the strategy page refuses removing a goal that actions are set against, saying why", async () => {
+    const client = new HttpClient(server.url);
+    await client.logIn(DEMO_EMAILS.admin);
+    const { strategy_id } = await db
+      .selectFrom("goals")
+      .select("strategy_id")
+      .where("id", "=", goals[1])
+      .executeTakeFirstOrThrow();
+    const refused = await client.postForm(`/admin/strategier/${strategy_id}`, {
+      intent: `remove-goal:${goals[1]}`,
+    });
+    expect(refused.status).toBe(400);
+    expect(textOf(await refused.text())).toContain(
+      "Målet har åtgärder och kan inte tas bort. Flytta dem till ett annat mål först.",
+    );
+    expect((await api(tokens.member, "GET", "/goals")).body.items).toHaveLength(goals.length);
+  });
 });
 
 describe("organisation settings (API, admins)", () => {
@@ -675,6 +694,19 @@ describe("document reviews (API)", () => {
 });
 
 describe("the OpenAPI document (administration)", () => {
+  it("puts every operation in a section (tag) the document describes", () => {
+    const described = new Map(openApiDocument.tags.map((t) => [t.name, t.description]));
+    const paths = openApiDocument.paths as Record<string, Record<string, { tags?: string[] }>>;
+    for (const [path, item] of Object.entries(paths))
+      for (const [method, operation] of Object.entries(item)) {
+        const what = `${method.toUpperCase()} ${path} (name its first segment in TAGS, openapi.ts)`;
+        expect(operation.tags, what).toHaveLength(1);
+        expect(described.get(operation.tags?.[0] ?? ""), what).toBeTruthy();
+      }
+    expect(paths["/users/{id}/deactivate"].post.tags).toEqual(["People"]);
+    expect(paths["/documents/{id}/reviews"].post.tags).toEqual(["Documents"]);
+  });
+
   it("every documented answer of every administration and review operation was seen and matched its schema", () => {
     const ours = apiOperations.filter((o) =>
       /^\/(users|strategies|organisation)\b|^\/goals\/|\/reviews/.test(o.path),
