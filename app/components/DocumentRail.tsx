@@ -187,8 +187,8 @@ export function DocumentActions({
 }
 
 /**
- * The document (or one stored version) as Word and PDF files. Plain links: the browser downloads
- * them, with or without JavaScript.
+ * The document (or one stored version) as Word and PDF files: a plain GET form, so the browser
+ * downloads the file with or without JavaScript; the current text may take its comments along.
  */
 export function DocumentDownloads({
   documentId,
@@ -198,26 +198,33 @@ export function DocumentDownloads({
   versionId?: string;
 }) {
   const t = useT();
-  const href = (format: string) =>
-    `/dokument/${documentId}/export?${new URLSearchParams({ format, ...(versionId && { versionId }) })}`;
   return (
     <section className="rail-section" aria-labelledby="export-heading">
       <h2 id="export-heading">{t("documents.export")}</h2>
       <p className="meta">
         {t(versionId ? "documents.exportVersionHint" : "documents.exportHint")}
       </p>
-      <ul className="download-list">
-        <li>
-          <a href={href("docx")} download>
+      <form method="get" action={`/dokument/${documentId}/export`} className="download-form">
+        {versionId ? (
+          <input type="hidden" name="versionId" value={versionId} />
+        ) : (
+          <CheckboxField
+            id="export-comments"
+            name="comments"
+            value="true"
+            label={t("documents.exportWithComments")}
+            hint={t("documents.exportWithCommentsHint")}
+          />
+        )}
+        <div className="button-row">
+          <button type="submit" name="format" value="docx" className="button button-secondary">
             {t("documents.exportDocx")}
-          </a>
-        </li>
-        <li>
-          <a href={href("pdf")} download>
+          </button>
+          <button type="submit" name="format" value="pdf" className="button button-secondary">
             {t("documents.exportPdf")}
-          </a>
-        </li>
-      </ul>
+          </button>
+        </div>
+      </form>
     </section>
   );
 }

@@ -138,12 +138,15 @@ export function TextField({
 export function CheckboxField({
   id,
   name,
+  value,
   label,
   hint,
   error,
 }: {
   id: string;
   name: string;
+  /** What a ticked box sends (the browser's default is "on"). */
+  value?: string;
   label: string;
   hint?: string;
   error?: string;
@@ -161,6 +164,7 @@ export function CheckboxField({
           type="checkbox"
           id={id}
           name={name}
+          value={value}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(id, hint, error)}
         />

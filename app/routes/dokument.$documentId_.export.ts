@@ -13,19 +13,27 @@ const plain = (status: number, message: string) =>
     headers: { "Content-Type": "text/plain; charset=utf-8" },
   });
 
-/** The document page's downloads: `?format=docx|pdf`, with `&versionId=` for a stored version. */
+/**
+ * The document page's downloads: `?format=docx|pdf`, with `&versionId=` for a stored version and
+ * `&comments=true` for the comment threads.
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "documents:read");
   const t = translator(user.locale);
   const search = Object.fromEntries(new URL(request.url).searchParams);
   try {
-    const { format, versionId } = parseInput(DocumentExportQuery, search);
-    const document = await documentForExport(context.db, user, params.documentId ?? "", versionId);
+    const { format, ...options } = parseInput(DocumentExportQuery, search);
+    const document = await documentForExport(context.db, user, params.documentId ?? "", options);
     const file = await documentFile(document, format);
     return new Response(new Uint8Array(file.body), { headers: file.headers });
   } catch (error) {
     if (error instanceof ValidationError)
-      return plain(400, t("documents.exportUnknownFormat", { format: search.format ?? "" }));
+      return plain(
+        400,
+        "comments" in error.fields
+          ? t("documents.exportBadComments")
+          : t("documents.exportUnknownFormat", { format: search.format ?? "" }),
+      );
     if (error instanceof NotFoundError) return plain(404, t("documents.exportNotFound"));
     if (error instanceof ForbiddenError) return plain(403, t("documents.exportForbidden"));
     throw error;

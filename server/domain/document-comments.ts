@@ -1,6 +1,12 @@
 import * as Y from "yjs";
 import { z } from "zod";
-import { flatten, isRelativePosition, resolveAnchor } from "../../common/comment-anchor";
+import {
+  type FlatText,
+  flatten,
+  isRelativePosition,
+  type ResolvedAnchor,
+  resolveAnchor,
+} from "../../common/comment-anchor";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import { loadState } from "../collab/store";
 import { recordAudit } from "./audit";
@@ -213,14 +219,21 @@ export async function setThreadResolved(
   });
 }
 
-/** Every thread of a document, oldest first, with the passage as it reads in the stored text now. */
-export async function listThreads(
+/** A thread and where its passage is in one state of the text. */
+interface ResolvedThread {
+  view: CommentThreadView;
+  where: ResolvedAnchor;
+}
+
+/** Every thread of a document, oldest first, each resolved against `doc`. */
+async function resolvedThreads(
   db: Executor,
   actor: Actor,
   documentId: string,
-): Promise<CommentThreadView[]> {
-  await documentFor(db, actor, documentId, false);
-  const [threads, comments, people, stored] = await Promise.all([
+  doc: Y.Doc,
+  flat: FlatText,
+): Promise<ResolvedThread[]> {
+  const [threads, comments, people] = await Promise.all([
     db
       .selectFrom("document_comment_threads as t")
       .leftJoin("users as resolver", "resolver.id", "t.resolved_by")
@@ -257,15 +270,11 @@ export async function listThreads(
       .orderBy("c.id")
       .execute(),
     mentionablePeople(db, actor.organisationId),
-    loadState(db, documentId),
   ]);
-  const doc = new Y.Doc();
-  if (stored) Y.applyUpdate(doc, stored.state);
-  const flat = flatten(doc);
   const names = new Map(people.map((p) => [p.id, p.name]));
   return threads.map((t) => {
     const where = resolveAnchor(doc, flat, { start: t.anchor_start, end: t.anchor_end });
-    return {
+    const view: CommentThreadView = {
       id: t.id,
       quote: where.kind === "found" ? where.text : t.quote,
       anchorState: where.kind === "deleted" ? "deleted" : "anchored",
@@ -289,7 +298,42 @@ export async function listThreads(
           createdAt: c.created_at.toISOString(),
         })),
     };
+    return { view, where };
   });
+}
+
+function docOf(state: Uint8Array | undefined) {
+  const doc = new Y.Doc();
+  if (state) Y.applyUpdate(doc, state);
+  return { doc, flat: flatten(doc) };
+}
+
+/** Every thread of a document, oldest first, with the passage as it reads in the stored text now. */
+export async function listThreads(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<CommentThreadView[]> {
+  await documentFor(db, actor, documentId, false);
+  const stored = await loadState(db, documentId);
+  const { doc, flat } = docOf(stored?.state);
+  const threads = await resolvedThreads(db, actor, documentId, doc, flat);
+  return threads.map((thread) => thread.view);
+}
+
+/**
+ * Every thread resolved against one state of the text (the one a file is made from), with the
+ * flat text the ranges refer to: for those who may read the document, as listThreads.
+ */
+export async function threadsInState(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  state: Uint8Array,
+): Promise<{ text: string; threads: ResolvedThread[] }> {
+  await documentFor(db, actor, documentId, false);
+  const { doc, flat } = docOf(state);
+  return { text: flat.text, threads: await resolvedThreads(db, actor, documentId, doc, flat) };
 }
 
 /** May the actor write comments on this document now? */

@@ -13,6 +13,11 @@ export interface Run {
   underline: boolean;
   /** A link's address (web or e-mail: the editor allows no other). */
   href?: string;
+  /**
+   * Where the run starts in the content's flat text (common/comment-anchor.ts), so a comment's
+   * passage finds its runs; none for text outside the content (front matter).
+   */
+  at?: number;
 }
 
 export interface ListItem {
@@ -29,7 +34,29 @@ export type Block =
   | { type: "paragraph"; runs: Run[] }
   | { type: "quote"; runs: Run[] }
   | { type: "list"; items: ListItem[] }
-  | { type: "table"; rows: { header: boolean; cells: string[] }[] };
+  | { type: "table"; rows: { header: boolean; cells: string[]; starts: number[] }[] };
+
+/** A table cell's lines as runs, each where it starts in the flat text. */
+export function cellLines(text: string, at: number, bold: boolean): Run[] {
+  let offset = at;
+  return text.split("\n").map((line) => {
+    const run = { text: line, bold, italic: false, underline: false, at: offset };
+    offset += line.length + 1;
+    return run;
+  });
+}
+
+/** Every run of the content, in reading order. */
+export function runsIn(blocks: Block[]): Run[] {
+  return blocks.flatMap((block) => {
+    if (block.type === "list") return block.items.flatMap((item) => item.runs);
+    if (block.type === "table")
+      return block.rows.flatMap((row) =>
+        row.cells.flatMap((cell, i) => cellLines(cell, row.starts[i], row.header)),
+      );
+    return block.runs;
+  });
+}
 
 interface Node extends SerializedLexicalNode {
   children?: Node[];
@@ -42,11 +69,41 @@ interface Node extends SerializedLexicalNode {
   headerState?: number;
 }
 
+/**
+ * Lexical JSON flattened as common/comment-anchor.ts flattens the Y.Doc: an element's text and
+ * "\n" after it (links too), a line break "\n", anything else nothing. Answers the text and the
+ * offset where each node starts, so a comment's range in the Y.Doc finds its runs.
+ */
+export function flatContent(content: SerializedEditorState) {
+  const starts = new Map<Node, number>();
+  const parts: string[] = [];
+  let length = 0;
+  const add = (text: string) => {
+    parts.push(text);
+    length += text.length;
+  };
+  const walk = (element: Node) => {
+    for (const child of element.children ?? []) {
+      starts.set(child, length);
+      if (child.children) {
+        walk(child);
+        add("\n");
+      } else if (child.type === "linebreak") add("\n");
+      else add(child.text ?? "");
+    }
+  };
+  walk(content.root as unknown as Node);
+  return { text: parts.join(""), starts };
+}
+
 /** The editor's first heading level is h2 (h1 is the title); older documents may start at h1. */
 const headingLevel = (tag: string | undefined) => Math.max(Number(tag?.slice(1)) || 2, 2);
 
-function runsOf(nodes: Node[] = [], href?: string): Run[] {
+type Starts = Map<Node, number>;
+
+function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
   return nodes.flatMap((node): Run[] => {
+    const at = starts.get(node) ?? 0;
     if (node.type === "text") {
       const format = typeof node.format === "number" ? node.format : 0;
       return [
@@ -56,14 +113,16 @@ function runsOf(nodes: Node[] = [], href?: string): Run[] {
           italic: (format & IS_ITALIC) !== 0,
           underline: (format & IS_UNDERLINE) !== 0,
           ...(href && { href }),
+          at,
         },
       ];
     }
-    const plain = (text: string) => ({ text, bold: false, italic: false, underline: false });
+    const plain = (text: string) => ({ text, bold: false, italic: false, underline: false, at });
     if (node.type === "linebreak") return [plain("\n")];
     if (node.type === "tab") return [plain("\t")];
-    if (node.type === "link" || node.type === "autolink") return runsOf(node.children, node.url);
-    return runsOf(node.children, href);
+    if (node.type === "link" || node.type === "autolink")
+      return runsOf(starts, node.children, node.url);
+    return runsOf(starts, node.children, href);
   });
 }
 
@@ -73,31 +132,33 @@ const textOf = (node: Node): string =>
     : (node.text ?? (node.type === "linebreak" ? "\n" : ""));
 
 /** A list and the lists nested in its items, flattened in reading order with their depth. */
-function listItems(list: Node, depth: number): ListItem[] {
+function listItems(starts: Starts, list: Node, depth: number): ListItem[] {
   const ordered = list.listType === "number";
   let number = (list.start ?? 1) - 1;
   return (list.children ?? []).flatMap((item) => {
     const nested = item.children?.filter((child) => child.type === "list") ?? [];
     // Lexical keeps a nested list in an item of its own; that item has no number.
     if (nested.length > 0 && nested.length === item.children?.length)
-      return nested.flatMap((child) => listItems(child, depth + 1));
+      return nested.flatMap((child) => listItems(starts, child, depth + 1));
     number += 1;
     const own = item.children?.filter((child) => child.type !== "list");
     return [
-      { depth, ordered, number, runs: runsOf(own) },
-      ...nested.flatMap((child) => listItems(child, depth + 1)),
+      { depth, ordered, number, runs: runsOf(starts, own) },
+      ...nested.flatMap((child) => listItems(starts, child, depth + 1)),
     ];
   });
 }
 
-function blockOf(node: Node): Block[] {
+function blockOf(starts: Starts, node: Node): Block[] {
   switch (node.type) {
     case "heading":
-      return [{ type: "heading", level: headingLevel(node.tag), runs: runsOf(node.children) }];
+      return [
+        { type: "heading", level: headingLevel(node.tag), runs: runsOf(starts, node.children) },
+      ];
     case "quote":
-      return [{ type: "quote", runs: runsOf(node.children) }];
+      return [{ type: "quote", runs: runsOf(starts, node.children) }];
     case "list":
-      return [{ type: "list", items: listItems(node, 0) }];
+      return [{ type: "list", items: listItems(starts, node, 0) }];
     case "table":
       return [
         {
@@ -106,14 +167,18 @@ function blockOf(node: Node): Block[] {
             // Lexical's header state: 1 a row header cell, 2 a column header, 3 both.
             header: (row.children ?? []).every((cell) => ((cell.headerState ?? 0) & 1) !== 0),
             cells: (row.children ?? []).map(textOf),
+            starts: (row.children ?? []).map((cell) => starts.get(cell) ?? 0),
           })),
         },
       ];
     default:
-      return [{ type: "paragraph", runs: runsOf(node.children) }];
+      return [{ type: "paragraph", runs: runsOf(starts, node.children) }];
   }
 }
 
 export function contentBlocks(content: SerializedEditorState): Block[] {
-  return ((content.root as unknown as Node).children ?? []).flatMap(blockOf);
+  const { starts } = flatContent(content);
+  return ((content.root as unknown as Node).children ?? []).flatMap((node) =>
+    blockOf(starts, node),
+  );
 }

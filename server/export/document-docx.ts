@@ -15,8 +15,9 @@ import {
 } from "docx";
 import type { DocumentForExport } from "../domain/document-export";
 import { pageNumberFooter } from "../reports/docx";
-import type { ListItem, Run } from "./blocks";
+import { cellLines, type ListItem, type Run, runsIn } from "./blocks";
 import { type DocumentOutline, documentOutline } from "./document";
+import { type WordComments, wordComments } from "./docx-comments";
 
 const HEADINGS = [
   HeadingLevel.HEADING_1,
@@ -37,28 +38,34 @@ const levelIndent = (level: number) => ({
   paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } },
 });
 
-function runs(list: Run[]): ParagraphChild[] {
-  return list.flatMap((run): ParagraphChild[] => {
-    const style = {
-      bold: run.bold || undefined,
-      italics: run.italic || undefined,
-      underline: run.underline || run.href ? {} : undefined,
-      style: run.href ? "Hyperlink" : undefined,
-    };
-    // A line break inside a paragraph (Shift+Enter) stays a line break.
-    const lines = run.text
-      .split("\n")
-      .map((text, i) => new TextRun({ text, break: i > 0 ? 1 : undefined, ...style }));
-    return run.href ? [new ExternalHyperlink({ link: run.href, children: lines })] : lines;
-  });
+/** Where comments attach: a run as it is, or inside the ranges of the comments on its text. */
+type Around = WordComments["around"];
+const asIs: Around = (run, write) => write(run.text);
+
+function runs(list: Run[], around: Around = asIs): ParagraphChild[] {
+  return list.flatMap((run) =>
+    around(run, (text): ParagraphChild[] => {
+      const style = {
+        bold: run.bold || undefined,
+        italics: run.italic || undefined,
+        underline: run.underline || run.href ? {} : undefined,
+        style: run.href ? "Hyperlink" : undefined,
+      };
+      // A line break inside a paragraph (Shift+Enter) stays a line break.
+      const lines = text
+        .split("\n")
+        .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined, ...style }));
+      return run.href ? [new ExternalHyperlink({ link: run.href, children: lines })] : lines;
+    }),
+  );
 }
 
 /** One numbering instance per numbered list, so each starts again at 1. */
-function listParagraphs(items: ListItem[], instance: number) {
+function listParagraphs(items: ListItem[], instance: number, around: Around) {
   return items.map(
     (item) =>
       new Paragraph({
-        children: runs(item.runs),
+        children: runs(item.runs, around),
         numbering: {
           reference: item.ordered ? NUMBERED : BULLETED,
           level: Math.min(item.depth, LIST_LEVELS - 1),
@@ -68,7 +75,7 @@ function listParagraphs(items: ListItem[], instance: number) {
   );
 }
 
-function table(rows: { header: boolean; cells: string[] }[]) {
+function table(rows: { header: boolean; cells: string[]; starts: number[] }[], around: Around) {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: rows.map(
@@ -77,14 +84,11 @@ function table(rows: { header: boolean; cells: string[] }[]) {
           tableHeader: row.header,
           cantSplit: true,
           children: row.cells.map(
-            (text) =>
+            (text, i) =>
               new TableCell({
-                children: text
-                  .split("\n")
-                  .map(
-                    (line) =>
-                      new Paragraph({ children: [new TextRun({ text: line, bold: row.header })] }),
-                  ),
+                children: cellLines(text, row.starts[i], row.header).map(
+                  (line) => new Paragraph({ children: runs([line], around) }),
+                ),
               }),
           ),
         }),
@@ -109,10 +113,13 @@ function frontMatter(o: DocumentOutline): Paragraph[] {
 
 /**
  * A document as Word: front matter, the title as Heading 1 and the document's own headings
- * below it (Heading 2…), Word lists, tables, links and a Quote style, language sv-SE.
+ * below it (Heading 2…), Word lists, tables, links and a Quote style, language sv-SE; with its
+ * comment threads as Word comments when they were asked for.
  */
 export function documentToDocx(document: DocumentForExport): Promise<Buffer> {
   const o = documentOutline(document);
+  const comments = document.comments && wordComments(document.comments, runsIn(o.blocks));
+  const around = comments?.around ?? asIs;
   const children: (Paragraph | Table)[] = [
     ...frontMatter(o),
     new Paragraph({ text: o.title, heading: HeadingLevel.HEADING_1 }),
@@ -121,20 +128,25 @@ export function documentToDocx(document: DocumentForExport): Promise<Buffer> {
   for (const block of o.blocks) {
     if (block.type === "heading")
       children.push(
-        new Paragraph({ children: runs(block.runs), heading: HEADINGS[block.level - 1] }),
+        new Paragraph({
+          children: runs(block.runs, around),
+          heading: HEADINGS[block.level - 1],
+        }),
       );
     else if (block.type === "quote")
-      children.push(new Paragraph({ children: runs(block.runs), style: "Quote" }));
-    else if (block.type === "list") children.push(...listParagraphs(block.items, lists++));
-    else if (block.type === "table") children.push(table(block.rows));
-    else children.push(new Paragraph({ children: runs(block.runs) }));
+      children.push(new Paragraph({ children: runs(block.runs, around), style: "Quote" }));
+    else if (block.type === "list") children.push(...listParagraphs(block.items, lists++, around));
+    else if (block.type === "table") children.push(table(block.rows, around));
+    else children.push(new Paragraph({ children: runs(block.runs, around) }));
   }
+  if (comments) children.push(...comments.trailing);
 
   const doc = new Document({
     title: o.title,
     subject: o.subject,
     creator: o.municipality,
     description: [o.edition, ...o.facts].join(". "),
+    ...(comments && { comments: { children: comments.comments } }),
     styles: {
       default: { document: { run: { language: { value: "sv-SE" } } } },
       paragraphStyles: [

@@ -1,6 +1,8 @@
-import type { DocumentForExport } from "../domain/document-export";
+import { formatDateTime } from "../../common/format";
+import type { DocumentForExport, ExportedThread } from "../domain/document-export";
+import { sv } from "../reports/outline";
 import type { ListItem, Run } from "./blocks";
-import { documentOutline } from "./document";
+import { deletedPassage, documentOutline, resolvedLine } from "./document";
 import {
   bottom,
   createTaggedPdf,
@@ -103,6 +105,27 @@ function list(doc: Doc, parent: Struct, items: ListItem[]) {
   doc.moveDown(0.3);
 }
 
+const plain = (text: string, bold = false): Run[] => [
+  { text, bold, italic: false, underline: false },
+];
+
+/** After the text: each thread numbered, on its passage, with every comment's author and time. */
+function commentList(doc: Doc, parent: Struct, threads: ExportedThread[]) {
+  heading(doc, parent, 2, plain(sv("comments.title")));
+  threads.forEach((thread, i) => {
+    const passage = thread.range ? `”${thread.quote}”` : deletedPassage(thread.quote);
+    paragraph(doc, parent, "P", plain(`${i + 1}. ${passage}`, true));
+    const lines = [
+      ...thread.comments.map(
+        (c) => `${c.author}, ${formatDateTime(c.createdAt)}: ${c.body.replace(/\s+/g, " ")}`,
+      ),
+      ...resolvedLine(thread),
+    ];
+    for (const line of lines)
+      paragraph(doc, parent, "P", plain(line), { x: MARGIN + LIST_INDENT, size: 10 });
+  });
+}
+
 /**
  * A document as a tagged PDF/A-2a: front matter, the title as H1 and the document's headings
  * below it, lists, tables, quotes and links, in DejaVu Sans embedded; page numbers as artifacts.
@@ -114,10 +137,6 @@ export function documentToPdf(document: DocumentForExport): Promise<Buffer> {
     subject: o.subject,
     author: o.municipality,
   });
-  const plain = (text: string, bold = false): Run[] => [
-    { text, bold, italic: false, underline: false },
-  ];
-
   paragraph(doc, root, "P", plain(o.municipality, true), { size: 14 });
   if (o.sender) paragraph(doc, root, "P", plain(o.sender));
   if (o.documentType) paragraph(doc, root, "P", plain(o.documentType.toUpperCase(), true));
@@ -143,5 +162,6 @@ export function documentToPdf(document: DocumentForExport): Promise<Buffer> {
       writeTable(doc, root, { header, rows, widths: evenColumns(doc, columns) });
     } else paragraph(doc, root, "P", block.runs);
   }
+  if (document.comments?.length) commentList(doc, root, document.comments);
   return finish(o.pageLabel);
 }

@@ -1,6 +1,10 @@
 import { formatDate, formatDateTime } from "../../common/format";
 import { swedishToday } from "../domain/dates";
-import type { DocumentExportFormat, DocumentForExport } from "../domain/document-export";
+import type {
+  DocumentExportFormat,
+  DocumentForExport,
+  ExportedThread,
+} from "../domain/document-export";
 import { safeFileName, sv } from "../reports/outline";
 import { type Block, contentBlocks } from "./blocks";
 
@@ -75,3 +79,18 @@ export function documentFileName(
   parts.push(contentDate(document));
   return safeFileName(parts, format);
 }
+
+/** "Löst 2026-12-05 14:02 av Sara Lind": a resolved thread's last line in a file. */
+export function resolvedLine(thread: ExportedThread): string[] {
+  return thread.resolved
+    ? [
+        sv("comments.resolvedBy", {
+          date: formatDateTime(thread.resolved.at),
+          name: thread.resolved.by,
+        }),
+      ]
+    : [];
+}
+
+/** "Text borttagen: ”…”": what a thread whose passage is gone is shown on. */
+export const deletedPassage = (quote: string) => `${sv("comments.textDeleted")}: ”${quote}”`;

@@ -1082,8 +1082,8 @@ export const apiOperations: readonly ApiOperation[] = [
     textAlternatives: ["text/html", "text/plain"],
     responses: {
       200: LexicalDocument,
-      400: "Unknown format",
-      403: "Observers read no documents",
+      400: "Unknown format, or comments neither true nor false",
+      403: "Observers read no documents (nor their comments)",
       404: "No such document",
     },
   },
@@ -1092,7 +1092,7 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/documents/{id}/export",
     operationId: "exportDocument",
     summary:
-      "The document as a Word or PDF file, named `<title>-<date>.docx` (Content-Disposition with a UTF-8 filename*): front matter, headings as Word heading styles, lists, tables, links and quotes; an adopted document as adopted, with its adoption date",
+      "The document as a Word or PDF file, named `<title>-<date>.docx` (Content-Disposition with a UTF-8 filename*): front matter, headings as Word heading styles, lists, tables, links and quotes; an adopted document as adopted, with its adoption date; with comments=true the comment threads too (Word comments on their passages, a list at the end of a PDF)",
     query: DocumentExportQuery,
     responses: {
       200: {
@@ -1102,8 +1102,8 @@ export const apiOperations: readonly ApiOperation[] = [
         ],
         description: "The file (an attachment)",
       },
-      400: "Unknown format",
-      403: "Observers read no documents",
+      400: "Unknown format, or comments neither true nor false",
+      403: "Observers read no documents (nor their comments)",
       404: "No such document, or no such version of it",
     },
   },

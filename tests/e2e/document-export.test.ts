@@ -28,14 +28,17 @@ describe.skipIf(!browserTestsEnabled())("a document leaves the portal", () => {
     await expectAccessible(page);
 
     const downloads = page.getByRole("region", { name: "Ladda ner" });
-    for (const [link, extension, magic] of [
+    // Comments go along when asked for; the file is the same kind either way.
+    await downloads.getByRole("checkbox", { name: "Med kommentarer" }).check();
+    for (const [button, extension, magic] of [
       ["Word (.docx)", "docx", "PK"],
       ["PDF", "pdf", "%PDF"],
     ] as const) {
       const [download] = await Promise.all([
         page.waitForEvent("download"),
-        downloads.getByRole("link", { name: link }).click(),
+        downloads.getByRole("button", { name: button }).click(),
       ]);
+      expect(download.url()).toContain("comments=true");
       expect(download.suggestedFilename()).toMatch(
         new RegExp(
           `^Samverkan-skola–socialtjänst-vid-oro-för-barn-\\d{4}-\\d{2}-\\d{2}\\.${extension}$`,

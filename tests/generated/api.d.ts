@@ -409,7 +409,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The document as a Word or PDF file, named `<title>-<date>.docx` (Content-Disposition with a UTF-8 filename*): front matter, headings as Word heading styles, lists, tables, links and quotes; an adopted document as adopted, with its adoption date */
+        /** The document as a Word or PDF file, named `<title>-<date>.docx` (Content-Disposition with a UTF-8 filename*): front matter, headings as Word heading styles, lists, tables, links and quotes; an adopted document as adopted, with its adoption date; with comments=true the comment threads too (Word comments on their passages, a list at the end of a PDF) */
         get: operations["exportDocument"];
         put?: never;
         post?: never;
@@ -4459,7 +4459,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Unknown format; A NUL character in the address */
+            /** @description Unknown format, or comments neither true nor false; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4477,7 +4477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Observers read no documents */
+            /** @description Observers read no documents (nor their comments) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4522,6 +4522,8 @@ export interface operations {
                 format: "docx" | "pdf";
                 /** @description A stored version (GET /documents/{id}/versions); the current content if left out */
                 versionId?: string;
+                /** @description true: the comment threads go with the file, in Word as Word comments on their passages (replies threaded, resolved threads marked done), in PDF as a list at the end */
+                comments?: "true" | "false";
             };
             header?: never;
             path: {
@@ -4541,7 +4543,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Unknown format; A NUL character in the address */
+            /** @description Unknown format, or comments neither true nor false; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4559,7 +4561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Observers read no documents */
+            /** @description Observers read no documents (nor their comments) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -7,11 +7,18 @@ import addFormats from "ajv-formats";
 import { strFromU8, unzipSync } from "fflate";
 import type { SerializedEditorState } from "lexical";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { encodeAnchor, flatten, YJS_ROOT_NAME } from "../../common/comment-anchor";
 import { formatDate } from "../../common/format";
 import { updateToContent } from "../../server/collab/headless";
 import { appendUpdate, loadState } from "../../server/collab/store";
+import {
+  replyToThread,
+  setThreadResolved,
+  startThread,
+} from "../../server/domain/document-comments";
 import { openApiDocument } from "../../server/http/openapi";
-import { createTokenAs, seedOtherOrganisation } from "../helpers/actions";
+import { actorFor, createTokenAs, seedOtherOrganisation } from "../helpers/actions";
 import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -121,9 +128,11 @@ interface PandocNode {
 }
 function pandoc(bytes: Uint8Array): { blocks: PandocNode[] } {
   return JSON.parse(
-    execFileSync("pandoc", ["-f", "docx", "-t", "json", tempFile("export.docx", bytes)], {
-      encoding: "utf8",
-    }),
+    execFileSync(
+      "pandoc",
+      ["-f", "docx", "-t", "json", "--track-changes=all", tempFile("export.docx", bytes)],
+      { encoding: "utf8" },
+    ),
   );
 }
 /** Every node of pandoc's AST, depth first. */
@@ -143,6 +152,50 @@ function plain(value: unknown): string {
       out += " ";
   }
   return out.replace(/\s+/g, " ").trim();
+}
+interface WordComment {
+  author: string;
+  date: string;
+  body: string;
+  /** The text between the comment's start and end. */
+  passage: string;
+}
+/** Word comments as pandoc reads them: a "comment-start" span holding the comment, a "comment-end" span. */
+function wordComments(doc: { blocks: PandocNode[] }): WordComment[] {
+  const found = new Map<string, WordComment>();
+  const open = new Set<string>();
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) for (const v of value) walk(v);
+    if (!value || typeof value !== "object" || !("t" in value)) return;
+    const node = value as PandocNode;
+    if (node.t === "Span") {
+      const [[, classes, attributes], inlines] = node.c as [
+        [string, string[], [string, string][]],
+        unknown,
+      ];
+      const attribute = Object.fromEntries(attributes);
+      if (classes.includes("comment-start")) {
+        const { id, author, date } = attribute;
+        found.set(id, { author, date, body: plain(inlines), passage: "" });
+        open.add(id);
+        return;
+      }
+      // pandoc nests the ends of comments that end at the same place.
+      if (classes.includes("comment-end")) open.delete(attribute.id);
+    }
+    const piece =
+      node.t === "Str"
+        ? (node.c as string)
+        : ["Space", "SoftBreak", "LineBreak"].includes(node.t)
+          ? " "
+          : "";
+    for (const id of open) (found.get(id) as WordComment).passage += piece;
+    walk(node.c);
+    if (["Para", "Plain", "Header"].includes(node.t))
+      for (const id of open) (found.get(id) as WordComment).passage += " ";
+  };
+  walk(doc.blocks);
+  return [...found.values()].map((c) => ({ ...c, passage: c.passage.replace(/\s+/g, " ").trim() }));
 }
 const headers = (doc: { blocks: PandocNode[] }) =>
   doc.blocks
@@ -459,6 +512,142 @@ describe("exporting a document to Word and PDF", () => {
     expect(pdfinfo(bytes)).toMatch(/Tagged:\s+yes/);
   });
 
+  it("Word comments with ?comments=true: each thread on its passage with author and date, replies threaded, resolved ones marked, deleted passages after the text; never a personnummer; none by default", async () => {
+    const member = await actorFor(db(), MEMBER);
+    const chief = await actorFor(db(), CHIEF);
+    const created = await fetch(`${server.url}/api/v1/documents`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.get(MEMBER)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ title: "Kommenterat yttrande", kind: "yttrande" }),
+    });
+    const id = ((await created.json()) as { id: string }).id;
+    await writeContent(id, CONTENT);
+    const storedDoc = async () => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await loadState(db(), id))?.state ?? new Uint8Array());
+      return doc;
+    };
+    /** The passage's anchor as the browser sends it, with the comment. */
+    const on = async (passage: string, body: string) => {
+      const flat = flatten(await storedDoc());
+      const start = flat.text.indexOf(passage);
+      const anchor = encodeAnchor(flat, start, start + passage.length);
+      if (start < 0 || !anchor) throw new Error(`no passage ${passage}`);
+      const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+      return {
+        anchorStart: base64(anchor.start),
+        anchorEnd: base64(anchor.end),
+        quote: passage,
+        body,
+      };
+    };
+    const onVerb = await startThread(db(), member, id, await on("tillstyrker", "Starkt ord?"));
+    await replyToThread(db(), chief, id, onVerb.threadId, { body: "Det står vi för." });
+    const onStep = await startThread(db(), member, id, await on("Första steget", "Datum?"));
+    await setThreadResolved(db(), member, id, onStep.threadId, true);
+    await startThread(db(), chief, id, await on("Samordnar", "Med vem?"));
+    const onGone = await startThread(db(), member, id, await on("Meänkieli ≥", "Stavning?"));
+    // Stored before the guard refused it (the guard stops such a body at the door).
+    await db()
+      .updateTable("document_comments")
+      .set({ body: "Gäller 19121212-1212 också." })
+      .where("id", "=", onGone.commentId)
+      .execute();
+    // The paragraph with the passage is deleted as the editor deletes a block.
+    const doc = await storedDoc();
+    const before = Y.encodeStateVector(doc);
+    const root = doc.get(YJS_ROOT_NAME, Y.XmlText) as Y.XmlText;
+    const blocks = (root.toDelta() as { insert: unknown }[]).map((op) => op.insert);
+    root.delete(
+      blocks.findIndex((b) => b instanceof Y.XmlText && b.toString().includes("Meänkieli")),
+      1,
+    );
+    await appendUpdate(db(), id, Y.encodeStateAsUpdate(doc, before), null);
+
+    const names = Object.fromEntries(
+      (await db().selectFrom("users").select(["email", "name"]).execute()).map((u) => [
+        u.email,
+        u.name,
+      ]),
+    );
+    const file = await api(MEMBER, `/documents/${id}/export?format=docx&comments=true`);
+    expect(file.status).toBe(200);
+    const read = pandoc(file.bytes);
+    const comments = wordComments(read);
+    expect(comments.map(({ author, body, passage }) => ({ author, body, passage }))).toEqual([
+      { author: names[MEMBER], body: "Starkt ord?", passage: "tillstyrker" },
+      { author: names[CHIEF], body: "Det står vi för.", passage: "tillstyrker" },
+      {
+        author: names[MEMBER],
+        body: expect.stringMatching(/^Datum\? ¶ Löst \d{4}-\d{2}-\d{2} \d{2}:\d{2} av /),
+        passage: "Första steget",
+      },
+      { author: names[CHIEF], body: "Med vem?", passage: "Samordnar" },
+      {
+        author: names[MEMBER],
+        body: "Gäller [personnummer borttaget] också.",
+        passage: "Text borttagen: ”Meänkieli ≥”",
+      },
+    ]);
+    for (const comment of comments) expect(comment.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // The text reads as before: the comments add nothing to it, the deleted paragraph is gone.
+    expect(headers(read)).toEqual([
+      [1, "Kommenterat yttrande"],
+      [2, "Bakgrund"],
+      [3, "Synpunkter"],
+      [2, "Kommentarer på borttagen text"],
+    ]);
+    expect(plain(read.blocks)).not.toContain(SENTENCE);
+    // Word's own thread (the reply under its comment) and done state.
+    const files = unzipSync(file.bytes);
+    const extended = strFromU8(files["word/commentsExtended.xml"]);
+    expect(extended.match(/w15:paraIdParent=/g)).toHaveLength(1);
+    expect(extended.match(/w15:done="1"/g)).toHaveLength(1);
+    const everything = Object.values(files)
+      .map((bytes) => strFromU8(bytes))
+      .join("");
+    expect(everything).not.toMatch(/19121212|121212-?1212/);
+
+    // The PDF lists them after the text.
+    const pdf = await api(CHIEF, `/documents/${id}/export?format=pdf&comments=true`);
+    const pdfText = pdftotext(pdf.bytes).replace(/\s+/g, " ");
+    expect(pdfText).toContain("Kommentarer");
+    expect(pdfText).toContain(`${names[CHIEF]}`);
+    expect(pdfText).toContain("Det står vi för.");
+    expect(pdfText).toContain("Text borttagen: ”Meänkieli ≥”");
+    expect(pdfText).not.toMatch(/121212-?1212/);
+
+    // Without the option (or with false) a file has no comments.
+    for (const query of ["format=docx", "format=docx&comments=false"]) {
+      const plainFile = await api(MEMBER, `/documents/${id}/export?${query}`);
+      expect(wordComments(pandoc(plainFile.bytes)), query).toEqual([]);
+    }
+    expect(
+      pdftotext((await api(MEMBER, `/documents/${id}/export?format=pdf`)).bytes),
+    ).not.toContain("Det står vi för.");
+    const bad = await api(MEMBER, `/documents/${id}/export?format=docx&comments=ja`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toHaveProperty("comments");
+    // Those who may not read the document do not get its comments either.
+    expect((await api(OBSERVER, `/documents/${id}/export?format=docx&comments=true`)).status).toBe(
+      403,
+    );
+    expect((await api(OTHER, `/documents/${id}/export?format=docx&comments=true`)).status).toBe(
+      404,
+    );
+    // The page's download form asks for the same file.
+    const page = browsers.get(MEMBER) as HttpClient;
+    const fromPage = await page.get(`/dokument/${id}/export?format=docx&comments=true`);
+    expect(fromPage.status).toBe(200);
+    expect(wordComments(pandoc(new Uint8Array(await fromPage.arrayBuffer())))).toHaveLength(5);
+    expect(
+      textOf(await (await page.get(`/dokument/${id}/export?format=pdf&comments=nej`)).text()),
+    ).toBe("Ange comments=true eller comments=false.");
+  });
+
   it("refuses an unknown format (400), observers (403), another organisation's document and unknown versions (404)", async () => {
     const unknown = await api(CHIEF, `/documents/${documentId}/export?format=odt`);
     expect(unknown.status).toBe(400);
@@ -482,17 +671,20 @@ describe("exporting a document to Word and PDF", () => {
   it("the document page links its downloads, served to those who may read it", async () => {
     const member = browsers.get(MEMBER) as HttpClient;
     const html = await (await member.get(`/dokument/${documentId}`)).text();
-    for (const format of ["docx", "pdf"])
-      expect(html).toContain(`href="/dokument/${documentId}/export?format=${format}"`);
+    expect(html).toContain(`<form method="get" action="/dokument/${documentId}/export"`);
+    for (const format of ["docx", "pdf"]) expect(html).toContain(`name="format" value="${format}"`);
+    expect(html).toMatch(
+      /<input type="checkbox" id="export-comments" name="comments"[^>]* value="true"/,
+    );
+    expect(textOf(html)).toContain("Med kommentarer");
     const [version] = (await api(MEMBER, `/documents/${documentId}/versions`)).body.items as {
       id: string;
     }[];
     const versionPage = await (
       await member.get(`/dokument/${documentId}/versioner/${version.id}`)
     ).text();
-    expect(versionPage).toContain(
-      `href="/dokument/${documentId}/export?format=pdf&amp;versionId=${version.id}"`,
-    );
+    expect(versionPage).toContain(`<input type="hidden" name="versionId" value="${version.id}"/>`);
+    expect(versionPage).not.toContain('name="comments"');
     const docx = await member.get(`/dokument/${documentId}/export?format=docx`);
     expect(docx.status).toBe(200);
     expect(docx.headers.get("content-disposition")).toContain(".docx");

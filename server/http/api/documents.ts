@@ -80,8 +80,8 @@ export function documentRoutes(db: DB) {
   router.get(
     "/documents/:id/export",
     route(async (user, req, res) => {
-      const { format, versionId } = parseInput(DocumentExportQuery, req.query);
-      const document = await documentForExport(db, user, req.params.id, versionId);
+      const { format, ...options } = parseInput(DocumentExportQuery, req.query);
+      const document = await documentForExport(db, user, req.params.id, options);
       const file = await documentFile(document, format);
       res.status(200).set(file.headers).send(file.body);
     }),
