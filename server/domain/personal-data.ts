@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { SerializedEditorState } from "lexical";
 import { z } from "zod";
 import {
@@ -20,7 +20,8 @@ import { parseInput } from "./validation";
 /**
  * Identity numbers stored before every written form was refused: found by a scan over every
  * place that holds free text (documents with their history, versions, actions, follow-ups,
- * comments, names, the audit log and adopted reports) and purged one finding at a time.
+ * comments on actions and on documents' text with the passages they quote, reviews, names, the
+ * audit log and adopted reports) and purged one finding at a time.
  */
 
 /** What a purged number is replaced with. */
@@ -32,6 +33,9 @@ export const PERSONAL_DATA_PLACES = [
   "action",
   "followUp",
   "comment",
+  "documentComment",
+  "commentedPassage",
+  "review",
   "user",
   "department",
   "strategy",
@@ -50,6 +54,7 @@ export const PERSONAL_DATA_FIELDS = [
   "description",
   "comment",
   "body",
+  "quote",
   "name",
   "before",
   "after",
@@ -78,6 +83,8 @@ interface RowPlace {
   href: (row: Record<string, string>) => string | null;
   /** Editable rows carry a version for optimistic concurrency: a purge is a change. */
   versioned: boolean;
+  /** The rows, when the link needs a column of another table (default: the table's own rows). */
+  rows?: (organisationId: string) => RawBuilder<Record<string, string>>;
 }
 
 const ROW_PLACES: readonly RowPlace[] = [
@@ -103,6 +110,34 @@ const ROW_PLACES: readonly RowPlace[] = [
     fields: ["body"],
     label: "body",
     href: (row) => `/atgarder/${row.action_id}`,
+    versioned: false,
+  },
+  {
+    place: "documentComment",
+    table: "document_comments",
+    fields: ["body"],
+    label: "body",
+    href: (row) => `/dokument/${row.document_id}`,
+    versioned: false,
+    rows: (organisationId) => sql`
+      select c.*, t.document_id from document_comments c
+      join document_comment_threads t on t.id = c.thread_id
+      where c.organisation_id = ${organisationId} order by c.id`,
+  },
+  {
+    place: "commentedPassage",
+    table: "document_comment_threads",
+    fields: ["quote"],
+    label: "quote",
+    href: (row) => `/dokument/${row.document_id}`,
+    versioned: false,
+  },
+  {
+    place: "review",
+    table: "document_reviews",
+    fields: ["comment"],
+    label: "comment",
+    href: (row) => `/dokument/${row.document_id}`,
     versioned: false,
   },
   {
@@ -262,7 +297,10 @@ async function scanDocuments(db: Executor, organisationId: string) {
 async function scanRows(db: Executor, organisationId: string) {
   const found: PersonalDataFinding[] = [];
   for (const place of ROW_PLACES) {
-    for (const row of await rowsOf(db, place.table, organisationId)) {
+    const rows = place.rows
+      ? (await place.rows(organisationId).execute(db)).rows
+      : await rowsOf(db, place.table, organisationId);
+    for (const row of rows) {
       for (const field of place.fields) {
         const text = row[field] ?? "";
         if (containsIdentityNumber(text))

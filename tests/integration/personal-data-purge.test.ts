@@ -22,6 +22,7 @@ import type { Actor } from "../../server/domain/policy";
 import { DEMO_EMAILS, departmentIds, goalIds, periodIds } from "../helpers/actions";
 import { type CollabClient, collabClient } from "../helpers/collab-client";
 import { actorOf } from "../helpers/collab-wire";
+import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { everyStoredRow } from "../helpers/stored-text";
@@ -163,6 +164,45 @@ beforeAll(async () => {
       .returning("id")
       .executeTakeFirstOrThrow()
   ).id;
+  // A comment on a document's text, the passage it quotes, and a review's comment.
+  ids.commentedPassage = (
+    await db
+      .insertInto("document_comment_threads")
+      .values({
+        organisation_id: org,
+        document_id: ids.titledDocument,
+        anchor_start: new Uint8Array([1, 2, 3]),
+        anchor_end: new Uint8Array([1, 2, 4]),
+        quote: `Gäller ${NUMBERS.space}`,
+        created_by: member.userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
+  ids.documentComment = (
+    await db
+      .insertInto("document_comments")
+      .values({
+        organisation_id: org,
+        thread_id: ids.commentedPassage,
+        author_id: member.userId,
+        body: `Stryk ${NUMBERS.century}`,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
+  ids.review = (
+    await db
+      .insertInto("document_reviews")
+      .values({
+        organisation_id: org,
+        document_id: ids.titledDocument,
+        reviewer_id: member.userId,
+        comment: `Granskad, se ${NUMBERS.hidden}`,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
   ids.department = departments["Kultur och teknik"];
   await db
     .updateTable("departments")
@@ -245,6 +285,9 @@ describe("the scan for stored identity numbers", () => {
         "action:description",
         "followUp:comment",
         "comment:body",
+        "documentComment:body",
+        "commentedPassage:quote",
+        "review:comment",
         "department:name",
         "goal:description",
         "user:name",
@@ -257,6 +300,9 @@ describe("the scan for stored identity numbers", () => {
       findings.some((f) => f.place === place && f.id === id);
     expect(placed("document", ids.historyDocument)).toBe(true);
     expect(placed("version", ids.version)).toBe(true);
+    // Each links to where it is read: the document's page.
+    for (const place of ["documentComment", "commentedPassage", "review"])
+      expect(findings.find((f) => f.place === place)?.href).toBe(`/dokument/${ids.titledDocument}`);
     for (const finding of findings) expect(findIdentityNumbers(finding.excerpt)).toEqual([]);
   });
 
@@ -271,7 +317,7 @@ describe("the scan for stored identity numbers", () => {
       warn.mockRestore();
     }
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("exempelkommun: 14 stored identity number finding(s)");
+    expect(warnings[0]).toContain("exempelkommun: 17 stored identity number finding(s)");
     expect(warnings[0]).toContain(`action ${ids.action} description`);
     expect(warnings[0]).toContain(`document ${ids.historyDocument} history`);
     expect(findIdentityNumbers(warnings[0])).toEqual([]);
@@ -284,6 +330,9 @@ describe("the scan for stored identity numbers", () => {
     expect(html).toContain("<h1>Personuppgifter att åtgärda</h1>");
     expect(html).toContain("Lisa Andersson 811218-**** har skyddad identitet");
     expect(html).toContain("Samtal med 19121212-****");
+    expect(html).toContain("Stryk 19121212-****");
+    expect(textOf(html)).toContain("Kommentar i dokument");
+    expect(textOf(html)).toContain("Granskning");
     expect(findIdentityNumbers(html)).toEqual([]);
     const menu = await (await admin.get("/")).text();
     expect(menu).toContain('href="/admin/personuppgifter"');
@@ -381,6 +430,24 @@ describe("purging", () => {
       .where("id", "=", ids.action)
       .executeTakeFirstOrThrow();
     expect(action.description).toBe(`Samtal med ${PURGED_MARK}`);
+    const thread = await db
+      .selectFrom("document_comment_threads")
+      .select("quote")
+      .where("id", "=", ids.commentedPassage)
+      .executeTakeFirstOrThrow();
+    expect(thread.quote).toBe(`Gäller ${PURGED_MARK}`);
+    const comment = await db
+      .selectFrom("document_comments")
+      .select("body")
+      .where("id", "=", ids.documentComment)
+      .executeTakeFirstOrThrow();
+    expect(comment.body).toBe(`Stryk ${PURGED_MARK}`);
+    const review = await db
+      .selectFrom("document_reviews")
+      .select("comment")
+      .where("id", "=", ids.review)
+      .executeTakeFirstOrThrow();
+    expect(review.comment).toBe(`Granskad, se ${PURGED_MARK}`);
   });
 
   it("an editor that had the document open now shows the cleaned text", async () => {
