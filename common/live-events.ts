@@ -4,7 +4,15 @@
  * domain events (server/bus.ts) carry these fields besides the organisation they concern.
  */
 
-export type ActionChange = "created" | "updated" | "followup" | "comment";
+export type ActionChange =
+  | "created"
+  | "updated"
+  | "followup"
+  | "comment"
+  /** Archived, restored from the archive, or deleted for good (ADR 0031). */
+  | "archived"
+  | "unarchived"
+  | "deleted";
 /** What happened to a document besides its text (which travels over the co-editing protocol). */
 export type DocumentChange =
   | "created"
@@ -15,7 +23,11 @@ export type DocumentChange =
   /** A comment thread started, replied to, resolved or reopened. */
   | "comments"
   /** A review asked for, or marked done. */
-  | "review";
+  | "review"
+  /** Archived, restored from the archive, or deleted for good (ADR 0031). */
+  | "archived"
+  | "unarchived"
+  | "deleted";
 
 export interface LiveEventPayloads {
   "action.changed": {

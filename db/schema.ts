@@ -177,6 +177,8 @@ export interface ActionsTable {
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   document_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Archived (migration 0022): out of the lists and counts, kept and restorable. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ActionDepartmentsTable {
@@ -307,6 +309,8 @@ export interface DocumentsTable {
   front_date: ColumnType<DateString | null, DateString | null | undefined, DateString | null>;
   front_case_officer: ColumnType<string, string | undefined, string>;
   front_document_type: ColumnType<string, string | undefined, string>;
+  /** Archived (migration 0022): out of the lists and searches, kept and restorable. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface DocumentDepartmentsTable {

@@ -5,13 +5,31 @@ import { RelativeTime } from "./RelativeTime";
 
 const HISTORY_SENTENCE: Record<
   string,
-  "history.created" | "history.updated" | "history.followUp" | "history.comment"
+  | "history.created"
+  | "history.updated"
+  | "history.followUp"
+  | "history.comment"
+  | "history.archived"
+  | "history.unarchived"
 > = {
   "action.created": "history.created",
   "action.updated": "history.updated",
+  "action.archived": "history.archived",
+  "action.unarchived": "history.unarchived",
   "followup.saved": "history.followUp",
   "comment.added": "history.comment",
 };
+
+/**
+ * Changes told by their sentence alone: creation lists every field (the summary above shows
+ * them), archiving changes nothing but that.
+ */
+const SENTENCE_ONLY = new Set([
+  "action.created",
+  "comment.added",
+  "action.archived",
+  "action.unarchived",
+]);
 
 type Goal = { id: string; position: number; title: string };
 
@@ -51,11 +69,7 @@ export function ActionHistory({
       <ol className="timeline">
         {history.map((entry) => {
           const sentence = HISTORY_SENTENCE[entry.action];
-          // Creation lists every field; the summary above shows them, so only later changes are spelled out.
-          const changes =
-            entry.action === "action.created" || entry.action === "comment.added"
-              ? []
-              : Object.entries(entry.changes);
+          const changes = SENTENCE_ONLY.has(entry.action) ? [] : Object.entries(entry.changes);
           return (
             <li key={entry.id}>
               <p>

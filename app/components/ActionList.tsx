@@ -3,6 +3,7 @@ import { formatDate } from "../../common/format";
 import type { ActionListPage } from "../routes/atgarder._index.server";
 import { useT } from "../utils/i18n";
 import { useActionFieldLabels } from "./ActionFields";
+import { ArchivedTag, ShowArchivedField } from "./ArchivePanel";
 import { SelectField, TextField } from "./FormFields";
 import { NarrowDisclosure, ScrollingTable } from "./Responsive";
 import { StatusBadge } from "./StatusBadge";
@@ -101,6 +102,10 @@ export function ActionFilters({ data }: { data: ActionListPage }) {
             />
             <label htmlFor="filter-overdue">{t("actionList.overdueOnly")}</label>
           </div>
+          <ShowArchivedField
+            id="filter-archived"
+            checked={filter.archived === "all" || filter.archived === "true"}
+          />
         </div>
         <div className="button-row">
           <button type="submit" className="button">
@@ -173,6 +178,12 @@ export function ActionTable({
             <tr key={a.id} className={a.id === highlightId ? "just-updated" : undefined}>
               <th scope="row">
                 <Link to={`/atgarder/${a.id}`}>{a.title}</Link>
+                {a.archived && (
+                  <>
+                    {" "}
+                    <ArchivedTag />
+                  </>
+                )}
               </th>
               <td className="nowrap">{t("home.goalNumber", { number: String(a.goalPosition) })}</td>
               <td>{a.departmentName}</td>

@@ -5,6 +5,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { deleteDepartment, departmentInUse } from "../../server/domain/archiving";
 import {
   createDepartment,
   listDepartments,
@@ -18,7 +19,16 @@ import { readForm, runForm } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "departments:manage");
-  return { departments: await listDepartments(context.db, user, { includeArchived: true }) };
+  const departments = await listDepartments(context.db, user, { includeArchived: true });
+  return {
+    departments: await Promise.all(
+      departments.map(async (d) => ({
+        ...d,
+        // Only one nothing refers to: any other is archived instead (ADR 0031).
+        deletable: !(await departmentInUse(context.db, d.id)),
+      })),
+    ),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -26,6 +36,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   return runForm(form, async () => {
     const intent = String(form.get("intent"));
+    if (intent.startsWith("delete:")) {
+      await deleteDepartment(context.db, user, intent.slice("delete:".length));
+      return redirect("/admin/forvaltningar?raderad=1", { status: 303 });
+    }
     if (intent === "create") {
       await createDepartment(context.db, user, { name: form.get("name") });
       return redirect(
@@ -55,12 +69,13 @@ export default function Departments() {
     <div className="page narrow">
       <h1>{t("departments.title")}</h1>
       {params.has("sparat") && <Notice>{t("departments.saved")}</Notice>}
+      {params.has("raderad") && <Notice>{t("departments.deleted")}</Notice>}
       {params.get("skapad") && (
         <Notice>{t("departments.created", { name: params.get("skapad") ?? "" })}</Notice>
       )}
       <ul className="plain-list">
         {departments.map((department) => {
-          const f = failed(`update:${department.id}`);
+          const f = failed(`update:${department.id}`) ?? failed(`delete:${department.id}`);
           const prefix = `d-${department.id}-`;
           return (
             <li key={department.id} className="panel">
@@ -102,6 +117,18 @@ export default function Departments() {
                   </button>
                 </fieldset>
               </Form>
+              {department.deletable && (
+                <Form method="post">
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`delete:${department.id}`}
+                    className="button button-danger"
+                  >
+                    {t("departments.delete", { name: department.name })}
+                  </button>
+                </Form>
+              )}
             </li>
           );
         })}

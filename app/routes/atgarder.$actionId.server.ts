@@ -55,9 +55,12 @@ export async function actionPage(db: Executor, actor: Actor, actionId: string) {
     names,
     people,
     can: {
-      edit: can(actor, "actions:edit", resource),
-      report: can(actor, "actions:update-progress", resource),
+      // An archived action is kept as it was until it is restored (ADR 0031).
+      edit: !item.archived && can(actor, "actions:edit", resource),
+      report: !item.archived && can(actor, "actions:update-progress", resource),
       comment: canComment,
+      archive: can(actor, "actions:edit", resource),
+      delete: can(actor, "archived:delete"),
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { type ActionDetails, updateAction } from "../../server/domain/actions";
+import { deleteAction, setActionArchived } from "../../server/domain/archiving";
 import { addComment } from "../../server/domain/comments";
 import { saveFollowUp } from "../../server/domain/followups";
 import { ActionComments } from "../components/ActionComments";
@@ -20,13 +21,21 @@ import { ActionFields, type ActionOptions, actionInput } from "../components/Act
 import { ActionFollowUps } from "../components/ActionFollowUps";
 import { ActionHistory } from "../components/ActionHistory";
 import { ActionSummary } from "../components/ActionSummary";
+import { ArchivedNotice, ArchivePanel } from "../components/ArchivePanel";
 import { ConflictNotice, useVersionedForm } from "../components/Conflict";
 import { Notice } from "../components/FormFields";
 import { MismatchQuestion, withoutQuestion } from "../components/MismatchQuestion";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
-import { dispatchIntent, type FormFailure, guard, readForm, runForm } from "../utils/route.server";
+import {
+  assertDeletionConfirmed,
+  dispatchIntent,
+  type FormFailure,
+  guard,
+  readForm,
+  runForm,
+} from "../utils/route.server";
 import { actionPage } from "./atgarder.$actionId.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -60,6 +69,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       async comment() {
         await addComment(db, user, id, { body: String(form.get("body") ?? "") });
         return back("kommentar");
+      },
+      async archive() {
+        await setActionArchived(db, user, id, true);
+        return back("arkiverad");
+      },
+      async unarchive() {
+        await setActionArchived(db, user, id, false);
+        return back("fran-arkivet");
+      },
+      async delete() {
+        assertDeletionConfirmed(form);
+        await deleteAction(db, user, id);
+        return redirect("/atgarder?raderad=1", { status: 303 });
       },
     }),
   );
@@ -162,6 +184,9 @@ export default function ActionPage() {
         </p>
       )}
       {params.has("skapad") && <Notice>{t("actionPage.created")}</Notice>}
+      {params.has("arkiverad") && <Notice>{t("archive.archivedNow")}</Notice>}
+      {params.has("fran-arkivet") && <Notice>{t("archive.restoredNow")}</Notice>}
+      {item.archived && <ArchivedNotice>{t("archive.actionNotice")}</ArchivedNotice>}
       <p className="live-status" role="status">
         {lastChange && t("actionList.liveUpdated", { name: lastChange.actorName })}
       </p>
@@ -190,6 +215,13 @@ export default function ActionPage() {
         canComment={data.can.comment}
         people={data.people}
         failure={failed("comment")}
+      />
+      <ArchivePanel
+        archived={item.archived}
+        canArchive={data.can.archive}
+        canDelete={data.can.delete}
+        archiveHint={t("archive.archiveActionHint")}
+        failure={result?.ok === false ? result : undefined}
       />
       <ActionHistory
         history={data.history}

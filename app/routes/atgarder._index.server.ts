@@ -34,6 +34,7 @@ export async function actionListPage(db: Executor, actor: Actor, url: URL) {
     canCreate: can(actor, "actions:create"),
     canImport: can(actor, "actions:import"),
     imported: Number.parseInt(url.searchParams.get("importerade") ?? "", 10) || 0,
+    deleted: url.searchParams.has("raderad"),
     moved,
     actions: items.map((a) => ({
       id: a.id,
@@ -45,6 +46,7 @@ export async function actionListPage(db: Executor, actor: Actor, url: URL) {
       status: a.status,
       displayStatus: displayStatus(a),
       progress: a.progress,
+      archived: a.archived,
       version: a.version,
       canMove: can(actor, "actions:update-progress", {
         organisationId: actor.organisationId,

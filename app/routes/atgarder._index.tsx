@@ -79,6 +79,7 @@ export default function Actions() {
       </div>
       {data.imported > 0 && <Notice>{t("actionList.imported", { count: data.imported })}</Notice>}
       {movedText && <Notice>{movedText}</Notice>}
+      {data.deleted && <Notice>{t("archive.actionDeleted")}</Notice>}
 
       <ActionFilters data={data} />
 

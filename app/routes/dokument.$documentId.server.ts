@@ -43,6 +43,7 @@ export async function documentPage(
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     user: { id: actor.userId, name: actor.name },
     canEdit: can(actor, "documents:edit"),
+    canDelete: can(actor, "archived:delete"),
     actions: actions.map((a) => ({
       id: a.id,
       title: a.title,

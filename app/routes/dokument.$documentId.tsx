@@ -13,6 +13,7 @@ import {
 } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useState } from "react";
 import type { DocumentPerson } from "../../common/collab-protocol";
+import { deleteDocument, setDocumentArchived } from "../../server/domain/archiving";
 import {
   replyToThread,
   setThreadResolved,
@@ -20,6 +21,7 @@ import {
 } from "../../server/domain/document-comments";
 import { markReviewed, requestReview } from "../../server/domain/document-reviews";
 import { createVersion, restoreVersion, updateDocumentMeta } from "../../server/domain/documents";
+import { ArchivedNotice, ArchivePanel } from "../components/ArchivePanel";
 import { DocumentComments } from "../components/DocumentComments";
 import { DocumentStatusBadge, FrontMatterBlock } from "../components/DocumentFields";
 import {
@@ -38,7 +40,13 @@ import { requirePermission } from "../utils/auth.server";
 import { useHydrated } from "../utils/hydrated";
 import { pageTitle, useT } from "../utils/i18n";
 import { useDocumentUpdates, useLiveUpdates } from "../utils/live";
-import { dispatchIntent, guard, readForm, runForm } from "../utils/route.server";
+import {
+  assertDeletionConfirmed,
+  dispatchIntent,
+  guard,
+  readForm,
+  runForm,
+} from "../utils/route.server";
 import { documentMetaInput, documentPage } from "./dokument.$documentId.server";
 
 // Lexical's collaboration code needs `window`: the editor loads in the browser after hydration.
@@ -107,6 +115,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await restoreVersion(context.db, user, documentId, versionId);
         return back("aterstalld");
       },
+      async archive() {
+        await setDocumentArchived(context.db, user, documentId, true);
+        return back("arkiverat");
+      },
+      async unarchive() {
+        await setDocumentArchived(context.db, user, documentId, false);
+        return back("fran-arkivet");
+      },
+      async delete() {
+        assertDeletionConfirmed(form);
+        await deleteDocument(context.db, user, documentId);
+        return redirect("/dokument?raderat=1", { status: 303 });
+      },
     }),
   );
 }
@@ -138,6 +159,7 @@ export default function DocumentPage() {
     departments,
     user,
     canEdit,
+    canDelete,
     actions,
     canCreateAction,
     threads,
@@ -155,7 +177,7 @@ export default function DocumentPage() {
   const [people, setPeople] = useState<DocumentPerson[] | null>(null);
   const failed = (intent: string) =>
     failure && "intent" in failure && failure.intent === intent ? failure : undefined;
-  const frozen = document.status === "adopted";
+  const frozen = document.status === "adopted" || document.archived;
   // Others' versions, restores and details arrive live; the editor keeps its own connection.
   const lastChange = useDocumentUpdates(document.id, user.id);
   // So do the actions made from it: a new one, a changed status, one moved off the document.
@@ -209,6 +231,9 @@ export default function DocumentPage() {
       {params.has("aterstalld") && <Notice>{t("documents.versionRestored")}</Notice>}
       {params.has("granskning") && <Notice>{t("review.requestedNotice")}</Notice>}
       {params.has("granskad") && <Notice>{t("review.reviewedNotice")}</Notice>}
+      {params.has("arkiverat") && <Notice>{t("archive.archivedNow")}</Notice>}
+      {params.has("fran-arkivet") && <Notice>{t("archive.restoredNow")}</Notice>}
+      {document.archived && <ArchivedNotice>{t("archive.documentNotice")}</ArchivedNotice>}
 
       <div className="document-layout">
         <div className="document-main">
@@ -217,7 +242,7 @@ export default function DocumentPage() {
               {t("documents.quarantined", { count: quarantined })}
             </p>
           ) : null}
-          {!document.writable && (
+          {!document.writable && !document.archived && (
             <p className="read-only-note">
               {frozen ? t("documents.frozen") : t("documents.readOnly")}
             </p>
@@ -291,6 +316,13 @@ export default function DocumentPage() {
               failure={failed("meta")}
             />
           )}
+          <ArchivePanel
+            archived={document.archived}
+            canArchive={canEdit}
+            canDelete={canDelete}
+            archiveHint={t("archive.archiveDocumentHint")}
+            failure={failure && "intent" in failure ? failure : undefined}
+          />
         </div>
       </div>
     </div>

@@ -5,6 +5,7 @@ import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema";
 import { listDepartments } from "../../server/domain/departments";
 import { listDocuments } from "../../server/domain/documents";
 import { can } from "../../server/domain/policy";
+import { ArchivedTag, ShowArchivedField } from "../components/ArchivePanel";
 import {
   DocumentStatusBadge,
   kindOptions,
@@ -12,7 +13,7 @@ import {
   statusOptions,
   useDocumentLabels,
 } from "../components/DocumentFields";
-import { TextField } from "../components/FormFields";
+import { Notice, TextField } from "../components/FormFields";
 import { NarrowDisclosure, ScrollingTable } from "../components/Responsive";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
@@ -25,11 +26,13 @@ function filterFrom(url: URL, departmentIds: Set<string>) {
   const status = get("status");
   const departmentId = get("departmentId");
   const q = get("q").slice(0, 200);
+  const archived = get("archived");
   return {
     kind: (DOCUMENT_KINDS as readonly string[]).includes(kind) ? kind : undefined,
     status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : undefined,
     departmentId: departmentIds.has(departmentId) ? departmentId : undefined,
     q: q || undefined,
+    archived: archived === "all" || archived === "true" ? archived : undefined,
   };
 }
 
@@ -43,12 +46,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     filtered: Object.values(filter).some(Boolean),
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     canCreate: can(user, "documents:create"),
+    deleted: new URL(request.url).searchParams.has("raderat"),
     userId: user.userId,
     documents: documents.map((d) => ({
       id: d.id,
       title: d.title,
       kind: d.kind,
       status: d.status,
+      archived: d.archived,
       departmentNames: d.departmentNames,
       contentUpdatedAt: d.contentUpdatedAt,
     })),
@@ -60,7 +65,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "documents.title");
 export default function Documents() {
   const t = useT();
   const locale = useLocale();
-  const { filter, filtered, departments, canCreate, documents, userId } =
+  const { filter, filtered, departments, canCreate, deleted, documents, userId } =
     useLoaderData<typeof loader>();
   // A document created, renamed or moved on by someone else shows up without a reload.
   const lastChange = useDocumentListUpdates(userId);
@@ -122,6 +127,7 @@ export default function Documents() {
               label={t("documents.titleFilter")}
               defaultValue={filter.q ?? ""}
             />
+            <ShowArchivedField id="filter-archived" checked={filter.archived !== undefined} />
           </div>
           <div className="button-row">
             <button type="submit" className="button">
@@ -136,6 +142,7 @@ export default function Documents() {
         </Form>
       </NarrowDisclosure>
 
+      {deleted && <Notice>{t("archive.documentDeleted")}</Notice>}
       <p role="status">{t("documents.count", { count: documents.length })}</p>
       <p className="visually-hidden" role="status">
         {lastChange ? t("documents.liveUpdated", { name: lastChange.actorName }) : ""}
@@ -169,6 +176,12 @@ export default function Documents() {
                 >
                   <td>
                     <Link to={`/dokument/${d.id}`}>{d.title}</Link>
+                    {d.archived && (
+                      <>
+                        {" "}
+                        <ArchivedTag />
+                      </>
+                    )}
                   </td>
                   <td>{t(`documentKind.${d.kind}`)}</td>
                   <td>

@@ -32,7 +32,15 @@ export async function actionOptions(db: Executor, actor: Actor): Promise<ActionO
 }
 
 /** The URL parameters that make up a filter of the action list (all optional). */
-export const FILTER_KEYS = ["goalId", "departmentId", "status", "ownerId", "overdue", "q"] as const;
+export const FILTER_KEYS = [
+  "goalId",
+  "departmentId",
+  "status",
+  "ownerId",
+  "overdue",
+  "q",
+  "archived",
+] as const;
 const LIST_KEYS = [...FILTER_KEYS, "sort", "dir"];
 
 export interface ActionsForUrl {

@@ -136,6 +136,12 @@ export async function runForm<T>(formData: FormData, work: () => Promise<T>) {
   }
 }
 
+/** A deletion form's box must be ticked first; refused otherwise, naming the box. */
+export function assertDeletionConfirmed(form: FormData): void {
+  if (form.get("confirmDelete") !== "on")
+    throw new ValidationError({ confirmDelete: "validation.confirmDelete" });
+}
+
 /** A form's commands by intent name; each gets what follows the name (`followup:<periodId>`). */
 export type Intents<T = Response> = Record<string, (argument: string) => Promise<T>>;
 

@@ -1337,4 +1337,45 @@ export const en: Catalogue = {
     "Gather e-mails into one weekly digest instead of one message per event",
   "notificationSettings.save": "Save notification choices",
   "notificationSettings.saved": "Your notification choices are saved.",
+  "archive.archived": "Archived",
+  "archive.heading": "Archive",
+  "archive.actionNotice":
+    "This action is archived. It is left out of lists and the overview's figures and cannot be changed until it is restored.",
+  "archive.documentNotice":
+    "This document is archived. It is left out of lists and searches and cannot be changed until it is restored.",
+  "archive.archiveAction": "Archive",
+  "archive.archiveActionHint":
+    "An archived action leaves the lists, To do and the overview's figures. It can still be opened by its link and restored.",
+  "archive.archiveDocumentHint":
+    "An archived document leaves the lists and searches and becomes read-only. It can still be opened by its link and restored.",
+  "archive.restore": "Restore from the archive",
+  "archive.delete": "Delete permanently",
+  "archive.deleteHint":
+    "Deleting cannot be undone. The audit log keeps the record that it existed and who deleted it.",
+  "archive.confirmDelete": "I understand that deleting cannot be undone",
+  "archive.archivedNow": "Archived. It no longer shows in the lists.",
+  "archive.restoredNow": "Restored from the archive.",
+  "archive.actionDeleted": "The action is deleted.",
+  "archive.documentDeleted": "The document is deleted.",
+  "archive.showArchived": "Show archived",
+  "validation.confirmDelete": "Tick the box to confirm that you want to delete permanently.",
+  "validation.actionArchived": "The action is archived. Restore it from the archive to change it.",
+  "validation.documentArchived":
+    "The document is archived. Restore it from the archive to change it.",
+  "deletion.archiveFirst": "Archive it first. Only what is archived can be deleted permanently.",
+  "deletion.actionInAdoptedReport":
+    "The action cannot be deleted: it is in an adopted period report, which never changes. Leave it archived.",
+  "deletion.documentAdopted":
+    "The document cannot be deleted: it has been adopted. An adopted document may be archived but never deleted.",
+  "deletion.documentHasActions":
+    "The document cannot be deleted: actions were created from it. Leave it archived.",
+  "deletion.departmentInUse":
+    "The department cannot be deleted: it has actions, documents, users or reports. Archive it instead.",
+  "departments.delete": "Delete {name}",
+  "departments.deleted": "The department is deleted.",
+  "history.archived": "{name} archived the action",
+  "history.unarchived": "{name} restored the action from the archive",
+  "documents.live.archived": "{name} just archived the document. It can no longer be changed.",
+  "documents.live.unarchived": "{name} just restored the document from the archive.",
+  "documents.live.deleted": "{name} just deleted the document.",
 };

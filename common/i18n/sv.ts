@@ -1337,6 +1337,48 @@ export const sv = {
     "Samla e-posten i en veckosammanfattning i stället för ett meddelande per händelse",
   "notificationSettings.save": "Spara notisval",
   "notificationSettings.saved": "Dina notisval är sparade.",
+  "archive.archived": "Arkiverad",
+  "archive.heading": "Arkiv",
+  "archive.actionNotice":
+    "Åtgärden är arkiverad. Den syns inte i listor, räknas inte på översikten och kan inte ändras förrän den återställs.",
+  "archive.documentNotice":
+    "Dokumentet är arkiverat. Det syns inte i listor eller sökningar och kan inte ändras förrän det återställs.",
+  "archive.archiveAction": "Arkivera",
+  "archive.archiveActionHint":
+    "En arkiverad åtgärd försvinner ur listor, Att göra och översiktens siffror. Den går att öppna via länk och att återställa.",
+  "archive.archiveDocumentHint":
+    "Ett arkiverat dokument försvinner ur listor och sökningar och blir skrivskyddat. Det går att öppna via länk och att återställa.",
+  "archive.restore": "Återställ från arkivet",
+  "archive.delete": "Radera permanent",
+  "archive.deleteHint":
+    "Raderingen går inte att ångra. Granskningsloggen behåller uppgiften om att den fanns och vem som raderade den.",
+  "archive.confirmDelete": "Jag förstår att raderingen inte går att ångra",
+  "archive.archivedNow": "Arkiverad. Den syns inte längre i listorna.",
+  "archive.restoredNow": "Återställd från arkivet.",
+  "archive.actionDeleted": "Åtgärden är raderad.",
+  "archive.documentDeleted": "Dokumentet är raderat.",
+  "archive.showArchived": "Visa arkiverade",
+  "validation.confirmDelete": "Kryssa i rutan för att bekräfta att du vill radera permanent.",
+  "validation.actionArchived":
+    "Åtgärden är arkiverad. Återställ den från arkivet för att ändra den.",
+  "validation.documentArchived":
+    "Dokumentet är arkiverat. Återställ det från arkivet för att ändra det.",
+  "deletion.archiveFirst": "Arkivera först. Bara det som är arkiverat kan raderas permanent.",
+  "deletion.actionInAdoptedReport":
+    "Åtgärden kan inte raderas: den finns i en fastställd lägesrapport, som aldrig ändras. Låt den vara arkiverad.",
+  "deletion.documentAdopted":
+    "Dokumentet kan inte raderas: det har fastställts. Ett fastställt dokument kan arkiveras men aldrig raderas.",
+  "deletion.documentHasActions":
+    "Dokumentet kan inte raderas: åtgärder har skapats från det. Låt det vara arkiverat.",
+  "deletion.departmentInUse":
+    "Förvaltningen kan inte raderas: den har åtgärder, dokument, användare eller rapporter. Arkivera den i stället.",
+  "departments.delete": "Radera {name}",
+  "departments.deleted": "Förvaltningen är raderad.",
+  "history.archived": "{name} arkiverade åtgärden",
+  "history.unarchived": "{name} återställde åtgärden från arkivet",
+  "documents.live.archived": "{name} arkiverade just nu dokumentet. Det kan inte längre ändras.",
+  "documents.live.unarchived": "{name} återställde just nu dokumentet från arkivet.",
+  "documents.live.deleted": "{name} raderade just nu dokumentet.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

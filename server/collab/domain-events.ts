@@ -4,13 +4,14 @@ import type { CollabHub } from "./hub";
 
 /**
  * What the co-editing hub does after a document's change committed, in every server process
- * (each has its own loaded copy and editors): an adopted document turns its open editors
- * read-only (the hub refuses any later update); a restored version reaches them.
+ * (each has its own loaded copy and editors): an adopted or archived document turns its open
+ * editors read-only (the hub refuses any later update); a restored version reaches them.
  */
 export function followDocumentEvents(bus: EventBus, realtime: Realtime, hub: CollabHub) {
   const follow = async (event: DomainEvent) => {
     if (event.type !== "document.changed") return;
-    if (event.change === "adopted") hub.documentChanged(event.documentId, true);
+    if (event.change === "adopted" || event.change === "archived")
+      hub.documentChanged(event.documentId, true);
     if (event.change === "restored") await hub.storedUpdatesArrived(event.documentId);
   };
   const stopLocal = bus.subscribe(follow);

@@ -1,7 +1,7 @@
 import { DOCUMENT_ROOM_PREFIX, documentRoom } from "../../common/collab-protocol";
 import type { DB } from "../../db";
 import type { SessionUser } from "../auth/sessions";
-import { getDocumentStatus } from "../domain/documents";
+import { isDocumentFrozen } from "../domain/documents";
 import { NotFoundError } from "../domain/policy";
 import { type AppServer, type AppSocket, PRESENCE_COALESCE_MS } from "../realtime";
 import { coalesced } from "../realtime/coalesce";
@@ -54,8 +54,7 @@ export class DocumentRegistry {
 
   /** Loads a document once per process, or catches an already loaded copy up from the log. */
   private async open(documentId: string, user: SessionUser): Promise<CollabDocument> {
-    const status = await getDocumentStatus(this.db, user, documentId);
-    const frozen = status === "adopted";
+    const frozen = await isDocumentFrozen(this.db, user, documentId);
     const existing = this.documents.get(documentId);
     if (existing) {
       existing.frozen = frozen;

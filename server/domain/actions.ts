@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ActionChange } from "../../common/live-events";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import { ACTION_STATUSES, type ActionRow, type ActionStatus, type Database } from "../../db/schema";
+import { ARCHIVED_FILTER, archivedCondition } from "./archived-filter";
 import { recordAudit } from "./audit";
 import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
@@ -91,6 +92,8 @@ export interface ActionView {
   status: ActionStatus;
   overdue: boolean;
   progress: number;
+  /** Archived: out of the lists, counts and searches unless asked for; kept and restorable. */
+  archived: boolean;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -206,6 +209,7 @@ function present(row: DetailsRow, today: string): ActionDetails {
     dueDate: row.due_date,
     status: row.status,
     progress: row.progress,
+    archived: row.archived_at !== null,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -220,6 +224,11 @@ function present(row: DetailsRow, today: string): ActionDetails {
     updatedByName: row.updated_by_name,
     documentTitle: row.document_title,
   };
+}
+
+/** An archived action is kept as it was: restored first, then changed. */
+export function assertNotArchived(action: { archived: boolean }) {
+  if (action.archived) throw new ValidationError({ form: "validation.actionArchived" });
 }
 
 /** The public JSON shape (docs/api): exactly the documented fields. */
@@ -248,6 +257,7 @@ export const ActionFilterSchema = z.object({
     .transform((v) => v === "true" || v === "1")
     .optional(),
   q: z.string().trim().max(200, "validation.tooLong").optional(),
+  archived: ARCHIVED_FILTER,
   sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
   dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
   limit: z.coerce.number().int().min(1).max(500).default(500),
@@ -275,6 +285,8 @@ export async function listActions(
   if (filter.goalId) query = query.where("actions.goal_id", "=", filter.goalId);
   if (filter.departmentId) query = query.where("actions.department_id", "=", filter.departmentId);
   if (filter.ownerId) query = query.where("actions.owner_id", "=", filter.ownerId);
+  const archived = archivedCondition("actions.archived_at", filter.archived);
+  if (archived) query = query.where(archived);
   // `is not null` first: without it an action without a due date is neither overdue nor not.
   const overdueSql = sql<boolean>`(actions.due_date is not null and actions.due_date < ${today}::date and actions.status not in ('done', 'cancelled'))`;
   if (filter.status === "overdue") query = query.where(overdueSql);
@@ -428,7 +440,7 @@ async function setInvolved(
 }
 
 /** The audited state of an action: every field a person can change. */
-function snapshot(a: Omit<ActionView, "id" | "overdue" | "createdAt" | "updatedAt">) {
+function snapshot(a: Omit<ActionView, "id" | "overdue" | "archived" | "createdAt" | "updatedAt">) {
   return {
     title: a.title,
     description: a.description,
@@ -584,6 +596,7 @@ export async function updateAction(
   { onMismatch = "accept" }: { onMismatch?: MismatchHandling } = {},
 ): Promise<ActionDetails> {
   const before = await getAction(db, actor, actionId);
+  assertNotArchived(before);
   const data = parseInput(ActionUpdateSchema, input);
   const resource = { organisationId: actor.organisationId, departmentId: before.departmentId };
   const onlyProgress = Object.keys(data).every((key) => PROGRESS_FIELDS.has(key));

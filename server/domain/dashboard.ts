@@ -181,7 +181,9 @@ export async function loadDashboard(
   let actionsInScope = db
     .selectFrom("actions")
     .where("actions.organisation_id", "=", org)
-    .where("actions.goal_id", "in", goalIds);
+    .where("actions.goal_id", "in", goalIds)
+    // Archived actions count nowhere on the overview (ADR 0031).
+    .where("actions.archived_at", "is", null);
   if (filter.departmentId)
     actionsInScope = actionsInScope.where("actions.department_id", "=", filter.departmentId);
   // No period: a join that matches nothing, so every action counts as not assessed.

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { recordAudit } from "./audit";
-import { getDocument } from "./documents";
+import { assertWritable, getDocument } from "./documents";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
@@ -68,8 +68,7 @@ export async function requestReview(
 ): Promise<void> {
   const document = await getDocument(db, actor, documentId);
   assertCan(actor, "documents:edit");
-  if (document.status === "adopted")
-    throw new ValidationError({ form: "validation.documentFrozen" });
+  assertWritable(document);
   const reviewerIds = [...new Set(parseInput(RequestReviewSchema, input).reviewerIds)];
   const allowed = new Set((await possibleReviewers(db, actor.organisationId)).map((p) => p.id));
   if (!reviewerIds.every((id) => allowed.has(id)))
@@ -226,6 +225,7 @@ export async function reviewsToDo(
     .where("r.organisation_id", "=", actor.organisationId)
     .where("r.reviewed_at", "is", null)
     .where("d.status", "=", "review")
+    .where("d.archived_at", "is", null)
     .orderBy("r.requested_at")
     .execute();
   return rows.map((r) => ({

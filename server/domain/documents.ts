@@ -17,6 +17,7 @@ import {
 } from "../collab/headless";
 import { safeHtml } from "../collab/safe-html";
 import { appendUpdate, loadCheckedState, loadState, quarantinedCount } from "../collab/store";
+import { ARCHIVED_FILTER, archivedCondition } from "./archived-filter";
 import { recordAudit } from "./audit";
 import { optionalDate } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
@@ -85,7 +86,9 @@ export interface DocumentView {
   updatedAt: string;
   contentUpdatedAt: string;
   frontMatter: FrontMatter;
-  /** May this actor type in it now (role allows and the document is not adopted)? */
+  /** Archived: out of the lists and searches unless asked for, read-only, restorable. */
+  archived: boolean;
+  /** May this actor type in it now (role allows, the document is neither adopted nor archived)? */
   writable: boolean;
 }
 
@@ -103,6 +106,7 @@ export function toApiDocument(d: DocumentView) {
     updatedAt: d.updatedAt,
     contentUpdatedAt: d.contentUpdatedAt,
     frontMatter: d.frontMatter,
+    archived: d.archived,
   };
 }
 
@@ -125,6 +129,7 @@ function documentsQuery(db: Executor, organisationId: string) {
       "documents.front_date",
       "documents.front_case_officer",
       "documents.front_document_type",
+      "documents.archived_at",
       "creator.name as created_by_name",
       sql<
         string[]
@@ -165,7 +170,8 @@ function present(row: DocumentRow, actor: Actor): DocumentView {
       caseOfficer: row.front_case_officer,
       documentType: row.front_document_type,
     },
-    writable: row.status !== "adopted" && can(actor, "documents:edit"),
+    archived: row.archived_at !== null,
+    writable: !isFrozen(row) && can(actor, "documents:edit"),
   };
 }
 
@@ -174,6 +180,7 @@ export const DocumentFilterSchema = z.object({
   status: z.enum(DOCUMENT_STATUSES, "validation.documentStatus").optional(),
   departmentId: z.uuid("validation.unknownDepartment").optional(),
   q: z.string().trim().max(200, "validation.tooLong").optional(),
+  archived: ARCHIVED_FILTER,
 });
 
 /** A page of documents for the API: the list's filter, a page size and where the page starts. */
@@ -226,6 +233,8 @@ function filteredDocuments(
   filter: z.output<typeof DocumentFilterSchema>,
 ) {
   let query = documentsQuery(db, actor.organisationId);
+  const archived = archivedCondition("documents.archived_at", filter.archived);
+  if (archived) query = query.where(archived);
   if (filter.kind) query = query.where("documents.kind", "=", filter.kind);
   if (filter.status) query = query.where("documents.status", "=", filter.status);
   if (filter.departmentId) {
@@ -262,25 +271,37 @@ export async function getDocument(
   return present(row, actor);
 }
 
+/** Adopted (fastställd) or archived: nobody writes in it, nor names or restores versions of it. */
+function isFrozen(document: { status: DocumentStatus; archived_at: Date | null }) {
+  return document.status === "adopted" || document.archived_at !== null;
+}
+
+/** Refuses a change to an adopted or archived document, saying which. */
+export function assertWritable(document: DocumentView) {
+  if (document.status === "adopted")
+    throw new ValidationError({ form: "validation.documentFrozen" });
+  if (document.archived) throw new ValidationError({ form: "validation.documentArchived" });
+}
+
 /**
- * A document's status, for a co-editing join: the same access rule as getDocument (the actor's
- * organisation, `documents:read`) in a lighter read, as a whole meeting may join at once.
+ * Whether a document is frozen, for a co-editing join: the same access rule as getDocument (the
+ * actor's organisation, `documents:read`) in a lighter read, as a whole meeting may join at once.
  */
-export async function getDocumentStatus(
+export async function isDocumentFrozen(
   db: Executor,
   actor: Actor,
   documentId: string,
-): Promise<DocumentStatus> {
+): Promise<boolean> {
   assertCan(actor, "documents:read");
   if (!z.uuid().safeParse(documentId).success) throw new NotFoundError();
   const row = await db
     .selectFrom("documents")
-    .select("status")
+    .select(["status", "archived_at"])
     .where("id", "=", documentId)
     .where("organisation_id", "=", actor.organisationId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError();
-  return row.status;
+  return isFrozen(row);
 }
 
 /** Every document by title, for choosing one in a form (an action's "Från dokument"). */
@@ -293,6 +314,7 @@ export async function documentChoices(
     .selectFrom("documents")
     .select(["id", "title"])
     .where("organisation_id", "=", actor.organisationId)
+    .where("archived_at", "is", null)
     .orderBy(sql`lower(title)`)
     .orderBy("id")
     .execute();
@@ -348,7 +370,12 @@ async function storeRendered(
 }
 
 /** Records, in the change's transaction, that a document changed besides its text. */
-function recordDocumentChanged(trx: Tx, actor: Actor, documentId: string, change: DocumentChange) {
+export function recordDocumentChanged(
+  trx: Tx,
+  actor: Actor,
+  documentId: string,
+  change: DocumentChange,
+) {
   return recordEvent(trx, actor, { type: "document.changed", documentId, change });
 }
 
@@ -501,7 +528,7 @@ export async function updateDocumentMeta(
 ): Promise<{ adoptedNow: boolean }> {
   const before = await getDocument(db, actor, documentId);
   assertCan(actor, "documents:edit");
-  if (before.status === "adopted") throw new ValidationError({ form: "validation.documentFrozen" });
+  assertWritable(before);
   const data = parseInput(DocumentUpdateSchema, input);
   const adoptedNow = data.status === "adopted";
   const frontMatter = changedFrontMatter(before.frontMatter, data);
@@ -621,8 +648,7 @@ export async function createVersion(
 ): Promise<string> {
   const document = await getDocument(db, actor, documentId);
   assertCan(actor, "documents:edit");
-  if (document.status === "adopted")
-    throw new ValidationError({ form: "validation.documentFrozen" });
+  assertWritable(document);
   const { note } = parseInput(VersionSchema, input);
   return inTransaction(db, async (trx) => {
     const id = await insertVersion(trx, actor, documentId, note, false);
@@ -712,8 +738,7 @@ export async function restoreVersion(
 ): Promise<void> {
   const document = await getDocument(db, actor, documentId);
   assertCan(actor, "documents:edit");
-  if (document.status === "adopted")
-    throw new ValidationError({ form: "validation.documentFrozen" });
+  assertWritable(document);
   const version = await getVersion(db, actor, documentId, versionId);
   await inTransaction(db, async (trx) => {
     const stored = await loadState(trx, documentId);

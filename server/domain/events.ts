@@ -36,7 +36,11 @@ type OtherDomainEvent = Envelope &
     | { type: "identity-provider.changed" }
     /** A logout: that session's open sockets close; nobody else is told. */
     | { type: "session.ended"; sessionId: string }
-    | { type: "department.changed"; departmentId: string; change: "created" | "updated" }
+    | {
+        type: "department.changed";
+        departmentId: string;
+        change: "created" | "updated" | "deleted";
+      }
     | { type: "organisation.changed"; change: "rollup-threshold" }
     | {
         type: "strategy.changed";

@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import { type ActionStatus, ASSESSMENTS, type Assessment, type Database } from "../../db/schema";
-import { getAction, recordActionChanged, updateAction } from "./actions";
+import { assertNotArchived, getAction, recordActionChanged, updateAction } from "./actions";
 import { recordAudit } from "./audit";
 import { swedishToday } from "./dates";
 import { BatchRefused, ConflictError, ValidationError } from "./errors";
@@ -97,6 +97,7 @@ export async function saveFollowUp(
     organisationId: actor.organisationId,
     departmentId: action.departmentId,
   });
+  assertNotArchived(action);
   await getPeriod(db, actor, periodId);
   const data = parseInput(FollowUpSchema, input);
   await inTransaction(db, async (trx) => {
@@ -275,6 +276,7 @@ export function reportableActions(db: Executor, organisationId: string, period: 
     )
     .where("actions.organisation_id", "=", organisationId)
     .where((eb) => isReportable(eb, period))
+    .where((eb) => unarchivedWhileOpen(eb, period.closed_on))
     .$if(Boolean(period.closed_on), (query) =>
       query.where((eb) => existedWhileOpen(eb, period.closed_on!)),
     );
@@ -292,6 +294,20 @@ export function existedWhileOpen(
     eb("actions.created_at", "<", sql<Date>`${closedOn}::date + 1`),
     eb("follow_ups.id", "is not", null),
   ]);
+}
+
+/**
+ * An archived action leaves every period still open (ADR 0031); a period whose reporting has
+ * closed keeps the actions archived only after that, as its report was then.
+ */
+export function unarchivedWhileOpen(
+  eb: ExpressionBuilder<Database, "actions">,
+  closedOn: string | null | undefined,
+) {
+  const unarchived = eb("actions.archived_at", "is", null);
+  return closedOn
+    ? eb.or([unarchived, eb("actions.archived_at", ">=", sql<Date>`${closedOn}::date + 1`)])
+    : unarchived;
 }
 
 /**

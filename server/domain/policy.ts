@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   "documents:create",
   "documents:edit",
   "documents:comment",
+  "archived:delete",
   "dashboard:read",
   "reports:read-adopted",
   "reports:read-live",
@@ -93,6 +94,8 @@ const GRANTS: Record<Role, Grants> = {
     "webhooks:manage": "any",
     "period-reports:complete": "any",
     "reports:adopt": "any",
+    // Deleting an archived action or document for good (what must be kept never is): admins only.
+    "archived:delete": "any",
   },
   member: workingGroup,
   editor: {

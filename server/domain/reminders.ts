@@ -160,6 +160,7 @@ export async function dueReminders(db: Executor, now: Date): Promise<Reminder[]>
     .selectFrom("actions")
     .select(["id", "organisation_id", "department_id", "owner_id", "due_date"])
     .where("status", "not in", ["done", "cancelled"])
+    .where("archived_at", "is", null)
     .where("due_date", "<", today)
     .where("due_date", ">=", addDays(today, -(CATCH_UP_DAYS + 1)))
     .orderBy("due_date")

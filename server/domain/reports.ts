@@ -13,6 +13,7 @@ import {
   getPeriod,
   isReportable,
   type Reopening,
+  unarchivedWhileOpen,
 } from "./followups";
 import { rollUpThreshold } from "./organisations";
 import { type PeriodView, presentPeriod, reportingPeriod } from "./periods";
@@ -133,6 +134,7 @@ export async function buildPeriodReport(
           .where("actions.goal_id", "in", goalIds)
           // What the departments report on, and what they did report on (since cancelled, say).
           .where((eb) => eb.or([isReportable(eb, periodRow), eb("follow_ups.id", "is not", null)]))
+          .where((eb) => unarchivedWhileOpen(eb, periodRow.closed_on))
           .$if(Boolean(periodRow.closed_on), (query) =>
             query.where((eb) => existedWhileOpen(eb, periodRow.closed_on!)),
           )

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import { z } from "zod";
 import { formatPeriod } from "../../common/format";
 import type { Executor } from "../../db";
+import { ARCHIVED_FILTER, archivedCondition } from "./archived-filter";
 import { type Actor, assertCan, can } from "./policy";
 import { parseInput } from "./validation";
 
@@ -12,6 +13,7 @@ export const SearchSchema = z.object({
   q: z.string().trim().min(1, "validation.searchEmpty").max(200, "validation.searchTooLong"),
   kind: z.enum(SEARCH_KINDS, "validation.invalid").optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
+  archived: ARCHIVED_FILTER,
 });
 
 export interface SearchHit {
@@ -61,7 +63,7 @@ function broaden(tsquery: string): string {
  */
 export async function search(db: Executor, actor: Actor, input: unknown): Promise<SearchHit[]> {
   assertCan(actor, "search:use");
-  const { q, kind, limit } = parseInput(SearchSchema, input);
+  const { q, kind, limit, archived } = parseInput(SearchSchema, input);
   const exact = sql`websearch_to_tsquery('swedish', ${q})`;
   const stemmed = await sql<{ text: string }>`select ${exact}::text as text`.execute(db);
   const text = stemmed.rows[0]?.text ?? "";
@@ -72,25 +74,27 @@ export async function search(db: Executor, actor: Actor, input: unknown): Promis
   const rank = (column: RawBuilder<unknown>) =>
     sql`ts_rank(${column}, ${query}) + ts_rank(${column}, ${exact})`;
   const org = actor.organisationId;
+  // Comments and follow-ups go with their action: archived with it, found with it when asked.
+  const shown = (column: string) => archivedCondition(column, archived) ?? sql`true`;
   const wanted = (k: SearchKind) =>
     (!kind || kind === k) && can(actor, k === "document" ? "documents:read" : "actions:read");
 
   const parts = [];
   if (wanted("action")) {
     parts.push(sql`select 'action' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', a.title || ' – ' || a.description, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("a.search"))} as rank
-      from actions a where a.organisation_id = ${org} and a.search @@ ${query}`);
+      from actions a where a.organisation_id = ${org} and a.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("comment")) {
     parts.push(sql`select 'comment' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', c.body, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("c.search"))} as rank
-      from action_comments c join actions a on a.id = c.action_id where c.organisation_id = ${org} and c.search @@ ${query}`);
+      from action_comments c join actions a on a.id = c.action_id where c.organisation_id = ${org} and c.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("followup")) {
     parts.push(sql`select 'followup' as kind, a.id, a.title, p.start_date as period_start, p.end_date as period_end, ts_headline('swedish', f.comment, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("f.search"))} as rank
-      from follow_ups f join actions a on a.id = f.action_id join follow_up_periods p on p.id = f.period_id where f.organisation_id = ${org} and f.search @@ ${query}`);
+      from follow_ups f join actions a on a.id = f.action_id join follow_up_periods p on p.id = f.period_id where f.organisation_id = ${org} and f.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("document")) {
     parts.push(sql`select 'document' as kind, d.id, d.title, null::date as period_start, null::date as period_end, ts_headline('swedish', d.rendered_text, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("d.search"))} as rank
-      from documents d where d.organisation_id = ${org} and d.search @@ ${query}`);
+      from documents d where d.organisation_id = ${org} and d.search @@ ${query} and ${shown("d.archived_at")}`);
   }
   if (parts.length === 0) return [];
   const result = await sql<{

@@ -128,6 +128,11 @@ const Action = z.object({
   status: z.enum(ACTION_STATUSES),
   overdue: z.boolean().describe("Derived (Försenad): past the due date and not done or cancelled"),
   progress: z.int().min(0).max(100),
+  archived: z
+    .boolean()
+    .describe(
+      "Out of the lists, counts and searches unless asked for (archived=true|all); read-only until restored",
+    ),
   version: z.int().min(1),
   createdAt: dateTime,
   updatedAt: dateTime,
@@ -339,6 +344,11 @@ const Document = z.object({
   updatedAt: dateTime,
   contentUpdatedAt: dateTime.describe("When the content was last edited"),
   frontMatter: FrontMatter,
+  archived: z
+    .boolean()
+    .describe(
+      "Out of the lists and searches unless asked for (archived=true|all); read-only until restored",
+    ),
 }) satisfies z.ZodType<Omit<DocumentView, "departmentNames" | "createdByName" | "writable">>;
 
 const DocumentDetails = Document.extend({
@@ -688,6 +698,45 @@ export interface ApiOperation {
   responses: Record<number, Answer>;
 }
 
+/** Archive, restore and delete one kind of thing: the same three operations, said for it. */
+function archivingOperations(
+  path: "actions" | "documents",
+  thing: "action" | "document",
+  says: { archive: string; edit: string; del: string; kept: string },
+): ApiOperation[] {
+  const Thing = thing === "action" ? Action : Document;
+  const name = thing === "action" ? "Action" : "Document";
+  const notFound = `No such ${thing}`;
+  return [
+    {
+      method: "post",
+      path: `/${path}/{id}/archive`,
+      operationId: `archive${name}`,
+      summary: `${says.archive}. Archiving an archived ${thing} changes nothing`,
+      responses: { 200: Thing, 403: says.edit, 404: notFound },
+    },
+    {
+      method: "post",
+      path: `/${path}/{id}/unarchive`,
+      operationId: `unarchive${name}`,
+      summary: `Restore an archived ${thing} to the lists; restoring one that is not archived changes nothing`,
+      responses: { 200: Thing, 403: says.edit, 404: notFound },
+    },
+    {
+      method: "delete",
+      path: `/${path}/{id}`,
+      operationId: `delete${name}`,
+      summary: says.del,
+      responses: {
+        204: NO_CONTENT,
+        403: `Only admins delete ${path}`,
+        404: notFound,
+        409: says.kept,
+      },
+    },
+  ];
+}
+
 /** Every operation the API router serves. */
 export const apiOperations: readonly ApiOperation[] = [
   {
@@ -780,6 +829,19 @@ export const apiOperations: readonly ApiOperation[] = [
       404: "No such department",
       409: "Stale version: the department was changed since you read it",
       422: "A personal identity number in the name",
+    },
+  },
+  {
+    method: "delete",
+    path: "/departments/{id}",
+    operationId: "deleteDepartment",
+    summary:
+      "Delete a department nothing refers to (admins): no actions, documents, users or period reports",
+    responses: {
+      204: NO_CONTENT,
+      403: "Only admins manage departments",
+      404: "No such department",
+      409: "The department has actions, documents, users or reports (fields.form says which): archive it instead",
     },
   },
   {
@@ -960,6 +1022,13 @@ export const apiOperations: readonly ApiOperation[] = [
       422: "A personal identity number in free text",
     },
   },
+  ...archivingOperations("actions", "action", {
+    archive:
+      "Archive an action (those who may edit it): out of the lists, Att göra, the overview's counts, open periods' reports and searches; adopted reports keep it",
+    edit: "Role may not edit this action",
+    del: "Delete an archived action for good, with its comments and follow-ups (admins); the audit log keeps its rows",
+    kept: "It is not archived, or it is in an adopted period report (fields.form says which)",
+  }),
   {
     method: "get",
     path: "/actions/{id}/followups",
@@ -1073,6 +1142,13 @@ export const apiOperations: readonly ApiOperation[] = [
       422: "A personal identity number in the title or front matter",
     },
   },
+  ...archivingOperations("documents", "document", {
+    archive:
+      "Archive a document (also an adopted one): out of the lists and searches, read-only for everyone",
+    edit: "Role may not edit documents",
+    del: "Delete an archived document for good, with its content, versions, comments and reviews (admins); the audit log keeps its rows",
+    kept: "It is not archived, it is adopted (fastställd), or actions were created from it (fields.form says which)",
+  }),
   {
     method: "get",
     path: "/documents/{id}/content",

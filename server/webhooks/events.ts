@@ -20,9 +20,8 @@ export function webhookEventOf(event: DomainEvent): WebhookEvent | null {
         documentId: event.documentId,
       };
       if (event.change === "followup") return { kind: "followup.reported", data: facts };
-      if (event.change === "created" || event.change === "updated")
-        return { kind: "action.changed", data: { ...facts, change: event.change } };
-      return null;
+      if (event.change === "comment") return null;
+      return { kind: "action.changed", data: { ...facts, change: event.change } };
     }
     case "period-report.changed":
       return event.completed

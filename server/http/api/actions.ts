@@ -15,6 +15,7 @@ import {
   toApiAction,
   updateAction,
 } from "../../domain/actions";
+import { deleteAction, setActionArchived } from "../../domain/archiving";
 import { addComment, listComments } from "../../domain/comments";
 import { swedishToday } from "../../domain/dates";
 import { ConflictError, ValidationError } from "../../domain/errors";
@@ -22,6 +23,7 @@ import { listFollowUps, saveFollowUp } from "../../domain/followups";
 import { entityHistory } from "../../domain/history";
 import { parseInput } from "../../domain/validation";
 import { contentDisposition } from "../../reports/outline";
+import { archivingRoutes } from "./archiving";
 import { fieldMessages, route, sendError } from "./respond";
 
 export function actionRoutes(db: DB) {
@@ -116,6 +118,11 @@ export function actionRoutes(db: DB) {
       }
     }),
   );
+  archivingRoutes(router, "actions", {
+    setArchived: (user, id, archived) => setActionArchived(db, user, id, archived),
+    present: toApiAction,
+    remove: (user, id) => deleteAction(db, user, id),
+  });
   router.get(
     "/actions/:id/followups",
     route(async (user, req, res) => {

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DB } from "../../../db";
 import { actionsFromDocument } from "../../domain/actions";
+import { deleteDocument, setDocumentArchived } from "../../domain/archiving";
 import { listThreads } from "../../domain/document-comments";
 import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
 import { listReviews, markReviewed, requestReview } from "../../domain/document-reviews";
@@ -18,6 +19,7 @@ import {
 import { ConflictError, ValidationError } from "../../domain/errors";
 import { parseInput } from "../../domain/validation";
 import { documentFile } from "../../export/download";
+import { archivingRoutes } from "./archiving";
 import { route, sendError } from "./respond";
 
 export function documentRoutes(db: DB) {
@@ -64,6 +66,11 @@ export function documentRoutes(db: DB) {
       res.json(toApiDocument(await getDocument(db, user, req.params.id)));
     }),
   );
+  archivingRoutes(router, "documents", {
+    setArchived: (user, id, archived) => setDocumentArchived(db, user, id, archived),
+    present: toApiDocument,
+    remove: (user, id) => deleteDocument(db, user, id),
+  });
   router.get(
     "/documents/:id/content",
     route(async (user, req, res) => {

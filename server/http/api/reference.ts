@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DB } from "../../../db";
 import type { SessionUser } from "../../auth/sessions";
+import { deleteDepartment } from "../../domain/archiving";
 import {
   createDepartment,
   type DepartmentView,
@@ -60,6 +61,13 @@ export function referenceRoutes(db: DB) {
     route(async (user, req, res) => {
       await updateDepartment(db, user, req.params.id, req.body ?? {});
       res.json(await departmentById(user, req.params.id));
+    }),
+  );
+  router.delete(
+    "/departments/:id",
+    route(async (user, req, res) => {
+      await deleteDepartment(db, user, req.params.id);
+      res.status(204).end();
     }),
   );
   router.get(
