@@ -4,6 +4,7 @@ import { Fragment } from "react";
 import { snippetParts } from "../../common/highlight";
 import { ValidationError } from "../../server/domain/errors";
 import { type SearchHit, type SearchKind, search } from "../../server/domain/search";
+import { ShowArchivedField } from "../components/ArchivePanel";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -26,15 +27,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // An unknown typ shows every kind; the filter links say which one is chosen.
   const kind = KINDS.find((k) => KIND_PARAMS[k] === params.get("typ"));
   const q = params.get("q");
+  // "Visa arkiverade": archived actions and documents among the others (ADR 0031).
+  const withArchived = params.get("archived") === "all";
   // Opened without a query (not an empty one): just the form.
-  if (q === null) return { q: "", kind, hits: null, errors: null };
+  if (q === null) return { q: "", kind, withArchived, hits: null, errors: null };
   return guard(async () => {
     try {
-      const hits = await search(context.db, user, { q, kind, limit: PAGE_SIZE });
-      return { q, kind, hits, errors: null };
+      const archived = withArchived ? "all" : "false";
+      const hits = await search(context.db, user, { q, kind, archived, limit: PAGE_SIZE });
+      return { q, kind, withArchived, hits, errors: null };
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return data({ q, kind, hits: null, errors: error.fields }, { status: 400 });
+      return data({ q, kind, withArchived, hits: null, errors: error.fields }, { status: 400 });
     }
   });
 }
@@ -127,7 +131,7 @@ function Results({ q, kind, hits }: { q: string; kind?: SearchKind; hits: Search
 
 export default function Search() {
   const t = useT();
-  const { q, kind, hits, errors } = useLoaderData<typeof loader>();
+  const { q, kind, withArchived, hits, errors } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("search.title")}</h1>
@@ -150,6 +154,7 @@ export default function Search() {
           defaultValue={q}
         />
         {kind && <input type="hidden" name="typ" value={KIND_PARAMS[kind]} />}
+        <ShowArchivedField key={String(withArchived)} id="archived" checked={withArchived} />
         <button type="submit" className="button">
           {t("search.submit")}
         </button>

@@ -436,6 +436,11 @@ describe("the pages (HTML without JavaScript)", () => {
     const shown = textOf(await (await member.get("/atgarder?q=Sidprov&archived=all")).text());
     expect(shown).toContain("Sidprov arkivering");
     expect(shown).toContain("Arkiverad");
+    const searched = textOf(await (await member.get("/sok?q=Sidprov")).text());
+    expect(searched).not.toContain("Sidprov arkivering");
+    expect(searched).toContain("Visa arkiverade");
+    const searchedAll = textOf(await (await member.get("/sok?q=Sidprov&archived=all")).text());
+    expect(searchedAll).toContain("Sidprov arkivering");
 
     const admin = await signedIn("admin");
     expect(textOf(await (await admin.get(`/atgarder/${id}`)).text())).toContain("Radera permanent");
