@@ -1092,7 +1092,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "not_deletable" | "payload_too_large" | "personal_identity_number" | "rate_limited" | "unavailable" | "unsupported_media_type" | "internal";
+                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "personal_identity_number" | "rate_limited" | "unavailable" | "unsupported_media_type" | "internal";
                 message: string;
                 /** @description Each bad field with what is wrong */
                 fields?: {
@@ -2346,7 +2346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The department has actions, documents, users or reports (not_deletable): archive it instead */
+            /** @description The department has actions, documents, users or reports (fields.form says which): archive it instead */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3691,7 +3691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It is not archived, or it is in an adopted period report (not_deletable) */
+            /** @description It is not archived, or it is in an adopted period report (fields.form says which) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4767,7 +4767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It is not archived, it is adopted (fastställd), or actions were created from it (not_deletable) */
+            /** @description It is not archived, it is adopted (fastställd), or actions were created from it (fields.form says which) */
             409: {
                 headers: {
                     [name: string]: unknown;
