@@ -9,7 +9,7 @@ import { optionalDate, swedishToday } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
 import { reopenForNewAction } from "./followups";
-import { readPage, type SortKey } from "./keyset";
+import { pageFields, readPage, type SortKey } from "./keyset";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -260,9 +260,7 @@ export const ActionFilterSchema = z.object({
   archived: ARCHIVED_FILTER,
   sort: z.enum(SORTS, "validation.invalid").default("dueDate"),
   dir: z.enum(["asc", "desc"], "validation.invalid").default("asc"),
-  limit: z.coerce.number().int().min(1).max(500).default(500),
-  // Opaque to callers: where the next page starts, as listActions wrote it into nextCursor.
-  cursor: z.string().max(600, "validation.cursor").optional(),
+  ...pageFields(500),
 });
 export type ActionFilter = z.input<typeof ActionFilterSchema>;
 
@@ -303,8 +301,16 @@ export async function listActions(
       eb.or([eb("actions.title", "ilike", pattern), eb("actions.description", "ilike", pattern)]),
     );
   }
-  const sort = ACTION_SORT_KEYS[filter.sort];
-  const { page, nextCursor } = await readPage(query, sort, filter.dir, "actions.id", filter);
+  const { page, nextCursor } = await readPage(
+    query,
+    {
+      list: "actions",
+      sort: ACTION_SORT_KEYS[filter.sort],
+      direction: filter.dir,
+      idColumn: sql`actions.id`,
+    },
+    filter,
+  );
   return { items: page.map((row) => present(row as DetailsRow, today)), nextCursor };
 }
 
@@ -313,7 +319,7 @@ const ACTION_SORT_KEYS: Record<(typeof SORTS)[number], SortKey> = {
   title: { expression: sql`lower(actions.title)`, type: "text" },
   dueDate: { expression: sql`actions.due_date`, type: "date" },
   status: { expression: sql`actions.status`, type: "text" },
-  updatedAt: { expression: sql`actions.updated_at`, type: "timestamptz" },
+  updatedAt: { expression: sql`actions.updated_at`, type: "timestamptz", notNull: true },
   department: { expression: sql`lower(departments.name)`, type: "text" },
   goal: { expression: sql`goals.position`, type: "integer" },
 };

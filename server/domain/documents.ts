@@ -22,7 +22,7 @@ import { recordAudit } from "./audit";
 import { optionalDate } from "./dates";
 import { ConflictError, ValidationError } from "./errors";
 import { recordEvent } from "./events";
-import { readPage, type SortKey } from "./keyset";
+import { pageFields, readPage, type SortKey } from "./keyset";
 import { type Actor, assertCan, can, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -185,9 +185,7 @@ export const DocumentFilterSchema = z.object({
 
 /** A page of documents for the API: the list's filter, a page size and where the page starts. */
 export const DocumentPageSchema = DocumentFilterSchema.extend({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  // Opaque to callers: where the next page starts, as listDocumentPage wrote it into nextCursor.
-  cursor: z.string().max(600, "validation.cursor").optional(),
+  ...pageFields(100),
 });
 
 export async function listDocuments(
@@ -214,9 +212,7 @@ export async function listDocumentPage(
   const filter = parseInput(DocumentPageSchema, rawFilter);
   const { page, nextCursor } = await readPage(
     filteredDocuments(db, actor, filter),
-    DOCUMENT_SORT,
-    "desc",
-    "documents.id",
+    { list: "documents", sort: DOCUMENT_SORT, direction: "desc", idColumn: sql`documents.id` },
     filter,
   );
   return { items: page.map((row) => present(row, actor)), nextCursor };
@@ -225,6 +221,7 @@ export async function listDocumentPage(
 const DOCUMENT_SORT: SortKey = {
   expression: sql`documents.content_updated_at`,
   type: "timestamptz",
+  notNull: true,
 };
 
 function filteredDocuments(

@@ -15,6 +15,11 @@ export interface SortKey {
   expression: RawBuilder<unknown>;
   /** The SQL type to compare a cursor's key as; timestamps travel as text to keep microseconds. */
   type: "text" | "date" | "timestamptz" | "integer";
+  /**
+   * The key is never null (a NOT NULL column): the rows after a cursor then start at a bound an
+   * index can seek to, instead of being found by reading the index from its start.
+   */
+  notNull?: boolean;
 }
 
 interface Cursor {
@@ -45,18 +50,18 @@ function isoDay(key: string): string | null {
 }
 
 /** A short fingerprint of a filter (without its cursor and page size). */
-export function filterFingerprint(filter: Record<string, unknown>): string {
+function filterFingerprint(filter: Record<string, unknown>): string {
   const { cursor: _cursor, limit: _limit, ...rest } = filter;
   const canonical = JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
   return createHash("sha256").update(canonical).digest("base64url").slice(0, 16);
 }
 
-export function encodeCursor(cursor: Cursor): string {
+function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
 /** Reads a cursor made for `fingerprint` with keys of `type`; anything else is a 400 on `cursor`. */
-export function decodeCursor(raw: string, fingerprint: string, type: SortKey["type"]): Cursor {
+function decodeCursor(raw: string, fingerprint: string, type: SortKey["type"]): Cursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -76,7 +81,7 @@ export function decodeCursor(raw: string, fingerprint: string, type: SortKey["ty
  * Rows after the cursor in the order `key dir nulls last, id asc`: a greater (or, descending,
  * smaller) key, the same key and a greater id, or a null key (nulls come last either way).
  */
-export function afterCursor(
+function afterCursor(
   sort: SortKey,
   direction: "asc" | "desc",
   idColumn: RawBuilder<unknown>,
@@ -86,18 +91,71 @@ export function afterCursor(
   const id = sql`cast(${cursor.id} as uuid)`;
   if (cursor.key === null) return sql<boolean>`(${expression} is null and ${idColumn} > ${id})`;
   const key = sql`cast(${cursor.key} as ${sql.raw(sort.type)})`;
-  const beyond = direction === "asc" ? sql`${expression} > ${key}` : sql`${expression} < ${key}`;
-  return sql<boolean>`(${beyond} or (${expression} = ${key} and ${idColumn} > ${id}) or ${expression} is null)`;
+  const [beyond, from] =
+    direction === "asc"
+      ? [sql`${expression} > ${key}`, sql`${expression} >= ${key}`]
+      : [sql`${expression} < ${key}`, sql`${expression} <= ${key}`];
+  const rest = sql`(${beyond} or (${expression} = ${key} and ${idColumn} > ${id}))`;
+  return sort.notNull
+    ? sql<boolean>`(${from} and ${rest})`
+    : sql<boolean>`(${rest} or ${expression} is null)`;
 }
 
 /** The sort key of a row as SQL text, to put in the next cursor. */
-export const sortKeyText = (sort: SortKey) => sql<string | null>`cast(${sort.expression} as text)`;
+const sortKeyText = (sort: SortKey) => sql<string | null>`cast(${sort.expression} as text)`;
+
+/** The page size and cursor of a keyset-paged list's input, `limit` up to `max`. */
+export const pageFields = (defaultLimit: number, max = 500) => ({
+  limit: z.coerce
+    .number("validation.invalid")
+    .int("validation.invalid")
+    .min(1, "validation.invalid")
+    .max(max, "validation.invalid")
+    .default(defaultLimit),
+  // Opaque to callers: where the next page starts, as the previous page wrote it into nextCursor.
+  cursor: z.string().max(600, "validation.cursor").optional(),
+});
+
+/** How a list is ordered: which list (cursors of one are refused by another), key, direction. */
+export interface ListOrder {
+  list: string;
+  sort: SortKey;
+  direction: "asc" | "desc";
+  idColumn: RawBuilder<unknown>;
+}
+
+/**
+ * One page of `query` in `order`, starting after `filter.cursor`: the rows and the cursor of the
+ * next page. `filter` is everything that chose the rows (parsed input and any path ids), so the
+ * cursor is bound to it.
+ */
+export async function readPage<DB, TB extends keyof DB, O extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: ListOrder,
+  filter: Record<string, unknown> & { limit: number; cursor?: string },
+): Promise<{ page: O[]; nextCursor: string | null }> {
+  const { list, sort, direction, idColumn } = order;
+  const fingerprint = filterFingerprint({ ...filter, list });
+  let paged = query;
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor, fingerprint, sort.type);
+    paged = paged.where(() => afterCursor(sort, direction, idColumn, after));
+  }
+  const rows = (await paged
+    .select(() => sortKeyText(sort).as("sort_key"))
+    .orderBy(sql`${sort.expression} ${sql.raw(direction)} nulls last`)
+    .orderBy(idColumn)
+    .limit(filter.limit + 1)
+    .execute()) as (O & { sort_key: string | null })[];
+  const { page, nextCursor } = pageOf(rows, filter.limit, fingerprint);
+  return { page: page.map(({ sort_key: _key, ...row }) => row as unknown as O), nextCursor };
+}
 
 /**
  * Splits the `limit + 1` rows a page query read into the page and the cursor of the next page
  * (null when the extra row did not come, so this is the last page).
  */
-export function pageOf<R extends { id: string; sort_key: string | null }>(
+function pageOf<R extends { id: string; sort_key: string | null }>(
   rows: R[],
   limit: number,
   fingerprint: string,
@@ -109,31 +167,4 @@ export function pageOf<R extends { id: string; sort_key: string | null }>(
       ? encodeCursor({ key: last.sort_key, id: last.id, filter: fingerprint })
       : null;
   return { page, nextCursor };
-}
-
-/**
- * Reads one page of `query` by keyset: the rows after the filter's cursor, `limit` of them, in
- * the order of `sort` then `idColumn`, and the cursor of the next page.
- */
-export async function readPage<DB, TB extends keyof DB, O extends { id: string }>(
-  query: SelectQueryBuilder<DB, TB, O>,
-  sort: SortKey,
-  direction: "asc" | "desc",
-  idColumn: string,
-  filter: Record<string, unknown> & { cursor?: string; limit: number },
-): Promise<{ page: O[]; nextCursor: string | null }> {
-  const fingerprint = filterFingerprint(filter);
-  const id = sql.ref(idColumn);
-  let paged = query;
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor, fingerprint, sort.type);
-    paged = paged.where(afterCursor(sort, direction, id, after));
-  }
-  const rows = await paged
-    .select(sortKeyText(sort).as("sort_key"))
-    .orderBy(sql`${sort.expression} ${sql.raw(direction)} nulls last`)
-    .orderBy(id)
-    .limit(filter.limit + 1)
-    .execute();
-  return pageOf(rows as (O & { sort_key: string | null })[], filter.limit, fingerprint);
 }

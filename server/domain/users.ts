@@ -146,7 +146,11 @@ export async function listUserPage(
           .where("ud.department_id", "=", departmentId),
       ),
     );
-  const { page, nextCursor } = await readPage(query, USER_SORT, "asc", "users.id", filter);
+  const { page, nextCursor } = await readPage(
+    query,
+    { list: "users", sort: USER_SORT, direction: "asc", idColumn: sql`users.id` },
+    filter,
+  );
   return { items: page.map(present), nextCursor };
 }
 
