@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import { isMessageKey } from "../../common/i18n";
 import type { HistoryEntry } from "../../server/domain/history";
 import { useLocale, useT } from "../utils/i18n";
@@ -33,13 +34,19 @@ const SENTENCE_ONLY = new Set([
 
 type Goal = { id: string; position: number; title: string };
 
-/** Who changed what and when, each changed field spelled out with names rather than ids. */
+/**
+ * Who changed what and when, each changed field spelled out with names rather than ids, a page
+ * at a time: the older changes are a link away (a plain link, so it works without JavaScript).
+ */
 export function ActionHistory({
   history,
+  older,
   names,
   goals,
 }: {
   history: HistoryEntry[];
+  /** Where the next, older page starts; null on the last page. */
+  older: string | null;
   /** Display names of the departments, people, documents and periods the history mentions. */
   names: Record<string, string>;
   goals: Goal[];
@@ -100,6 +107,13 @@ export function ActionHistory({
           );
         })}
       </ol>
+      {older && (
+        <p>
+          <Link to={`?${new URLSearchParams({ historik: older })}#history-heading`}>
+            {t("history.older")}
+          </Link>
+        </p>
+      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "../../common/format";
 import { isMessageKey } from "../../common/i18n";
-import { listAuditLog } from "../../server/domain/audit-log";
+import { auditLogChoices, listAuditLog } from "../../server/domain/audit-log";
 import { SelectField, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -11,7 +11,13 @@ import { guard } from "../utils/route.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, context, "users:manage");
   const params = new URL(request.url).searchParams;
-  return guard(() => listAuditLog(context.db, actor, Object.fromEntries(params)));
+  return guard(async () => {
+    const [log, choices] = await Promise.all([
+      listAuditLog(context.db, actor, Object.fromEntries(params)),
+      auditLogChoices(context.db, actor),
+    ]);
+    return { ...log, ...choices };
+  });
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "auditLog.title");
@@ -24,7 +30,7 @@ export default function AuditLog() {
     return isMessageKey(key) ? t(key) : action;
   };
   const next = new URLSearchParams(
-    Object.entries({ ...filter, after: nextCursor ?? "" }).filter(
+    Object.entries({ ...filter, cursor: nextCursor ?? "" }).filter(
       (pair): pair is [string, string] => typeof pair[1] === "string" && pair[1] !== "",
     ),
   );

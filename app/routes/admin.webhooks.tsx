@@ -37,7 +37,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     webhooks: await Promise.all(
       webhooks.map(async (webhook) => ({
         ...webhook,
-        deliveries: await listWebhookDeliveries(context.db, user, webhook.id, SHOWN_DELIVERIES),
+        deliveries: (
+          await listWebhookDeliveries(context.db, user, webhook.id, { limit: SHOWN_DELIVERIES })
+        ).items,
       })),
     ),
   };

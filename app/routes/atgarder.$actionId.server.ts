@@ -10,8 +10,16 @@ import { currentPeriod, listPeriods } from "../../server/domain/periods";
 import { type Actor, can } from "../../server/domain/policy";
 import { actionOptions } from "../utils/actions.server";
 
-/** Everything the action page shows: the action, its follow-ups, comments and history. */
-export async function actionPage(db: Executor, actor: Actor, actionId: string) {
+/**
+ * Everything the action page shows: the action, its follow-ups, comments and a page of its
+ * history (from `historyCursor`, the "older changes" link's, or the newest).
+ */
+export async function actionPage(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  historyCursor?: string,
+) {
   const item = await getAction(db, actor, actionId);
   const resource = { organisationId: actor.organisationId, departmentId: item.departmentId };
   const canComment = can(actor, "actions:comment", resource);
@@ -19,7 +27,7 @@ export async function actionPage(db: Executor, actor: Actor, actionId: string) {
     await Promise.all([
       listFollowUps(db, actor, item.id),
       listComments(db, actor, item.id),
-      entityHistory(db, actor, "action", item.id),
+      entityHistory(db, actor, "action", item.id, { cursor: historyCursor }),
       listPeriods(db, actor),
       currentPeriod(db, actor),
       actionOptions(db, actor),
@@ -48,7 +56,8 @@ export async function actionPage(db: Executor, actor: Actor, actionId: string) {
     involvedNames: item.involvedDepartmentIds.map((id) => names[id] ?? id),
     followUps,
     comments,
-    history,
+    history: history.items,
+    olderHistory: history.nextCursor,
     periods: shownPeriods,
     currentPeriodId: current?.id ?? null,
     options,

@@ -40,7 +40,8 @@ import { actionPage } from "./atgarder.$actionId.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "actions:read");
-  return guard(() => actionPage(context.db, user, params.actionId ?? ""));
+  const historyCursor = new URL(request.url).searchParams.get("historik") ?? undefined;
+  return guard(() => actionPage(context.db, user, params.actionId ?? "", historyCursor));
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -225,6 +226,7 @@ export default function ActionPage() {
       />
       <ActionHistory
         history={data.history}
+        older={data.olderHistory}
         names={data.names}
         // The action's own goal too, should it no longer belong to the active strategy.
         goals={[

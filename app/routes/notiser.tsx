@@ -17,7 +17,8 @@ import { dispatchIntent, guard, readForm, runForm } from "../utils/route.server"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, context, "notifications:read-own");
-  return guard(() => listNotifications(context.db, actor, { limit: 200 }));
+  const cursor = new URL(request.url).searchParams.get("cursor") ?? undefined;
+  return guard(() => listNotifications(context.db, actor, { cursor }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,7 +42,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "notifications.title
 
 export default function Notifications() {
   const t = useT();
-  const { items, unread } = useLoaderData<typeof loader>();
+  const { items, unread, nextCursor } = useLoaderData<typeof loader>();
   return (
     <div className="page narrow">
       <h1>{t("notifications.title")}</h1>
@@ -82,6 +83,13 @@ export default function Notifications() {
             </li>
           ))}
         </ul>
+      )}
+      {nextCursor && (
+        <p>
+          <Link to={`/notiser?${new URLSearchParams({ cursor: nextCursor })}`}>
+            {t("notifications.older")}
+          </Link>
+        </p>
       )}
     </div>
   );

@@ -20,6 +20,7 @@ import * as webhooks from "./0019_webhooks";
 import * as socketIoAttachments from "./0020_socket_io_attachments";
 import * as documentListIndex from "./0021_document_list_index";
 import * as archiving from "./0022_archiving";
+import * as listIndexes from "./0026_list_indexes";
 import * as mailRetries from "./0027_mail_retries";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   "0020_socket_io_attachments": socketIoAttachments,
   "0021_document_list_index": documentListIndex,
   "0022_archiving": archiving,
+  "0026_list_indexes": listIndexes,
   "0027_mail_retries": mailRetries,
 };

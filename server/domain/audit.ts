@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "../../db";
 
 export interface AuditEntry {
@@ -25,3 +26,13 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
     })
     .execute();
 }
+
+/**
+ * The id of the entity an audit entry is about, as a uuid, when it is of `entityType` (else
+ * null): joined with `table.id = auditedId(…)`, the entity is found by its primary key. The other
+ * way round (`table.id::text = entity_id`) reads the whole table for every entry.
+ */
+export const auditedId = (entityType: "action" | "document" | "user") =>
+  sql<
+    string | null
+  >`case when audit_events.entity_type = ${entityType} then audit_events.entity_id::uuid end`;

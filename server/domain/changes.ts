@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { formatPeriod } from "../../common/format";
 import type { Executor } from "../../db";
+import { auditedId } from "./audit";
 import { type Actor, assertCan, can, type Permission } from "./policy";
 
 /**
@@ -135,16 +136,8 @@ async function readChanges(db: Executor, actor: Actor, query: ChangeQuery) {
   const rows = await db
     .selectFrom("audit_events")
     .leftJoin("users", "users.id", "audit_events.actor_id")
-    .leftJoin("actions", (join) =>
-      join
-        .on("audit_events.entity_type", "=", "action")
-        .on(sql`actions.id::text`, "=", sql.ref("audit_events.entity_id")),
-    )
-    .leftJoin("documents", (join) =>
-      join
-        .on("audit_events.entity_type", "=", "document")
-        .on(sql`documents.id::text`, "=", sql.ref("audit_events.entity_id")),
-    )
+    .leftJoin("actions", (join) => join.on("actions.id", "=", auditedId("action")))
+    .leftJoin("documents", (join) => join.on("documents.id", "=", auditedId("document")))
     .leftJoin("departments", (join) =>
       join.on(
         sql`departments.id::text`,

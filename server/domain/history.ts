@@ -1,5 +1,9 @@
+import { sql } from "kysely";
+import { z } from "zod";
 import type { Executor } from "../../db";
+import { pageFields, readPage } from "./keyset";
 import { type Actor, assertCan } from "./policy";
+import { parseInput } from "./validation";
 
 export interface HistoryEntry {
   id: string;
@@ -12,15 +16,22 @@ export interface HistoryEntry {
   changes: Record<string, [unknown, unknown]>;
 }
 
-/** Who changed what and when on one entity, newest first, from the append-only audit log. */
+export const HistoryPageSchema = z.object(pageFields(50, 200));
+
+/**
+ * Who changed what and when on one entity, newest first, from the append-only audit log, a page
+ * at a time (by keyset; a cursor is bound to the entity).
+ */
 export async function entityHistory(
   db: Executor,
   actor: Actor,
   entityType: string,
   entityId: string,
-): Promise<HistoryEntry[]> {
+  input: unknown = {},
+): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
   assertCan(actor, "actions:read");
-  const rows = await db
+  const page = parseInput(HistoryPageSchema, input);
+  const query = db
     .selectFrom("audit_events")
     .leftJoin("users", "users.id", "audit_events.actor_id")
     .select([
@@ -33,11 +44,18 @@ export async function entityHistory(
     ])
     .where("audit_events.organisation_id", "=", actor.organisationId)
     .where("audit_events.entity_type", "=", entityType)
-    .where("audit_events.entity_id", "=", entityId)
-    .orderBy("audit_events.created_at", "desc")
-    .limit(200)
-    .execute();
-  return rows.map((row) => {
+    .where("audit_events.entity_id", "=", entityId);
+  const { page: rows, nextCursor } = await readPage(
+    query,
+    {
+      list: "history",
+      sort: { expression: sql`audit_events.created_at`, type: "timestamptz", notNull: true },
+      direction: "desc",
+      idColumn: sql`audit_events.id`,
+    },
+    { ...page, entityType, entityId },
+  );
+  const items = rows.map((row): HistoryEntry => {
     const before = (row.before ?? {}) as Record<string, unknown>;
     const after = (row.after ?? {}) as Record<string, unknown>;
     const changes: Record<string, [unknown, unknown]> = {};
@@ -55,4 +73,5 @@ export async function entityHistory(
       changes,
     };
   });
+  return { items, nextCursor };
 }

@@ -11,6 +11,7 @@ import {
 } from "../notifications/kinds";
 import { type UnsubscribeLink, verifyUnsubscribe } from "../notifications/mail";
 import { notificationText, unreadCount } from "../notifications/notify";
+import { type ListOrder, pageFields, readPage } from "./keyset";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
 
@@ -153,34 +154,38 @@ export interface NotificationView {
   createdAt: string;
 }
 
-export const NotificationListSchema = z.object({
-  limit: z.coerce
-    .number("validation.invalid")
-    .int("validation.invalid")
-    .min(1, "validation.invalid")
-    .max(200, "validation.invalid")
-    .default(50),
-});
+export const NotificationListSchema = z.object(pageFields(50, 200));
 
-/** The person's own notifications in this organisation, newest first, with how many are unread. */
+const NEWEST_FIRST: ListOrder = {
+  list: "notifications",
+  sort: { expression: sql`notifications.created_at`, type: "timestamptz", notNull: true },
+  direction: "desc",
+  idColumn: sql`notifications.id`,
+};
+
+/**
+ * The person's own notifications in this organisation, newest first, a page at a time (by
+ * keyset), with how many are unread.
+ */
 export async function listNotifications(
   db: Executor,
   actor: Actor,
   input: unknown = {},
-): Promise<{ items: NotificationView[]; unread: number }> {
+): Promise<{ items: NotificationView[]; unread: number; nextCursor: string | null }> {
   assertCan(actor, "notifications:read-own");
-  const { limit } = parseInput(NotificationListSchema, input);
-  const [rows, person, unread] = await Promise.all([
-    db
-      .selectFrom("notifications")
-      .select(["id", "kind", "params", "link", "read_at", "created_at"])
-      .where("user_id", "=", actor.userId)
-      .where("organisation_id", "=", actor.organisationId)
-      .where("in_app", "=", true)
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      .limit(limit)
-      .execute(),
+  const page = parseInput(NotificationListSchema, input);
+  const [{ page: rows, nextCursor }, person, unread] = await Promise.all([
+    readPage(
+      db
+        .selectFrom("notifications")
+        .select(["id", "kind", "params", "link", "read_at", "created_at"])
+        .where("user_id", "=", actor.userId)
+        .where("organisation_id", "=", actor.organisationId)
+        .where("in_app", "=", true),
+      NEWEST_FIRST,
+      // Bound to the person too: another's cursor is refused, not read as a place in this list.
+      { ...page, userId: actor.userId, organisationId: actor.organisationId },
+    ),
     db
       .selectFrom("users")
       .select("locale")
@@ -190,6 +195,7 @@ export async function listNotifications(
   ]);
   return {
     unread,
+    nextCursor,
     items: rows.map((row) => {
       const { message, ...params } = row.params;
       return {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import { WEBHOOK_EVENT_KINDS, type WebhookEventKind } from "../../common/webhook-events";
 import { type Executor, inTransaction } from "../../db";
@@ -9,6 +10,7 @@ import { newWebhookSecret } from "../webhooks/signature";
 import { recordAudit } from "./audit";
 import { ValidationError } from "./errors";
 import { recordEvent } from "./events";
+import { pageFields, readPage } from "./keyset";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { freeText, parseInput } from "./validation";
 
@@ -255,24 +257,28 @@ export async function deleteWebhook(db: Executor, actor: Actor, id: string): Pro
   });
 }
 
-/** The webhook's latest deliveries, newest first (kept 30 days). */
+const DeliveryPageSchema = z.object(pageFields(50, 200));
+
+/** The webhook's deliveries, newest first (kept 30 days), a page at a time (by keyset). */
 export async function listWebhookDeliveries(
   db: Executor,
   actor: Actor,
   id: string,
-  limit = 50,
-): Promise<WebhookDeliveryView[]> {
+  input: unknown = {},
+): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
   assertCan(actor, "webhooks:manage");
   const hook = await findWebhook(db, actor, id);
-  const rows = await db
-    .selectFrom("webhook_deliveries")
-    .selectAll()
-    .where("webhook_id", "=", hook.id)
-    .orderBy("created_at", "desc")
-    .orderBy("event_id", "desc")
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({
+  const { page: rows, nextCursor } = await readPage(
+    db.selectFrom("webhook_deliveries").selectAll().where("webhook_id", "=", hook.id),
+    {
+      list: "webhook-deliveries",
+      sort: { expression: sql`webhook_deliveries.created_at`, type: "timestamptz", notNull: true },
+      direction: "desc",
+      idColumn: sql`webhook_deliveries.id`,
+    },
+    { ...parseInput(DeliveryPageSchema, input), webhookId: hook.id },
+  );
+  const items = rows.map((row) => ({
     id: row.id,
     eventId: String(row.event_id),
     eventType: row.event_type,
@@ -287,6 +293,7 @@ export async function listWebhookDeliveries(
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     attemptLog: row.attempt_log,
   }));
+  return { items, nextCursor };
 }
 
 /** The secret deliveries are signed with, or null when it was sealed under another key. */

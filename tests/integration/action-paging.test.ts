@@ -3,9 +3,9 @@ import type { DatabaseHandle, DB } from "../../db";
 import { seedDemo } from "../../db/seed/demo";
 import type { SessionUser } from "../../server/auth/sessions";
 import { createAction, listActions, SORTS, updateAction } from "../../server/domain/actions";
-import { ValidationError } from "../../server/domain/errors";
 import { actorFor, DEMO_EMAILS, departmentIds, goalIds } from "../helpers/actions";
 import { createTestDatabase } from "../helpers/database";
+import { forgedCursor, refusedFields, walkPages } from "../helpers/paging";
 
 let handle: DatabaseHandle;
 let db: DB;
@@ -34,25 +34,9 @@ afterAll(() => handle?.close());
 
 type Filter = Record<string, string>;
 
-/** Every page of a list, following nextCursor; `between` runs after each page. */
-async function walk(filter: Filter, between: (page: number) => Promise<void> = async () => {}) {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const result = await listActions(db, member, { ...filter, limit: "5", cursor });
-    ids.push(...result.items.map((a) => a.id));
-    if (!result.nextCursor) return ids;
-    cursor = result.nextCursor;
-    await between(page);
-  }
-  throw new Error("More than 100 pages");
-}
-
-async function refused(filter: Filter): Promise<Record<string, string>> {
-  const error = await listActions(db, member, filter).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError).fields;
-}
+const walk = (filter: Filter, between?: (page: number) => Promise<void>) =>
+  walkPages((cursor) => listActions(db, member, { ...filter, limit: "5", cursor }), between);
+const refused = (filter: Filter) => refusedFields(listActions(db, member, filter));
 
 describe("keyset paging of actions", () => {
   it.each(SORTS.flatMap((sort) => (["asc", "desc"] as const).map((dir) => [sort, dir])))(
@@ -107,11 +91,7 @@ describe("keyset paging of actions", () => {
     expect(
       (await listActions(db, member, { sort: "title", limit: "7", cursor })).items,
     ).toHaveLength(7);
-    const forged = (key: unknown) =>
-      Buffer.from(JSON.stringify({ key, id: crypto.randomUUID(), filter: "x" })).toString(
-        "base64url",
-      );
-    for (const bad of ["MTA", "not base64 {", forged(5), "x".repeat(601)])
+    for (const bad of ["MTA", "not base64 {", forgedCursor(5), "x".repeat(601)])
       expect(await refused({ sort: "title", cursor: bad })).toEqual({
         cursor: "validation.cursor",
       });

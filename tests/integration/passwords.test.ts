@@ -448,7 +448,7 @@ describe("passwords people manage", () => {
       const first = await (await admin.get("/admin/logg")).text();
       const firstRows = rowsOf(first);
       expect(firstRows).toHaveLength(50);
-      const next = first.match(/href="(\/admin\/logg\?[^"]*after=[^"]*)"/)?.[1];
+      const next = first.match(/href="(\/admin\/logg\?[^"]*cursor=[^"]*)"/)?.[1];
       expect(next).toBeDefined();
       const second = await admin.get((next as string).replaceAll("&amp;", "&"));
       expect(second.status).toBe(200);

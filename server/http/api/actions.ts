@@ -157,7 +157,8 @@ export function actionRoutes(db: DB) {
     "/actions/:id/history",
     route(async (user, req, res) => {
       const action = await getAction(db, user, req.params.id);
-      res.json({ items: await entityHistory(db, user, "action", action.id) });
+      const { items, nextCursor } = await entityHistory(db, user, "action", action.id, req.query);
+      res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
 

@@ -7,6 +7,7 @@ import { readJsonBody, unreadableBody } from "../bodies";
 import { openApiDocument } from "../openapi";
 import { refuse, requireSameOrigin } from "../security";
 import { actionRoutes } from "./actions";
+import { auditLogRoutes } from "./audit-log";
 import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
 import { notificationRoutes } from "./notifications";
@@ -94,6 +95,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     userRoutes(db, config),
     strategyRoutes(db),
     organisationRoutes(db),
+    auditLogRoutes(db),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -13,7 +13,8 @@ export function notificationRoutes(db: DB) {
   router.get(
     "/notifications",
     route(async (user, req, res) => {
-      res.json(await listNotifications(db, user, req.query));
+      const { nextCursor, ...list } = await listNotifications(db, user, req.query);
+      res.json({ ...list, ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
   // Before /{id}/read, so "read-all" is never taken for an id.

@@ -56,7 +56,8 @@ export function webhookRoutes(db: DB, settings: WebhookSettings) {
   router.get(
     "/webhooks/:id/deliveries",
     route(async (user, req, res) => {
-      res.json({ items: await listWebhookDeliveries(db, user, req.params.id) });
+      const { items, nextCursor } = await listWebhookDeliveries(db, user, req.params.id, req.query);
+      res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
   return router;
