@@ -257,7 +257,7 @@ export async function deleteWebhook(db: Executor, actor: Actor, id: string): Pro
   });
 }
 
-const DeliveryPageSchema = z.object(pageFields(50, 200));
+export const DeliveryPageSchema = z.object(pageFields(50, 200));
 
 /** The webhook's deliveries, newest first (kept 30 days), a page at a time (by keyset). */
 export async function listWebhookDeliveries(

@@ -17,6 +17,7 @@ import {
   DISPLAY_STATUSES,
   NewActionSchema,
 } from "../domain/actions";
+import { type AuditLogEntry as AuditLogEntryView, AuditLogFilterSchema } from "../domain/audit-log";
 import { CommentSchema, type CommentView } from "../domain/comments";
 import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments";
 import type { CommentThreadView } from "../domain/document-comments";
@@ -40,7 +41,7 @@ import {
   type PeriodReportStatus,
   type Reopening as ReopeningView,
 } from "../domain/followups";
-import type { HistoryEntry as HistoryEntryView } from "../domain/history";
+import { type HistoryEntry as HistoryEntryView, HistoryPageSchema } from "../domain/history";
 import { NotificationListSchema, type NotificationView } from "../domain/notifications";
 import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
 import { TemporaryPasswordSchema } from "../domain/passwords";
@@ -64,6 +65,7 @@ import {
   type UserView,
 } from "../domain/users";
 import {
+  DeliveryPageSchema,
   NewWebhookSchema,
   WEBHOOK_EVENT_KINDS,
   type WebhookDeliveryView,
@@ -176,6 +178,21 @@ const HistoryEntry = z.object({
     .record(z.string(), z.tuple([z.unknown(), z.unknown()]))
     .describe("Each changed field with its value before and after"),
 }) satisfies z.ZodType<HistoryEntryView>;
+
+const AuditLogEntry = z.object({
+  id: uuid,
+  at: dateTime,
+  action: z.string().describe("What happened, e.g. user.signed-in, action.updated, role.changed"),
+  actorName: z.string().nullable().describe("Who did it; null for the system"),
+  subjectName: z
+    .string()
+    .nullable()
+    .describe("The person the entry is about (a sign-in, a password, roles), if any"),
+  entityType: z.string().describe("What kind of thing it is about, e.g. user, action, document"),
+  details: z
+    .record(z.string(), z.string())
+    .describe("How someone signed in and why it was refused (method, provider, reason…)"),
+}) satisfies z.ZodType<AuditLogEntryView>;
 
 const Token = z.object({
   id: uuid,
@@ -614,7 +631,9 @@ const responseSchemas = {
   Comment,
   CommentList: list(Comment),
   HistoryEntry,
-  History: list(HistoryEntry),
+  History: page(HistoryEntry, "changes"),
+  AuditLogEntry,
+  AuditLogPage: page(AuditLogEntry, "entries"),
   Token,
   TokenList: list(Token),
   UpdatedAction: Action.extend({
@@ -648,9 +667,9 @@ const responseSchemas = {
     .object({ secret: z.string() })
     .describe("The new signing secret, shown only this once; the old one no longer signs"),
   WebhookDelivery,
-  WebhookDeliveryList: list(WebhookDelivery),
+  WebhookDeliveryList: page(WebhookDelivery, "deliveries"),
   Notification,
-  NotificationList: list(Notification).extend({
+  NotificationList: page(Notification, "notifications").extend({
     unread: z.int().min(0).describe("How many of the owner's notifications are unread"),
   }),
   Review,
@@ -669,6 +688,10 @@ const responseSchemas = {
 // The API pages actions by 100 unless asked (api.ts); the page list says 500.
 const ApiActionFilter = ActionFilterSchema.extend({
   limit: ActionFilterSchema.shape.limit.removeDefault().default(100),
+});
+// The API's history pages by 200 unless asked (as many as it held before it was paged).
+const ApiHistoryPage = HistoryPageSchema.extend({
+  limit: HistoryPageSchema.shape.limit.removeDefault().default(200),
 });
 const ContentQuery = z.object({ format: z.enum(["json", "html", "text"]).default("json") });
 
@@ -1083,9 +1106,12 @@ export const apiOperations: readonly ApiOperation[] = [
     method: "get",
     path: "/actions/{id}/history",
     operationId: "getActionHistory",
-    summary: "Who changed what and when on the action, newest first (its audit trail)",
+    summary:
+      "Who changed what and when on the action, newest first (its audit trail), 200 a page unless asked",
+    query: ApiHistoryPage,
     responses: {
       200: responseSchemas.History,
+      400: "limit out of range (1–200), or a cursor not made for this action's history",
       403: "Observers read no actions",
       404: "No such action",
     },
@@ -1355,9 +1381,11 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/webhooks/{id}/deliveries",
     operationId: "listWebhookDeliveries",
     summary:
-      "The webhook's latest 50 deliveries, newest first, each with its attempts' status codes and answers (kept 30 days)",
+      "The webhook's deliveries, newest first, 50 a page unless asked, each with its attempts' status codes and answers (kept 30 days)",
+    query: DeliveryPageSchema,
     responses: {
       200: responseSchemas.WebhookDeliveryList,
+      400: "limit out of range (1–200), or a cursor not made for this webhook's deliveries",
       403: "Only admins manage webhooks",
       404: "No such webhook",
     },
@@ -1367,11 +1395,24 @@ export const apiOperations: readonly ApiOperation[] = [
     path: "/notifications",
     operationId: "listNotifications",
     summary:
-      "The token owner's notifications in the portal, newest first (kept 90 days), with the unread count",
+      "The token owner's notifications in the portal, newest first (kept 90 days), 50 a page unless asked, with the unread count",
     query: NotificationListSchema,
     responses: {
       200: responseSchemas.NotificationList,
-      400: "limit out of range (1–200)",
+      400: "limit out of range (1–200), or a cursor not made for the owner's notifications",
+    },
+  },
+  {
+    method: "get",
+    path: "/audit-log",
+    operationId: "listAuditLog",
+    summary:
+      "The organisation's audit log, newest first, 50 a page unless asked: by kind, by person (who did it or whom it is about) and by days (from and to, Swedish time)",
+    query: AuditLogFilterSchema,
+    responses: {
+      200: responseSchemas.AuditLogPage,
+      400: "Invalid filter, limit out of range (1–200), or a cursor made for another filter",
+      403: "Only admins read the audit log",
     },
   },
   {
@@ -1612,6 +1653,7 @@ const TAGS: Record<string, { name: string; description: string }> = {
   notifications: { name: "Notifications", description: "The token owner's notifications" },
   webhooks: { name: "Webhooks", description: "Where the organisation's events are sent (admins)" },
   tokens: { name: "Tokens", description: "API tokens" },
+  "audit-log": { name: "Audit log", description: "Who did what in the organisation (admins)" },
   "openapi.json": { name: "Contract", description: "This document" },
 };
 const tagOf = (path: string) => TAGS[path.split("/")[1]];

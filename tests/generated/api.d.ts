@@ -375,7 +375,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who changed what and when on the action, newest first (its audit trail) */
+        /** Who changed what and when on the action, newest first (its audit trail), 200 a page unless asked */
         get: operations["getActionHistory"];
         put?: never;
         post?: never;
@@ -655,7 +655,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The webhook's latest 50 deliveries, newest first, each with its attempts' status codes and answers (kept 30 days) */
+        /** The webhook's deliveries, newest first, 50 a page unless asked, each with its attempts' status codes and answers (kept 30 days) */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -672,8 +672,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The token owner's notifications in the portal, newest first (kept 90 days), with the unread count */
+        /** The token owner's notifications in the portal, newest first (kept 90 days), 50 a page unless asked, with the unread count */
         get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's audit log, newest first, 50 a page unless asked: by kind, by person (who did it or whom it is about) and by days (from and to, Swedish time) */
+        get: operations["listAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1373,6 +1390,31 @@ export interface components {
         };
         History: {
             items: components["schemas"]["HistoryEntry"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so changes added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
+        };
+        AuditLogEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description What happened, e.g. user.signed-in, action.updated, role.changed */
+            action: string;
+            /** @description Who did it; null for the system */
+            actorName: string | null;
+            /** @description The person the entry is about (a sign-in, a password, roles), if any */
+            subjectName: string | null;
+            /** @description What kind of thing it is about, e.g. user, action, document */
+            entityType: string;
+            /** @description How someone signed in and why it was refused (method, provider, reason…) */
+            details: {
+                [key: string]: string;
+            };
+        };
+        AuditLogPage: {
+            items: components["schemas"]["AuditLogEntry"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so entries added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
         };
         Token: {
             /** Format: uuid */
@@ -1691,6 +1733,8 @@ export interface components {
         };
         WebhookDeliveryList: {
             items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so deliveries added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
         };
         Notification: {
             /** Format: uuid */
@@ -1713,6 +1757,8 @@ export interface components {
         };
         NotificationList: {
             items: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so notifications added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
             /** @description How many of the owner's notifications are unread */
             unread: number;
         };
@@ -4384,7 +4430,10 @@ export interface operations {
     };
     getActionHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4402,7 +4451,7 @@ export interface operations {
                     "application/json": components["schemas"]["History"];
                 };
             };
-            /** @description A NUL character in the address */
+            /** @description limit out of range (1–200), or a cursor not made for this action's history; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6468,7 +6517,10 @@ export interface operations {
     };
     listWebhookDeliveries: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -6486,7 +6538,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryList"];
                 };
             };
-            /** @description A NUL character in the address */
+            /** @description limit out of range (1–200), or a cursor not made for this webhook's deliveries; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6546,6 +6598,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -6562,7 +6615,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationList"];
                 };
             };
-            /** @description limit out of range (1–200); A NUL character in the address */
+            /** @description limit out of range (1–200), or a cursor not made for the owner's notifications; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6573,6 +6626,78 @@ export interface operations {
             };
             /** @description No valid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                kind?: string;
+                personId?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            /** @description Invalid filter, limit out of range (1–200), or a cursor made for another filter; A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins read the audit log */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
