@@ -157,7 +157,11 @@ export function actionRoutes(db: DB) {
     "/actions/:id/history",
     route(async (user, req, res) => {
       const action = await getAction(db, user, req.params.id);
-      const { items, nextCursor } = await entityHistory(db, user, "action", action.id, req.query);
+      // 200 a page unless asked: as many as the history held before it was paged.
+      const { items, nextCursor } = await entityHistory(db, user, "action", action.id, {
+        limit: "200",
+        ...req.query,
+      });
       res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
