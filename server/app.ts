@@ -168,7 +168,14 @@ export async function startApp(
   app.use(
     "/api/v1",
     guardStateChangingRequests(config, { sameOrigin: false }),
-    createApiRouter({ db: database.db, config, auth }),
+    createApiRouter({
+      db: database.db,
+      config,
+      auth,
+      // The hub starts below with the sockets; the API calls it only once requests come.
+      applyServerUpdate: (documentId, update, userId) =>
+        collab.applyServerUpdate(documentId, update, userId),
+    }),
   );
   // The provider's back-channel logout posts from its own server, with no Origin of ours.
   app.use(createOidcRouter({ db: database.db, config, auth, log }));

@@ -47,6 +47,12 @@ import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/orga
 import { TemporaryPasswordSchema } from "../domain/passwords";
 import type { PeriodView } from "../domain/periods";
 import {
+  PERSONAL_DATA_FIELDS,
+  PERSONAL_DATA_PLACES,
+  type PersonalDataFinding as PersonalDataFindingView,
+  PurgeSchema,
+} from "../domain/personal-data";
+import {
   AdoptionSchema,
   type AdoptionSummary,
   type PeriodReport as PeriodReportView,
@@ -556,6 +562,20 @@ const Review = z.object({
   reviewedAt: dateTime.nullable().describe("When the reviewer marked it Granskad; null until then"),
   comment: z.string(),
 }) satisfies z.ZodType<ReviewView>;
+const PersonalDataFinding = z.object({
+  place: z.enum(PERSONAL_DATA_PLACES),
+  id: uuid.describe(
+    "The thing the number is stored in (pass it to the purge with place and field)",
+  ),
+  field: z
+    .enum(PERSONAL_DATA_FIELDS)
+    .describe("The field; `content` is a document's text now, `history` its stored edits"),
+  label: z.string().describe("The thing's own name, every number masked"),
+  href: z.string().nullable().describe("Its page in the portal (relative), if it has one"),
+  excerpt: z
+    .string()
+    .describe('The text around the first number, every number masked ("811218-****")'),
+}) satisfies z.ZodType<PersonalDataFindingView>;
 
 /** Every named schema of the document: request bodies as the server reads them, answers as it writes them. */
 const requestSchemas = {
@@ -597,6 +617,9 @@ const requestSchemas = {
   NewGoal: GoalSchema,
   GoalChanges: GoalChangesSchema.describe("Only the fields to change"),
   OrganisationChanges: RollUpThresholdSchema,
+  PersonalDataPurge: PurgeSchema.describe(
+    "One finding of GET /personal-data: its place, id and field",
+  ),
 };
 const responseSchemas = {
   Error: ErrorBody,
@@ -682,6 +705,8 @@ const responseSchemas = {
   StrategyList: list(Strategy),
   StrategyDetails: Strategy.extend({ goals: z.array(Goal).describe("By number") }),
   Organisation,
+  PersonalDataFinding,
+  PersonalDataFindingList: list(PersonalDataFinding),
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
 };
 
@@ -1630,6 +1655,31 @@ export const apiOperations: readonly ApiOperation[] = [
       403: "Only admins manage the organisation",
     },
   },
+  {
+    method: "get",
+    path: "/personal-data",
+    operationId: "listPersonalData",
+    summary:
+      "Where personal identity numbers stored before they were refused are, each masked (admins)",
+    responses: {
+      200: responseSchemas.PersonalDataFindingList,
+      403: "Only admins remove personal data",
+    },
+  },
+  {
+    method: "post",
+    path: "/personal-data/purge",
+    operationId: "purgePersonalData",
+    summary:
+      "Remove every identity number from one finding's place, in its text now and its history (open editors get the change); audited without the number",
+    body: requestSchemas.PersonalDataPurge,
+    responses: {
+      204: NO_CONTENT,
+      400: "An unknown place or field, or an id that is not a UUID",
+      403: "Only admins remove personal data",
+      404: "No such thing of that place, or a field it does not have",
+    },
+  },
 ];
 
 // ---- Generating the document from the table.
@@ -1649,6 +1699,10 @@ const TAGS: Record<string, { name: string; description: string }> = {
   departments: { name: "Departments", description: "The organisation's departments" },
   users: { name: "People", description: "The organisation's people and their access (admins)" },
   organisation: { name: "Organisation", description: "The organisation's settings (admins)" },
+  "personal-data": {
+    name: "Personal data",
+    description: "Identity numbers stored before they were refused, and removing them (admins)",
+  },
   search: { name: "Search", description: "Full-text search" },
   notifications: { name: "Notifications", description: "The token owner's notifications" },
   webhooks: { name: "Webhooks", description: "Where the organisation's events are sent (admins)" },

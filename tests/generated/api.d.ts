@@ -926,6 +926,40 @@ export interface paths {
         patch: operations["updateOrganisation"];
         trace?: never;
     };
+    "/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where personal identity numbers stored before they were refused are, each masked (admins) */
+        get: operations["listPersonalData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/personal-data/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove every identity number from one finding's place, in its text now and its history (open editors get the change); audited without the number */
+        post: operations["purgePersonalData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1105,6 +1139,15 @@ export interface components {
         };
         OrganisationChanges: {
             rollUpThreshold: number;
+        };
+        /** @description One finding of GET /personal-data: its place, id and field */
+        PersonalDataPurge: {
+            /** @enum {string} */
+            place: "document" | "version" | "action" | "followUp" | "comment" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "name" | "before" | "after" | "data";
         };
         Error: {
             error: {
@@ -1856,6 +1899,29 @@ export interface components {
             name: string;
             /** @description Percent of a goal's actions that must be assessed before its roll-up is given */
             rollUpThreshold: number;
+        };
+        PersonalDataFinding: {
+            /** @enum {string} */
+            place: "document" | "version" | "action" | "followUp" | "comment" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
+            /**
+             * Format: uuid
+             * @description The thing the number is stored in (pass it to the purge with place and field)
+             */
+            id: string;
+            /**
+             * @description The field; `content` is a document's text now, `history` its stored edits
+             * @enum {string}
+             */
+            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "name" | "before" | "after" | "data";
+            /** @description The thing's own name, every number masked */
+            label: string;
+            /** @description Its page in the portal (relative), if it has one */
+            href: string | null;
+            /** @description The text around the first number, every number masked ("811218-****") */
+            excerpt: string;
+        };
+        PersonalDataFindingList: {
+            items: components["schemas"]["PersonalDataFinding"][];
         };
         OpenApiDocument: {
             /** @constant */
@@ -8332,6 +8398,174 @@ export interface operations {
             };
             /** @description Only admins manage the organisation */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPersonalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalDataFindingList"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins remove personal data */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    purgePersonalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalDataPurge"];
+            };
+        };
+        responses: {
+            /** @description Done; nothing to answer */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown place or field, or an id that is not a UUID; A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins remove personal data */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing of that place, or a field it does not have */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

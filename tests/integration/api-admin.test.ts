@@ -1,6 +1,11 @@
+import type { SerializedEditorState } from "lexical";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findIdentityNumbers } from "../../common/personnummer";
 import type { DB } from "../../db";
+import { renderState, updateToContent } from "../../server/collab/headless";
+import { loadState } from "../../server/collab/store";
 import { setPasswordWithLink } from "../../server/domain/one-time-links";
+import { PURGED_MARK } from "../../server/domain/personal-data";
 import { apiOperations, openApiDocument } from "../../server/http/openapi";
 import {
   createTokenAs,
@@ -77,6 +82,15 @@ async function acceptInvitation(email: string, password: string) {
   expect(secret.length).toBeGreaterThan(30);
   await setPasswordWithLink(db, secret, { newPassword: password, confirmPassword: password });
   return secret;
+}
+
+/** A plain-text answer (the document's content as text). */
+async function callApiText(path: string) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    headers: { Authorization: `Bearer ${tokens.member}` },
+  });
+  expect(response.status).toBe(200);
+  return response.text();
 }
 
 /** Expects a 400 naming exactly these fields. */
@@ -606,6 +620,113 @@ describe("organisation settings (API, admins)", () => {
   });
 });
 
+describe("personal data (API, admins)", () => {
+  /** Text as it was typed before numbers were refused: written straight into the stored state. */
+  async function typedBefore(documentId: string, text: string) {
+    const stored = await loadState(db, documentId);
+    if (!stored) throw new Error("no state");
+    const paragraph = { type: "paragraph", version: 1, direction: null, format: "", indent: 0 };
+    const content = {
+      root: {
+        ...paragraph,
+        type: "root",
+        children: [
+          {
+            ...paragraph,
+            children: [
+              { type: "text", version: 1, text, format: 0, detail: 0, mode: "normal", style: "" },
+            ],
+          },
+        ],
+      },
+    } as unknown as SerializedEditorState;
+    await server.collab.applyServerUpdate(documentId, updateToContent(stored.state, content), null);
+  }
+
+  it("admins find the numbers stored before they were refused, masked, and purge them, in a document's text too", async () => {
+    const { body: action } = await api(tokens.member, "POST", "/actions", {
+      title: "Gammal åtgärd",
+      goalId: goals[0],
+      departmentId: departments.Socialtjänst,
+    });
+    await db
+      .updateTable("actions")
+      .set({ description: `Kontakt ${PERSONNUMMER} via socialtjänsten` })
+      .where("id", "=", action.id)
+      .execute();
+    const { body: document } = await api(tokens.member, "POST", "/documents", {
+      title: "Gammal anteckning",
+      kind: "motesanteckningar",
+    });
+    await typedBefore(document.id, `Ring ${PERSONNUMMER} om stödet`);
+
+    const found = await api(tokens.admin, "GET", "/personal-data");
+    expect(found.status).toBe(200);
+    expect(findIdentityNumbers(JSON.stringify(found.body))).toEqual([]);
+    const ofAction = found.body.items.find((f: { id: string }) => f.id === action.id);
+    expect(ofAction).toMatchObject({
+      place: "action",
+      field: "description",
+      excerpt: expect.stringContaining("811218-****"),
+      href: `/atgarder/${action.id}`,
+    });
+    const ofDocument = found.body.items.find(
+      (f: { id: string; field: string }) => f.id === document.id && f.field === "content",
+    );
+    expect(ofDocument).toMatchObject({ place: "document" });
+
+    for (const finding of [ofAction, ofDocument]) {
+      const { place, id, field } = finding;
+      expect(
+        (await api(tokens.member, "POST", "/personal-data/purge", { place, id, field })).status,
+      ).toBe(403);
+      expect(
+        (await api(tokens.admin, "POST", "/personal-data/purge", { place, id, field })).status,
+      ).toBe(204);
+    }
+    const { description } = await db
+      .selectFrom("actions")
+      .select("description")
+      .where("id", "=", action.id)
+      .executeTakeFirstOrThrow();
+    expect(description).toBe(`Kontakt ${PURGED_MARK} via socialtjänsten`);
+    const stored = await loadState(db, document.id);
+    expect(renderState(stored?.state as Uint8Array).text).not.toContain(PERSONNUMMER);
+    const text = await callApiText(`/documents/${document.id}/content?format=text`);
+    expect(text).toContain(PURGED_MARK);
+    const after = await api(tokens.admin, "GET", "/personal-data");
+    expect(
+      after.body.items.filter(
+        (f: { id: string; field: string }) =>
+          f.id === action.id || (f.id === document.id && f.field === "content"),
+      ),
+    ).toEqual([]);
+    expect((await auditOf(action.id)).at(-1)).toMatchObject({
+      action: "personal-data.purged",
+      after: { field: "description", removed: 1 },
+    });
+  });
+
+  it("only admins see or purge; a bad target is named, an unknown one does not exist", async () => {
+    for (const role of ["member", "chief", "observer"] as const)
+      expect((await api(tokens[role], "GET", "/personal-data")).status).toBe(403);
+    const target = { place: "action", id: unknownId(), field: "description" };
+    expect((await api(tokens.admin, "POST", "/personal-data/purge", target)).status).toBe(404);
+    expect(
+      (await api(tokens.admin, "POST", "/personal-data/purge", { ...target, id: other.actionId }))
+        .status,
+    ).toBe(404);
+    expectRefused(
+      await api(tokens.admin, "POST", "/personal-data/purge", { ...target, place: "letter" }),
+      ["place"],
+    );
+    expectRefused(
+      await api(tokens.admin, "POST", "/personal-data/purge", { ...target, all: true }),
+      ["all"],
+    );
+  });
+});
+
 describe("document reviews (API)", () => {
   it("the working group asks for a review, each reviewer marks their own Granskad; then the document is adopted", async () => {
     const { body: document } = await api(tokens.member, "POST", "/documents", {
@@ -709,9 +830,9 @@ describe("the OpenAPI document (administration)", () => {
 
   it("every documented answer of every administration and review operation was seen and matched its schema", () => {
     const ours = apiOperations.filter((o) =>
-      /^\/(users|strategies|organisation)\b|^\/goals\/|\/reviews/.test(o.path),
+      /^\/(users|strategies|organisation|personal-data)\b|^\/goals\/|\/reviews/.test(o.path),
     );
-    expect(ours.length).toBe(20);
+    expect(ours.length).toBe(22);
     const documented = ours.flatMap((o) =>
       Object.keys(o.responses).map((status) => `${o.method.toUpperCase()} ${o.path} ${status}`),
     );

@@ -1540,6 +1540,7 @@ describe("the OpenAPI document", () => {
     "/strategies",
     "/goals/",
     "/organisation",
+    "/personal-data",
   ];
   const seenHere = /^(POST \/documents\/\{id\}\/(un)?archive|DELETE \/documents\/\{id\}) /;
 
@@ -1548,6 +1549,8 @@ describe("the OpenAPI document", () => {
       db,
       config: server.config,
       auth: server.auth,
+      applyServerUpdate: (documentId, update, userId) =>
+        server.collab.applyServerUpdate(documentId, update, userId),
     });
     const served = servedRoutes(router).sort();
     const documented = Object.entries(document.paths)

@@ -12,6 +12,7 @@ import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
+import { type ApplyServerUpdate, personalDataRoutes } from "./personal-data";
 import { referenceRoutes } from "./reference";
 import { reportRoutes } from "./reports";
 import { handleError, route, sendError, sendUnauthorized } from "./respond";
@@ -22,7 +23,12 @@ import { userRoutes } from "./users";
 import { webhookRoutes } from "./webhooks";
 
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
-export function createApiRouter(deps: { db: DB; config: Config; auth: Authenticator }) {
+export function createApiRouter(deps: {
+  db: DB;
+  config: Config;
+  auth: Authenticator;
+  applyServerUpdate: ApplyServerUpdate;
+}) {
   const { db, config, auth } = deps;
   const router = Router();
   // A script gone wrong should not starve the people using the portal: requests per token per minute.
@@ -96,6 +102,7 @@ export function createApiRouter(deps: { db: DB; config: Config; auth: Authentica
     strategyRoutes(db),
     organisationRoutes(db),
     auditLogRoutes(db),
+    personalDataRoutes(db, deps.applyServerUpdate),
   );
   router.use((_req, res) => sendError(res, 404, "not_found", "No such endpoint."));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
