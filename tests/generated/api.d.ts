@@ -1143,11 +1143,11 @@ export interface components {
         /** @description One finding of GET /personal-data: its place, id and field */
         PersonalDataPurge: {
             /** @enum {string} */
-            place: "document" | "version" | "action" | "followUp" | "comment" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
+            place: "document" | "version" | "action" | "followUp" | "comment" | "documentComment" | "commentedPassage" | "review" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "name" | "before" | "after" | "data";
+            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "quote" | "name" | "before" | "after" | "data";
         };
         Error: {
             error: {
@@ -1902,7 +1902,7 @@ export interface components {
         };
         PersonalDataFinding: {
             /** @enum {string} */
-            place: "document" | "version" | "action" | "followUp" | "comment" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
+            place: "document" | "version" | "action" | "followUp" | "comment" | "documentComment" | "commentedPassage" | "review" | "user" | "department" | "strategy" | "goal" | "token" | "auditEvent" | "reportAdoption";
             /**
              * Format: uuid
              * @description The thing the number is stored in (pass it to the purge with place and field)
@@ -1912,7 +1912,7 @@ export interface components {
              * @description The field; `content` is a document's text now, `history` its stored edits
              * @enum {string}
              */
-            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "name" | "before" | "after" | "data";
+            field: "title" | "content" | "history" | "note" | "description" | "comment" | "body" | "quote" | "name" | "before" | "after" | "data";
             /** @description The thing's own name, every number masked */
             label: string;
             /** @description Its page in the portal (relative), if it has one */
