@@ -183,7 +183,10 @@ export class CollabDocument {
     this.afterChange();
   }
 
-  /** Updates another transaction stored (a version restored): caught up, and sent to every editor. */
+  /**
+   * Updates stored by another transaction (a version restored) or another process (a save it
+   * could not announce): caught up, and sent to this process's editors.
+   */
   async sendStoredUpdates() {
     const known = Y.encodeStateVector(this.doc);
     await this.catchUp();

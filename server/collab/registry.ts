@@ -52,13 +52,17 @@ export class DocumentRegistry {
     return document;
   }
 
-  /** Loads a document once per process, or catches an already loaded copy up from the log. */
+  /**
+   * Loads a document once per process, or catches an already loaded copy up from the log. What
+   * the catch-up finds goes to the editors already here too: it is what another process saved
+   * and could not announce (it stopped right after its COMMIT), and they would miss it otherwise.
+   */
   private async open(documentId: string, user: SessionUser): Promise<CollabDocument> {
     const frozen = await isDocumentFrozen(this.db, user, documentId);
     const existing = this.documents.get(documentId);
     if (existing) {
       existing.frozen = frozen;
-      await existing.catchUp();
+      await existing.sendStoredUpdates();
       return existing;
     }
     let pending = this.loading.get(documentId);

@@ -1,7 +1,9 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import type { OnlineUser } from "../../common/live-events";
 import type { RunningApp } from "../../server/app";
+import { appendUpdate } from "../../server/collab/store";
 import { createUser } from "../../server/domain/users";
 import { failoverProxy, startTestCluster, type TestCluster } from "../helpers/cluster";
 import { collabClient, signedInSocket } from "../helpers/collab-client";
@@ -162,6 +164,29 @@ describe.skipIf(!serverUrl)("two server processes on one PostgreSQL database", (
     });
     expect(response.status).toBe(303);
     expect(await status).toEqual({ documentId, frozen: false, writable: false });
+  });
+
+  it("an edit A committed whose announcement never reached B reaches B's editors when someone joins B", async () => {
+    const sara = await collabClient(b, "admin@kommun.test", documentId);
+    await sara.synced;
+    // As when A stops right after a COMMIT: the row is in the log, B was never told.
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(await storedDoc(cluster.database.db, documentId)));
+    const before = Y.encodeStateVector(writer);
+    writer.getText("unannounced").insert(0, "sparat på A");
+    await appendUpdate(
+      cluster.database.db,
+      documentId,
+      Y.encodeStateAsUpdate(writer, before),
+      null,
+    );
+    // Anna's tab reconnects to B (A is gone): her join catches B up, and Sara gets it too.
+    const anna = await collabClient(b, "arbetsgrupp@kommun.test", documentId);
+    await anna.synced;
+    expect(anna.doc.getText("unannounced").toString()).toBe("sparat på A");
+    await expect.poll(() => sara.doc.getText("unannounced").toString()).toBe("sparat på A");
+    anna.close();
+    sara.close();
   });
 
   it("a rolling restart: A stops while Anna types on it, her tab goes on on B, and nothing she typed is lost", async () => {
