@@ -1,6 +1,12 @@
 import * as Y from "yjs";
 import { ALLOWED_TEXT_FORMATS, isAllowedLinkUrl } from "../../common/editor-nodes";
 import { findIdentityNumbers } from "../../common/personnummer";
+import {
+  isSuggestion,
+  SUGGESTION_STATE_KEY,
+  type Suggestion,
+  sameSuggestion,
+} from "../../common/suggestions";
 
 /**
  * What the server checks in every incoming co-editing update, and again before rendering a
@@ -51,7 +57,13 @@ const ELEMENT_PROPERTIES: Record<string, Rule> = {
   __textFormat: textFormat,
   __textStyle: noStyle,
 };
+/** A text node's node state: only a suggestion (docs/decisions/0033), or none. */
+const validState = (state: Y.Map<unknown>) =>
+  [...state.entries()].every(
+    ([key, value]) => key === SUGGESTION_STATE_KEY && (value === null || isSuggestion(value)),
+  );
 const TEXT_PROPERTIES: Record<string, Rule> = {
+  __state: (value) => value instanceof Y.Map && validState(value),
   __format: textFormat,
   __style: noStyle,
   __mode: integer(0, 2),
@@ -224,6 +236,7 @@ function validChange(
   root: Y.XmlText,
   inserted: Inserted,
 ): boolean {
+  if (isStateMap(type)) return validState(type as Y.Map<unknown>);
   const spec = specOf(type, root);
   if (!spec || spec.element !== type instanceof Y.XmlText) return false;
   if (keys.has("__type")) {
@@ -318,11 +331,86 @@ function placeOf(type: Shared, root: Y.XmlText) {
   return { top: current, block, deleted };
 }
 
+/** The person whose connection sent an update: a suggestion they start is theirs. */
+export interface SuggestionAuthor {
+  userId: string;
+  name: string;
+}
+
+const isStateMap = (type: Shared) => type instanceof Y.Map && type._item?.parentSub === "__state";
+
+/** The suggestion a node state holds, if any. */
+function suggestionIn(state: unknown): Suggestion | null {
+  const value = state instanceof Y.Map ? state.get(SUGGESTION_STATE_KEY) : null;
+  return isSuggestion(value) ? value : null;
+}
+
+/** The node states holding a suggestion in an inserted subtree. */
+function collectSuggestions(type: Shared, found: Map<Y.Map<unknown>, Suggestion>) {
+  if (type instanceof Y.Map) {
+    const state = type.get("__state");
+    const suggestion = suggestionIn(state);
+    if (suggestion) found.set(state as Y.Map<unknown>, suggestion);
+    return;
+  }
+  for (let item = type._start; item !== null; item = item.right)
+    if (!item.deleted && item.content instanceof Y.ContentType)
+      collectSuggestions(item.content.type as Shared, found);
+}
+
+/** The suggestion with this id as it was before this transaction, if any part of it was there. */
+function earlierSuggestion(
+  id: string,
+  root: Y.XmlText,
+  changed: Map<Y.Map<unknown>, Suggestion>,
+): Suggestion | null {
+  const search = (type: Y.XmlText): Suggestion | null => {
+    for (let item = type._start; item !== null; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentType)) continue;
+      const child = item.content.type as Shared;
+      if (child instanceof Y.XmlText) {
+        const found = search(child);
+        if (found) return found;
+        continue;
+      }
+      const state = (child as Y.Map<unknown>).get("__state");
+      const suggestion = suggestionIn(state);
+      if (suggestion?.id === id && !changed.has(state as Y.Map<unknown>)) return suggestion;
+    }
+    return null;
+  };
+  return search(root);
+}
+
+/**
+ * A suggestion set by this transaction is either one already in the document, said the same
+ * (a text node split inside it), or a new one by the sender: nobody suggests in another's name.
+ */
+function honestAuthorship(
+  suggestions: Map<Y.Map<unknown>, Suggestion>,
+  root: Y.XmlText,
+  author: SuggestionAuthor,
+): boolean {
+  for (const suggestion of suggestions.values()) {
+    const earlier = earlierSuggestion(suggestion.id, root, suggestions);
+    const honest = earlier
+      ? sameSuggestion(earlier, suggestion)
+      : suggestion.authorId === author.userId && suggestion.authorName === author.name;
+    if (!honest) return false;
+  }
+  return true;
+}
+
 /** What a transaction did to the document, refused or not (null: accepted). */
-function checkTransaction(doc: Y.Doc, transaction: Y.Transaction): ContentRefusal | null {
+function checkTransaction(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  author: SuggestionAuthor | null,
+): ContentRefusal | null {
   const root = doc.get(LEXICAL_ROOT, Y.XmlText);
   const blocks = new Set<Y.Item>();
   const elsewhere = new Set<Shared>();
+  const suggestions = new Map<Y.Map<unknown>, Suggestion>();
   const inserted = insertedBy(transaction);
   for (const [changed, keys] of transaction.changed) {
     const type = changed as Shared;
@@ -333,6 +421,15 @@ function checkTransaction(doc: Y.Doc, transaction: Y.Transaction): ContentRefusa
       continue;
     }
     if (!validChange(type, keys, root, inserted)) return "invalid_content";
+    if (author) {
+      // A text node's state set, or the suggestion in it changed.
+      if (isStateMap(type)) collectSuggestions(type._item?.parent as Shared, suggestions);
+      else if (keys.has("__state")) collectSuggestions(type, suggestions);
+      if (keys.has(null) && type instanceof Y.XmlText)
+        for (let item = type._start; item !== null; item = item.right)
+          if (!item.deleted && inserted(item) && item.content instanceof Y.ContentType)
+            collectSuggestions(item.content.type as Shared, suggestions);
+    }
     if (block) blocks.add(block);
     else if (keys.has(null)) {
       // Blocks inserted into or removed from the root: the new ones, and the ones that became
@@ -349,6 +446,7 @@ function checkTransaction(doc: Y.Doc, transaction: Y.Transaction): ContentRefusa
       }
     }
   }
+  if (author && !honestAuthorship(suggestions, root, author)) return "invalid_content";
   if (holdsIdentityNumber(blocks)) return "personal_data";
   for (const type of elsewhere)
     if (findIdentityNumbers(anyTextOf(type)).length > 0) return "personal_data";
@@ -371,19 +469,21 @@ function updateCarriesIdentityNumber(update: Uint8Array): boolean {
 /**
  * Applies an update to `doc` and checks the result. Returns null when accepted. When refused,
  * `doc` holds the refused content and must be rebuilt by the caller (Yjs cannot take an update
- * back). Throws, like Y.applyUpdate, when the update cannot be applied at all.
+ * back). Throws, like Y.applyUpdate, when the update cannot be applied at all. With an `author`
+ * (a person's edit, not a stored one replayed) a new suggestion must be theirs.
  */
 export function applyCheckedUpdate(
   doc: Y.Doc,
   update: Uint8Array,
   origin: unknown,
+  author: SuggestionAuthor | null = null,
 ): ContentRefusal | null {
   // Typed before the update arrives: typing it later would replace the object the transaction
   // reports as changed.
   doc.get(LEXICAL_ROOT, Y.XmlText);
   let refusal: ContentRefusal | null = null;
   const check = (transaction: Y.Transaction) => {
-    refusal ??= checkTransaction(doc, transaction);
+    refusal ??= checkTransaction(doc, transaction, author);
   };
   doc.on("afterTransaction", check);
   try {

@@ -14,7 +14,7 @@ import {
 import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
-import { applyCheckedUpdate, type ContentRefusal } from "./content-guard";
+import { applyCheckedUpdate, type ContentRefusal, type SuggestionAuthor } from "./content-guard";
 import { COLLAB_LIMITS } from "./limits";
 import type { CollabPeers } from "./peers";
 import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
@@ -142,10 +142,10 @@ export class CollabDocument {
    * Yjs throws on) may be (half) applied, so that document is then made again from the saved one
    * and the updates still being saved.
    */
-  accept(update: Uint8Array): ContentRefusal | "malformed" | null {
+  accept(update: Uint8Array, author: SuggestionAuthor): ContentRefusal | "malformed" | null {
     let refusal: ContentRefusal | "malformed" | null;
     try {
-      refusal = applyCheckedUpdate(this.received, update, "received");
+      refusal = applyCheckedUpdate(this.received, update, "received", author);
     } catch {
       refusal = "malformed";
     }

@@ -11,12 +11,16 @@ import {
 import {
   $createParagraphNode,
   $getRoot,
+  type DOMExportOutputMap,
   type LexicalEditor,
+  type LexicalNode,
   type SerializedEditorState,
+  TextNode,
 } from "lexical";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
+import { $suggestionOf, suggestionLabel } from "../../common/suggestions";
 import { repairToSchema, withinSchema } from "./content-guard";
 import { safeHtml } from "./safe-html";
 
@@ -40,22 +44,35 @@ interface HeadlessSession {
   binding: Binding;
 }
 
+/** Text marked as a suggestion is exported inside <ins> or <del>, with who and when. */
+const SUGGESTION_HTML: DOMExportOutputMap = new Map([
+  [
+    TextNode,
+    (editor: LexicalEditor, node: LexicalNode) => {
+      const output = node.exportDOM(editor);
+      const suggestion = $suggestionOf(node);
+      if (!suggestion || !output.element) return output;
+      const wrapper = document.createElement(suggestion.kind === "insert" ? "ins" : "del");
+      wrapper.setAttribute("title", suggestionLabel(suggestion));
+      wrapper.append(output.element);
+      return { ...output, element: wrapper };
+    },
+  ],
+]);
+
 /**
- * A headless Lexical editor bound to a Y.Doc both ways, like the browser's: Yjs changes flow
- * into Lexical, Lexical updates flow into Yjs. `state` (a Yjs update) is applied first.
+ * A headless Lexical editor bound to `doc` both ways, like the browser's: Yjs changes flow into
+ * Lexical, Lexical updates flow into Yjs. `close` unbinds it (the doc is left as it is).
  */
-function withHeadlessSession<T>(
-  state: Uint8Array | null,
-  work: (session: HeadlessSession) => T,
-): T {
+export function bindHeadlessEditor(doc: Y.Doc): HeadlessSession & { close: () => void } {
   const editor = createHeadlessEditor({
     namespace: EDITOR_NAMESPACE,
     nodes: EDITOR_NODES,
+    html: { export: SUGGESTION_HTML },
     onError: (error) => {
       throw error;
     },
   });
-  const doc = new Y.Doc();
   const docMap = new Map([[COLLAB_ROOT_ID, doc]]);
   const provider = offlineProvider(doc);
   const binding = createBinding(editor, provider, COLLAB_ROOT_ID, doc, docMap);
@@ -80,18 +97,31 @@ function withHeadlessSession<T>(
       }
     },
   );
+  const close = () => {
+    removeListener();
+    root.unobserveDeep(onYjsChange as never);
+  };
+  return { editor, doc, binding, close };
+}
+
+/** A headless editor on a fresh Y.Doc holding `state` (a Yjs update), for the length of `work`. */
+function withHeadlessSession<T>(
+  state: Uint8Array | null,
+  work: (session: HeadlessSession) => T,
+): T {
+  const doc = new Y.Doc();
+  const session = bindHeadlessEditor(doc);
   try {
     if (state) {
       // Content stored before the server checked it may be outside the schema: it is left out
       // (Lexical would throw on an unknown node, and nothing else belongs in the HTML).
       Y.applyUpdate(doc, withinSchema(state));
       // Yjs → Lexical queues an editor update; a discrete no-op update commits it now.
-      discreteUpdate(editor, () => {});
+      discreteUpdate(session.editor, () => {});
     }
-    return work({ editor, doc, binding });
+    return work(session);
   } finally {
-    removeListener();
-    root.unobserveDeep(onYjsChange as never);
+    session.close();
     doc.destroy();
   }
 }

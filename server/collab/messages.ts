@@ -191,7 +191,7 @@ export class CollabMessages {
       return this.fail(socket, reply, documentId, "rate_limited");
     // The one check of an incoming update's content, after the protocol's own checks and before
     // it is sent to the others or stored: applying it to the accepted edits checks what it changes.
-    const refused = document.accept(update);
+    const refused = document.accept(update, { userId: user.userId, name: user.name });
     if (refused) {
       this.rateLimiter.charge(user.userId, COLLAB_LIMITS.refusalCost);
       return this.fail(socket, reply, documentId, refused);

@@ -17,6 +17,8 @@ const ALLOWED_ELEMENTS = new Set([
   "i",
   "em",
   "u",
+  "ins",
+  "del",
   "a",
   "h1",
   "h2",
@@ -76,6 +78,8 @@ const ATTRIBUTES: Record<string, (value: string, element: string) => boolean> = 
   rowspan: (value) => integer.test(value),
   class: (value) => /^editor-[a-z-]+( editor-[a-z-]+)*$/.test(value),
   style: () => true, // filtered declaration by declaration
+  // Who suggested an insertion or a deletion, and when.
+  title: (value, element) => (element === "ins" || element === "del") && value.length <= 300,
 };
 
 const pixels = /^\d{1,5}(\.\d+)?px$/;

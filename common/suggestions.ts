@@ -1,0 +1,178 @@
+import {
+  $getRoot,
+  $getState,
+  $isElementNode,
+  $isTextNode,
+  $setState,
+  createState,
+  type LexicalNode,
+  type TextNode,
+} from "lexical";
+
+/**
+ * Suggested changes (track changes) in a co-edited document (docs/decisions/0033): a suggestion
+ * is a mark on text nodes, like bold — a node state holding what is proposed (insert or delete),
+ * by whom and when. Text is never moved to make or settle one: marking splits text nodes and sets
+ * a property, accepting or rejecting clears the property or deletes the text. So suggestions made,
+ * accepted and rejected by several people at once converge without losing or doubling text.
+ */
+export type SuggestionKind = "insert" | "delete";
+
+export interface Suggestion {
+  kind: SuggestionKind;
+  /** Shared by every text node of one suggestion (a word typed, a passage struck). */
+  id: string;
+  authorId: string;
+  authorName: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+}
+
+/** The node-state key a suggestion is kept under (in Lexical JSON and in the Y.Doc). */
+export const SUGGESTION_STATE_KEY = "suggestion";
+
+const SUGGESTION_FIELDS = ["kind", "id", "authorId", "authorName", "createdAt"] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+
+/** Exactly the shape above, each field within bounds: what the server lets into a document. */
+export function isSuggestion(value: unknown): value is Suggestion {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return (
+    keys.length === SUGGESTION_FIELDS.length &&
+    SUGGESTION_FIELDS.every((field) => typeof record[field] === "string") &&
+    (record.kind === "insert" || record.kind === "delete") &&
+    /^[\w-]{1,64}$/.test(record.id as string) &&
+    UUID.test(record.authorId as string) &&
+    /\S/.test(record.authorName as string) &&
+    (record.authorName as string).length <= 200 &&
+    ISO_TIME.test(record.createdAt as string)
+  );
+}
+
+export const sameSuggestion = (a: Suggestion | null, b: Suggestion | null) =>
+  a === b ||
+  (a !== null && b !== null && SUGGESTION_FIELDS.every((field) => a[field] === b[field]));
+
+export const suggestionState = createState(SUGGESTION_STATE_KEY, {
+  parse: (value): Suggestion | null => (isSuggestion(value) ? { ...value } : null),
+  isEqual: sameSuggestion,
+});
+
+export const $suggestionOf = (node: LexicalNode): Suggestion | null =>
+  $isTextNode(node) ? $getState(node, suggestionState) : null;
+
+export const $setSuggestion = (node: TextNode, suggestion: Suggestion | null) =>
+  $setState(node, suggestionState, suggestion);
+
+/** "2026-12-06 14:03", in Stockholm time on the server and in the browser alike. */
+export function suggestionTime(createdAt: string): string {
+  const date = new Date(createdAt);
+  if (Number.isNaN(date.getTime())) return "";
+  return date
+    .toLocaleString("sv-SE", {
+      timeZone: "Europe/Stockholm",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+    .replace(",", "");
+}
+
+/** "Förslag att infoga av Sara Lind, 2026-12-06 14:03": what colour and lines also say. */
+export function suggestionLabel(suggestion: Suggestion): string {
+  const what = suggestion.kind === "insert" ? "Förslag att infoga" : "Förslag att ta bort";
+  return `${what} av ${suggestion.authorName}, ${suggestionTime(suggestion.createdAt)}`;
+}
+
+export interface OpenSuggestion extends Suggestion {
+  /** The text it inserts or deletes (its parts joined with a space when split up). */
+  text: string;
+}
+
+function $textNodes(): TextNode[] {
+  const found: TextNode[] = [];
+  const visit = (node: LexicalNode) => {
+    if ($isTextNode(node)) found.push(node);
+    else if ($isElementNode(node)) for (const child of node.getChildren()) visit(child);
+  };
+  visit($getRoot());
+  return found;
+}
+
+/** The document's open suggestions in reading order, one per id. */
+export function $openSuggestions(): OpenSuggestion[] {
+  const byId = new Map<string, OpenSuggestion>();
+  let previous: string | null = null;
+  for (const node of $textNodes()) {
+    const suggestion = $suggestionOf(node);
+    if (!suggestion) {
+      previous = null;
+      continue;
+    }
+    const seen = byId.get(suggestion.id);
+    if (!seen) byId.set(suggestion.id, { ...suggestion, text: node.getTextContent() });
+    else seen.text += (previous === suggestion.id ? "" : " ") + node.getTextContent();
+    previous = suggestion.id;
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Accepts or rejects one suggestion (every one, without an id): accepting an insertion or
+ * rejecting a deletion keeps the text as ordinary text, the other two delete it. Returns the
+ * number of suggestions settled.
+ */
+export function $settleSuggestions(accept: boolean, id?: string): number {
+  const settled = new Set<string>();
+  for (const node of $textNodes()) {
+    const suggestion = $suggestionOf(node);
+    if (!suggestion || (id !== undefined && suggestion.id !== id)) continue;
+    settled.add(suggestion.id);
+    if (accept === (suggestion.kind === "insert")) $setSuggestion(node, null);
+    else node.remove();
+  }
+  return settled.size;
+}
+
+interface JsonNode {
+  type: string;
+  children?: JsonNode[];
+  $?: Record<string, unknown>;
+}
+
+/**
+ * Lexical JSON as it reads with every open suggestion rejected — insertions left out, deletions
+ * kept — for files that show no pending change.
+ */
+export function withoutSuggestions<T extends JsonNode>(node: T): T {
+  if (!node.children) return node;
+  const children = node.children.flatMap((child) => {
+    const suggestion = child.$?.[SUGGESTION_STATE_KEY];
+    return isSuggestion(suggestion) && suggestion.kind === "insert"
+      ? []
+      : [withoutSuggestions(child)];
+  });
+  return { ...node, children };
+}
+
+/** The open suggestions in Lexical JSON (stored content), one per id, in reading order. */
+export function suggestionsInJson(root: JsonNode): OpenSuggestion[] {
+  const byId = new Map<string, OpenSuggestion>();
+  const visit = (node: JsonNode) => {
+    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+    if (isSuggestion(suggestion)) {
+      const text = (node as { text?: string }).text ?? "";
+      const seen = byId.get(suggestion.id);
+      if (seen) seen.text += text;
+      else byId.set(suggestion.id, { ...suggestion, text });
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(root);
+  return [...byId.values()];
+}
