@@ -145,19 +145,10 @@ interface JsonNode {
   $?: Record<string, unknown>;
 }
 
-/**
- * Lexical JSON as it reads with every open suggestion rejected — insertions left out, deletions
- * kept — for files that show no pending change.
- */
-export function withoutSuggestions<T extends JsonNode>(node: T): T {
-  if (!node.children) return node;
-  const children = node.children.flatMap((child) => {
-    const suggestion = child.$?.[SUGGESTION_STATE_KEY];
-    return isSuggestion(suggestion) && suggestion.kind === "insert"
-      ? []
-      : [withoutSuggestions(child)];
-  });
-  return { ...node, children };
+/** A text node (Lexical JSON) suggested for insertion: left out of files until accepted. */
+export function isPendingInsertion(node: JsonNode): boolean {
+  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+  return isSuggestion(suggestion) && suggestion.kind === "insert";
 }
 
 /** The open suggestions in Lexical JSON (stored content), one per id, in reading order. */

@@ -1380,4 +1380,30 @@ export const en: Catalogue = {
   "documents.live.archived": "{name} just archived the document. It can no longer be changed.",
   "documents.live.unarchived": "{name} just restored the document from the archive.",
   "documents.live.deleted": "{name} just deleted the document.",
+  "validation.openSuggestions":
+    "The document has open suggested changes. Accept or reject them before adopting it.",
+  "suggestions.title": "Suggested changes",
+  "suggestions.mode": "Suggest changes",
+  "suggestions.modeHint":
+    "What you type and delete is shown as suggestions that others accept or reject.",
+  "suggestions.modeOn": "Mode: suggesting changes",
+  "suggestions.onlyText":
+    "When suggesting changes you type and delete text; new paragraphs and formats are made in the normal mode.",
+  "suggestions.none": "No open suggested changes.",
+  "suggestions.insert": "Insert",
+  "suggestions.delete": "Delete",
+  "suggestions.byline": "{name}, {time}",
+  "suggestions.accept": "Accept",
+  "suggestions.reject": "Reject",
+  "suggestions.acceptOne": "Accept the suggestion “{text}”",
+  "suggestions.rejectOne": "Reject the suggestion “{text}”",
+  "suggestions.acceptAll": "Accept all",
+  "suggestions.rejectAll": "Reject all",
+  "suggestions.readOnly":
+    "You can read the suggestions; those who write in the document accept or reject them.",
+  "suggestions.openWarning": {
+    one: "The document has {count} open suggested change. Accept or reject it before adopting.",
+    other:
+      "The document has {count} open suggested changes. Accept or reject them before adopting.",
+  },
 };

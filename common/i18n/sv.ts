@@ -1381,6 +1381,32 @@ export const sv = {
   "documents.live.archived": "{name} arkiverade just nu dokumentet. Det kan inte längre ändras.",
   "documents.live.unarchived": "{name} återställde just nu dokumentet från arkivet.",
   "documents.live.deleted": "{name} raderade just nu dokumentet.",
+  "validation.openSuggestions":
+    "Dokumentet har öppna ändringsförslag. Godkänn eller avvisa dem innan det fastställs.",
+  "suggestions.title": "Ändringsförslag",
+  "suggestions.mode": "Föreslå ändringar",
+  "suggestions.modeHint":
+    "Det du skriver och tar bort visas som förslag som andra godkänner eller avvisar.",
+  "suggestions.modeOn": "Läge: Föreslår ändringar",
+  "suggestions.onlyText":
+    "I läget Föreslå ändringar skriver och tar du bort text; nya stycken och format görs i vanligt läge.",
+  "suggestions.none": "Inga öppna ändringsförslag.",
+  "suggestions.insert": "Infoga",
+  "suggestions.delete": "Ta bort",
+  "suggestions.byline": "{name}, {time}",
+  "suggestions.accept": "Godkänn",
+  "suggestions.reject": "Avvisa",
+  "suggestions.acceptOne": "Godkänn förslaget ”{text}”",
+  "suggestions.rejectOne": "Avvisa förslaget ”{text}”",
+  "suggestions.acceptAll": "Godkänn alla",
+  "suggestions.rejectAll": "Avvisa alla",
+  "suggestions.readOnly":
+    "Du kan läsa förslagen; de som skriver i dokumentet godkänner eller avvisar dem.",
+  "suggestions.openWarning": {
+    one: "Dokumentet har {count} öppet ändringsförslag. Godkänn eller avvisa det innan ni fastställer.",
+    other:
+      "Dokumentet har {count} öppna ändringsförslag. Godkänn eller avvisa dem innan ni fastställer.",
+  },
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
 import type { DocumentChange } from "../../common/live-events";
+import { type OpenSuggestion, suggestionsInJson } from "../../common/suggestions";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import {
   DOCUMENT_KINDS,
@@ -433,6 +434,16 @@ export async function documentContent(
   return renderState(stored.state);
 }
 
+/** The open suggestions (track changes) in a document's stored content, in reading order. */
+export async function documentSuggestions(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+): Promise<OpenSuggestion[]> {
+  const content = await documentContent(db, actor, documentId);
+  return suggestionsInJson(content.json.root as never);
+}
+
 /**
  * How many co-editing updates of a document were set aside because they were outside the
  * editor's schema: for the organisation's administrators (those who manage its people), null
@@ -573,7 +584,13 @@ export async function updateDocumentMeta(
         frontMatter,
       },
     });
-    if (adoptedNow) await insertVersion(trx, actor, documentId, "Fastställd", true);
+    if (adoptedNow) {
+      // Counted in the stored state, in the transaction that adopts it.
+      const stored = await loadState(trx, documentId);
+      if (stored && suggestionsInJson(renderState(stored.state).json.root as never).length > 0)
+        throw new ValidationError({ status: "validation.openSuggestions" });
+      await insertVersion(trx, actor, documentId, "Fastställd", true);
+    }
     // The co-editing hub hears "adopted" too, and turns open editors read-only.
     await recordDocumentChanged(trx, actor, documentId, adoptedNow ? "adopted" : "meta");
   });

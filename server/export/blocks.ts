@@ -1,5 +1,6 @@
 import type { SerializedEditorState, SerializedLexicalNode } from "lexical";
 import { IS_BOLD, IS_ITALIC, IS_UNDERLINE } from "lexical";
+import { isPendingInsertion } from "../../common/suggestions";
 
 /**
  * A document's content as the Word and PDF writers read it: blocks of styled runs, taken from
@@ -103,6 +104,8 @@ type Starts = Map<Node, number>;
 
 function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
   return nodes.flatMap((node): Run[] => {
+    // Pending suggestions are not in a file: it reads as if each were rejected.
+    if (isPendingInsertion(node)) return [];
     const at = starts.get(node) ?? 0;
     if (node.type === "text") {
       const format = typeof node.format === "number" ? node.format : 0;
@@ -127,9 +130,11 @@ function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
 }
 
 const textOf = (node: Node): string =>
-  node.children
-    ? node.children.map(textOf).join(node.type === "tablecell" ? "\n" : "")
-    : (node.text ?? (node.type === "linebreak" ? "\n" : ""));
+  isPendingInsertion(node)
+    ? ""
+    : node.children
+      ? node.children.map(textOf).join(node.type === "tablecell" ? "\n" : "")
+      : (node.text ?? (node.type === "linebreak" ? "\n" : ""));
 
 /** A list and the lists nested in its items, flattened in reading order with their depth. */
 function listItems(starts: Starts, list: Node, depth: number): ListItem[] {

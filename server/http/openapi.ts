@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OpenSuggestion } from "../../common/suggestions";
 import {
   ACTION_STATUSES,
   ASSESSMENTS,
@@ -449,6 +450,21 @@ const CommentThread = z
     "A thread of comments on a passage of the document",
   ) satisfies z.ZodType<CommentThreadView>;
 
+const Suggestion = z
+  .object({
+    id: z.string().describe("Shared by every part of one suggestion"),
+    kind: z
+      .enum(["insert", "delete"])
+      .describe("`insert`: proposed new text; `delete`: text proposed to be removed"),
+    text: z.string().describe("The text it inserts or removes"),
+    authorId: uuid,
+    authorName: z.string(),
+    createdAt: dateTime,
+  })
+  .describe(
+    "An open suggested change (track changes) in the document's text; accepted or rejected in the editor",
+  ) satisfies z.ZodType<OpenSuggestion>;
+
 const SearchHit = z.object({
   kind: z.enum(SEARCH_KINDS),
   id: uuid.describe(
@@ -674,6 +690,7 @@ const responseSchemas = {
   DocumentVersionList: list(DocumentVersion),
   CommentThread,
   CommentThreadList: list(CommentThread),
+  SuggestionList: list(Suggestion),
   LexicalDocument,
   SearchHit,
   SearchResults: list(SearchHit),
@@ -1242,6 +1259,18 @@ export const apiOperations: readonly ApiOperation[] = [
       "The comment threads on the document's text, oldest first: the quoted passage, author, replies and state (open or resolved)",
     responses: {
       200: responseSchemas.CommentThreadList,
+      403: "Observers read no documents",
+      404: "No such document",
+    },
+  },
+  {
+    method: "get",
+    path: "/documents/{id}/suggestions",
+    operationId: "listDocumentSuggestions",
+    summary:
+      "The open suggested changes in the document's text, in reading order: insert or delete, the text, who suggested it and when (an adopted document has none)",
+    responses: {
+      200: responseSchemas.SuggestionList,
       403: "Observers read no documents",
       404: "No such document",
     },

@@ -507,6 +507,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/documents/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open suggested changes in the document's text, in reading order: insert or delete, the text, who suggested it and when (an adopted document has none) */
+        get: operations["listDocumentSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{id}/versions": {
         parameters: {
             query?: never;
@@ -1658,6 +1675,24 @@ export interface components {
         };
         CommentThreadList: {
             items: components["schemas"]["CommentThread"][];
+        };
+        SuggestionList: {
+            items: {
+                /** @description Shared by every part of one suggestion */
+                id: string;
+                /**
+                 * @description `insert`: proposed new text; `delete`: text proposed to be removed
+                 * @enum {string}
+                 */
+                kind: "insert" | "delete";
+                /** @description The text it inserts or removes */
+                text: string;
+                /** Format: uuid */
+                authorId: string;
+                authorName: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
         };
         /** @description Lexical's serialised editor state (the editor's own JSON format) */
         LexicalDocument: {
@@ -5370,6 +5405,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentThreadList"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Observers read no documents */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDocumentSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionList"];
                 };
             };
             /** @description A NUL character in the address */

@@ -10,6 +10,7 @@ import {
   createDocument,
   createVersion,
   documentContent,
+  documentSuggestions,
   getDocument,
   listDocumentPage,
   listVersions,
@@ -118,6 +119,12 @@ export function documentRoutes(db: DB) {
       const { id, reviewId } = req.params;
       await markReviewed(db, user, id, req.body ?? {}, reviewId);
       res.json((await listReviews(db, user, id)).find((review) => review.id === reviewId));
+    }),
+  );
+  router.get(
+    "/documents/:id/suggestions",
+    route(async (user, req, res) => {
+      res.json({ items: await documentSuggestions(db, user, req.params.id) });
     }),
   );
   router.get(
