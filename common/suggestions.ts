@@ -1,4 +1,5 @@
 import {
+  $createTextNode,
   $getRoot,
   $getState,
   $isElementNode,
@@ -6,6 +7,7 @@ import {
   $setState,
   createState,
   type LexicalNode,
+  type RangeSelection,
   type TextNode,
 } from "lexical";
 
@@ -166,4 +168,91 @@ export function suggestionsInJson(root: JsonNode): OpenSuggestion[] {
   };
   visit(root);
   return [...byId.values()];
+}
+
+/** Who is suggesting, and how a new suggestion gets its id (random in the browser). */
+export interface Suggester {
+  authorId: string;
+  authorName: string;
+  newId: () => string;
+  now: () => Date;
+}
+
+const ownInsertion = (node: LexicalNode, by: Suggester) => {
+  const suggestion = $suggestionOf(node);
+  return suggestion?.kind === "insert" && suggestion.authorId === by.authorId ? suggestion : null;
+};
+
+const suggestionBy = (kind: SuggestionKind, by: Suggester, id = by.newId()): Suggestion => ({
+  kind,
+  id,
+  authorId: by.authorId,
+  authorName: by.authorName,
+  createdAt: by.now().toISOString(),
+});
+
+/**
+ * Inserts `text` at the caret: as ordinary text (`by` null), or as an insertion suggested by
+ * `by`. Typing on in one's own suggestion extends it; next to any other text a node of its own
+ * starts, so a suggestion never spreads into ordinary text or the other way round.
+ */
+export function $insertTextAt(selection: RangeSelection, text: string, by: Suggester | null) {
+  const anchor = selection.anchor.getNode();
+  const offset = selection.anchor.offset;
+  if ($isTextNode(anchor)) {
+    const extend = by ? ownInsertion(anchor, by) !== null : $suggestionOf(anchor) === null;
+    if (extend) {
+      anchor.spliceText(offset, 0, text, true);
+      return;
+    }
+  }
+  const node = $createTextNode(text);
+  if (by) $setSuggestion(node, suggestionBy("insert", by));
+  if ($isTextNode(anchor)) {
+    node.setFormat(anchor.getFormat());
+    if (offset === 0) anchor.insertBefore(node);
+    else if (offset >= anchor.getTextContentSize()) anchor.insertAfter(node);
+    else anchor.splitText(offset)[0].insertAfter(node);
+  } else if ($isElementNode(anchor)) {
+    const after = anchor.getChildAtIndex(offset);
+    if (after) after.insertBefore(node);
+    else anchor.append(node);
+  }
+  node.select(text.length, text.length);
+}
+
+/** A neighbour's deletion by the same person, so a run of deleted characters is one suggestion. */
+function adjacentDeletionId(node: TextNode, by: Suggester): string | undefined {
+  for (const neighbour of [node.getPreviousSibling(), node.getNextSibling()]) {
+    const suggestion = neighbour && $suggestionOf(neighbour);
+    if (suggestion?.kind === "delete" && suggestion.authorId === by.authorId) return suggestion.id;
+  }
+  return undefined;
+}
+
+/**
+ * Suggests deleting the selected text: it stays, struck through, as a deletion by `by`; one's
+ * own suggested insertion is really deleted, others' suggestions are left as they are. The caret
+ * ends before the passage (`backward`, as after Backspace) or after it.
+ */
+export function $suggestDeletion(selection: RangeSelection, by: Suggester, backward: boolean) {
+  if (selection.isCollapsed()) return;
+  const nodes = selection.extract().filter($isTextNode);
+  let first: TextNode | null = null;
+  let last: TextNode | null = null;
+  let id: string | undefined;
+  for (const node of nodes) {
+    if (ownInsertion(node, by)) {
+      node.remove();
+      continue;
+    }
+    if (!$suggestionOf(node)) {
+      id ??= adjacentDeletionId(node, by) ?? by.newId();
+      $setSuggestion(node, suggestionBy("delete", by, id));
+    }
+    first ??= node;
+    last = node;
+  }
+  if (backward && first) first.select(0, 0);
+  else if (last) last.select(last.getTextContentSize(), last.getTextContentSize());
 }

@@ -69,6 +69,7 @@ import {
   type SaveState,
   SocketIoProvider,
 } from "./provider.client";
+import { SuggestionsPlugin } from "./SuggestionsPlugin";
 
 export interface EditorProps {
   documentId: string;
@@ -84,6 +85,8 @@ export interface EditorProps {
   onPeople: (people: DocumentPerson[] | null) => void;
   /** Someone adopted the document while it was open here. */
   onFrozen: () => void;
+  /** Where the list of suggested changes goes (in the rail). */
+  suggestionsContainer: HTMLElement | null;
   /** The document's comment threads, shown in the text; "Kommentera" for those who may comment. */
   comments: {
     threads: AnchoredThread[];
@@ -358,7 +361,16 @@ function LinkForm({ editor, onClose }: { editor: LexicalEditor; onClose: () => v
  * `children`: shown under the buttons, in the part that stays in view while scrolling; `extra`:
  * buttons at the end of the toolbar.
  */
-function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode }) {
+function Toolbar({
+  children,
+  extra,
+  locked,
+}: {
+  children?: ReactNode;
+  extra?: ReactNode;
+  /** Suggesting changes: formats, blocks, lists, links and tables are not suggestions. */
+  locked: boolean;
+}) {
   const t = useT();
   const [editor] = useLexicalComposerContext();
   const [state, setState] = useState<ToolbarState>(EMPTY_STATE);
@@ -422,6 +434,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
       <div className="editor-toolbar" role="toolbar" aria-label={t("editor.toolbar")}>
         <ToolbarButton
           label={t("editor.bold")}
+          disabled={locked}
           shortcut="bold"
           pressed={state.bold}
           onClick={() => format("bold")}
@@ -430,6 +443,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         </ToolbarButton>
         <ToolbarButton
           label={t("editor.italic")}
+          disabled={locked}
           shortcut="italic"
           pressed={state.italic}
           onClick={() => format("italic")}
@@ -438,6 +452,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         </ToolbarButton>
         <ToolbarButton
           label={t("editor.underline")}
+          disabled={locked}
           shortcut="underline"
           pressed={state.underline}
           onClick={() => format("underline")}
@@ -452,6 +467,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
           className="toolbar-select"
           value={state.block}
           title={t("editor.blockType")}
+          disabled={locked}
           onChange={(event) => setBlock(event.target.value as BlockType)}
         >
           <option value="paragraph">{t("editor.paragraph")}</option>
@@ -462,6 +478,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         </select>
         <ToolbarButton
           label={t("editor.bullet")}
+          disabled={locked}
           pressed={state.list === "bullet"}
           onClick={() => toggleList("bullet")}
         >
@@ -469,6 +486,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         </ToolbarButton>
         <ToolbarButton
           label={t("editor.number")}
+          disabled={locked}
           pressed={state.list === "number"}
           onClick={() => toggleList("number")}
         >
@@ -476,6 +494,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         </ToolbarButton>
         <ToolbarButton
           label={t("editor.check")}
+          disabled={locked}
           pressed={state.list === "check"}
           onClick={() => toggleList("check")}
         >
@@ -484,6 +503,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         {state.link ? (
           <ToolbarButton
             label={t("editor.linkRemove")}
+            disabled={locked}
             onClick={() => editor.dispatchCommand(TOGGLE_LINK_COMMAND, null)}
           >
             {t("editor.link")} ✕
@@ -491,6 +511,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         ) : (
           <ToolbarButton
             label={t("editor.link")}
+            disabled={locked}
             pressed={linkOpen}
             onClick={() => setLinkOpen((open) => !open)}
           >
@@ -499,6 +520,7 @@ function Toolbar({ children, extra }: { children?: ReactNode; extra?: ReactNode 
         )}
         <ToolbarButton
           label={t("editor.table")}
+          disabled={locked}
           onClick={() => {
             separateUndoStep(editor);
             editor.dispatchCommand(INSERT_TABLE_COMMAND, {
@@ -574,6 +596,8 @@ function CollaborativeEditor(
   const [serverWritable, setServerWritable] = useState(true);
   const [sizeError, setSizeError] = useState<SizeError | null>(null);
   const editable = writable && serverWritable;
+  // "Föreslå ändringar": what this person types and deletes becomes suggestions.
+  const [suggesting, setSuggesting] = useState(false);
   const cursorsRef = useRef<HTMLDivElement>(null);
   const markersRef = useRef<HTMLDivElement>(null);
   const { comments } = props;
@@ -669,7 +693,31 @@ function CollaborativeEditor(
       {provider && <LeaveGuard provider={provider} />}
       {synced && editable && (
         // In the toolbar, which stays in view: after a long paste the caret is far below.
-        <Toolbar extra={commentButton}>
+        <Toolbar
+          locked={suggesting}
+          extra={
+            <>
+              <button
+                type="button"
+                className="toolbar-button toolbar-text-button"
+                aria-pressed={suggesting}
+                title={t("suggestions.modeHint")}
+                data-testid="suggest-toggle"
+                // Keeps the caret in the text, so typing goes on in the new mode.
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={() => setSuggesting((on) => !on)}
+              >
+                {t("suggestions.mode")}
+              </button>
+              {suggesting && (
+                <span className="suggesting-mode" data-testid="suggesting-mode">
+                  {t("suggestions.modeOn")}
+                </span>
+              )}
+              {commentButton}
+            </>
+          }
+        >
           {sizeError && <TooLargeAlert error={sizeError} />}
           {props.refusal && <ContentRefusedAlert refusal={props.refusal} />}
         </Toolbar>
@@ -694,6 +742,12 @@ function CollaborativeEditor(
           onComment={comments.onComment}
         />
         {editable && <ContentRulesPlugin />}
+        <SuggestionsPlugin
+          user={user}
+          suggesting={suggesting && editable}
+          editable={editable}
+          panelContainer={synced ? props.suggestionsContainer : null}
+        />
         <RichTextPlugin
           contentEditable={
             <ContentEditable

@@ -1,3 +1,4 @@
+import { suggestionsInJson } from "../../common/suggestions";
 import type { Executor } from "../../db";
 import { actionsFromDocument, displayStatus } from "../../server/domain/actions";
 import { listDepartments } from "../../server/domain/departments";
@@ -38,6 +39,8 @@ export async function documentPage(
   return {
     document,
     html: content.html,
+    // Adopting refuses while any is open; the page says so before anyone tries.
+    openSuggestions: suggestionsInJson(content.json.root as never).length,
     quarantined,
     versions,
     departments: departments.map((d) => ({ id: d.id, name: d.name })),

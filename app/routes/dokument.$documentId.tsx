@@ -168,12 +168,15 @@ export default function DocumentPage() {
     reviews,
     reviewers,
     canRequestReview,
+    openSuggestions,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const hydrated = useHydrated();
   const revalidator = useRevalidator();
   const [saveStatus, setSaveStatus] = useState<SaveStatus>(null);
+  // The editor lists the suggested changes here, in the rail.
+  const [suggestionsContainer, setSuggestionsContainer] = useState<HTMLDivElement | null>(null);
   const [people, setPeople] = useState<DocumentPerson[] | null>(null);
   const failed = (intent: string) =>
     failure && "intent" in failure && failure.intent === intent ? failure : undefined;
@@ -259,6 +262,7 @@ export default function DocumentPage() {
                 onSaveState={onSaveState}
                 onPeople={setPeople}
                 onFrozen={onFrozen}
+                suggestionsContainer={suggestionsContainer}
                 comments={{
                   threads: threads.map((thread, i) => ({
                     id: thread.id,
@@ -291,6 +295,7 @@ export default function DocumentPage() {
             onShowInText={showInText}
             onDraftDone={onDraftDone}
           />
+          <div ref={setSuggestionsContainer} data-testid="suggestions-rail" />
           <DocumentReview
             reviews={reviews}
             userId={user.id}
@@ -307,6 +312,12 @@ export default function DocumentPage() {
             <p className="read-only-note" data-testid="unresolved-comments">
               <span aria-hidden="true">⚠ </span>
               {t("comments.unresolvedWarning", { count: openThreads })}
+            </p>
+          )}
+          {canEdit && !frozen && openSuggestions > 0 && (
+            <p className="read-only-note" data-testid="open-suggestions">
+              <span aria-hidden="true">⚠ </span>
+              {t("suggestions.openWarning", { count: openSuggestions })}
             </p>
           )}
           {canEdit && !frozen && (
