@@ -106,22 +106,35 @@ function $textNodes(): TextNode[] {
   return found;
 }
 
-/** The document's open suggestions in reading order, one per id. */
-export function $openSuggestions(): OpenSuggestion[] {
+/**
+ * One entry per suggestion id, in reading order, from the text nodes in order (null: anything
+ * else, which separates the parts of a suggestion split by other text with "…").
+ */
+function gather(parts: Iterable<{ suggestion: Suggestion; text: string } | null>) {
   const byId = new Map<string, OpenSuggestion>();
   let previous: string | null = null;
-  for (const node of $textNodes()) {
-    const suggestion = $suggestionOf(node);
-    if (!suggestion) {
+  for (const part of parts) {
+    if (!part) {
       previous = null;
       continue;
     }
+    const { suggestion, text } = part;
     const seen = byId.get(suggestion.id);
-    if (!seen) byId.set(suggestion.id, { ...suggestion, text: node.getTextContent() });
-    else seen.text += (previous === suggestion.id ? "" : " ") + node.getTextContent();
+    if (!seen) byId.set(suggestion.id, { ...suggestion, text });
+    else seen.text += (previous === suggestion.id ? "" : "…") + text;
     previous = suggestion.id;
   }
   return [...byId.values()];
+}
+
+/** The document's open suggestions in reading order, one per id. */
+export function $openSuggestions(): OpenSuggestion[] {
+  return gather(
+    $textNodes().map((node) => {
+      const suggestion = $suggestionOf(node);
+      return suggestion && { suggestion, text: node.getTextContent() };
+    }),
+  );
 }
 
 /**
@@ -155,19 +168,14 @@ export function isPendingInsertion(node: JsonNode): boolean {
 
 /** The open suggestions in Lexical JSON (stored content), one per id, in reading order. */
 export function suggestionsInJson(root: JsonNode): OpenSuggestion[] {
-  const byId = new Map<string, OpenSuggestion>();
-  const visit = (node: JsonNode) => {
+  function* parts(node: JsonNode): Generator<{ suggestion: Suggestion; text: string } | null> {
     const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-    if (isSuggestion(suggestion)) {
-      const text = (node as { text?: string }).text ?? "";
-      const seen = byId.get(suggestion.id);
-      if (seen) seen.text += text;
-      else byId.set(suggestion.id, { ...suggestion, text });
-    }
-    for (const child of node.children ?? []) visit(child);
-  };
-  visit(root);
-  return [...byId.values()];
+    if (isSuggestion(suggestion))
+      yield { suggestion, text: (node as { text?: string }).text ?? "" };
+    else if (!node.children) yield null;
+    for (const child of node.children ?? []) yield* parts(child);
+  }
+  return gather(parts(root));
 }
 
 /** Who is suggesting, and how a new suggestion gets its id (random in the browser). */

@@ -1,0 +1,263 @@
+import { Ajv2020 } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import {
+  $createParagraphNode,
+  $createTextNode,
+  $getRoot,
+  $isParagraphNode,
+  $isTextNode,
+  type TextNode,
+} from "lexical";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  $insertTextAt,
+  $openSuggestions,
+  $settleSuggestions,
+  $suggestDeletion,
+  type Suggester,
+} from "../../common/suggestions";
+import { documentForExport } from "../../server/domain/document-export";
+import {
+  createDocument,
+  documentContent,
+  getDocument,
+  updateDocumentMeta,
+} from "../../server/domain/documents";
+import { documentOutline } from "../../server/export/document";
+import { openApiDocument } from "../../server/http/openapi";
+import {
+  actorFor,
+  callApi,
+  createTokenAs,
+  DEMO_EMAILS,
+  type DemoUser,
+  type OtherOrganisation,
+  seedOtherOrganisation,
+} from "../helpers/actions";
+import { type LexicalClient, lexicalClient, suggesterOf } from "../helpers/lexical-client";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const TEXT = "Kommunen tillstyrker förslaget med förbehåll.";
+const NUMBER = "811218-9876";
+
+let server: TestServer;
+let other: OtherOrganisation;
+const db = () => server.database.db;
+const actor = (who: DemoUser) => actorFor(db(), DEMO_EMAILS[who]);
+const clients: LexicalClient[] = [];
+
+async function newDocument(): Promise<string> {
+  return createDocument(db(), await actor("member"), { title: "Yttrande", kind: "yttrande" }, () =>
+    $getRoot().append($createParagraphNode().append($createTextNode(TEXT))),
+  );
+}
+
+async function open(who: DemoUser, documentId: string) {
+  const client = await lexicalClient(server, DEMO_EMAILS[who], documentId);
+  clients.push(client);
+  await client.synced;
+  return client;
+}
+
+/** The first paragraph's text node holding `passage`, and where the passage starts in it. */
+function $find(passage: string): [TextNode, number] {
+  const paragraph = $getRoot().getFirstChild();
+  if (!$isParagraphNode(paragraph)) throw new Error("no paragraph");
+  for (const node of paragraph.getChildren()) {
+    const at = $isTextNode(node) ? node.getTextContent().indexOf(passage) : -1;
+    if (at >= 0) return [node as TextNode, at];
+  }
+  throw new Error(`"${passage}" is not in the text`);
+}
+
+/** Suggests `text` right after `passage`. */
+const $suggestAfter = (passage: string, text: string, by: Suggester) => {
+  const [node, at] = $find(passage);
+  $insertTextAt(node.select(at + passage.length, at + passage.length), text, by);
+};
+
+/** Suggests deleting `passage`. */
+const $suggestDeleting = (passage: string, by: Suggester) => {
+  const [node, at] = $find(passage);
+  $suggestDeletion(node.select(at, at + passage.length), by, true);
+};
+
+/** The provider's verdict on the client's edits: saved, or the server's refusal. */
+function verdict(client: LexicalClient): Promise<string> {
+  return new Promise((resolve) => {
+    client.provider.on("error", (code: string) => resolve(code));
+    void client.saved().then(() => resolve("saved"));
+  });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  other = await seedOtherOrganisation(db());
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+});
+afterAll(() => server?.close());
+
+describe("suggested changes in the Y.Doc", () => {
+  it("an insertion and a deletion reach the others and the stored content, and are listed by the API", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    const a = await open("admin", documentId);
+    b.update(() => {
+      const by = suggesterOf(member);
+      $suggestAfter("förslaget", " i sin helhet", by);
+      $suggestDeleting("med förbehåll", by);
+    });
+    expect(await verdict(b)).toBe("saved");
+    await expect.poll(() => a.read($openSuggestions).length).toBe(2);
+    expect(a.read(() => $getRoot().getTextContent())).toBe(
+      "Kommunen tillstyrker förslaget i sin helhet med förbehåll.",
+    );
+
+    const stored = await documentContent(db(), member, documentId);
+    expect(stored.html).toContain("<ins");
+    expect(stored.html).toContain('title="Förslag att ta bort av Anna Berg, ');
+
+    const token = await createTokenAs(server.url, DEMO_EMAILS.member);
+    const response = await callApi(
+      server.url,
+      token,
+      "GET",
+      `/documents/${documentId}/suggestions`,
+    );
+    expect(response.status).toBe(200);
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    ajv.addSchema(openApiDocument as object, "api");
+    const valid = ajv.validate({ $ref: "api#/components/schemas/SuggestionList" }, response.body);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(response.body.items).toMatchObject([
+      {
+        id: "s-1",
+        kind: "insert",
+        text: " i sin helhet",
+        authorId: member.userId,
+        authorName: "Anna Berg",
+      },
+      { id: "s-2", kind: "delete", text: "med förbehåll", authorId: member.userId },
+    ]);
+    // Observers read no documents, nor their suggestions; another organisation finds none.
+    const observer = await createTokenAs(server.url, DEMO_EMAILS.observer);
+    expect(
+      (await callApi(server.url, observer, "GET", `/documents/${documentId}/suggestions`)).status,
+    ).toBe(403);
+    const stranger = await createTokenAs(server.url, other.email, other.password);
+    expect(
+      (await callApi(server.url, stranger, "GET", `/documents/${documentId}/suggestions`)).status,
+    ).toBe(404);
+
+    // Files read as if every suggestion were rejected: the insertion left out, the deletion kept.
+    const outline = documentOutline(await documentForExport(db(), member, documentId));
+    const fileText = outline.blocks
+      .map((block) => ("runs" in block ? block.runs.map((run) => run.text).join("") : ""))
+      .join("\n");
+    expect(fileText).toBe(TEXT);
+
+    // A accepts the insertion and rejects the deletion: ordinary edits B receives.
+    a.update(() => {
+      $settleSuggestions(true, "s-1");
+      $settleSuggestions(false, "s-2");
+    });
+    expect(await verdict(a)).toBe("saved");
+    await expect.poll(() => b.read($openSuggestions)).toEqual([]);
+    expect(b.read(() => $getRoot().getTextContent())).toBe(
+      "Kommunen tillstyrker förslaget i sin helhet med förbehåll.",
+    );
+  });
+
+  it("refuses an identity number inside a suggestion", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    b.update(() => $suggestAfter("förslaget", ` för ${NUMBER}`, suggesterOf(member)));
+    expect(await verdict(b)).toBe("personal_data");
+    expect((await documentContent(db(), member, documentId)).text).toBe(TEXT);
+  });
+
+  it("refuses a suggestion in another's name, from another organisation, or with oversized attributes", async () => {
+    const member = await actor("member");
+    const admin = await actor("admin");
+    const forgeries: Suggester[] = [
+      suggesterOf(admin),
+      suggesterOf(other.user),
+      suggesterOf({ userId: member.userId, name: "Sara Lind" }),
+      suggesterOf({ userId: member.userId, name: "Anna Berg".repeat(40) }),
+      { ...suggesterOf(member), newId: () => "x".repeat(65) },
+      { ...suggesterOf(member), now: () => new Date(Number.NaN) },
+    ];
+    for (const forged of forgeries) {
+      const documentId = await newDocument();
+      const b = await open("member", documentId);
+      try {
+        b.update(() => $suggestAfter("förslaget", " i sin helhet", forged));
+      } catch {
+        // An invalid date cannot even be written by the editor: nothing is sent.
+        continue;
+      }
+      expect(await verdict(b)).toBe("invalid_content");
+      expect((await documentContent(db(), member, documentId)).text).toBe(TEXT);
+    }
+  });
+
+  it("a suggestion split by another person's typing keeps its author in both parts", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    b.update(() => $suggestDeleting("med förbehåll", suggesterOf(member, "b")));
+    expect(await verdict(b)).toBe("saved");
+    // The admin splits B's deletion (typing an ordinary word inside it): both halves stay B's.
+    const a = await open("admin", documentId);
+    a.update(() => {
+      const [node, at] = $find("förbehåll");
+      $insertTextAt(node.select(at, at), "stort ", null);
+    });
+    expect(await verdict(a)).toBe("saved");
+    expect(a.read($openSuggestions)).toMatchObject([
+      { id: "b-1", kind: "delete", authorId: member.userId, text: "med …förbehåll" },
+    ]);
+  });
+});
+
+describe("adopting a document with suggestions", () => {
+  it("is refused while any is open, with a clear message; allowed once they are settled", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    b.update(() => $suggestAfter("förslaget", " i sin helhet", suggesterOf(member)));
+    expect(await verdict(b)).toBe("saved");
+    const adopt = async () => {
+      const document = await getDocument(db(), member, documentId);
+      return updateDocumentMeta(db(), member, documentId, {
+        title: document.title,
+        kind: document.kind,
+        status: "adopted",
+        version: document.version,
+      });
+    };
+    await expect(adopt()).rejects.toMatchObject({
+      fields: { status: "validation.openSuggestions" },
+    });
+    expect((await getDocument(db(), member, documentId)).status).not.toBe("adopted");
+    // Through the API too, with the message.
+    const token = await createTokenAs(server.url, DEMO_EMAILS.member);
+    const document = await getDocument(db(), member, documentId);
+    const refused = await callApi(server.url, token, "PATCH", `/documents/${documentId}`, {
+      version: document.version,
+      status: "adopted",
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain("open suggested changes");
+
+    b.update(() => $settleSuggestions(true));
+    expect(await verdict(b)).toBe("saved");
+    expect(await adopt()).toEqual({ adoptedNow: true });
+  });
+});
