@@ -358,24 +358,36 @@ function collectSuggestions(type: Shared, found: Map<Y.Map<unknown>, Suggestion>
       collectSuggestions(item.content.type as Shared, found);
 }
 
-/** The suggestion with this id as it was before this transaction, if any part of it was there. */
+/** A map entry's value, also when the transaction being checked deleted it. */
+function valueBefore(map: Y.Map<unknown>, key: string): unknown {
+  return map._map.get(key)?.content.getContent().at(-1);
+}
+
+/**
+ * The suggestion with this id as it was before this transaction, if any part of it was there
+ * (Lexical may delete a text node and write it again in one update: that part counts too).
+ */
 function earlierSuggestion(
   id: string,
   root: Y.XmlText,
+  transaction: Y.Transaction,
   changed: Map<Y.Map<unknown>, Suggestion>,
 ): Suggestion | null {
+  const wasThere = (item: Y.Item) =>
+    !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
   const search = (type: Y.XmlText): Suggestion | null => {
     for (let item = type._start; item !== null; item = item.right) {
-      if (item.deleted || !(item.content instanceof Y.ContentType)) continue;
+      if (!wasThere(item) || !(item.content instanceof Y.ContentType)) continue;
       const child = item.content.type as Shared;
       if (child instanceof Y.XmlText) {
         const found = search(child);
         if (found) return found;
         continue;
       }
-      const state = (child as Y.Map<unknown>).get("__state");
-      const suggestion = suggestionIn(state);
-      if (suggestion?.id === id && !changed.has(state as Y.Map<unknown>)) return suggestion;
+      const state = valueBefore(child as Y.Map<unknown>, "__state");
+      if (!(state instanceof Y.Map) || changed.has(state)) continue;
+      const suggestion = valueBefore(state, SUGGESTION_STATE_KEY);
+      if (isSuggestion(suggestion) && suggestion.id === id) return suggestion;
     }
     return null;
   };
@@ -389,10 +401,11 @@ function earlierSuggestion(
 function honestAuthorship(
   suggestions: Map<Y.Map<unknown>, Suggestion>,
   root: Y.XmlText,
+  transaction: Y.Transaction,
   author: SuggestionAuthor,
 ): boolean {
   for (const suggestion of suggestions.values()) {
-    const earlier = earlierSuggestion(suggestion.id, root, suggestions);
+    const earlier = earlierSuggestion(suggestion.id, root, transaction, suggestions);
     const honest = earlier
       ? sameSuggestion(earlier, suggestion)
       : suggestion.authorId === author.userId && suggestion.authorName === author.name;
@@ -446,7 +459,7 @@ function checkTransaction(
       }
     }
   }
-  if (author && !honestAuthorship(suggestions, root, author)) return "invalid_content";
+  if (author && !honestAuthorship(suggestions, root, transaction, author)) return "invalid_content";
   if (holdsIdentityNumber(blocks)) return "personal_data";
   for (const type of elsewhere)
     if (findIdentityNumbers(anyTextOf(type)).length > 0) return "personal_data";

@@ -11,10 +11,12 @@ import {
 import {
   $createParagraphNode,
   $getRoot,
+  COLLABORATION_TAG,
   type DOMExportOutputMap,
   type LexicalEditor,
   type LexicalNode,
   type SerializedEditorState,
+  SKIP_COLLAB_TAG,
   TextNode,
 } from "lexical";
 import { Awareness } from "y-protocols/awareness";
@@ -63,8 +65,13 @@ const SUGGESTION_HTML: DOMExportOutputMap = new Map([
 /**
  * A headless Lexical editor bound to `doc` both ways, like the browser's: Yjs changes flow into
  * Lexical, Lexical updates flow into Yjs. `close` unbinds it (the doc is left as it is).
+ * `asEditor`: also send back what Lexical normalises after a change from Yjs (adjacent text
+ * nodes merged), as the browser's editor does; a rendering sends nothing anywhere and skips it.
  */
-export function bindHeadlessEditor(doc: Y.Doc): HeadlessSession & { close: () => void } {
+export function bindHeadlessEditor(
+  doc: Y.Doc,
+  { asEditor = false } = {},
+): HeadlessSession & { close: () => void } {
   const editor = createHeadlessEditor({
     namespace: EDITOR_NAMESPACE,
     nodes: EDITOR_NODES,
@@ -83,7 +90,7 @@ export function bindHeadlessEditor(doc: Y.Doc): HeadlessSession & { close: () =>
   root.observeDeep(onYjsChange as never);
   const removeListener = editor.registerUpdateListener(
     ({ prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags }) => {
-      if (!tags.has("collaboration")) {
+      if (asEditor ? !tags.has(SKIP_COLLAB_TAG) : !tags.has(COLLABORATION_TAG)) {
         syncLexicalUpdateToYjs(
           binding,
           provider,

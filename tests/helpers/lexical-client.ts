@@ -22,7 +22,7 @@ export async function lexicalClient(
 ): Promise<LexicalClient> {
   const client = await collabClient(server, email, documentId);
   // Bound before the server's state arrives, so the editor receives it as a change.
-  const session = bindHeadlessEditor(client.doc);
+  const session = bindHeadlessEditor(client.doc, { asEditor: true });
   const { editor } = session;
   return {
     ...client,
