@@ -373,8 +373,7 @@ function earlierSuggestion(
   transaction: Y.Transaction,
   changed: Map<Y.Map<unknown>, Suggestion>,
 ): Suggestion | null {
-  const wasThere = (item: Y.Item) =>
-    !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
+  const wasThere = (item: Y.Item) => !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
   const search = (type: Y.XmlText): Suggestion | null => {
     for (let item = type._start; item !== null; item = item.right) {
       if (!wasThere(item) || !(item.content instanceof Y.ContentType)) continue;
