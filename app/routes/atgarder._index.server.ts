@@ -17,7 +17,7 @@ async function movedAction(db: Executor, actor: Actor, movedId: string | null) {
 
 /** The action list or board for a URL: its filter, the matching actions, what the actor may do. */
 export async function actionListPage(db: Executor, actor: Actor, url: URL) {
-  const [{ items, filter, filterErrors }, options, moved] = await Promise.all([
+  const [{ items, nextCursor, filter, filterErrors }, options, moved] = await Promise.all([
     actionsForUrl(db, actor, url),
     actionOptions(db, actor),
     movedAction(db, actor, url.searchParams.get("flyttad")),
@@ -29,6 +29,7 @@ export async function actionListPage(db: Executor, actor: Actor, url: URL) {
     board: url.searchParams.get("vy") === "tavla",
     filter,
     filterErrors,
+    nextCursor,
     filtered: isFiltered(filter),
     options,
     canCreate: can(actor, "actions:create"),

@@ -80,6 +80,7 @@ export default function Actions() {
       {data.imported > 0 && <Notice>{t("actionList.imported", { count: data.imported })}</Notice>}
       {movedText && <Notice>{movedText}</Notice>}
       {data.deleted && <Notice>{t("archive.actionDeleted")}</Notice>}
+      {data.filterErrors.cursor && <Notice>{t("validation.cursor")}</Notice>}
 
       <ActionFilters data={data} />
 
@@ -135,6 +136,11 @@ export default function Actions() {
           href={href}
           highlightId={lastChange?.actionId}
         />
+      )}
+      {data.nextCursor && (
+        <p>
+          <Link to={href({ cursor: data.nextCursor })}>{t("actionList.more")}</Link>
+        </p>
       )}
     </div>
   );

@@ -19,7 +19,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const template = url.searchParams.has("mall");
   const [actions, departmentNames] = await Promise.all([
-    template ? [] : actionsForUrl(context.db, user, url).then((result) => result.items),
+    template
+      ? []
+      : actionsForUrl(context.db, user, url, { everyPage: true }).then((result) => result.items),
     departmentNameMap(context.db, user.organisationId),
   ]);
   const name = template ? "Åtgärder-mall.csv" : `Åtgärder-${swedishToday()}.csv`;

@@ -43,8 +43,13 @@ export const FILTER_KEYS = [
 ] as const;
 const LIST_KEYS = [...FILTER_KEYS, "sort", "dir"];
 
+/** How many actions the list shows at a time; "Visa fler åtgärder" leads to the next page. */
+const LIST_PAGE = 100;
+
 export interface ActionsForUrl {
   items: ActionDetails[];
+  /** Where the next page starts (the URL's `cursor`); null on the last page or when all were read. */
+  nextCursor: string | null;
   /** The filter and sort actually applied, as URL parameters. */
   filter: Record<string, string>;
   /** Parameters that were not valid and were left out, with the reason (an i18n key). */
@@ -52,15 +57,27 @@ export interface ActionsForUrl {
 }
 
 /**
- * Every action matching the filter in a URL, all pages. A hand-edited or stale URL with a bad
- * value (an archived department, a typo) still shows a list: the bad part is dropped and named.
+ * The actions matching the filter in a URL: the page its `cursor` names (the first without
+ * one), or with `everyPage` all of them. A hand-edited or stale URL with a bad value (an archived
+ * department, a typo, a cursor of another filter) still shows a list: the bad part is dropped
+ * and named.
  */
-export async function actionsForUrl(db: Executor, actor: Actor, url: URL): Promise<ActionsForUrl> {
+export async function actionsForUrl(
+  db: Executor,
+  actor: Actor,
+  url: URL,
+  { everyPage = false } = {},
+): Promise<ActionsForUrl> {
   const given = filterFromSearchParams(url.searchParams);
   const filter = Object.fromEntries(LIST_KEYS.flatMap((k) => (given[k] ? [[k, given[k]]] : [])));
   const filterErrors: Record<string, string> = {};
+  let start = everyPage ? undefined : given.cursor;
   for (;;) {
     try {
+      if (!everyPage) {
+        const page = await listActions(db, actor, { ...filter, limit: LIST_PAGE, cursor: start });
+        return { items: page.items, nextCursor: page.nextCursor, filter, filterErrors };
+      }
       const items: ActionDetails[] = [];
       let cursor: string | null | undefined;
       do {
@@ -68,13 +85,15 @@ export async function actionsForUrl(db: Executor, actor: Actor, url: URL): Promi
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
-      return { items, filter, filterErrors };
+      return { items, nextCursor: null, filter, filterErrors };
     } catch (error) {
       const bad = error instanceof ValidationError ? Object.keys(error.fields) : [];
-      if (!bad.every((key) => key in filter) || bad.length === 0) throw error;
+      const droppable = (key: string) => key in filter || (key === "cursor" && start);
+      if (!bad.every(droppable) || bad.length === 0) throw error;
       for (const key of bad) {
         filterErrors[key] = (error as ValidationError).fields[key];
-        delete filter[key];
+        if (key === "cursor") start = undefined;
+        else delete filter[key];
       }
     }
   }

@@ -713,6 +713,7 @@ export const en: Catalogue = {
   "actionList.views": "Show as",
   "actionList.viewList": "List",
   "actionList.viewBoard": "Board",
+  "actionList.more": "Show more actions",
   "actionList.count": { one: "{count} action", other: "{count} actions" },
   "actionList.progress": "Progress",
   "actionList.progressValue": "{value} %",

@@ -712,6 +712,7 @@ export const sv = {
   "actionList.views": "Visa som",
   "actionList.viewList": "Lista",
   "actionList.viewBoard": "Tavla",
+  "actionList.more": "Visa fler åtgärder",
   "actionList.count": { one: "{count} åtgärd", other: "{count} åtgärder" },
   "actionList.progress": "Genomfört",
   "actionList.progressValue": "{value} %",

@@ -265,6 +265,35 @@ describe("the pages' next-page links work without JavaScript", () => {
     expect((await client.get("/notiser?cursor=trasig")).status).toBe(400);
   });
 
+  it("Åtgärder: Visa fler åtgärder leads to the next 100, in the list and on the board", async () => {
+    const total = await db
+      .selectFrom("actions")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("organisation_id", "=", member.organisationId)
+      .where("archived_at", "is", null)
+      .executeTakeFirstOrThrow();
+    for (let i = Number(total.n); i < 130; i++) await newAction(`Fler ${i}`);
+    const client = await signedIn(DEMO_EMAILS.member);
+    const actionIds = (html: string) =>
+      new Set(html.match(/(?<=href="\/atgarder\/)[0-9a-f-]{36}(?=")/g) ?? []);
+    for (const start of ["/atgarder?sort=title", "/atgarder?sort=title&vy=tavla"]) {
+      const first = await (await client.get(start)).text();
+      const next = linkTo(first, sv["actionList.more"]);
+      expect(next).toMatch(/^\/atgarder\?sort=title.*cursor=/);
+      const second = await client.get(next as string);
+      expect(second.status).toBe(200);
+      const html = await second.text();
+      expect(linkTo(html, sv["actionList.more"])).toBeUndefined();
+      const [a, b] = [actionIds(first), actionIds(html)];
+      expect(a.size).toBe(100);
+      expect(b.size).toBeGreaterThanOrEqual(30);
+      expect([...b].filter((id) => a.has(id))).toEqual([]);
+    }
+    const stale = await client.get("/atgarder?sort=title&cursor=trasig");
+    expect(stale.status).toBe(200);
+    expect(textOf(await stale.text())).toContain(sv["validation.cursor"]);
+  });
+
   it("the action page: Visa äldre ändringar shows the older changes", async () => {
     // More changes than a page holds, so the creation is on a later page.
     const long = (await newAction("Lång historik")).id;
