@@ -5,7 +5,8 @@
  * autocannon: the overview "/" as the kommunchef, the API's list of 100 actions, and a PATCH mix
  * (read an action, then change its progress with the version just read). Prints req/s, p50/p99
  * latency, timeouts, non-2xx answers and errors per run, and the server's RSS at rest, right
- * after the load and after 10 s idle. Prints numbers; asserts nothing.
+ * after the load and after 20 s idle (time for the collection once requests stop, see
+ * server/memory.ts). Prints numbers; asserts nothing.
  *
  * A smaller matrix for a quick check, through the environment:
  *   BENCH_DATABASES=pglite,postgres  BENCH_ACTIONS=10000,100000  BENCH_CONNECTIONS=20,100
@@ -48,7 +49,8 @@ function startServer(kind: Kind, actions: number): Promise<Server> {
       "tsx",
       ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []),
     ],
-    env: { ...process.env, DATABASE_URL: POSTGRES_URL },
+    // As `npm start` runs it: React's production build (its development build allocates more).
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: POSTGRES_URL },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
@@ -186,7 +188,7 @@ async function main() {
           console.log(JSON.stringify(run));
         }
       const afterLoad = await memoryOf(server);
-      await sleep(10_000);
+      await sleep(20_000);
       const idle = await memoryOf(server);
       memory.push(
         `| ${database} | ${actions} | ${server.seconds.toFixed(1)} | ${rest} | ${peak} | ${afterLoad} | ${idle} |`,
@@ -210,7 +212,7 @@ async function main() {
       `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} |`,
     );
   console.log(
-    "\n| database | actions | seeding s | at rest: RSS / heap / external MB | peak RSS MB | after load | after 10 s idle |",
+    "\n| database | actions | seeding s | at rest: RSS / heap / external MB | peak RSS MB | after load | after 20 s idle |",
   );
   console.log("|---|---|---|---|---|---|---|");
   for (const line of memory) console.log(line);

@@ -33,6 +33,7 @@ import {
 } from "./http/security";
 import { createUnsubscribeRouter } from "./http/unsubscribe";
 import { createErrorReporter, createLogger, type Logger, requestIds } from "./log";
+import { collectWhenQuiet } from "./memory";
 import { createMetrics, serveMetrics } from "./metrics";
 import { closeMailTransports } from "./notifications/mail";
 import { followNotifications } from "./notifications/notify";
@@ -229,6 +230,7 @@ export async function startApp(
     log,
   });
   handleRequest = app;
+  const stopCollecting = collectWhenQuiet(httpServer);
   const bound = httpServer.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;
@@ -248,6 +250,7 @@ export async function startApp(
     close() {
       // Stop accepting, close sockets, then the database.
       closing ??= (async () => {
+        stopCollecting();
         httpServer.closeIdleConnections();
         await realtime.close();
         httpServer.closeAllConnections();
