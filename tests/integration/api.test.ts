@@ -1528,14 +1528,15 @@ describe("tokens and authentication", () => {
 });
 
 describe("the OpenAPI document", () => {
-  // Documents, search, webhooks, notifications and administration have their own tests
-  // (collab-api.test.ts, search.test.ts, webhooks.test.ts, notifications.test.ts, api-admin.test.ts);
-  // archiving documents is seen here.
+  // Documents, search, webhooks, notifications, administration and the audit log have their own
+  // tests (collab-api.test.ts, search.test.ts, webhooks.test.ts, notifications.test.ts,
+  // api-admin.test.ts, list-paging.test.ts); archiving documents is seen here.
   const elsewhere = [
     "/documents",
     "/search",
     "/webhooks",
     "/notifications",
+    "/audit-log",
     "/users",
     "/strategies",
     "/goals/",
