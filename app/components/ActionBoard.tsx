@@ -5,6 +5,7 @@ import { ACTION_STATUSES, type ActionStatus } from "../../db/schema";
 import type { DisplayStatus } from "../../server/domain/actions";
 import { useT } from "../utils/i18n";
 import type { FormFailure } from "../utils/route.server";
+import { ArchivedTag } from "./ArchivePanel";
 import { useMessage } from "./FormFields";
 import { StatusBadge } from "./StatusBadge";
 
@@ -16,6 +17,7 @@ export interface BoardAction {
   /** The stored status; the column is `displayStatus` (Försenad is derived from the due date). */
   status: ActionStatus;
   displayStatus: DisplayStatus;
+  archived: boolean;
   version: number;
   /** May this viewer change the status (policy: actions:update-progress for its department)? */
   canMove: boolean;
@@ -165,6 +167,12 @@ function BoardCard({
     >
       <h3 id={titleId} className="board-card-title">
         <Link to={`/atgarder/${card.id}`}>{card.title}</Link>
+        {card.archived && (
+          <>
+            {" "}
+            <ArchivedTag />
+          </>
+        )}
       </h3>
       <p className="meta">{card.departmentName}</p>
       <p className="meta">

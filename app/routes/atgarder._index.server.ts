@@ -49,10 +49,13 @@ export async function actionListPage(db: Executor, actor: Actor, url: URL) {
       progress: a.progress,
       archived: a.archived,
       version: a.version,
-      canMove: can(actor, "actions:update-progress", {
-        organisationId: actor.organisationId,
-        departmentId: a.departmentId,
-      }),
+      // An archived action stays as it was until it is restored (ADR 0031).
+      canMove:
+        !a.archived &&
+        can(actor, "actions:update-progress", {
+          organisationId: actor.organisationId,
+          departmentId: a.departmentId,
+        }),
     })),
   };
 }

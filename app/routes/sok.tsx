@@ -4,7 +4,7 @@ import { Fragment } from "react";
 import { snippetParts } from "../../common/highlight";
 import { ValidationError } from "../../server/domain/errors";
 import { type SearchHit, type SearchKind, search } from "../../server/domain/search";
-import { ShowArchivedField } from "../components/ArchivePanel";
+import { ArchivedTag, ShowArchivedField } from "../components/ArchivePanel";
 import { ErrorSummary, TextField } from "../components/FormFields";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useT } from "../utils/i18n";
@@ -45,9 +45,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction = (args) => pageTitle(args, "search.title");
 
-function searchUrl(q: string, kind: SearchKind | undefined) {
+function searchUrl(q: string, kind: SearchKind | undefined, withArchived: boolean) {
   const params = new URLSearchParams({ q });
   if (kind) params.set("typ", KIND_PARAMS[kind]);
+  if (withArchived) params.set("archived", "all");
   return `/sok?${params}`;
 }
 
@@ -66,7 +67,15 @@ function Snippet({ text }: { text: string }) {
   );
 }
 
-function KindFilter({ q, current }: { q: string; current: SearchKind | undefined }) {
+function KindFilter({
+  q,
+  current,
+  withArchived,
+}: {
+  q: string;
+  current: SearchKind | undefined;
+  withArchived: boolean;
+}) {
   const t = useT();
   const options: [SearchKind | undefined, string][] = [
     [undefined, t("search.kindAll")],
@@ -77,7 +86,10 @@ function KindFilter({ q, current }: { q: string; current: SearchKind | undefined
       <ul>
         {options.map(([kind, label]) => (
           <li key={kind ?? "all"}>
-            <Link to={searchUrl(q, kind)} aria-current={kind === current ? "page" : undefined}>
+            <Link
+              to={searchUrl(q, kind, withArchived)}
+              aria-current={kind === current ? "page" : undefined}
+            >
               {label}
             </Link>
           </li>
@@ -87,11 +99,21 @@ function KindFilter({ q, current }: { q: string; current: SearchKind | undefined
   );
 }
 
-function Results({ q, kind, hits }: { q: string; kind?: SearchKind; hits: SearchHit[] }) {
+function Results({
+  q,
+  kind,
+  withArchived,
+  hits,
+}: {
+  q: string;
+  kind?: SearchKind;
+  withArchived: boolean;
+  hits: SearchHit[];
+}) {
   const t = useT();
   return (
     <>
-      <KindFilter q={q} current={kind} />
+      <KindFilter q={q} current={kind} withArchived={withArchived} />
       {/* A status region: announced when a new search replaces the results without a reload. */}
       <p role="status" className="search-count">
         {hits.length === 0 ? t("search.none", { q }) : t("search.count", { count: hits.length })}
@@ -106,7 +128,7 @@ function Results({ q, kind, hits }: { q: string; kind?: SearchKind; hits: Search
             <li>{t("search.tipWordPart")}</li>
             {kind && (
               <li>
-                <Link to={searchUrl(q, undefined)}>{t("search.tipAllKinds")}</Link>
+                <Link to={searchUrl(q, undefined, withArchived)}>{t("search.tipAllKinds")}</Link>
               </li>
             )}
           </ul>
@@ -118,6 +140,12 @@ function Results({ q, kind, hits }: { q: string; kind?: SearchKind; hits: Search
             <li key={position}>
               <h2>
                 <Link to={hit.url}>{hit.title}</Link>
+                {hit.archived && (
+                  <>
+                    {" "}
+                    <ArchivedTag />
+                  </>
+                )}
               </h2>
               <p className="search-kind">{t(`search.kind.${hit.kind}`)}</p>
               <Snippet text={hit.snippet} />
@@ -159,7 +187,7 @@ export default function Search() {
           {t("search.submit")}
         </button>
       </Form>
-      {hits && <Results q={q} kind={kind} hits={hits} />}
+      {hits && <Results q={q} kind={kind} withArchived={withArchived} hits={hits} />}
     </div>
   );
 }

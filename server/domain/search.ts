@@ -25,6 +25,8 @@ export interface SearchHit {
   snippet: string;
   rank: number;
   url: string;
+  /** The action or document is archived (found only when archived ones are asked for). */
+  archived: boolean;
 }
 
 // Control characters cannot occur in stored text, so they mark matches safely; HTML is escaped later.
@@ -81,19 +83,19 @@ export async function search(db: Executor, actor: Actor, input: unknown): Promis
 
   const parts = [];
   if (wanted("action")) {
-    parts.push(sql`select 'action' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', a.title || ' – ' || a.description, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("a.search"))} as rank
+    parts.push(sql`select 'action' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', a.title || ' – ' || a.description, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("a.search"))} as rank, a.archived_at is not null as archived
       from actions a where a.organisation_id = ${org} and a.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("comment")) {
-    parts.push(sql`select 'comment' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', c.body, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("c.search"))} as rank
+    parts.push(sql`select 'comment' as kind, a.id, a.title, null::date as period_start, null::date as period_end, ts_headline('swedish', c.body, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("c.search"))} as rank, a.archived_at is not null as archived
       from action_comments c join actions a on a.id = c.action_id where c.organisation_id = ${org} and c.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("followup")) {
-    parts.push(sql`select 'followup' as kind, a.id, a.title, p.start_date as period_start, p.end_date as period_end, ts_headline('swedish', f.comment, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("f.search"))} as rank
+    parts.push(sql`select 'followup' as kind, a.id, a.title, p.start_date as period_start, p.end_date as period_end, ts_headline('swedish', f.comment, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("f.search"))} as rank, a.archived_at is not null as archived
       from follow_ups f join actions a on a.id = f.action_id join follow_up_periods p on p.id = f.period_id where f.organisation_id = ${org} and f.search @@ ${query} and ${shown("a.archived_at")}`);
   }
   if (wanted("document")) {
-    parts.push(sql`select 'document' as kind, d.id, d.title, null::date as period_start, null::date as period_end, ts_headline('swedish', d.rendered_text, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("d.search"))} as rank
+    parts.push(sql`select 'document' as kind, d.id, d.title, null::date as period_start, null::date as period_end, ts_headline('swedish', d.rendered_text, ${query}, ${HEADLINE}) as snippet, ${rank(sql.ref("d.search"))} as rank, d.archived_at is not null as archived
       from documents d where d.organisation_id = ${org} and d.search @@ ${query} and ${shown("d.archived_at")}`);
   }
   if (parts.length === 0) return [];
@@ -105,6 +107,7 @@ export async function search(db: Executor, actor: Actor, input: unknown): Promis
     period_end: string | null;
     snippet: string;
     rank: number;
+    archived: boolean;
   }>`
     select * from (${sql.join(parts, sql` union all `)}) hits order by rank desc, title limit ${limit}`.execute(
     db,

@@ -481,6 +481,9 @@ const SearchHit = z.object({
     ),
   rank: z.number().describe("Higher is better; results come best first"),
   url: z.string().describe("The page in the portal").meta({ example: "/atgarder/…" }),
+  archived: z
+    .boolean()
+    .describe("The action or document is archived (found only with archived=true or all)"),
 }) satisfies z.ZodType<Omit<SearchHitView, "snippet"> & { snippet: string }>;
 
 const Webhook = z.object({

@@ -1739,6 +1739,8 @@ export interface components {
              * @example /atgarder/…
              */
             url: string;
+            /** @description The action or document is archived (found only with archived=true or all) */
+            archived: boolean;
         };
         SearchResults: {
             items: components["schemas"]["SearchHit"][];

@@ -216,6 +216,9 @@ describe("archived actions leave the lists, Att göra, searches and exports unle
     expect(await found("")).not.toContain(ids[1]);
     expect(await found("&archived=all")).toEqual(expect.arrayContaining(ids));
     expect(await found("&archived=true")).toEqual([ids[1]]);
+    const all = await api("chief", "GET", "/search?q=förvaring&archived=all");
+    for (const hit of all.body.items as { id: string; archived: boolean }[])
+      expect(hit.archived).toBe(hit.id === ids[1]);
     const csv = async (query: string) => {
       const response = await fetch(`${server.url}/api/v1/actions/export?q=Listprov${query}`, {
         headers: { Authorization: `Bearer ${tokens.chief}` },
@@ -440,7 +443,7 @@ describe("the pages (HTML without JavaScript)", () => {
     expect(searched).not.toContain("Sidprov arkivering");
     expect(searched).toContain("Visa arkiverade");
     const searchedAll = textOf(await (await member.get("/sok?q=Sidprov&archived=all")).text());
-    expect(searchedAll).toContain("Sidprov arkivering");
+    expect(searchedAll).toContain("Sidprov arkivering Arkiverad");
 
     const admin = await signedIn("admin");
     expect(textOf(await (await admin.get(`/atgarder/${id}`)).text())).toContain("Radera permanent");
