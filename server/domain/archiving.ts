@@ -95,14 +95,15 @@ export async function setDocumentArchived(
   return getDocument(db, actor, documentId);
 }
 
-/** Does any adopted period report's frozen copy hold this JSON path's match (`$id` bound)? */
-async function inAdoptedReport(trx: Tx, organisationId: string, path: string, id: string) {
+/** Does any adopted period report's frozen copy list the action? */
+async function inAdoptedReport(trx: Tx, organisationId: string, actionId: string) {
+  const listed = "$.goals[*].actions[*] ? (@.id == $id)";
   const row = await trx
     .selectFrom("report_adoptions")
     .select("id")
     .where("organisation_id", "=", organisationId)
     .where(
-      sql<boolean>`jsonb_path_exists(data, ${path}::jsonpath, jsonb_build_object('id', ${id}::text))`,
+      sql<boolean>`jsonb_path_exists(data, ${listed}::jsonpath, jsonb_build_object('id', ${actionId}::text))`,
     )
     .limit(1)
     .executeTakeFirst();
@@ -136,15 +137,7 @@ export async function deleteAction(db: Executor, actor: Actor, actionId: string)
       .where("follow_ups.action_id", "=", actionId)
       .limit(1)
       .executeTakeFirst();
-    if (
-      reportedInAdopted ||
-      (await inAdoptedReport(
-        trx,
-        actor.organisationId,
-        "$.goals[*].actions[*] ? (@.id == $id)",
-        actionId,
-      ))
-    )
+    if (reportedInAdopted || (await inAdoptedReport(trx, actor.organisationId, actionId)))
       throw new InUseError({ form: "deletion.actionInAdoptedReport" });
     // Comments, follow-ups and involved departments go with it (ON DELETE CASCADE).
     await trx.deleteFrom("actions").where("id", "=", actionId).execute();

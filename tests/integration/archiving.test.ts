@@ -268,7 +268,9 @@ describe("the overview and the period reports count no archived action", () => {
       (await buildPeriodReport(db, actors.chief, periods["T3 2020"])).goals.flatMap((g) =>
         g.actions.map((a) => a.id),
       );
-    expect(await reported()).toContain(id);
+    // Listed in the adopted copy without a follow-up: kept all the same.
+    const unassessed = await newAction("Rapportprov obedömd");
+    expect(await reported()).toEqual(expect.arrayContaining([id, unassessed.id]));
     const adoption = await api("chief", "POST", `/periods/${periods["T3 2020"]}/adoptions`, {
       reason: "Prov av arkivering",
     });
@@ -289,6 +291,8 @@ describe("the overview and the period reports count no archived action", () => {
     const followUps = await api("admin", "GET", `/actions/${id}/followups`);
     expect(followUps.body.items).toHaveLength(1);
     expect(await auditOf(id)).not.toContain("action.deleted");
+    await api("member", "POST", `/actions/${unassessed.id}/archive`);
+    expect((await api("admin", "DELETE", `/actions/${unassessed.id}`)).status).toBe(409);
   });
 });
 
