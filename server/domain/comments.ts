@@ -1,8 +1,10 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import { type Executor, inTransaction } from "../../db";
 import { getAction, recordActionChanged } from "./actions";
 import { recordAudit } from "./audit";
 import { recordEvent } from "./events";
+import { pageFields, readPage } from "./keyset";
 import { mentionablePeople, mentionedIn } from "./mentions";
 import { type Actor, assertCan } from "./policy";
 import { freeText, parseInput } from "./validation";
@@ -18,13 +20,45 @@ export interface CommentView {
   createdAt: string;
 }
 
+/** The action's comments, oldest first: every one (the action page shows them all). */
 export async function listComments(
   db: Executor,
   actor: Actor,
   actionId: string,
 ): Promise<CommentView[]> {
   await getAction(db, actor, actionId);
-  const rows = await db
+  const rows = await commentsOf(db, actor, actionId)
+    .orderBy("action_comments.created_at")
+    .execute();
+  return rows.map(present);
+}
+
+export const CommentPageSchema = z.object(pageFields(500));
+
+/** The action's comments, oldest first, a page at a time (by keyset, bound to the action). */
+export async function listCommentPage(
+  db: Executor,
+  actor: Actor,
+  actionId: string,
+  input: unknown = {},
+): Promise<{ items: CommentView[]; nextCursor: string | null }> {
+  await getAction(db, actor, actionId);
+  const page = parseInput(CommentPageSchema, input);
+  const { page: rows, nextCursor } = await readPage(
+    commentsOf(db, actor, actionId),
+    {
+      list: "comments",
+      sort: { expression: sql`action_comments.created_at`, type: "timestamptz", notNull: true },
+      direction: "asc",
+      idColumn: sql`action_comments.id`,
+    },
+    { ...page, actionId },
+  );
+  return { items: rows.map(present), nextCursor };
+}
+
+function commentsOf(db: Executor, actor: Actor, actionId: string) {
+  return db
     .selectFrom("action_comments")
     .leftJoin("users", "users.id", "action_comments.author_id")
     .select([
@@ -34,16 +68,20 @@ export async function listComments(
       "users.name",
     ])
     .where("action_comments.action_id", "=", actionId)
-    .where("action_comments.organisation_id", "=", actor.organisationId)
-    .orderBy("action_comments.created_at")
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    body: r.body,
-    authorName: r.name,
-    createdAt: r.created_at.toISOString(),
-  }));
+    .where("action_comments.organisation_id", "=", actor.organisationId);
 }
+
+const present = (row: {
+  id: string;
+  body: string;
+  name: string | null;
+  created_at: Date;
+}): CommentView => ({
+  id: row.id,
+  body: row.body,
+  authorName: row.name,
+  createdAt: row.created_at.toISOString(),
+});
 
 /** Adds a comment to an action; answers it as stored. */
 export async function addComment(

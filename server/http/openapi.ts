@@ -19,7 +19,7 @@ import {
   NewActionSchema,
 } from "../domain/actions";
 import { type AuditLogEntry as AuditLogEntryView, AuditLogFilterSchema } from "../domain/audit-log";
-import { CommentSchema, type CommentView } from "../domain/comments";
+import { CommentPageSchema, CommentSchema, type CommentView } from "../domain/comments";
 import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments";
 import type { CommentThreadView } from "../domain/document-comments";
 import { DocumentExportQuery } from "../domain/document-export";
@@ -671,7 +671,7 @@ const responseSchemas = {
   }),
   FollowUpList: list(FollowUp),
   Comment,
-  CommentList: list(Comment),
+  CommentList: page(Comment, "comments"),
   HistoryEntry,
   History: page(HistoryEntry, "changes"),
   AuditLogEntry,
@@ -1126,9 +1126,11 @@ export const apiOperations: readonly ApiOperation[] = [
     method: "get",
     path: "/actions/{id}/comments",
     operationId: "listActionComments",
-    summary: "The action's comments, oldest first",
+    summary: "The action's comments, oldest first, 500 a page unless asked",
+    query: CommentPageSchema,
     responses: {
       200: responseSchemas.CommentList,
+      400: "limit out of range (1–500), or a cursor not made for this action's comments",
       403: "Observers read no actions",
       404: "No such action",
     },

@@ -357,7 +357,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The action's comments, oldest first */
+        /** The action's comments, oldest first, 500 a page unless asked */
         get: operations["listActionComments"];
         put?: never;
         /** Comment on an action; answers the comment as stored */
@@ -1426,6 +1426,8 @@ export interface components {
         };
         CommentList: {
             items: components["schemas"]["Comment"][];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so comments added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
         };
         HistoryEntry: {
             /** Format: uuid */
@@ -4341,7 +4343,10 @@ export interface operations {
     };
     listActionComments: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4359,7 +4364,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommentList"];
                 };
             };
-            /** @description A NUL character in the address */
+            /** @description limit out of range (1–500), or a cursor not made for this action's comments; A NUL character in the address */
             400: {
                 headers: {
                     [name: string]: unknown;

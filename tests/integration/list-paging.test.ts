@@ -5,6 +5,7 @@ import type { DB } from "../../db";
 import type { SessionUser } from "../../server/auth/sessions";
 import { createAction, updateAction } from "../../server/domain/actions";
 import { listAuditLog } from "../../server/domain/audit-log";
+import { addComment, listCommentPage } from "../../server/domain/comments";
 import { entityHistory } from "../../server/domain/history";
 import { listNotifications } from "../../server/domain/notifications";
 import {
@@ -68,6 +69,7 @@ beforeAll(async () => {
   actionId = (await newAction("Sidad historik")).id;
   for (let i = 1; i <= 11; i++) await change(actionId, i);
   for (let i = 0; i < 12; i++) await newAction(`Sidning ${i}`);
+  for (let i = 0; i < 7; i++) await addComment(db, member, actionId, { body: `Kommentar ${i}` });
   await notify(13);
 });
 afterAll(() => server?.close());
@@ -100,6 +102,9 @@ describe("keyset paging of the audit log, histories and notifications", () => {
         entityHistory(db, member, "action", actionId, { limit, cursor }),
       notifications: (cursor?: string, limit = 4) =>
         listNotifications(db, member, { limit, cursor }),
+      // Oldest first: what others write arrives after the reader's position.
+      comments: (cursor?: string, limit = 3) =>
+        listCommentPage(db, member, actionId, { limit, cursor }),
     };
     for (const read of Object.values(lists)) {
       const before = (await read(undefined, 200)).items.map((item) => item.id);
@@ -108,6 +113,7 @@ describe("keyset paging of the audit log, histories and notifications", () => {
         // Newer entries arrive above the reader's position as it pages down.
         await change(actionId, 50 + written++);
         await notify(2);
+        await addComment(db, member, actionId, { body: `Under läsning ${written}` });
       });
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.filter((id) => before.includes(id))).toEqual(before);
@@ -208,10 +214,14 @@ describe("the API pages the audit log, a history and notifications by nextCursor
     expect((await get(memberToken, "/audit-log")).status).toBe(403);
   });
 
-  it("a history and the notifications page the same way", async () => {
+  it("a history, comments and the notifications page the same way", async () => {
     const history = await get(memberToken, `/actions/${actionId}/history?limit=200`);
     expect(await walkApi(memberToken, `/actions/${actionId}/history?limit=4`)).toEqual(
       history.body.items.map((item: { id: string }) => item.id),
+    );
+    const comments = await get(memberToken, `/actions/${actionId}/comments`);
+    expect(await walkApi(memberToken, `/actions/${actionId}/comments?limit=3`)).toEqual(
+      comments.body.items.map((item: { id: string }) => item.id),
     );
     const notifications = await get(memberToken, "/notifications?limit=200");
     expect(await walkApi(memberToken, "/notifications?limit=5")).toEqual(

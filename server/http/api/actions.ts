@@ -16,7 +16,7 @@ import {
   updateAction,
 } from "../../domain/actions";
 import { deleteAction, setActionArchived } from "../../domain/archiving";
-import { addComment, listComments } from "../../domain/comments";
+import { addComment, listCommentPage } from "../../domain/comments";
 import { swedishToday } from "../../domain/dates";
 import { ConflictError, ValidationError } from "../../domain/errors";
 import { listFollowUps, saveFollowUp } from "../../domain/followups";
@@ -144,7 +144,8 @@ export function actionRoutes(db: DB) {
   router.get(
     "/actions/:id/comments",
     route(async (user, req, res) => {
-      res.json({ items: await listComments(db, user, req.params.id) });
+      const { items, nextCursor } = await listCommentPage(db, user, req.params.id, req.query);
+      res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
     }),
   );
   router.post(
