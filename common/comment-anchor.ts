@@ -134,12 +134,40 @@ function resolvePosition(
   return offset === undefined ? "deleted" : offset;
 }
 
-export function resolveAnchor(doc: Y.Doc, flat: FlatText, anchor: EncodedAnchor): ResolvedAnchor {
+/**
+ * Where the passage is now. Lexical's binding writes the text after a split of a text node (a
+ * word before the passage made bold, a link, a suggestion) as new Yjs items, so the characters an
+ * anchor stuck to can be gone while the words are still there: then the passage is the `quote`
+ * it had, where it occurs in the same paragraph nearest to where the anchor fell.
+ */
+export function resolveAnchor(
+  doc: Y.Doc,
+  flat: FlatText,
+  anchor: EncodedAnchor,
+  quote?: string,
+): ResolvedAnchor {
   const start = resolvePosition(doc, flat, anchor.start);
   const end = resolvePosition(doc, flat, anchor.end);
   if (start === "unknown" || end === "unknown") return { kind: "unknown" };
-  if (start === "deleted" || end === "deleted" || start >= end) return { kind: "deleted" };
-  const text = flat.text.slice(start, end);
-  if (text.trim() === "") return { kind: "deleted" };
-  return { kind: "found", start, end, text };
+  if (start !== "deleted" && end !== "deleted" && start < end) {
+    const text = flat.text.slice(start, end);
+    if (text.trim() !== "") return { kind: "found", start, end, text };
+  }
+  const fell = start !== "deleted" ? start : end !== "deleted" ? end : undefined;
+  return (
+    (fell !== undefined && quote && findInParagraph(flat.text, quote, fell)) || { kind: "deleted" }
+  );
+}
+
+/** The occurrence of `quote` nearest to `near` within the paragraph `near` is in, if any. */
+function findInParagraph(text: string, quote: string, near: number): ResolvedAnchor | undefined {
+  if (quote.trim() === "" || quote.includes("\n")) return undefined;
+  const from = text.lastIndexOf("\n", near - 1) + 1;
+  const to = text.indexOf("\n", near);
+  const paragraph = text.slice(from, to < 0 ? text.length : to);
+  let best: number | undefined;
+  for (let at = paragraph.indexOf(quote); at >= 0; at = paragraph.indexOf(quote, at + 1))
+    if (best === undefined || Math.abs(from + at - near) < Math.abs(from + best - near)) best = at;
+  if (best === undefined) return undefined;
+  return { kind: "found", start: from + best, end: from + best + quote.length, text: quote };
 }

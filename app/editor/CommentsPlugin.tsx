@@ -26,6 +26,8 @@ export interface AnchoredThread {
   number: number;
   anchorStart: string;
   anchorEnd: string;
+  /** Its words, to find it by when the anchor's own characters were rewritten (a split). */
+  quote: string;
   resolved: boolean;
 }
 
@@ -190,10 +192,12 @@ export function CommentsPlugin({
     markers?.replaceChildren();
     ranges.current.clear();
     for (const thread of threads) {
-      const where = resolveAnchor(doc, views.yjs, {
-        start: fromBase64(thread.anchorStart),
-        end: fromBase64(thread.anchorEnd),
-      });
+      const where = resolveAnchor(
+        doc,
+        views.yjs,
+        { start: fromBase64(thread.anchorStart), end: fromBase64(thread.anchorEnd) },
+        thread.quote,
+      );
       if (where.kind !== "found") continue;
       ranges.current.set(thread.id, { start: where.start, end: where.end });
       if (thread.resolved) continue;

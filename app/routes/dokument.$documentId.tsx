@@ -269,6 +269,7 @@ export default function DocumentPage() {
                     number: i + 1,
                     anchorStart: thread.anchorStart,
                     anchorEnd: thread.anchorEnd,
+                    quote: thread.quote,
                     resolved: thread.state === "resolved",
                   })),
                   activeThreadId,

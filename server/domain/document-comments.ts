@@ -273,7 +273,7 @@ async function resolvedThreads(
   ]);
   const names = new Map(people.map((p) => [p.id, p.name]));
   return threads.map((t) => {
-    const where = resolveAnchor(doc, flat, { start: t.anchor_start, end: t.anchor_end });
+    const where = resolveAnchor(doc, flat, { start: t.anchor_start, end: t.anchor_end }, t.quote);
     const view: CommentThreadView = {
       id: t.id,
       quote: where.kind === "found" ? where.text : t.quote,

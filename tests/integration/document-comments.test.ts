@@ -1,9 +1,16 @@
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { $createParagraphNode, $createTextNode, $getRoot } from "lexical";
+import {
+  $createParagraphNode,
+  $createTextNode,
+  $getRoot,
+  type ParagraphNode,
+  type TextNode,
+} from "lexical";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { encodeAnchor, flatten, YJS_ROOT_NAME } from "../../common/comment-anchor";
+import { bindHeadlessEditor } from "../../server/collab/headless";
 import { appendUpdate, compact, loadState } from "../../server/collab/store";
 import {
   listThreads,
@@ -163,6 +170,37 @@ describe("comments on a document's text", () => {
     await compact(db(), documentId);
     [thread] = await listThreads(db(), member, documentId);
     expect(thread).toMatchObject({ quote: "tillstyrker helt förslaget", anchorState: "anchored" });
+  });
+
+  it("the passage stays found when a word before it in its paragraph is made bold", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    await startThread(db(), member, documentId, {
+      ...(await anchorOf(documentId, "med förbehåll")),
+      body: "Vilket förbehåll?",
+    });
+    // Lexical splits the text node; its binding writes the text after the split as new Yjs
+    // items, so the characters the anchor stuck to are gone although the words are not.
+    const doc = new Y.Doc();
+    const session = bindHeadlessEditor(doc, { asEditor: true });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(await storedDoc(documentId)));
+    session.editor.update(() => {}, { discrete: true });
+    const before = Y.encodeStateVector(doc);
+    session.editor.update(
+      () => {
+        const text = $getRoot()
+          .getFirstChildOrThrow<ParagraphNode>()
+          .getFirstChildOrThrow<TextNode>();
+        const at = text.getTextContent().indexOf("tillstyrker");
+        const [, word] = text.splitText(at, at + "tillstyrker".length);
+        word.toggleFormat("bold");
+      },
+      { discrete: true },
+    );
+    session.close();
+    await appendUpdate(db(), documentId, Y.encodeStateAsUpdate(doc, before), null);
+    const [thread] = await listThreads(db(), member, documentId);
+    expect(thread).toMatchObject({ anchorState: "anchored", quote: "med förbehåll" });
   });
 
   it('a thread whose passage was deleted is kept, as "Text borttagen" with the passage it had', async () => {
