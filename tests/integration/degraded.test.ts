@@ -225,15 +225,22 @@ describe("request ids and metrics", () => {
       headers: { Authorization: "Bearer not-the-token" },
     });
     expect(wrong.status).toBe(401);
-    await fetch(`${server.url}/api/v1/openapi.json`);
-    const metrics = await fetch(`${server.url}/metrics`, {
-      headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
-    });
-    expect(metrics.status).toBe(200);
-    const text = await metrics.text();
-    expect(text).toContain(
-      'samverkan_http_request_duration_seconds_count{method="GET",route="/api/v1/openapi.json",status="200"} 1',
-    );
+    await (await fetch(`${server.url}/api/v1/openapi.json`)).text();
+    const scrape = async () => {
+      const metrics = await fetch(`${server.url}/metrics`, {
+        headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(metrics.status).toBe(200);
+      return metrics.text();
+    };
+    // A request is timed when its response has finished, which a busy server may do just after
+    // the client has read it.
+    await expect
+      .poll(scrape)
+      .toContain(
+        'samverkan_http_request_duration_seconds_count{method="GET",route="/api/v1/openapi.json",status="200"} 1',
+      );
+    const text = await scrape();
     expect(text).toMatch(/^samverkan_socket_connections 0$/m);
     expect(text).toMatch(/^samverkan_collab_saves_total \d+$/m);
     expect(text).toContain("samverkan_db_pool_connections");
