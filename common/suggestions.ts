@@ -191,9 +191,9 @@ const ownInsertion = (node: LexicalNode, by: Suggester) => {
   return suggestion?.kind === "insert" && suggestion.authorId === by.authorId ? suggestion : null;
 };
 
-const suggestionBy = (kind: SuggestionKind, by: Suggester, id = by.newId()): Suggestion => ({
+const suggestionBy = (kind: SuggestionKind, by: Suggester): Suggestion => ({
   kind,
-  id,
+  id: by.newId(),
   authorId: by.authorId,
   authorName: by.authorName,
   createdAt: by.now().toISOString(),
@@ -230,12 +230,12 @@ export function $insertTextAt(selection: RangeSelection, text: string, by: Sugge
 }
 
 /** A neighbour's deletion by the same person, so a run of deleted characters is one suggestion. */
-function adjacentDeletionId(node: TextNode, by: Suggester): string | undefined {
+function adjacentDeletion(node: TextNode, by: Suggester): Suggestion | null {
   for (const neighbour of [node.getPreviousSibling(), node.getNextSibling()]) {
     const suggestion = neighbour && $suggestionOf(neighbour);
-    if (suggestion?.kind === "delete" && suggestion.authorId === by.authorId) return suggestion.id;
+    if (suggestion?.kind === "delete" && suggestion.authorId === by.authorId) return suggestion;
   }
-  return undefined;
+  return null;
 }
 
 /**
@@ -248,15 +248,16 @@ export function $suggestDeletion(selection: RangeSelection, by: Suggester, backw
   const nodes = selection.extract().filter($isTextNode);
   let first: TextNode | null = null;
   let last: TextNode | null = null;
-  let id: string | undefined;
+  // One suggestion for the whole passage, the same in every node (id, author and time).
+  let deletion: Suggestion | null = null;
   for (const node of nodes) {
     if (ownInsertion(node, by)) {
       node.remove();
       continue;
     }
     if (!$suggestionOf(node)) {
-      id ??= adjacentDeletionId(node, by) ?? by.newId();
-      $setSuggestion(node, suggestionBy("delete", by, id));
+      deletion ??= adjacentDeletion(node, by) ?? suggestionBy("delete", by);
+      $setSuggestion(node, deletion);
     }
     first ??= node;
     last = node;

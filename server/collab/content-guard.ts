@@ -206,7 +206,16 @@ function validNode(type: Shared, spec: NodeSpec): boolean {
 function validChildren(type: Y.XmlText, spec: NodeSpec, inserted: Inserted): boolean {
   let inText = false;
   for (let item = type._start; item !== null; item = item.right) {
-    if (item.deleted) continue;
+    if (item.deleted) {
+      // Text typed into a text node that someone else deleted meanwhile follows the deleted
+      // node: an honest edit, which Lexical drops as dangling text when it arrives.
+      const content = item.content;
+      inText =
+        !(content instanceof Y.ContentType) ||
+        (content.type instanceof Y.Map &&
+          HOLDS_TEXT.has(String(valueBefore(content.type as Y.Map<unknown>, "__type"))));
+      continue;
+    }
     const check = inserted(item);
     const content = item.content;
     if (content instanceof Y.ContentString) {
@@ -331,10 +340,16 @@ function placeOf(type: Shared, root: Y.XmlText) {
   return { top: current, block, deleted };
 }
 
-/** The person whose connection sent an update: a suggestion they start is theirs. */
+/**
+ * The person whose connection sent an update (a suggestion they start is theirs), and the
+ * suggestions this document has held since it was loaded, by id: an editor may still write a part
+ * of one that another person settled meanwhile (splitting a text node it had not yet heard was
+ * removed), and that part must say what the suggestion said.
+ */
 export interface SuggestionAuthor {
   userId: string;
   name: string;
+  known: Map<string, Suggestion>;
 }
 
 const isStateMap = (type: Shared) => type instanceof Y.Map && type._item?.parentSub === "__state";
@@ -404,7 +419,9 @@ function honestAuthorship(
   author: SuggestionAuthor,
 ): boolean {
   for (const suggestion of suggestions.values()) {
-    const earlier = earlierSuggestion(suggestion.id, root, transaction, suggestions);
+    const earlier =
+      author.known.get(suggestion.id) ??
+      earlierSuggestion(suggestion.id, root, transaction, suggestions);
     const honest = earlier
       ? sameSuggestion(earlier, suggestion)
       : suggestion.authorId === author.userId && suggestion.authorName === author.name;
@@ -458,7 +475,10 @@ function checkTransaction(
       }
     }
   }
-  if (author && !honestAuthorship(suggestions, root, transaction, author)) return "invalid_content";
+  if (author) {
+    if (!honestAuthorship(suggestions, root, transaction, author)) return "invalid_content";
+    for (const suggestion of suggestions.values()) author.known.set(suggestion.id, suggestion);
+  }
   if (holdsIdentityNumber(blocks)) return "personal_data";
   for (const type of elsewhere)
     if (findIdentityNumbers(anyTextOf(type)).length > 0) return "personal_data";

@@ -600,8 +600,12 @@ describe("co-editing property: concurrent edits, flaky links and a restart conve
         for (const { editor } of bound) editor.update(() => {}, { discrete: true });
         return everyone.some((e, i) => Y.encodeStateAsUpdate(e.doc).length !== before[i]);
       };
-      do await healAndConverge(everyone, documentId);
-      while (flush());
+      try {
+        do await healAndConverge(everyone, documentId);
+        while (flush());
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; refused: ${refusals.join(", ") || "none"}`);
+      }
       expect(refusals).toEqual([]);
 
       // Every editor's Lexical tree, the server's and the stored document read the same.
