@@ -1008,6 +1008,8 @@ export const en: Catalogue = {
   "documents.live.comments": "{name} just commented in the document.",
   "documents.live.review": "{name} just changed the document's review.",
   "validation.commentAnchor": "Select the text you want to comment on and try again.",
+  "validation.passageNotFound": "The passage is not in the document (as it is now).",
+  "validation.passageOneLine": "Comment on words within one paragraph.",
   "validation.reviewers": "Choose at least one reviewer among the organisation's people.",
   "validation.notReviewer": "You are not a reviewer of this document.",
   "validation.goalInUse":

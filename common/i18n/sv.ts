@@ -1006,6 +1006,8 @@ export const sv = {
   "documents.live.comments": "{name} kommenterade just nu i dokumentet.",
   "documents.live.review": "{name} ändrade just nu granskningen av dokumentet.",
   "validation.commentAnchor": "Markera texten du vill kommentera och försök igen.",
+  "validation.passageNotFound": "Texten finns inte i dokumentet (just nu).",
+  "validation.passageOneLine": "Kommentera ord i ett och samma stycke.",
   "validation.reviewers": "Välj minst en granskare bland organisationens personer.",
   "validation.notReviewer": "Du är inte granskare av dokumentet.",
   "validation.goalInUse":

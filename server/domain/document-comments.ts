@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { z } from "zod";
 import {
+  encodeAnchor,
   type FlatText,
   flatten,
   isRelativePosition,
@@ -49,6 +50,24 @@ export const NewThreadSchema = z.object({
   body,
 });
 export const ReplySchema = z.object({ body });
+/** A thread started by the passage's words (the API), found in the document's text as it is now. */
+export const PassageThreadSchema = z.object({
+  passage: freeText(
+    z
+      .string("validation.required")
+      .min(1, "validation.required")
+      .max(2000, "validation.tooLong")
+      .refine((text) => text.trim() !== "" && !text.includes("\n"), "validation.passageOneLine"),
+  ).describe("The commented words, exactly as they stand in one paragraph"),
+  occurrence: z
+    .number("validation.invalid")
+    .int("validation.invalid")
+    .min(1, "validation.invalid")
+    .max(10_000, "validation.invalid")
+    .optional()
+    .describe("Which occurrence of the words, counted from the start (default 1)"),
+  body,
+});
 
 export type AnchorState = "anchored" | "deleted";
 
@@ -154,6 +173,49 @@ export async function startThread(
   const end = fromBase64(data.anchorEnd);
   if (!isRelativePosition(start) || !isRelativePosition(end))
     throw new ValidationError({ anchorStart: "validation.commentAnchor" });
+  return insertThread(db, actor, documentId, { start, end, quote: data.quote, body: data.body });
+}
+
+/**
+ * Starts a thread on the words `passage` (its `occurrence`-th appearance) in the stored text: the
+ * anchor the editor would have made from that selection, for clients that hold no Y.Doc.
+ */
+export async function startThreadOnPassage(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  input: unknown,
+): Promise<{ threadId: string; commentId: string }> {
+  await documentFor(db, actor, documentId, true);
+  const data = parseInput(PassageThreadSchema, input);
+  const doc = new Y.Doc();
+  try {
+    const stored = await loadState(db, documentId);
+    if (stored) Y.applyUpdate(doc, stored.state);
+    const flat = flatten(doc);
+    let at = -1;
+    for (let seen = 0; seen < (data.occurrence ?? 1); seen++) {
+      at = flat.text.indexOf(data.passage, at + 1);
+      if (at < 0) throw new ValidationError({ passage: "validation.passageNotFound" });
+    }
+    const anchor = encodeAnchor(flat, at, at + data.passage.length);
+    if (!anchor) throw new ValidationError({ passage: "validation.passageNotFound" });
+    return insertThread(db, actor, documentId, {
+      ...anchor,
+      quote: data.passage.trim(),
+      body: data.body,
+    });
+  } finally {
+    doc.destroy();
+  }
+}
+
+function insertThread(
+  db: Executor,
+  actor: Actor,
+  documentId: string,
+  { start, end, quote, body }: { start: Uint8Array; end: Uint8Array; quote: string; body: string },
+): Promise<{ threadId: string; commentId: string }> {
   return inTransaction(db, async (trx) => {
     const { id: threadId } = await trx
       .insertInto("document_comment_threads")
@@ -162,12 +224,12 @@ export async function startThread(
         document_id: documentId,
         anchor_start: start,
         anchor_end: end,
-        quote: data.quote,
+        quote,
         created_by: actor.userId,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const commentId = await insertComment(trx, actor, documentId, threadId, data.body);
+    const commentId = await insertComment(trx, actor, documentId, threadId, body);
     return { threadId, commentId };
   });
 }

@@ -21,7 +21,11 @@ import {
 import { type AuditLogEntry as AuditLogEntryView, AuditLogFilterSchema } from "../domain/audit-log";
 import { CommentPageSchema, CommentSchema, type CommentView } from "../domain/comments";
 import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments";
-import type { CommentThreadView } from "../domain/document-comments";
+import {
+  type CommentThreadView,
+  PassageThreadSchema,
+  ReplySchema,
+} from "../domain/document-comments";
 import { DocumentExportQuery } from "../domain/document-export";
 import {
   MarkReviewedSchema,
@@ -624,6 +628,8 @@ const requestSchemas = {
     "The reviewers: the organisation's active people who may comment on documents. Sets the status review (för granskning); a reviewer asked before is asked anew",
   ),
   ReviewDone: MarkReviewedSchema,
+  NewDocumentThread: PassageThreadSchema,
+  NewReply: ReplySchema,
   NewUser: InvitedUserSchema.describe(
     "The person to invite; an editor needs at least one department. There is no password: the person chooses one through the invitation",
   ),
@@ -1268,6 +1274,52 @@ export const apiOperations: readonly ApiOperation[] = [
       404: "No such document",
     },
   },
+  {
+    method: "post",
+    path: "/documents/{id}/comments",
+    operationId: "addDocumentComment",
+    summary:
+      "Start a comment thread on a passage: its words as they stand now in one paragraph (the occurrence-th appearance), anchored so it follows the text through later edits",
+    body: requestSchemas.NewDocumentThread,
+    responses: {
+      201: CommentThread,
+      400: "Unknown fields, an empty body, words that are not in the document now (fields.passage), or the document is adopted (fastställd) and takes no new comments",
+      403: "Role may not comment on documents",
+      404: "No such document",
+      422: "A personal identity number in the comment or the passage",
+    },
+  },
+  {
+    method: "post",
+    path: "/documents/{id}/comments/{threadId}/replies",
+    operationId: "replyToDocumentComment",
+    summary: "Answer in a thread; @ and a person's full name mentions (and notifies) them",
+    body: requestSchemas.NewReply,
+    responses: {
+      201: CommentThread,
+      400: "Unknown fields, an empty body, or the document is adopted (fastställd)",
+      403: "Role may not comment on documents",
+      404: "No such document, or no such thread on it",
+      422: "A personal identity number in the reply",
+    },
+  },
+  ...(["resolve", "reopen"] as const).map(
+    (change): ApiOperation => ({
+      method: "post",
+      path: `/documents/{id}/comments/{threadId}/${change}`,
+      operationId: change === "resolve" ? "resolveDocumentComment" : "reopenDocumentComment",
+      summary:
+        change === "resolve"
+          ? "Mark a thread resolved (it stays, with who resolved it and when)"
+          : "Open a resolved thread again",
+      responses: {
+        200: CommentThread,
+        400: "The document is adopted (fastställd)",
+        403: "Role may not comment on documents",
+        404: "No such document, or no such thread on it",
+      },
+    }),
+  ),
   {
     method: "get",
     path: "/documents/{id}/suggestions",

@@ -2,6 +2,7 @@ import type { Executor } from "../../db";
 import type { Role } from "../../db/schema";
 import { departmentIdsOf, type SessionUser } from "../../server/auth/sessions";
 import { createAction } from "../../server/domain/actions";
+import { getDocument, updateDocumentMeta } from "../../server/domain/documents";
 import { ensurePeriods } from "../../server/domain/periods";
 import { createUser } from "../../server/domain/users";
 import { HttpClient } from "./http";
@@ -241,4 +242,10 @@ export async function createTokenAs(
   });
   if (response.status !== 201) throw new Error(`Token for ${email}: ${response.status}`);
   return ((await response.json()) as { token: string }).token;
+}
+
+/** Adopts (fastställer) a document as its page does, with the version just read. */
+export async function adoptDocument(db: Executor, actor: SessionUser, documentId: string) {
+  const { title, kind, version } = await getDocument(db, actor, documentId);
+  return updateDocumentMeta(db, actor, documentId, { title, kind, status: "adopted", version });
 }

@@ -24,17 +24,19 @@ import {
   requestReview,
   reviewsToDo,
 } from "../../server/domain/document-reviews";
-import { createDocument, getDocument, updateDocumentMeta } from "../../server/domain/documents";
+import { createDocument, getDocument } from "../../server/domain/documents";
 import { ForbiddenError, NotFoundError } from "../../server/domain/policy";
 import { openApiDocument } from "../../server/http/openapi";
 import {
   actorFor,
+  adoptDocument,
   callApi,
   createTokenAs,
   DEMO_EMAILS,
   type DemoUser,
   seedOtherOrganisation,
 } from "../helpers/actions";
+import { contractClient } from "../helpers/api-contract";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -42,6 +44,10 @@ const FIRST = "Kommunen tillstyrker förslaget med förbehåll.";
 const SECOND = "Skolskjuts ska gälla alla barn.";
 
 let server: TestServer;
+let otherOrganisation: Promise<[string, string]> | undefined;
+/** The other organisation's member, seeded once for the file. */
+const otherOrganisationLogin = () =>
+  (otherOrganisation ??= seedOtherOrganisation(db()).then((o) => [o.email, o.password]));
 const db = () => server.database.db;
 const actor = (who: DemoUser) => actorFor(db(), DEMO_EMAILS[who]);
 
@@ -286,8 +292,7 @@ describe("comments on a document's text", () => {
       startThread(db(), observer, documentId, { ...anchor, body: "Hej" }),
     ).rejects.toBeInstanceOf(ForbiddenError);
     // Another organisation's person does not find the document.
-    const other = await seedOtherOrganisation(db());
-    const outsider = await actorFor(db(), other.email);
+    const outsider = await actorFor(db(), (await otherOrganisationLogin())[0]);
     await expect(listThreads(db(), outsider, documentId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       setThreadResolved(db(), outsider, documentId, threadId, true),
@@ -301,13 +306,7 @@ describe("comments on a document's text", () => {
       ...(await anchorOf(documentId, "förbehåll")),
       body: "Ok",
     });
-    const document = await getDocument(db(), member, documentId);
-    await updateDocumentMeta(db(), member, documentId, {
-      title: document.title,
-      kind: document.kind,
-      status: "adopted",
-      version: document.version,
-    });
+    await adoptDocument(db(), member, documentId);
     expect(await listThreads(db(), member, documentId)).toHaveLength(1);
     await expect(
       replyToThread(db(), member, documentId, threadId, { body: "Sent" }),
@@ -352,6 +351,99 @@ describe("comments on a document's text", () => {
       `/documents/${documentId}/comments`,
     );
     expect(refused.status).toBe(403);
+  });
+
+  it("through the API: a thread on words, a reply, resolve and reopen, each answered as stored and as documented", async () => {
+    const documentId = await newDocument();
+    const { api, observed } = await contractClient(server.url);
+    const editor = await createTokenAs(server.url, DEMO_EMAILS.editor);
+    const chief = await createTokenAs(server.url, DEMO_EMAILS.chief);
+    const base = `/documents/${documentId}/comments`;
+
+    const started = await api(editor, "POST", base, {
+      passage: "förbehåll",
+      body: "Vilket förbehåll?",
+    });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      quote: "förbehåll",
+      anchorState: "anchored",
+      state: "open",
+      comments: [expect.objectContaining({ body: "Vilket förbehåll?" })],
+    });
+    const threadId = started.body.id;
+    // The anchor is the one the editor makes: it follows the words through an edit before them.
+    await edit(documentId, ([first]) => first.insert(1, "Nu "));
+    const [listed] = (await api(editor, "GET", base)).body.items;
+    expect(listed).toMatchObject({ id: threadId, quote: "förbehåll", anchorState: "anchored" });
+
+    const replied = await api(chief, "POST", `${base}/${threadId}/replies`, {
+      body: "Se bilagan.",
+    });
+    expect(replied.status).toBe(201);
+    expect(replied.body.comments.map((c: { body: string }) => c.body)).toEqual([
+      "Vilket förbehåll?",
+      "Se bilagan.",
+    ]);
+    const resolved = await api(editor, "POST", `${base}/${threadId}/resolve`);
+    expect(resolved.body).toMatchObject({ state: "resolved", resolvedByName: "Karin Nilsson" });
+    const reopened = await api(chief, "POST", `${base}/${threadId}/reopen`);
+    expect(reopened.body).toMatchObject({ state: "open", resolvedAt: null });
+
+    // The second occurrence of a word, and words that are not there.
+    const second = await api(editor, "POST", base, {
+      passage: "a",
+      occurrence: 2,
+      body: "Bokstaven.",
+    });
+    expect(second.status).toBe(201);
+    const missing = await api(editor, "POST", base, { passage: "avstyrker", body: "?" });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.fields).toEqual({ passage: expect.any(String) });
+    const strict = await api(editor, "POST", base, { passage: "förbehåll", body: "x", Body: "y" });
+    expect(strict.status).toBe(400);
+    expect(JSON.stringify(strict.body)).toContain("Body");
+    const number = await api(editor, "POST", base, {
+      passage: "förbehåll",
+      body: "Gäller 19811218-9876.",
+    });
+    expect(number.status).toBe(422);
+    const before = await db().selectFrom("document_comments").select("id").execute();
+    expect((await api(editor, "POST", `${base}/${threadId}/replies`, { body: "" })).status).toBe(
+      400,
+    );
+    expect(await db().selectFrom("document_comments").select("id").execute()).toHaveLength(
+      before.length,
+    );
+
+    // Observers read no drafts; another organisation finds neither document nor thread.
+    const observer = await createTokenAs(server.url, DEMO_EMAILS.observer);
+    expect((await api(observer, "POST", base, { passage: "förbehåll", body: "x" })).status).toBe(
+      403,
+    );
+    const outsider = await createTokenAs(server.url, ...(await otherOrganisationLogin()));
+    expect((await api(outsider, "POST", base, { passage: "förbehåll", body: "x" })).status).toBe(
+      404,
+    );
+    expect((await api(editor, "POST", `${base}/${crypto.randomUUID()}/resolve`)).status).toBe(404);
+
+    // Adopted: the comments stay readable and take nothing new.
+    await adoptDocument(db(), await actor("admin"), documentId);
+    const frozen = await api(editor, "POST", `${base}/${threadId}/replies`, { body: "Sent." });
+    expect(frozen.status).toBe(400);
+    for (const what of [
+      "POST /documents/{id}/comments 201",
+      "POST /documents/{id}/comments 400",
+      "POST /documents/{id}/comments 403",
+      "POST /documents/{id}/comments 404",
+      "POST /documents/{id}/comments 422",
+      "POST /documents/{id}/comments/{threadId}/replies 201",
+      "POST /documents/{id}/comments/{threadId}/replies 400",
+      "POST /documents/{id}/comments/{threadId}/resolve 200",
+      "POST /documents/{id}/comments/{threadId}/resolve 404",
+      "POST /documents/{id}/comments/{threadId}/reopen 200",
+    ])
+      expect(observed).toContain(what);
   });
 });
 

@@ -17,16 +17,12 @@ import {
   type Suggester,
 } from "../../common/suggestions";
 import { documentForExport } from "../../server/domain/document-export";
-import {
-  createDocument,
-  documentContent,
-  getDocument,
-  updateDocumentMeta,
-} from "../../server/domain/documents";
+import { createDocument, documentContent, getDocument } from "../../server/domain/documents";
 import { documentOutline } from "../../server/export/document";
 import { openApiDocument } from "../../server/http/openapi";
 import {
   actorFor,
+  adoptDocument,
   callApi,
   createTokenAs,
   DEMO_EMAILS,
@@ -233,15 +229,7 @@ describe("adopting a document with suggestions", () => {
     const b = await open("member", documentId);
     b.update(() => $suggestAfter("förslaget", " i sin helhet", suggesterOf(member)));
     expect(await verdict(b)).toBe("saved");
-    const adopt = async () => {
-      const document = await getDocument(db(), member, documentId);
-      return updateDocumentMeta(db(), member, documentId, {
-        title: document.title,
-        kind: document.kind,
-        status: "adopted",
-        version: document.version,
-      });
-    };
+    const adopt = () => adoptDocument(db(), member, documentId);
     await expect(adopt()).rejects.toMatchObject({
       fields: { status: "validation.openSuggestions" },
     });

@@ -1,8 +1,14 @@
 import { Router } from "express";
 import type { DB } from "../../../db";
+import type { SessionUser } from "../../auth/sessions";
 import { actionsFromDocument } from "../../domain/actions";
 import { deleteDocument, setDocumentArchived } from "../../domain/archiving";
-import { listThreads } from "../../domain/document-comments";
+import {
+  listThreads,
+  replyToThread,
+  setThreadResolved,
+  startThreadOnPassage,
+} from "../../domain/document-comments";
 import { DocumentExportQuery, documentForExport } from "../../domain/document-export";
 import { listReviews, markReviewed, requestReview } from "../../domain/document-reviews";
 import {
@@ -100,6 +106,36 @@ export function documentRoutes(db: DB) {
       res.json({ items: await listThreads(db, user, req.params.id) });
     }),
   );
+  /** The thread as the list shows it now (a write answers what is stored). */
+  const threadOf = async (user: SessionUser, documentId: string, threadId: string) =>
+    (await listThreads(db, user, documentId)).find((thread) => thread.id === threadId);
+  router.post(
+    "/documents/:id/comments",
+    route(async (user, req, res) => {
+      const { threadId } = await startThreadOnPassage(db, user, req.params.id, req.body ?? {});
+      res.status(201).json(await threadOf(user, req.params.id, threadId));
+    }),
+  );
+  router.post(
+    "/documents/:id/comments/:threadId/replies",
+    route(async (user, req, res) => {
+      const { id, threadId } = req.params;
+      await replyToThread(db, user, id, threadId, req.body ?? {});
+      res.status(201).json(await threadOf(user, id, threadId));
+    }),
+  );
+  for (const [path, resolved] of [
+    ["resolve", true],
+    ["reopen", false],
+  ] as const)
+    router.post(
+      `/documents/:id/comments/:threadId/${path}`,
+      route(async (user, req, res) => {
+        const { id, threadId } = req.params;
+        await setThreadResolved(db, user, id, threadId, resolved);
+        res.json(await threadOf(user, id, threadId));
+      }),
+    );
   router.get(
     "/documents/:id/reviews",
     route(async (user, req, res) => {
