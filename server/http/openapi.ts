@@ -47,6 +47,7 @@ import {
   type Reopening as ReopeningView,
 } from "../domain/followups";
 import { type HistoryEntry as HistoryEntryView, HistoryPageSchema } from "../domain/history";
+import { IdentityProviderSchema, type IdentityProviderSettings } from "../domain/identity-provider";
 import { NotificationListSchema, type NotificationView } from "../domain/notifications";
 import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
 import { TemporaryPasswordSchema } from "../domain/passwords";
@@ -576,6 +577,29 @@ const Organisation = z.object({
     .int()
     .describe("Percent of a goal's actions that must be assessed before its roll-up is given"),
 }) satisfies z.ZodType<OrganisationSettings>;
+const IdentityProvider = z.object({
+  displayName: z.string().describe("The button's name on the login page"),
+  issuer: z.string(),
+  clientId: z.string(),
+  secretStored: z.boolean().describe("Whether a client secret is stored (it is never answered)"),
+  secretUnreadable: z
+    .boolean()
+    .describe("Stored under another OIDC_SECRET_KEY: it must be entered again"),
+  scopes: z.string(),
+  emailClaim: z.string(),
+  groupsClaim: z.string(),
+  trustUnverifiedEmail: z.boolean(),
+  emailDomains: z.array(z.string()),
+  groupMappings: z.array(
+    z.object({ group: z.string(), role: z.enum(ROLES), departmentId: uuid.nullable() }),
+  ),
+  passwordSignIn: z.boolean().describe("Whether people may also sign in with a password"),
+  fromEnvironment: z
+    .boolean()
+    .describe("The connection comes from the server's OIDC_* settings; only the policy is saved"),
+  redirectPath: z.string().describe("The callback path to register at the provider"),
+  version: z.int(),
+}) satisfies z.ZodType<IdentityProviderSettings>;
 const Review = z.object({
   id: uuid,
   reviewerId: uuid,
@@ -642,6 +666,9 @@ const requestSchemas = {
   NewGoal: GoalSchema,
   GoalChanges: GoalChangesSchema.describe("Only the fields to change"),
   OrganisationChanges: RollUpThresholdSchema,
+  IdentityProviderSettings: IdentityProviderSchema.describe(
+    "The whole setting with the version read; an empty clientSecret keeps the stored one",
+  ),
   PersonalDataPurge: PurgeSchema.describe(
     "One finding of GET /personal-data: its place, id and field",
   ),
@@ -731,6 +758,7 @@ const responseSchemas = {
   StrategyList: list(Strategy),
   StrategyDetails: Strategy.extend({ goals: z.array(Goal).describe("By number") }),
   Organisation,
+  IdentityProvider,
   PersonalDataFinding,
   PersonalDataFindingList: list(PersonalDataFinding),
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
@@ -1743,6 +1771,28 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/identity-provider",
+    operationId: "getIdentityProvider",
+    summary:
+      "The organisation's OpenID Connect provider and sign-in policy (admins); never the client secret",
+    responses: { 200: IdentityProvider, 403: "Only admins manage sign-in" },
+  },
+  {
+    method: "put",
+    path: "/identity-provider",
+    operationId: "setIdentityProvider",
+    summary:
+      "Set the provider and the sign-in policy (admins), as Administration › Inloggning does; the provider's discovery is not contacted here",
+    body: requestSchemas.IdentityProviderSettings,
+    responses: {
+      200: IdentityProvider,
+      400: "Unknown fields, an issuer that is no https URL, scopes without openid, no client secret stored yet, or an unknown department in a mapping (each named in fields)",
+      403: "Only admins manage sign-in",
+      409: "Changed by someone else since that version",
+    },
+  },
+  {
+    method: "get",
     path: "/personal-data",
     operationId: "listPersonalData",
     summary:
@@ -1785,6 +1835,10 @@ const TAGS: Record<string, { name: string; description: string }> = {
   departments: { name: "Departments", description: "The organisation's departments" },
   users: { name: "People", description: "The organisation's people and their access (admins)" },
   organisation: { name: "Organisation", description: "The organisation's settings (admins)" },
+  "identity-provider": {
+    name: "Sign-in",
+    description: "Signing in with the organisation's identity provider (OpenID Connect; admins)",
+  },
   "personal-data": {
     name: "Personal data",
     description: "Identity numbers stored before they were refused, and removing them (admins)",

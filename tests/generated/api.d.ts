@@ -995,6 +995,24 @@ export interface paths {
         patch: operations["updateOrganisation"];
         trace?: never;
     };
+    "/identity-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's OpenID Connect provider and sign-in policy (admins); never the client secret */
+        get: operations["getIdentityProvider"];
+        /** Set the provider and the sign-in policy (admins), as Administration › Inloggning does; the provider's discovery is not contacted here */
+        put: operations["setIdentityProvider"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/personal-data": {
         parameters: {
             query?: never;
@@ -1218,6 +1236,35 @@ export interface components {
         };
         OrganisationChanges: {
             rollUpThreshold: number;
+        };
+        /** @description The whole setting with the version read; an empty clientSecret keeps the stored one */
+        IdentityProviderSettings: {
+            displayName: string;
+            /** Format: uri */
+            issuer: string;
+            clientId: string;
+            /** @default  */
+            clientSecret?: string;
+            scopes: string;
+            /** @default email */
+            emailClaim?: string;
+            /** @default groups */
+            groupsClaim?: string;
+            /** @default false */
+            trustUnverifiedEmail?: boolean;
+            /** @default [] */
+            emailDomains?: string[];
+            /** @default [] */
+            groupMappings?: {
+                group: string;
+                /** @enum {string} */
+                role: "admin" | "member" | "editor" | "chief" | "observer";
+                /** @default null */
+                departmentId?: string | null;
+            }[];
+            /** @default true */
+            passwordSignIn?: boolean;
+            version: number;
         };
         /** @description One finding of GET /personal-data: its place, id and field */
         PersonalDataPurge: {
@@ -2000,6 +2047,34 @@ export interface components {
             name: string;
             /** @description Percent of a goal's actions that must be assessed before its roll-up is given */
             rollUpThreshold: number;
+        };
+        IdentityProvider: {
+            /** @description The button's name on the login page */
+            displayName: string;
+            issuer: string;
+            clientId: string;
+            /** @description Whether a client secret is stored (it is never answered) */
+            secretStored: boolean;
+            /** @description Stored under another OIDC_SECRET_KEY: it must be entered again */
+            secretUnreadable: boolean;
+            scopes: string;
+            emailClaim: string;
+            groupsClaim: string;
+            trustUnverifiedEmail: boolean;
+            emailDomains: string[];
+            groupMappings: {
+                group: string;
+                /** @enum {string} */
+                role: "admin" | "member" | "editor" | "chief" | "observer";
+                departmentId: string | null;
+            }[];
+            /** @description Whether people may also sign in with a password */
+            passwordSignIn: boolean;
+            /** @description The connection comes from the server's OIDC_* settings; only the policy is saved */
+            fromEnvironment: boolean;
+            /** @description The callback path to register at the provider */
+            redirectPath: string;
+            version: number;
         };
         PersonalDataFinding: {
             /** @enum {string} */
@@ -8965,6 +9040,176 @@ export interface operations {
             };
             /** @description Only admins manage the organisation */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage sign-in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityProviderSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description Unknown fields, an issuer that is no https URL, scopes without openid, no client secret stored yet, or an unknown department in a mapping (each named in fields); A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins manage sign-in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Changed by someone else since that version */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -814,6 +814,83 @@ describe("document reviews (API)", () => {
   });
 });
 
+describe("sign-in settings (API, admins)", () => {
+  it("admins read and set the identity provider as on Inloggning; the secret is written, never read", async () => {
+    const read = await api(tokens.admin, "GET", "/identity-provider");
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ secretStored: false, passwordSignIn: true, version: 0 });
+    const settings = {
+      displayName: "Kommunens inloggning",
+      issuer: "https://login.kommun.test/realms/kommun",
+      clientId: "samverkan",
+      clientSecret: "hemlig-nyckel-123",
+      scopes: "openid email profile",
+      emailDomains: ["kommun.test"],
+      groupMappings: [
+        { group: "samverkan-admin", role: "admin", departmentId: null },
+        {
+          group: "samverkan-socialtjanst",
+          role: "editor",
+          departmentId: departments.Socialtjänst,
+        },
+      ],
+      passwordSignIn: true,
+      version: 0,
+    };
+    const set = await api(tokens.admin, "PUT", "/identity-provider", settings);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      displayName: "Kommunens inloggning",
+      issuer: "https://login.kommun.test/realms/kommun",
+      secretStored: true,
+      secretUnreadable: false,
+      groupMappings: settings.groupMappings,
+      version: 1,
+    });
+    expect(JSON.stringify(set.body)).not.toContain("hemlig-nyckel-123");
+    expect(
+      JSON.stringify((await api(tokens.admin, "GET", "/identity-provider")).body),
+    ).not.toContain("hemlig");
+    // An empty secret keeps the stored one; an old version is refused.
+    const renamed = await api(tokens.admin, "PUT", "/identity-provider", {
+      ...settings,
+      displayName: "Logga in med kommunkontot",
+      clientSecret: "",
+      version: 1,
+    });
+    expect(renamed.body).toMatchObject({ secretStored: true, version: 2 });
+    expect((await api(tokens.admin, "PUT", "/identity-provider", settings)).status).toBe(409);
+    expectRefused(
+      await api(tokens.admin, "PUT", "/identity-provider", { ...settings, version: "2" }),
+      ["version"],
+    );
+    expectRefused(
+      await api(tokens.admin, "PUT", "/identity-provider", {
+        ...settings,
+        scopes: "email",
+        version: 2,
+      }),
+      ["scopes"],
+    );
+    expectRefused(
+      await api(tokens.admin, "PUT", "/identity-provider", {
+        ...settings,
+        secret: "x",
+        version: 2,
+      }),
+      ["secret"],
+    );
+    for (const role of ["member", "chief", "editor", "observer"] as const) {
+      expect((await api(tokens[role], "GET", "/identity-provider")).status).toBe(403);
+      expect((await api(tokens[role], "PUT", "/identity-provider", settings)).status).toBe(403);
+    }
+    expect((await api(otherToken, "GET", "/identity-provider")).status).toBe(403);
+    for (const status of [200, 400, 403, 409])
+      expect(observed).toContain(`PUT /identity-provider ${status}`);
+    expect(observed).toContain("GET /identity-provider 403");
+  });
+});
+
 describe("the OpenAPI document (administration)", () => {
   it("puts every operation in a section (tag) the document describes", () => {
     const described = new Map(openApiDocument.tags.map((t) => [t.name, t.description]));

@@ -100,7 +100,7 @@ export function createApiRouter(deps: {
     notificationRoutes(db),
     userRoutes(db, config),
     strategyRoutes(db),
-    organisationRoutes(db),
+    organisationRoutes(db, config),
     auditLogRoutes(db),
     personalDataRoutes(db, deps.applyServerUpdate),
   );
