@@ -291,6 +291,11 @@ export const NotificationChoicesSchema = z.object({
   weeklyDigest: checkbox,
 });
 
+/** The choices as JSON says them: every one, so a weeklyDigest left out is refused, not taken for off. */
+export const NotificationChoicesJsonSchema = NotificationChoicesSchema.extend({
+  weeklyDigest: z.boolean(),
+});
+
 /** Saves the person's choices: the kinds listed are on, the others off. */
 export async function setNotificationChoices(
   db: Executor,

@@ -5,6 +5,7 @@ import {
   ASSESSMENTS,
   DOCUMENT_KINDS,
   DOCUMENT_STATUSES,
+  LOCALES,
   ROLES,
   WEBHOOK_DELIVERY_STATUSES,
 } from "../../db/schema";
@@ -48,7 +49,12 @@ import {
 } from "../domain/followups";
 import { type HistoryEntry as HistoryEntryView, HistoryPageSchema } from "../domain/history";
 import { IdentityProviderSchema, type IdentityProviderSettings } from "../domain/identity-provider";
-import { NotificationListSchema, type NotificationView } from "../domain/notifications";
+import {
+  NotificationChoicesSchema,
+  type NotificationChoices as NotificationChoicesView,
+  NotificationListSchema,
+  type NotificationView,
+} from "../domain/notifications";
 import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
 import { TemporaryPasswordSchema } from "../domain/passwords";
 import type { PeriodView } from "../domain/periods";
@@ -70,8 +76,10 @@ import {
   StrategyChangesSchema,
   StrategySchema,
 } from "../domain/strategies";
+import type { TodoItem as TodoItemView, Todo as TodoView } from "../domain/todo";
 import {
   InvitedUserSchema,
+  LocaleSchema,
   UserChangesSchema,
   UserPageSchema,
   type UserView,
@@ -342,6 +350,56 @@ const DepartmentReport = z
     reopened: Reopening.nullable(),
   })
   .describe("A department's report in a period") satisfies z.ZodType<PeriodReportStatus>;
+
+const TodoItem = z.object({
+  id: uuid,
+  title: z.string(),
+  status: z.enum(ACTION_STATUSES),
+  shownStatus: z.enum(DISPLAY_STATUSES).describe("As the portal shows it: overdue when past due"),
+  progress: z.int().min(0).max(100),
+  version: z.int().min(1).describe("Send it back to change the action"),
+  dueDate: date.nullable(),
+  assessment: z.enum(ASSESSMENTS).nullable().describe("This period's assessment; null if none yet"),
+  comment: z.string().describe("This period's comment; empty if none"),
+}) satisfies z.ZodType<TodoItemView>;
+
+const Todo = z
+  .object({
+    departmentIds: z.array(uuid).describe("The owner's own departments"),
+    period: Period.nullable().describe("The current follow-up period; null if there is none"),
+    reports: z.array(
+      z.object({
+        department: z.object({ id: uuid, name: z.string() }),
+        status: DepartmentReport,
+        items: z.array(TodoItem).describe("The actions the department reports on, by title"),
+        missing: z
+          .array(z.object({ id: uuid, title: z.string() }))
+          .describe("The items still without an assessment"),
+        canUpdate: z.boolean(),
+        canEditDueDate: z.boolean(),
+        canComplete: z.boolean().describe("Whether the owner may klarmarkera the report"),
+      }),
+    ),
+  })
+  .describe(
+    "Att göra: what each of the owner's departments has left to report in the current period",
+  ) satisfies z.ZodType<TodoView>;
+
+const NotificationChoices = z.object({
+  kinds: z.array(
+    z.object({ kind: z.enum(NOTIFICATION_KINDS), inApp: z.boolean(), email: z.boolean() }),
+  ),
+  weeklyDigest: z.boolean().describe("A weekly e-mail summing up the week"),
+}) satisfies z.ZodType<NotificationChoicesView>;
+
+const Me = z.object({
+  id: uuid,
+  name: z.string(),
+  email: z.email(),
+  roles: z.array(z.enum(ROLES)),
+  locale: z.enum(LOCALES).describe("The portal's language for the person"),
+  departments: z.array(z.object({ id: uuid, name: z.string() })),
+});
 
 const FrontMatter = z
   .object({
@@ -669,6 +727,10 @@ const requestSchemas = {
   IdentityProviderSettings: IdentityProviderSchema.describe(
     "The whole setting with the version read; an empty clientSecret keeps the stored one",
   ),
+  NotificationChoiceChanges: NotificationChoicesSchema.extend({
+    weeklyDigest: z.boolean(),
+  }).describe("Every choice at once: the kinds listed are on, the others off"),
+  MeChanges: LocaleSchema,
   PersonalDataPurge: PurgeSchema.describe(
     "One finding of GET /personal-data: its place, id and field",
   ),
@@ -759,6 +821,9 @@ const responseSchemas = {
   StrategyDetails: Strategy.extend({ goals: z.array(Goal).describe("By number") }),
   Organisation,
   IdentityProvider,
+  Todo,
+  NotificationChoices,
+  Me,
   PersonalDataFinding,
   PersonalDataFindingList: list(PersonalDataFinding),
   OpenApiDocument: z.looseObject({ openapi: z.literal("3.1.0") }),
@@ -1543,6 +1608,48 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/notification-preferences",
+    operationId: "getNotificationPreferences",
+    summary:
+      "The owner's notification choices: each kind in the portal and by e-mail, and the weekly digest",
+    responses: { 200: responseSchemas.NotificationChoices },
+  },
+  {
+    method: "put",
+    path: "/notification-preferences",
+    operationId: "setNotificationPreferences",
+    summary: "Replace the owner's notification choices; answers them as saved",
+    body: requestSchemas.NotificationChoiceChanges,
+    responses: {
+      200: responseSchemas.NotificationChoices,
+      400: "An unknown kind or field, or weeklyDigest missing",
+    },
+  },
+  {
+    method: "get",
+    path: "/todo",
+    operationId: "getTodo",
+    summary:
+      "Att göra: the actions each of the owner's departments reports on in the current period, with what is reported and what is missing",
+    responses: { 200: responseSchemas.Todo },
+  },
+  {
+    method: "get",
+    path: "/me",
+    operationId: "getMe",
+    summary: "The token's owner: name, e-mail, roles, departments and language",
+    responses: { 200: responseSchemas.Me },
+  },
+  {
+    method: "patch",
+    path: "/me",
+    operationId: "updateMe",
+    summary: "Choose the owner's language in the portal",
+    body: requestSchemas.MeChanges,
+    responses: { 200: responseSchemas.Me, 400: "An unknown locale or field" },
+  },
+  {
+    method: "get",
     path: "/audit-log",
     operationId: "listAuditLog",
     summary:
@@ -1845,6 +1952,12 @@ const TAGS: Record<string, { name: string; description: string }> = {
   },
   search: { name: "Search", description: "Full-text search" },
   notifications: { name: "Notifications", description: "The token owner's notifications" },
+  "notification-preferences": {
+    name: "Notification preferences",
+    description: "What the token owner is notified of, in the portal and by e-mail",
+  },
+  todo: { name: "To do", description: "The token owner's Att göra" },
+  me: { name: "Me", description: "The token owner and their language" },
   webhooks: { name: "Webhooks", description: "Where the organisation's events are sent (admins)" },
   tokens: { name: "Tokens", description: "API tokens" },
   "audit-log": { name: "Audit log", description: "Who did what in the organisation (admins)" },

@@ -751,6 +751,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owner's notification choices: each kind in the portal and by e-mail, and the weekly digest */
+        get: operations["getNotificationPreferences"];
+        /** Replace the owner's notification choices; answers them as saved */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Att göra: the actions each of the owner's departments reports on in the current period, with what is reported and what is missing */
+        get: operations["getTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The token's owner: name, e-mail, roles, departments and language */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Choose the owner's language in the portal */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
     "/audit-log": {
         parameters: {
             query?: never;
@@ -1265,6 +1318,18 @@ export interface components {
             /** @default true */
             passwordSignIn?: boolean;
             version: number;
+        };
+        /** @description Every choice at once: the kinds listed are on, the others off */
+        NotificationChoiceChanges: {
+            /** @default [] */
+            inApp?: ("assigned" | "deadline-approaching" | "deadline-passed" | "action-overdue" | "mention" | "review-requested" | "reviewed" | "ready-to-adopt" | "report-adopted")[];
+            /** @default [] */
+            email?: ("assigned" | "deadline-approaching" | "deadline-passed" | "action-overdue" | "mention" | "review-requested" | "reviewed" | "ready-to-adopt" | "report-adopted")[];
+            weeklyDigest: boolean;
+        };
+        MeChanges: {
+            /** @enum {string} */
+            locale: "sv" | "en";
         };
         /** @description One finding of GET /personal-data: its place, id and field */
         PersonalDataPurge: {
@@ -2075,6 +2140,80 @@ export interface components {
             /** @description The callback path to register at the provider */
             redirectPath: string;
             version: number;
+        };
+        /** @description Att göra: what each of the owner's departments has left to report in the current period */
+        Todo: {
+            /** @description The owner's own departments */
+            departmentIds: string[];
+            /** @description The current follow-up period; null if there is none */
+            period: components["schemas"]["Period"] | null;
+            reports: {
+                department: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                };
+                status: components["schemas"]["DepartmentReport"];
+                /** @description The actions the department reports on, by title */
+                items: {
+                    /** Format: uuid */
+                    id: string;
+                    title: string;
+                    /** @enum {string} */
+                    status: "not_started" | "in_progress" | "done" | "paused" | "cancelled";
+                    /**
+                     * @description As the portal shows it: overdue when past due
+                     * @enum {string}
+                     */
+                    shownStatus: "not_started" | "in_progress" | "overdue" | "done" | "paused" | "cancelled";
+                    progress: number;
+                    /** @description Send it back to change the action */
+                    version: number;
+                    dueDate: string | null;
+                    /** @description This period's assessment; null if none yet */
+                    assessment: ("on_track" | "at_risk" | "off_track" | "not_assessed") | null;
+                    /** @description This period's comment; empty if none */
+                    comment: string;
+                }[];
+                /** @description The items still without an assessment */
+                missing: {
+                    /** Format: uuid */
+                    id: string;
+                    title: string;
+                }[];
+                canUpdate: boolean;
+                canEditDueDate: boolean;
+                /** @description Whether the owner may klarmarkera the report */
+                canComplete: boolean;
+            }[];
+        };
+        NotificationChoices: {
+            kinds: {
+                /** @enum {string} */
+                kind: "assigned" | "deadline-approaching" | "deadline-passed" | "action-overdue" | "mention" | "review-requested" | "reviewed" | "ready-to-adopt" | "report-adopted";
+                inApp: boolean;
+                email: boolean;
+            }[];
+            /** @description A weekly e-mail summing up the week */
+            weeklyDigest: boolean;
+        };
+        Me: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            roles: ("admin" | "member" | "editor" | "chief" | "observer")[];
+            /**
+             * @description The portal's language for the person
+             * @enum {string}
+             */
+            locale: "sv" | "en";
+            departments: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
         };
         PersonalDataFinding: {
             /** @enum {string} */
@@ -7334,6 +7473,348 @@ export interface operations {
             };
             /** @description No valid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChoices"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationChoiceChanges"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChoices"];
+                };
+            };
+            /** @description An unknown kind or field, or weeklyDigest missing; A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeChanges"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description An unknown locale or field; A NUL character in the address; Malformed JSON, not UTF-8, or a NUL character in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A streamed body without Content-Length */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unsupported Content-Encoding or charset (send UTF-8 JSON) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import { actionRoutes } from "./actions";
 import { auditLogRoutes } from "./audit-log";
 import { enforceBodyContract } from "./contract";
 import { documentRoutes } from "./documents";
+import { meRoutes } from "./me";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { type ApplyServerUpdate, personalDataRoutes } from "./personal-data";
@@ -98,6 +99,7 @@ export function createApiRouter(deps: {
     tokenRoutes(db),
     webhookRoutes(db, config.webhooks),
     notificationRoutes(db),
+    meRoutes(db),
     userRoutes(db, config),
     strategyRoutes(db),
     organisationRoutes(db, config),
