@@ -124,7 +124,15 @@ export const DUE_SOON_DAYS = 7;
  * before the deadline ("Rapporterad"), the deadline passed with reports missing ("Försenad
  * rapport"), or done with ("Avslutad": adopted, or past the deadline with every report in).
  */
-export type PeriodState = "upcoming" | "reporting" | "due_soon" | "reported" | "late" | "closed";
+export const PERIOD_STATES = [
+  "upcoming",
+  "reporting",
+  "due_soon",
+  "reported",
+  "late",
+  "closed",
+] as const;
+export type PeriodState = (typeof PERIOD_STATES)[number];
 
 export function periodState(
   period: Pick<PeriodView, "startDate" | "reportDeadline">,
@@ -145,12 +153,14 @@ export interface DepartmentReportFacts {
   toReport: number;
 }
 
-export type DepartmentDeadlineState =
-  | "completed"
-  | "nothing_to_report"
-  | "open"
-  | "due_soon"
-  | "late";
+export const DEPARTMENT_DEADLINE_STATES = [
+  "completed",
+  "nothing_to_report",
+  "open",
+  "due_soon",
+  "late",
+] as const;
+export type DepartmentDeadlineState = (typeof DEPARTMENT_DEADLINE_STATES)[number];
 
 /** A department with nothing to report is never "missing"; one that has not klarmarkerat follows the deadline. */
 export function departmentReportState(

@@ -21,6 +21,11 @@ import {
 } from "../domain/actions";
 import { type AuditLogEntry as AuditLogEntryView, AuditLogFilterSchema } from "../domain/audit-log";
 import { CommentPageSchema, CommentSchema, type CommentView } from "../domain/comments";
+import {
+  DashboardFilterSchema,
+  type DepartmentSummary,
+  type GoalSummary,
+} from "../domain/dashboard";
 import { DepartmentSchema, DepartmentUpdateSchema } from "../domain/departments";
 import {
   type CommentThreadView,
@@ -57,7 +62,7 @@ import {
 } from "../domain/notifications";
 import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
 import { TemporaryPasswordSchema } from "../domain/passwords";
-import type { PeriodView } from "../domain/periods";
+import { DEPARTMENT_DEADLINE_STATES, PERIOD_STATES, type PeriodView } from "../domain/periods";
 import {
   PERSONAL_DATA_FIELDS,
   PERSONAL_DATA_PLACES,
@@ -69,6 +74,7 @@ import {
   type AdoptionSummary,
   type PeriodReport as PeriodReportView,
 } from "../domain/reports";
+import type { RollUp as RollUpView } from "../domain/rollup";
 import { SEARCH_KINDS, type SearchHit as SearchHitView, SearchSchema } from "../domain/search";
 import {
   GoalChangesSchema,
@@ -260,6 +266,16 @@ const Reopening = z
     "Open again because this action was added or moved to the department",
   ) satisfies z.ZodType<ReopeningView>;
 
+const RollUp = z
+  .object({
+    result: z.enum([...ASSESSMENTS, "insufficient"]),
+    counted: z.int().min(0),
+    assessed: z.int().min(0),
+    overdue: z.int().min(0),
+    threshold: z.int().nullable(),
+  })
+  .describe("The goal's combined assessment and what it rests on") satisfies z.ZodType<RollUpView>;
+
 const PeriodReport = z
   .object({
     organisation: z.object({ id: uuid, name: z.string() }),
@@ -286,15 +302,7 @@ const PeriodReport = z
         id: uuid,
         position: z.int(),
         title: z.string(),
-        rollUp: z
-          .object({
-            result: z.enum([...ASSESSMENTS, "insufficient"]),
-            counted: z.int().min(0),
-            assessed: z.int().min(0),
-            overdue: z.int().min(0),
-            threshold: z.int().nullable(),
-          })
-          .describe("The goal's combined assessment and what it rests on"),
+        rollUp: RollUp,
         actions: z.array(
           z.object({
             id: uuid,
@@ -384,6 +392,53 @@ const Todo = z
   .describe(
     "Att göra: what each of the owner's departments has left to report in the current period",
   ) satisfies z.ZodType<TodoView>;
+
+const count = z.int().min(0);
+/** How many of each: every key named, 0 included. */
+const countsOf = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, count])) as Record<K, typeof count>);
+const Overview = z
+  .object({
+    strategy: z
+      .object({ id: uuid, name: z.string(), validFrom: z.int(), validTo: z.int() })
+      .nullable()
+      .describe("The chosen strategy, or the active one; null if there is none"),
+    period: Period.nullable().describe("The chosen period, or the current one"),
+    periodState: z.enum(PERIOD_STATES).nullable().describe("The period's deadline state"),
+    goals: z.array(
+      z.object({
+        id: uuid,
+        position: z.int(),
+        title: z.string(),
+        statusCounts: countsOf(DISPLAY_STATUSES),
+        total: count,
+        doneShare: z.number().min(0).max(1).describe("Share of the goal's actions done"),
+        overdue: count,
+        assessmentCounts: countsOf(ASSESSMENTS).describe(
+          "The period's assessments of the actions the roll-up counts",
+        ),
+        rollUp: RollUp,
+      }) satisfies z.ZodType<GoalSummary>,
+    ),
+    departments: z.array(
+      z.object({
+        id: uuid,
+        name: z.string(),
+        owned: count.describe("Actions the department owns"),
+        overdue: count,
+        missing: count.describe("Actions still without an assessment this period"),
+        completedAt: dateTime.nullable().describe("When its report was klarmarkerad; null if not"),
+        completedByName: z.string().nullable(),
+        reportState: z
+          .enum([...DEPARTMENT_DEADLINE_STATES, "none"])
+          .describe("The period's report as its deadline judges it"),
+      }) satisfies z.ZodType<DepartmentSummary>,
+    ),
+    trend: z
+      .array(z.object({ periodId: uuid, goalId: uuid, counts: countsOf(ASSESSMENTS) }))
+      .describe("Each goal's assessments in each period, for the trend across periods"),
+  })
+  .describe("The kommunchef's overview of a period: per goal and per department");
 
 const NotificationChoices = z.object({
   kinds: z.array(
@@ -821,6 +876,7 @@ const responseSchemas = {
   StrategyDetails: Strategy.extend({ goals: z.array(Goal).describe("By number") }),
   Organisation,
   IdentityProvider,
+  Overview,
   Todo,
   NotificationChoices,
   Me,
@@ -1635,6 +1691,28 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/overview",
+    operationId: "getOverview",
+    summary:
+      "The overview (Översikt) of a period: each goal's actions by status, assessments and roll-up, each department's actions and report, and the trend",
+    query: DashboardFilterSchema.extend({
+      periodId: DashboardFilterSchema.shape.periodId.describe("The current period unless given"),
+      strategyId: DashboardFilterSchema.shape.strategyId.describe(
+        "The active strategy unless given",
+      ),
+      departmentId: DashboardFilterSchema.shape.departmentId.describe(
+        "Only this department's actions",
+      ),
+      goalId: DashboardFilterSchema.shape.goalId.describe("Only this goal"),
+    }),
+    responses: {
+      200: responseSchemas.Overview,
+      400: "An id that is not a UUID",
+      404: "No such strategy, period or goal in the organisation",
+    },
+  },
+  {
+    method: "get",
     path: "/me",
     operationId: "getMe",
     summary: "The token's owner: name, e-mail, roles, departments and language",
@@ -1957,6 +2035,7 @@ const TAGS: Record<string, { name: string; description: string }> = {
     description: "What the token owner is notified of, in the portal and by e-mail",
   },
   todo: { name: "To do", description: "The token owner's Att göra" },
+  overview: { name: "Overview", description: "The kommunchef's overview of a period" },
   me: { name: "Me", description: "The token owner and their language" },
   webhooks: { name: "Webhooks", description: "Where the organisation's events are sent (admins)" },
   tokens: { name: "Tokens", description: "API tokens" },

@@ -786,6 +786,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview (Översikt) of a period: each goal's actions by status, assessments and roll-up, each department's actions and report, and the trend */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -2140,6 +2157,86 @@ export interface components {
             /** @description The callback path to register at the provider */
             redirectPath: string;
             version: number;
+        };
+        /** @description The kommunchef's overview of a period: per goal and per department */
+        Overview: {
+            /** @description The chosen strategy, or the active one; null if there is none */
+            strategy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                validFrom: number;
+                validTo: number;
+            } | null;
+            /** @description The chosen period, or the current one */
+            period: components["schemas"]["Period"] | null;
+            /** @description The period's deadline state */
+            periodState: ("upcoming" | "reporting" | "due_soon" | "reported" | "late" | "closed") | null;
+            goals: {
+                /** Format: uuid */
+                id: string;
+                position: number;
+                title: string;
+                statusCounts: {
+                    not_started: number;
+                    in_progress: number;
+                    overdue: number;
+                    done: number;
+                    paused: number;
+                    cancelled: number;
+                };
+                total: number;
+                /** @description Share of the goal's actions done */
+                doneShare: number;
+                overdue: number;
+                /** @description The period's assessments of the actions the roll-up counts */
+                assessmentCounts: {
+                    on_track: number;
+                    at_risk: number;
+                    off_track: number;
+                    not_assessed: number;
+                };
+                /** @description The goal's combined assessment and what it rests on */
+                rollUp: {
+                    /** @enum {string} */
+                    result: "on_track" | "at_risk" | "off_track" | "not_assessed" | "insufficient";
+                    counted: number;
+                    assessed: number;
+                    overdue: number;
+                    threshold: number | null;
+                };
+            }[];
+            departments: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @description Actions the department owns */
+                owned: number;
+                overdue: number;
+                /** @description Actions still without an assessment this period */
+                missing: number;
+                /** @description When its report was klarmarkerad; null if not */
+                completedAt: string | null;
+                completedByName: string | null;
+                /**
+                 * @description The period's report as its deadline judges it
+                 * @enum {string}
+                 */
+                reportState: "completed" | "nothing_to_report" | "open" | "due_soon" | "late" | "none";
+            }[];
+            /** @description Each goal's assessments in each period, for the trend across periods */
+            trend: {
+                /** Format: uuid */
+                periodId: string;
+                /** Format: uuid */
+                goalId: string;
+                counts: {
+                    on_track: number;
+                    at_risk: number;
+                    off_track: number;
+                    not_assessed: number;
+                };
+            }[];
         };
         /** @description Att göra: what each of the owner's departments has left to report in the current period */
         Todo: {
@@ -7672,6 +7769,80 @@ export interface operations {
             };
             /** @description No valid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description The active strategy unless given */
+                strategyId?: string;
+                /** @description The current period unless given */
+                periodId?: string;
+                /** @description Only this department's actions */
+                departmentId?: string;
+                /** @description Only this goal */
+                goalId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description An id that is not a UUID; A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such strategy, period or goal in the organisation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db";
+import { loadDashboard } from "../../server/domain/dashboard";
 import { apiOperations } from "../../server/http/openapi";
 import { NOTIFICATION_KINDS } from "../../server/notifications/kinds";
 import {
+  actorFor,
   createTokenAs,
   DEMO_EMAILS,
   type OtherOrganisation,
+  periodIds,
   seedOtherOrganisation,
 } from "../helpers/actions";
 import { contractClient } from "../helpers/api-contract";
@@ -22,6 +25,7 @@ let db: DB;
 let api: Awaited<ReturnType<typeof contractClient>>["api"];
 let observed: Set<string>;
 let editorToken: string;
+let chiefToken: string;
 let other: OtherOrganisation;
 let otherToken: string;
 
@@ -46,11 +50,14 @@ beforeAll(async () => {
   ({ api, observed } = await contractClient(server.url));
   other = await seedOtherOrganisation(db);
   editorToken = await createTokenAs(server.url, DEMO_EMAILS.editor);
+  chiefToken = await createTokenAs(server.url, DEMO_EMAILS.chief);
   otherToken = await createTokenAs(server.url, other.email, other.password);
 });
 afterAll(() => server?.close());
 
-const ours = apiOperations.filter((o) => /^\/(me|todo|notification-preferences)$/.test(o.path));
+const ours = apiOperations.filter((o) =>
+  /^\/(me|todo|notification-preferences|overview)$/.test(o.path),
+);
 
 describe("the token owner's own things in /api/v1", () => {
   it("without a token every one is 401 with the Bearer challenge", async () => {
@@ -182,8 +189,46 @@ describe("the token owner's own things in /api/v1", () => {
     expect(theirs.body.kinds.find((k: { kind: string }) => k.kind === "reviewed").inApp).toBe(true);
   });
 
+  it("GET /overview is the overview's roll-ups of the chosen period, of the organisation only", async () => {
+    const chief = await actorFor(db, DEMO_EMAILS.chief);
+    const current = await api(chiefToken, "GET", "/overview");
+    expect(current.status).toBe(200);
+    const page = await loadDashboard(db, chief, {});
+    expect(current.body.period).toEqual(page.period);
+    expect(current.body.goals.length).toBeGreaterThan(0);
+    for (const goal of current.body.goals) {
+      const counted = Object.values(goal.statusCounts as Record<string, number>);
+      expect(counted.reduce((a, b) => a + b, 0)).toBe(goal.total);
+    }
+
+    const periods = Object.values(await periodIds(db, server.organisationId));
+    const earlier = periods.find((id) => id !== page.period?.id) as string;
+    const chosen = await api(chiefToken, "GET", `/overview?periodId=${earlier}`);
+    expect(chosen.status).toBe(200);
+    expect(chosen.body.period.id).toBe(earlier);
+    const { strategy, period, periodState, goals, departments, trend } = await loadDashboard(
+      db,
+      chief,
+      { periodId: earlier },
+    );
+    expect(chosen.body).toEqual({ strategy, period, periodState, goals, departments, trend });
+
+    const malformed = await api(chiefToken, "GET", "/overview?periodId=T3");
+    expect(malformed.status).toBe(400);
+    expect(Object.keys(malformed.body.error.fields)).toEqual(["periodId"]);
+    const theirPeriod = await api(chiefToken, "GET", `/overview?periodId=${other.periodId}`);
+    expect(theirPeriod.status).toBe(404);
+    const ourPeriod = await api(otherToken, "GET", `/overview?periodId=${earlier}`);
+    expect(ourPeriod.status).toBe(404);
+
+    const theirs = await api(otherToken, "GET", "/overview");
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.departments.map((d: { id: string }) => d.id)).toEqual([other.departmentId]);
+    expect(theirs.body.goals.map((g: { id: string }) => g.id)).toEqual([other.goalId]);
+  });
+
   it("every documented answer of these operations was seen and matched its schema", () => {
-    expect(ours).toHaveLength(5);
+    expect(ours).toHaveLength(6);
     const documented = ours.flatMap((o) =>
       Object.keys(o.responses).map((status) => `${o.method.toUpperCase()} ${o.path} ${status}`),
     );

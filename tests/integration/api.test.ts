@@ -1528,9 +1528,10 @@ describe("tokens and authentication", () => {
 });
 
 describe("the OpenAPI document", () => {
-  // Documents, search, webhooks, notifications, administration and the audit log have their own
-  // tests (collab-api.test.ts, search.test.ts, webhooks.test.ts, notifications.test.ts,
-  // api-admin.test.ts, list-paging.test.ts); archiving documents is seen here.
+  // Documents, search, webhooks, notifications, administration, the audit log and the token
+  // owner's own things have their own tests (collab-api.test.ts, search.test.ts, webhooks.test.ts,
+  // notifications.test.ts, api-admin.test.ts, list-paging.test.ts, api-me.test.ts); archiving
+  // documents is seen here.
   const elsewhere = [
     "/documents",
     "/search",
@@ -1542,6 +1543,10 @@ describe("the OpenAPI document", () => {
     "/goals/",
     "/organisation",
     "/personal-data",
+    "/me",
+    "/todo",
+    "/overview",
+    "/notification-preferences",
   ];
   const seenHere = /^(POST \/documents\/\{id\}\/(un)?archive|DELETE \/documents\/\{id\}) /;
 

@@ -13,6 +13,7 @@ import { documentRoutes } from "./documents";
 import { meRoutes } from "./me";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
+import { overviewRoutes } from "./overview";
 import { type ApplyServerUpdate, personalDataRoutes } from "./personal-data";
 import { referenceRoutes } from "./reference";
 import { reportRoutes } from "./reports";
@@ -100,6 +101,7 @@ export function createApiRouter(deps: {
     webhookRoutes(db, config.webhooks),
     notificationRoutes(db),
     meRoutes(db),
+    overviewRoutes(db),
     userRoutes(db, config),
     strategyRoutes(db),
     organisationRoutes(db, config),
