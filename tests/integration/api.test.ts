@@ -1542,6 +1542,7 @@ describe("the OpenAPI document", () => {
     "/strategies",
     "/goals/",
     "/organisation",
+    "/identity-provider",
     "/personal-data",
     "/me",
     "/todo",
