@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "../../common/format";
 import { listMailOutbox } from "../../server/domain/notifications";
 import { requirePermission } from "../utils/auth.server";
@@ -8,8 +8,9 @@ import { guard } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, context, "mail-outbox:read");
+  const cursor = new URL(request.url).searchParams.get("cursor") ?? undefined;
   return {
-    entries: await guard(() => listMailOutbox(context.db, actor)),
+    ...(await guard(() => listMailOutbox(context.db, actor, { cursor }))),
     smtp: Boolean(context.config.mail.smtpUrl),
   };
 }
@@ -25,7 +26,7 @@ const STATUS_KEYS = {
 
 export default function Outbox() {
   const t = useT();
-  const { entries, smtp } = useLoaderData<typeof loader>();
+  const { items: entries, nextCursor, smtp } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("outbox.title")}</h1>
@@ -62,6 +63,13 @@ export default function Outbox() {
             </li>
           ))}
         </ol>
+      )}
+      {nextCursor && (
+        <p>
+          <Link to={`/admin/utskick?${new URLSearchParams({ cursor: nextCursor })}`}>
+            {t("outbox.older")}
+          </Link>
+        </p>
       )}
     </div>
   );

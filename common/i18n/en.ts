@@ -1179,6 +1179,7 @@ export const en: Catalogue = {
     "No mail server is set up (SMTP_URL), so no e-mail is sent. This is what would have been sent, newest first.",
   "outbox.introSmtp": "E-mails the portal has sent, newest first.",
   "outbox.none": "No e-mail yet.",
+  "outbox.older": "Older e-mails",
   "outbox.to": "to {address}",
   "outbox.error": "Error: {error}",
   "outbox.status.kept": "not sent (no mail server)",

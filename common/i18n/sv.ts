@@ -1178,6 +1178,7 @@ export const sv = {
     "Ingen e-postserver är inställd (SMTP_URL), så ingen e-post skickas. Här är det som skulle ha skickats, senaste först.",
   "outbox.introSmtp": "E-post som portalen har skickat, senaste först.",
   "outbox.none": "Inget e-postmeddelande ännu.",
+  "outbox.older": "Äldre utskick",
   "outbox.to": "till {address}",
   "outbox.error": "Fel: {error}",
   "outbox.status.kept": "ej skickat (ingen e-postserver)",

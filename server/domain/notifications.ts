@@ -15,7 +15,14 @@ import { type ListOrder, pageFields, readPage } from "./keyset";
 import { type Actor, assertCan, NotFoundError } from "./policy";
 import { parseInput } from "./validation";
 
-const OUTBOX_PAGE = 100;
+export const MailOutboxListSchema = z.object(pageFields(100, 200));
+
+const OUTBOX_NEWEST_FIRST: ListOrder = {
+  list: "mail-outbox",
+  sort: { expression: sql`mail_outbox.created_at`, type: "timestamptz", notNull: true },
+  direction: "desc",
+  idColumn: sql`mail_outbox.id`,
+};
 
 export interface OutboxEntry {
   id: string;
@@ -32,42 +39,53 @@ export interface OutboxEntry {
   nextAttemptAt: string | null;
 }
 
-/** The organisation's e-mails, newest first: what went out, or (without SMTP) would have. */
-export async function listMailOutbox(db: Executor, actor: Actor): Promise<OutboxEntry[]> {
+/**
+ * The organisation's e-mails, newest first, a page at a time: what went out, or (without SMTP)
+ * would have.
+ */
+export async function listMailOutbox(
+  db: Executor,
+  actor: Actor,
+  input: unknown = {},
+): Promise<{ items: OutboxEntry[]; nextCursor: string | null }> {
   assertCan(actor, "mail-outbox:read");
-  const rows = await db
-    .selectFrom("mail_outbox")
-    .select([
-      "id",
-      "created_at",
-      "to_address",
-      "kind",
-      "locale",
-      "subject",
-      "text_body",
-      "status",
-      "error",
-      "attempts",
-      "next_attempt_at",
-    ])
-    .where("organisation_id", "=", actor.organisationId)
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(OUTBOX_PAGE)
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    at: row.created_at.toISOString(),
-    to: row.to_address,
-    kind: row.kind,
-    locale: row.locale,
-    subject: row.subject,
-    text: row.text_body,
-    status: row.status,
-    error: row.error,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
-  }));
+  const filter = parseInput(MailOutboxListSchema, input);
+  const { page, nextCursor } = await readPage(
+    db
+      .selectFrom("mail_outbox")
+      .select([
+        "id",
+        "created_at",
+        "to_address",
+        "kind",
+        "locale",
+        "subject",
+        "text_body",
+        "status",
+        "error",
+        "attempts",
+        "next_attempt_at",
+      ])
+      .where("organisation_id", "=", actor.organisationId),
+    OUTBOX_NEWEST_FIRST,
+    { ...filter, organisationId: actor.organisationId },
+  );
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      at: row.created_at.toISOString(),
+      to: row.to_address,
+      kind: row.kind,
+      locale: row.locale,
+      subject: row.subject,
+      text: row.text_body,
+      status: row.status,
+      error: row.error,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    })),
+    nextCursor,
+  };
 }
 
 const UnsubscribeSchema = z.object({

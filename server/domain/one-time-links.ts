@@ -27,6 +27,10 @@ export const LINK_HOURS: Record<OneTimeLinkPurpose, number> = {
 /** The page a link opens (`/losenord/<secret>`). */
 export const LINK_PATH = "/losenord/";
 
+/** `text` with every one-time link's secret left out: what may be shown beyond the outbox page. */
+export const withoutLinkSecrets = (text: string) =>
+  text.replace(/\/losenord\/[A-Za-z0-9_-]+/g, `${LINK_PATH}…`);
+
 const hashOf = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
 /**

@@ -55,10 +55,12 @@ import {
 import { type HistoryEntry as HistoryEntryView, HistoryPageSchema } from "../domain/history";
 import { IdentityProviderSchema, type IdentityProviderSettings } from "../domain/identity-provider";
 import {
+  MailOutboxListSchema,
   NotificationChoicesSchema,
   type NotificationChoices as NotificationChoicesView,
   NotificationListSchema,
   type NotificationView,
+  type OutboxEntry,
 } from "../domain/notifications";
 import { type OrganisationSettings, RollUpThresholdSchema } from "../domain/organisations";
 import { TemporaryPasswordSchema } from "../domain/passwords";
@@ -643,6 +645,23 @@ const WebhookDelivery = z.object({
   deliveredAt: dateTime.nullable(),
   attemptLog: z.array(WebhookAttempt),
 }) satisfies z.ZodType<Omit<WebhookDeliveryView, "eventType"> & { eventType: string }>;
+const MailOutboxEntry = z.object({
+  id: uuid,
+  at: dateTime.describe("When it was composed"),
+  to: z.string().describe("The address it was for"),
+  kind: z.string().describe("A notification kind, digest, invitation or password-reset"),
+  locale: z.enum(LOCALES),
+  subject: z.string(),
+  text: z
+    .string()
+    .describe("The plain-text body; the secret of an invitation or reset link is left out (…)"),
+  status: z
+    .enum(["kept", "sending", "sent", "failed"])
+    .describe("kept: no SMTP server is configured, so nothing was sent"),
+  error: z.string().nullable().describe("The SMTP server's answer when it failed"),
+  attempts: z.int().min(1),
+  nextAttemptAt: dateTime.nullable().describe("When a failed message is tried again"),
+}) satisfies z.ZodType<OutboxEntry>;
 const Notification = z.object({
   id: uuid,
   kind: z
@@ -861,6 +880,7 @@ const responseSchemas = {
     .describe("The new signing secret, shown only this once; the old one no longer signs"),
   WebhookDelivery,
   WebhookDeliveryList: page(WebhookDelivery, "deliveries"),
+  MailOutboxList: page(MailOutboxEntry, "e-mails"),
   Notification,
   NotificationList: page(Notification, "notifications").extend({
     unread: z.int().min(0).describe("How many of the owner's notifications are unread"),
@@ -1664,6 +1684,19 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/mail-outbox",
+    operationId: "listMailOutbox",
+    summary:
+      "The organisation's e-mails, newest first, as Utskick shows them (admins): sent, failed with the next try, or kept when no SMTP server is configured; 100 a page unless asked",
+    query: MailOutboxListSchema,
+    responses: {
+      200: responseSchemas.MailOutboxList,
+      400: "limit out of range (1–200), or a cursor not made for this list",
+      403: "Only admins read the e-mails",
+    },
+  },
+  {
+    method: "get",
     path: "/notification-preferences",
     operationId: "getNotificationPreferences",
     summary:
@@ -2030,6 +2063,10 @@ const TAGS: Record<string, { name: string; description: string }> = {
   },
   search: { name: "Search", description: "Full-text search" },
   notifications: { name: "Notifications", description: "The token owner's notifications" },
+  "mail-outbox": {
+    name: "E-mail",
+    description: "Every e-mail the portal composed, sent or kept (admins)",
+  },
   "notification-preferences": {
     name: "Notification preferences",
     description: "What the token owner is notified of, in the portal and by e-mail",

@@ -751,6 +751,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mail-outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's e-mails, newest first, as Utskick shows them (admins): sent, failed with the next try, or kept when no SMTP server is configured; 100 a page unless asked */
+        get: operations["listMailOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notification-preferences": {
         parameters: {
             query?: never;
@@ -2007,6 +2024,38 @@ export interface components {
         WebhookDeliveryList: {
             items: components["schemas"]["WebhookDelivery"][];
             /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so deliveries added or changed meanwhile are neither skipped nor repeated */
+            nextCursor?: string;
+        };
+        MailOutboxList: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description When it was composed
+                 */
+                at: string;
+                /** @description The address it was for */
+                to: string;
+                /** @description A notification kind, digest, invitation or password-reset */
+                kind: string;
+                /** @enum {string} */
+                locale: "sv" | "en";
+                subject: string;
+                /** @description The plain-text body; the secret of an invitation or reset link is left out (…) */
+                text: string;
+                /**
+                 * @description kept: no SMTP server is configured, so nothing was sent
+                 * @enum {string}
+                 */
+                status: "kept" | "sending" | "sent" | "failed";
+                /** @description The SMTP server's answer when it failed */
+                error: string | null;
+                attempts: number;
+                /** @description When a failed message is tried again */
+                nextAttemptAt: string | null;
+            }[];
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so e-mails added or changed meanwhile are neither skipped nor repeated */
             nextCursor?: string;
         };
         Notification: {
@@ -7570,6 +7619,74 @@ export interface operations {
             };
             /** @description No valid bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this token; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMailOutbox: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailOutboxList"];
+                };
+            };
+            /** @description limit out of range (1–200), or a cursor not made for this list; A NUL character in the address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins read the e-mails */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1530,7 +1530,7 @@ describe("tokens and authentication", () => {
 describe("the OpenAPI document", () => {
   // Documents, search, webhooks, notifications, administration, the audit log and the token
   // owner's own things have their own tests (collab-api.test.ts, search.test.ts, webhooks.test.ts,
-  // notifications.test.ts, api-admin.test.ts, list-paging.test.ts, api-me.test.ts); archiving
+  // notifications.test.ts, mail.test.ts, api-admin.test.ts, list-paging.test.ts, api-me.test.ts); archiving
   // documents is seen here.
   const elsewhere = [
     "/documents",
@@ -1544,6 +1544,7 @@ describe("the OpenAPI document", () => {
     "/organisation",
     "/identity-provider",
     "/personal-data",
+    "/mail-outbox",
     "/me",
     "/todo",
     "/overview",

@@ -7,6 +7,8 @@ import {
   retryFailedMail,
   sendMail,
 } from "../../server/notifications/mail";
+import { createTokenAs, DEMO_EMAILS } from "../helpers/actions";
+import { contractClient } from "../helpers/api-contract";
 import { textOf } from "../helpers/html";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -283,5 +285,77 @@ describe("e-mail without SMTP_URL", () => {
     const member = new HttpClient(server.url);
     await member.logIn("arbetsgrupp@kommun.test");
     expect((await member.get("/admin/utskick")).status).toBe(403);
+  });
+
+  it("admins page through the outbox, on Utskick and in the API, which leaves invitation link secrets out", async () => {
+    // More than a page of e-mails, the invitation the newest.
+    const editor = await personOf(server, "socialtjanst@kommun.test");
+    for (let i = 0; i < 100; i++)
+      await sendMail(server.database.db, server.config, message(server, editor, "sv"));
+    const { api, observed } = await contractClient(server.url);
+    const admin = await createTokenAs(server.url, DEMO_EMAILS.admin);
+    const departmentId = (
+      await server.database.db
+        .selectFrom("departments")
+        .select("id")
+        .where("organisation_id", "=", server.organisationId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const invited = await api(admin, "POST", "/users", {
+      name: "Inbjuden Person",
+      email: "inbjuden@kommun.test",
+      roles: ["editor"],
+      departmentIds: [departmentId],
+    });
+    expect(invited.status).toBe(201);
+    const stored = await server.database.db
+      .selectFrom("mail_outbox")
+      .select("text_body")
+      .where("kind", "=", "invitation")
+      .where("to_address", "=", "inbjuden@kommun.test")
+      .executeTakeFirstOrThrow();
+    const secret = /\/losenord\/([A-Za-z0-9_-]+)/.exec(stored.text_body)?.[1];
+    expect(secret).toBeTruthy();
+
+    const first = await api(admin, "GET", "/mail-outbox?limit=1");
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0]).toMatchObject({
+      to: "inbjuden@kommun.test",
+      kind: "invitation",
+      status: "kept",
+    });
+    expect(first.body.items[0].text).toContain("/losenord/…");
+    expect(JSON.stringify(first.body)).not.toContain(secret);
+    const second = await api(
+      admin,
+      "GET",
+      `/mail-outbox?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect((await api(admin, "GET", "/mail-outbox?limit=0")).status).toBe(400);
+    const notifications = await api(admin, "GET", "/notifications?limit=1");
+    expect(
+      (
+        await api(
+          admin,
+          "GET",
+          `/mail-outbox?cursor=${encodeURIComponent(notifications.body.nextCursor ?? "x")}`,
+        )
+      ).status,
+    ).toBe(400);
+    const member = await createTokenAs(server.url, DEMO_EMAILS.member);
+    expect((await api(member, "GET", "/mail-outbox")).status).toBe(403);
+    for (const status of [200, 400, 403]) expect(observed).toContain(`GET /mail-outbox ${status}`);
+
+    // The page shows a hundred, then Äldre utskick, which needs no JavaScript.
+    const page = new HttpClient(server.url);
+    await page.logIn("admin@kommun.test");
+    const html = await (await page.get("/admin/utskick")).text();
+    const older = /href="(\/admin\/utskick\?cursor=[^"]+)"/.exec(html)?.[1];
+    expect(older).toBeTruthy();
+    const next = textOf(await (await page.get(older!.replace(/&amp;/g, "&"))).text());
+    expect(next).toContain("till socialtjanst@kommun.test");
+    expect(next).not.toContain("till inbjuden@kommun.test");
   });
 });
