@@ -1,31 +1,16 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserTestsEnabled, expectAccessible, useBrowserTests } from "../helpers/browser";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  selectInEditor,
+  useBrowserTests,
+} from "../helpers/browser";
 
 const A = { email: "admin@kommun.test", name: "Sara Lind" };
 const B = { email: "arbetsgrupp@kommun.test", name: "Anna Berg" };
 const TITLE = "Yttrande om skolskjuts";
 const TEXT = "Kommunen tillstyrker förslaget med förbehåll.";
-
-/** Selects `passage` (its first occurrence) in the editor, as a mouse drag would. */
-async function select(page: Page, passage: string) {
-  await page.getByTestId("document-editor").evaluate((editor, passage) => {
-    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(passage) ?? -1;
-      if (at < 0) continue;
-      (editor as HTMLElement).focus();
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + passage.length);
-      const selection = window.getSelection();
-      selection?.removeAllRanges();
-      selection?.addRange(range);
-      return;
-    }
-    throw new Error(`"${passage}" is not in the editor`);
-  }, passage);
-}
 
 /** The text the page highlights as commented (the CSS Custom Highlight the editor keeps). */
 const highlighted = (page: Page) =>
@@ -63,7 +48,7 @@ describe.skipIf(!browserTestsEnabled())("comments on a document's text", () => {
     await expect.poll(() => editorB.textContent()).toBe(TEXT);
 
     // A selects a passage and comments with the keyboard shortcut.
-    await select(a.page, "tillstyrker förslaget");
+    await selectInEditor(a.page, "tillstyrker förslaget");
     await a.page.keyboard.press("Control+Alt+M");
     const draft = a.page.getByTestId("comment-draft");
     await draft.getByText("tillstyrker förslaget").waitFor();
@@ -96,7 +81,7 @@ describe.skipIf(!browserTestsEnabled())("comments on a document's text", () => {
     await thread(a.page).getByText("Nämner Sara Lind").waitFor();
 
     // B edits inside the passage: the comment stays on it, in both editors.
-    await select(b.page, "förslaget");
+    await selectInEditor(b.page, "förslaget");
     await b.page.keyboard.press("ArrowLeft");
     await b.page.keyboard.type("hela ");
     await expect
@@ -141,7 +126,7 @@ describe.skipIf(!browserTestsEnabled())("comments on a document's text", () => {
     await editor.waitFor({ state: "visible" });
     await chief.page.getByRole("button", { name: "Kommentera" }).click();
     await rail(chief.page).getByText("Markera först den text du vill kommentera.").waitFor();
-    await select(chief.page, "förbehåll");
+    await selectInEditor(chief.page, "förbehåll");
     await chief.page.getByRole("button", { name: "Kommentera" }).click();
     await chief.page.getByTestId("comment-draft").getByText("förbehåll").waitFor();
     await chief.page.keyboard.type("Vilket förbehåll?");

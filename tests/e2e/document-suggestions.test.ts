@@ -1,31 +1,16 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserTestsEnabled, expectAccessible, useBrowserTests } from "../helpers/browser";
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  selectInEditor,
+  useBrowserTests,
+} from "../helpers/browser";
 
 const A = { email: "admin@kommun.test", name: "Sara Lind" };
 const B = { email: "arbetsgrupp@kommun.test", name: "Anna Berg" };
 const TITLE = "Yttrande om färdtjänst";
 const TEXT = "Kommunen tillstyrker förslaget med förbehåll.";
-
-/** Selects `passage` (its first occurrence) in the editor, as a mouse drag would. */
-async function select(page: Page, passage: string) {
-  await page.getByTestId("document-editor").evaluate((editor, passage) => {
-    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(passage) ?? -1;
-      if (at < 0) continue;
-      (editor as HTMLElement).focus();
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + passage.length);
-      const selection = window.getSelection();
-      selection?.removeAllRanges();
-      selection?.addRange(range);
-      return;
-    }
-    throw new Error(`"${passage}" is not in the editor`);
-  }, passage);
-}
 
 const rail = (page: Page) => page.getByTestId("suggestions-rail");
 const items = (page: Page) => rail(page).getByTestId("suggestion-item");
@@ -74,10 +59,10 @@ describe.skipIf(!browserTestsEnabled())("suggested changes in a document", () =>
     await expect(b.page.getByRole("button", { name: "Fetstil" }).isDisabled()).resolves.toBe(true);
 
     // B types after "förslaget" and deletes "med förbehåll" with Backspace.
-    await select(b.page, "förslaget");
+    await selectInEditor(b.page, "förslaget");
     await b.page.keyboard.press("ArrowRight");
     await b.page.keyboard.type(" i sin helhet");
-    await select(b.page, "med förbehåll");
+    await selectInEditor(b.page, "med förbehåll");
     await b.page.keyboard.press("Backspace");
     // A deletion only strikes the text through: nothing is gone yet.
     await expect.poll(() => marked(b.page, "insert")).toBe(" i sin helhet");

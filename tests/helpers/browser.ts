@@ -161,3 +161,23 @@ export function useBrowserTests(): BrowserTests {
 export function onlineUser(page: Page, name: string) {
   return page.getByTestId("online-users").getByText(name, { exact: true });
 }
+
+/** Selects `passage` (its first occurrence) in the editor, as a mouse drag would. */
+export async function selectInEditor(page: Page, passage: string) {
+  await page.getByTestId("document-editor").evaluate((editor, passage) => {
+    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(passage) ?? -1;
+      if (at < 0) continue;
+      (editor as HTMLElement).focus();
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + passage.length);
+      const selection = window.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+      return;
+    }
+    throw new Error(`"${passage}" is not in the editor`);
+  }, passage);
+}
