@@ -130,6 +130,7 @@ const factories: Record<ServerKind, (options: ClientOptions) => BenchClient> = {
   ours,
   "y-websocket": yWebsocket,
   hocuspocus,
+  "hocuspocus-redis": hocuspocus,
   // The browser's provider on a bare relay: it needs no session cookie.
   "socket.io-relay": ours,
 };

@@ -12,7 +12,13 @@
  * memory; the clients run here. To spread the machine's background noise evenly, each N is
  * measured in several short rounds that alternate between the servers in rotating order.
  *
- * Environment: DATABASE_URL (ours on PostgreSQL instead of PGlite), BENCH_OBSERVERS ("1,10,50"),
+ * BENCH_CROSS=1 measures across two processes instead: ours as two app processes on one fresh
+ * PostgreSQL database (socket.io's PostgreSQL adapter, as in production) next to two Hocuspocus
+ * instances with its Redis extension (Redis on 127.0.0.1:6379); the writer talks to the first
+ * process, the observers to the second. CPU and RSS are then both processes' added up.
+ *
+ * Environment: DATABASE_URL (ours on PostgreSQL instead of PGlite; with BENCH_CROSS the server the
+ * shared database is made on, 127.0.0.1:5432 unless set), BENCH_OBSERVERS ("1,10,50"),
  * BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (20), BENCH_CPU_PROF (a folder: each server writes a
  * V8 .cpuprofile there when it stops), BENCH_SERVER_FLAGS (Node flags for every server, such as
  * "--trace-gc").
@@ -25,6 +31,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as Y from "yjs";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { createScratchDatabase } from "../tests/helpers/database";
 import { type AckProbe, type BenchClient, connectClient, signIn } from "./clients";
 import {
   BENCH_TEXT,
@@ -45,7 +52,13 @@ const PRESENCE_QUIET_MS = 500;
 const SETTLE_MS = 5_000;
 const AFTER_ROUND_MS = 2_500;
 const JOIN_TIMEOUT_MS = 30_000;
-const KINDS: ServerKind[] = ["ours", ...PEERS, "socket.io-relay"];
+const CROSS = process.env.BENCH_CROSS === "1";
+const KINDS: ServerKind[] = CROSS
+  ? ["ours", "hocuspocus-redis"]
+  : ["ours", ...PEERS, "socket.io-relay"];
+/** What ours is held against: the peers on one process, Hocuspocus with Redis across two. */
+const COMPARED: ServerKind[] = CROSS ? ["hocuspocus-redis"] : PEERS;
+const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const WRITER_EMAIL = "arbetsgrupp@kommun.test";
 // Observers sign in as a second user who may edit, so that their presence is broadcast as on the
 // peers (a read-only user's awareness is dropped by our server, which would flatter it).
@@ -53,8 +66,7 @@ const OBSERVER_EMAIL = "admin@kommun.test";
 // Linux reports process CPU time in USER_HZ ticks, which is 100 on every mainstream kernel.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-interface RunningServer {
-  kind: ServerKind;
+interface ServerProcess {
   pid: number;
   port: number;
   database?: string;
@@ -62,8 +74,23 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
-function startServer(kind: ServerKind): Promise<RunningServer> {
+/** One server under test: one process, or two when measuring across processes. */
+interface RunningServer {
+  kind: ServerKind;
+  pids: number[];
+  /** Where the writer connects. */
+  writerPort: number;
+  /** Where the observers connect: another process than the writer's when crossing. */
+  observerPort: number;
+  database?: string;
+  /** Asks the writer's process (ours: a new document, the stored text). */
+  request(request: ServerRequest): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function startProcess(kind: ServerKind, env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(path.join(import.meta.dirname, "servers.ts"), [kind], {
+    env: { ...process.env, ...env },
     execArgv: [
       "--import",
       "tsx",
@@ -81,7 +108,6 @@ function startServer(kind: ServerKind): Promise<RunningServer> {
     child.on("message", (message: ServerReady | ServerReply) => {
       if ("type" in message) {
         resolve({
-          kind,
           pid: child.pid!,
           port: message.port,
           database: message.database,
@@ -105,16 +131,48 @@ function startServer(kind: ServerKind): Promise<RunningServer> {
   });
 }
 
-function cpuMs(pid: number): number {
+/**
+ * The server of `kind`: one process, or with BENCH_CROSS two started one after the other (ours
+ * migrates and seeds in the first) on the shared database or Redis prefix.
+ */
+async function startServer(kind: ServerKind, sharedDatabaseUrl?: string): Promise<RunningServer> {
+  const env: Record<string, string> = {};
+  if (kind === "ours" && sharedDatabaseUrl) env.BENCH_SHARED_DATABASE_URL = sharedDatabaseUrl;
+  if (kind === "hocuspocus-redis") env.BENCH_REDIS_PREFIX = `bench-${process.pid}-${Date.now()}`;
+  const processes = [await startProcess(kind, env)];
+  if (CROSS) processes.push(await startProcess(kind, env));
+  const [writers, observers] = [processes[0], processes.at(-1)!];
+  return {
+    kind,
+    pids: processes.map((p) => p.pid),
+    writerPort: writers.port,
+    observerPort: observers.port,
+    database: writers.database,
+    request: writers.request,
+    stop: async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
+}
+
+/** CPU time of the processes, added up. */
+function cpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+}
+
+function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after "(name) ": state is field 3, utime 14 and stime 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+/** Resident memory of the processes, added up. */
+function rssMb(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return sum + (match ? Number(match[1]) / 1024 : Number.NaN);
+  }, 0);
 }
 
 function percentile(values: number[], p: number): number {
@@ -207,20 +265,20 @@ async function runRound(
     };
   };
 
-  const open = (cookie: string | undefined, name: string, probe?: AckProbe) => {
+  const open = (port: number, cookie: string | undefined, name: string, probe?: AckProbe) => {
     const startedAt = performance.now();
     const client = connectClient(
-      { kind: server.kind, port: server.port, documentName, cookie, ackProbe: probe },
+      { kind: server.kind, port, documentName, cookie, ackProbe: probe },
       { user: { name, color: "#1f6feb" } },
     );
     const joined = client.synced.then(() => result.joins.push(performance.now() - startedAt));
     return { client, joined };
   };
 
-  const writer = open(cookies?.writer, "Writer", ackProbe);
+  const writer = open(server.writerPort, cookies?.writer, "Writer", ackProbe);
   await within(writer.joined, JOIN_TIMEOUT_MS, `${server.kind} writer join`);
   const observers = Array.from({ length: observerCount }, (_, i) =>
-    open(cookies?.observer, `Observer ${i + 1}`),
+    open(server.observerPort, cookies?.observer, `Observer ${i + 1}`),
   );
   await within(
     Promise.all(observers.map((o) => o.joined)),
@@ -243,11 +301,11 @@ async function runRound(
   await sleep(PRESENCE_QUIET_MS);
 
   const text = writer.client.doc.getText(BENCH_TEXT);
-  const cpuBefore = cpuMs(server.pid);
+  const cpuBefore = cpuMs(server.pids);
   const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   const rssTimer = setInterval(() => {
-    result.rssMb = Math.max(result.rssMb, rssMb(server.pid));
+    result.rssMb = Math.max(result.rssMb, rssMb(server.pids));
   }, 250);
   for (let edit = 0; edit * EDIT_INTERVAL_MS < typingMs; edit++) {
     const wait = started + edit * EDIT_INTERVAL_MS - performance.now();
@@ -266,8 +324,8 @@ async function runRound(
     (server.kind !== "ours" || result.acks.length + result.failedAcks === result.edits);
   while (!settled() && performance.now() < settleBy) await sleep(10);
   clearInterval(rssTimer);
-  result.rssMb = Math.max(result.rssMb, rssMb(server.pid));
-  result.cpuMs = cpuMs(server.pid) - cpuBefore;
+  result.rssMb = Math.max(result.rssMb, rssMb(server.pids));
+  result.cpuMs = cpuMs(server.pids) - cpuBefore;
   const clientCpu = process.cpuUsage(clientCpuBefore);
   result.clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
   result.wallMs = performance.now() - started;
@@ -354,7 +412,11 @@ function machine(database: string | undefined): string {
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
-  const where = database === "postgres" ? "PostgreSQL (DATABASE_URL)" : "PGlite in a temp dir";
+  const where = CROSS
+    ? "one fresh PostgreSQL database shared by two processes; writer on the first, observers on the second"
+    : database === "postgres"
+      ? "PostgreSQL (DATABASE_URL)"
+      : "PGlite in a temp dir";
   return [
     `Date: ${new Date().toISOString().slice(0, 10)}`,
     `Machine: ${os.cpus().length} cores (${model ?? "unknown CPU"}), ${memory} GiB RAM, load average ${load}`,
@@ -367,25 +429,28 @@ async function main() {
   // y-websocket's provider adds a process "exit" listener per client in Node.
   process.setMaxListeners(Math.max(...OBSERVER_COUNTS) + 10);
   await buildIfNeeded();
-  const servers = await Promise.all(KINDS.map(startServer));
+  const shared = CROSS ? await createScratchDatabase(POSTGRES_URL, "samverkan_bench") : undefined;
+  const servers = await Promise.all(KINDS.map((kind) => startServer(kind, shared?.url)));
   const ours = servers.find((s) => s.kind === "ours")!;
   console.log(
-    `Servers up: ours on ${ours.database === "postgres" ? "PostgreSQL" : "PGlite"} (pid ${ours.pid}), ${servers
+    `Servers up: ours on ${ours.database === "postgres" ? "PostgreSQL" : "PGlite"} (pid ${ours.pids.join(", ")}), ${servers
       .filter((s) => s !== ours)
-      .map((s) => `${s.kind} (pid ${s.pid})`)
+      .map((s) => `${s.kind} (pid ${s.pids.join(", ")})`)
       .join(", ")}`,
   );
+  const processes = CROSS ? ", 2 processes" : "";
   const labels: Record<ServerKind, string> = {
-    ours: `ours (socket.io, ${ours.database === "postgres" ? "PostgreSQL" : "PGlite"})`,
+    ours: `ours (socket.io, ${ours.database === "postgres" ? "PostgreSQL" : "PGlite"}${processes})`,
     "y-websocket": "y-websocket 2.1",
     hocuspocus: "Hocuspocus 3.4.3",
     "socket.io-relay": "socket.io relay (reference: no checks, no saving)",
+    "hocuspocus-redis": "Hocuspocus 3.4 + Redis extension, 2 instances",
   };
 
   try {
     const cookies: Cookies = {
-      writer: await signIn(ours.port, WRITER_EMAIL),
-      observer: await signIn(ours.port, OBSERVER_EMAIL),
+      writer: await signIn(ours.writerPort, WRITER_EMAIL),
+      observer: await signIn(ours.writerPort, OBSERVER_EMAIL),
     };
     const cookiesFor = (server: RunningServer) => (server.kind === "ours" ? cookies : undefined);
     for (const server of servers) await runRound(server, 10, WARM_UP_MS, cookiesFor(server), -1);
@@ -407,7 +472,9 @@ async function main() {
       console.log(`\n${table(observerCount, rows)}`);
       const ourResult = totals.get("ours")!;
       const oursP99 = percentile(ourResult.latencies, 99);
-      const bestPeerP99 = Math.min(...PEERS.map((k) => percentile(totals.get(k)!.latencies, 99)));
+      const bestPeerP99 = Math.min(
+        ...COMPARED.map((k) => percentile(totals.get(k)!.latencies, 99)),
+      );
       const lost = ourResult.lostObserved + ourResult.lostStored + ourResult.failedAcks;
       verdicts.push(
         `N = ${observerCount}: ours p99 ${ms(oursP99)} ms vs best peer ${ms(bestPeerP99)} ms, ${lost} lost → ${oursP99 <= bestPeerP99 && lost === 0 ? "target met" : "target NOT met"}`,
@@ -416,6 +483,7 @@ async function main() {
     console.log(`\n${machine(ours.database)}\n\n${verdicts.join("\n")}`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    await shared?.drop();
   }
 }
 

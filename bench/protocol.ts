@@ -4,7 +4,13 @@
  * socket.io relay with our parser and client but no sign-in, policy, validation or saving,
  * which shows what the transport itself costs.
  */
-export type ServerKind = "ours" | "y-websocket" | "hocuspocus" | "socket.io-relay";
+export type ServerKind =
+  | "ours"
+  | "y-websocket"
+  | "hocuspocus"
+  | "socket.io-relay"
+  /** Hocuspocus with its Redis extension, for instances that share documents through Redis. */
+  | "hocuspocus-redis";
 export const PEERS: ServerKind[] = ["y-websocket", "hocuspocus"];
 
 /** The shared Y.Text every client types into / watches, on every server alike. */

@@ -3,6 +3,11 @@
  * memory from /proc. Started by bench/collab.ts as `node --import tsx bench/servers.ts <kind>`;
  * it reports `{ type: "ready", port, database }` over IPC and, for ours, answers requests for a
  * fresh document and for the text the database holds.
+ *
+ * For the cross-process comparison two children of a kind run side by side: ours with
+ * BENCH_SHARED_DATABASE_URL (a PostgreSQL database the benchmark made, shared through socket.io's
+ * PostgreSQL adapter as in production), and Hocuspocus with its Redis extension on
+ * 127.0.0.1:6379 under the key prefix BENCH_REDIS_PREFIX.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -27,10 +32,14 @@ async function startOurs(): Promise<() => Promise<void>> {
   const { createDocument } = await import("../server/domain/documents");
   const { createTestDatabase } = await import("../tests/helpers/database");
   const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-bench-"));
-  // A fresh database each run: a new PostgreSQL database when DATABASE_URL is set, else PGlite on disk.
-  const database = process.env.DATABASE_URL
-    ? await createTestDatabase()
-    : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+  const sharedDatabaseUrl = process.env.BENCH_SHARED_DATABASE_URL;
+  // A fresh database each run: a new PostgreSQL database when DATABASE_URL is set, else PGlite on
+  // disk; or the one the processes of the cross-process comparison share (the benchmark drops it).
+  const database = sharedDatabaseUrl
+    ? openDatabase({ databaseUrl: sharedDatabaseUrl })
+    : process.env.DATABASE_URL
+      ? await createTestDatabase()
+      : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
   const config = loadConfig({
     NODE_ENV: "production",
     SECURE_COOKIES: "false",
@@ -39,6 +48,8 @@ async function startOurs(): Promise<() => Promise<void>> {
     DATA_DIR: dataDir,
     SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0",
     SEED_DEMO: "true",
+    // With it, rooms and co-editing span the processes through socket.io's PostgreSQL adapter.
+    ...(sharedDatabaseUrl ? { DATABASE_URL: sharedDatabaseUrl } : {}),
   });
   const app = await startApp(config, { database });
   const { db } = database;
@@ -97,17 +108,28 @@ async function startYWebsocket(): Promise<() => Promise<void>> {
   };
 }
 
-async function startHocuspocus(): Promise<() => Promise<void>> {
+async function startHocuspocus(
+  extensions: import("@hocuspocus/server").Extension[] = [],
+): Promise<() => Promise<void>> {
   const { Server: HocuspocusServer } = await import("@hocuspocus/server");
   const server = new HocuspocusServer({
     address: HOST,
     port: 0,
     quiet: true,
     stopOnSignals: false,
+    extensions,
   });
   await server.listen();
   send({ type: "ready", port: server.address.port });
   return () => server.destroy();
+}
+
+/** Hocuspocus as its documentation scales it out: instances relay updates through Redis. */
+async function startHocuspocusRedis(): Promise<() => Promise<void>> {
+  const { Redis } = await import("@hocuspocus/extension-redis");
+  return startHocuspocus([
+    new Redis({ host: HOST, port: 6379, prefix: process.env.BENCH_REDIS_PREFIX ?? "hocuspocus" }),
+  ]);
 }
 
 /**
@@ -159,8 +181,9 @@ async function startSocketIoRelay(): Promise<() => Promise<void>> {
 const starters: Record<ServerKind, () => Promise<() => Promise<void>>> = {
   ours: startOurs,
   "y-websocket": startYWebsocket,
-  hocuspocus: startHocuspocus,
+  hocuspocus: () => startHocuspocus(),
   "socket.io-relay": startSocketIoRelay,
+  "hocuspocus-redis": startHocuspocusRedis,
 };
 
 const kind = process.argv[2] as ServerKind;
