@@ -1,9 +1,13 @@
 /**
  * One Samverkan server for bench/load.ts, in its own process so its memory can be read from
- * /proc: started as `node --import tsx bench/load-server.ts <pglite|postgres> <actions>`, it
- * starts the app as `npm start` does (production build, demo organisation), bulk-loads the
+ * /proc: started as `node --import tsx bench/load-server.ts <pglite|postgres|shared> <actions>`,
+ * it starts the app as `npm start` does (production build, demo organisation), bulk-loads the
  * actions into the demo organisation, and reports over IPC the port, a session cookie of the
  * kommunchef (for "/"), an API token of the admin and the ids of the actions to PATCH.
+ *
+ * `shared` is one process of a cluster, as `npm run start:cluster` runs them: on the database
+ * DATABASE_URL names (made and dropped by the benchmark), with socket.io's PostgreSQL adapter and
+ * behind a proxy. The first is started with the actions to load, the others with 0.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -35,9 +39,12 @@ export interface LoadServerReady {
 const [kind, actionsArg] = process.argv.slice(2);
 const actions = Number(actionsArg);
 const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-load-"));
-// A new database on the server of DATABASE_URL (dropped again on close), with the default pool.
-const database: DatabaseHandle =
-  kind === "postgres"
+const shared = kind === "shared";
+// A new database on the server of DATABASE_URL (dropped again on close), with the default pool;
+// or, in a cluster, the database DATABASE_URL names.
+const database: DatabaseHandle = shared
+  ? openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
+  : kind === "postgres"
     ? await openTestDatabase({ poolSize: 10 })
     : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
 await migrateToLatest(database.db);
@@ -52,6 +59,7 @@ const config = loadConfig({
   LOG_LEVEL: "warn",
   API_RATE_LIMIT_PER_MINUTE: "100000000",
   METRICS_TOKEN: METRICS_TOKEN,
+  ...(shared ? { DATABASE_URL: process.env.DATABASE_URL, TRUST_PROXY: "true" } : {}),
 });
 const app = await startApp(config, { database });
 const { db } = database;
@@ -69,8 +77,10 @@ const chief = await memberOf("kommunchef@kommun.test");
 const org = admin.organisation_id;
 
 // One statement: generated actions spread over the demo organisation's goals, departments and
-// due dates, with a follow-up in each period for two of three of them.
-await sql`
+// due dates, with a follow-up in each period for two of three of them. A cluster's other
+// processes find them loaded.
+if (actions > 0) {
+  await sql`
   insert into actions (organisation_id, goal_id, department_id, title, description, start_date,
                        due_date, status, progress, created_by, updated_by)
   select ${org}, g.ids[1 + i % array_length(g.ids, 1)], d.ids[1 + i % array_length(d.ids, 1)],
@@ -81,7 +91,7 @@ await sql`
        (select array_agg(id order by position) as ids from goals where organisation_id = ${org}) as g,
        (select array_agg(id order by name) as ids from departments where organisation_id = ${org}) as d
 `.execute(db);
-await sql`
+  await sql`
   insert into follow_ups (organisation_id, action_id, period_id, assessment, comment, updated_by)
   select ${org}, a.id, p.id,
          (array['on_track','at_risk','off_track','not_assessed'])[1 + abs(hashtext(a.id::text || p.id::text)) % 4],
@@ -91,7 +101,8 @@ await sql`
     and p.start_date <= current_date and abs(hashtext(p.id::text || a.id::text)) % 3 <> 0
   on conflict do nothing
 `.execute(db);
-await sql`analyze`.execute(db);
+  await sql`analyze`.execute(db);
+}
 const seconds = (performance.now() - started) / 1000;
 
 const settings = sessionSettingsOf(config);

@@ -8,8 +8,14 @@
  * after the load and after 20 s idle (time for the collection once requests stop, see
  * server/memory.ts). Prints numbers; asserts nothing.
  *
+ * The `cluster` target is production's scale-out (ADR 0029) on this machine: two processes on one
+ * fresh PostgreSQL database behind Debian's nginx with deploy/nginx.conf, driven through nginx
+ * with the same scenarios; its memory columns show each process ("A + B"), its peak the two added
+ * up. Next to `postgres` (one process, no proxy) it shows what the second process buys on the
+ * same cores.
+ *
  * A smaller matrix for a quick check, through the environment:
- *   BENCH_DATABASES=pglite,postgres  BENCH_ACTIONS=10000,100000  BENCH_CONNECTIONS=20,100
+ *   BENCH_DATABASES=pglite,postgres,cluster  BENCH_ACTIONS=10000,100000  BENCH_CONNECTIONS=20,100
  *   BENCH_SCENARIOS=dashboard,list,patch  BENCH_DURATION=10 (seconds per run)
  *   BENCH_SERVER_FLAGS="--heapsnapshot-signal=SIGUSR2" (extra node flags for the server)
  */
@@ -21,9 +27,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import pg from "pg";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { createScratchDatabase } from "../tests/helpers/database";
+import { startNginx } from "../tests/helpers/nginx";
+import { freePort } from "../tests/helpers/process";
 import type { LoadServerReady } from "./load-server";
 
-type Kind = "pglite" | "postgres";
+type Kind = "pglite" | "postgres" | "cluster";
 type Scenario = "dashboard" | "list" | "patch";
 
 const list = (name: string, fallback: string) =>
@@ -38,11 +47,21 @@ const SCENARIOS = list("BENCH_SCENARIOS", "dashboard,list,patch") as Scenario[];
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-interface Server extends LoadServerReady {
+interface ServerProcess extends LoadServerReady {
   child: ChildProcess;
 }
 
-function startServer(kind: Kind, actions: number): Promise<Server> {
+/** What the load is sent to (`port`: the process's own, or nginx's in front of the cluster). */
+interface Server extends LoadServerReady {
+  processes: ServerProcess[];
+  stop(): Promise<void>;
+}
+
+function startProcess(
+  kind: Kind | "shared",
+  actions: number,
+  databaseUrl = POSTGRES_URL,
+): Promise<ServerProcess> {
   const child = fork(path.join(import.meta.dirname, "load-server.ts"), [kind, String(actions)], {
     execArgv: [
       "--import",
@@ -50,7 +69,7 @@ function startServer(kind: Kind, actions: number): Promise<Server> {
       ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []),
     ],
     // As `npm start` runs it: React's production build (its development build allocates more).
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: POSTGRES_URL },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
@@ -59,24 +78,55 @@ function startServer(kind: Kind, actions: number): Promise<Server> {
   });
 }
 
-async function stopServer(server: Server) {
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
-  server.child.kill("SIGTERM");
+async function stopProcess({ child }: ServerProcess) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
   await exited;
 }
 
-/** The server process's resident memory in MB, from /proc. */
-function rssMb(child: ChildProcess): number {
+async function startServer(kind: Kind, actions: number): Promise<Server> {
+  if (kind !== "cluster") {
+    const one = await startProcess(kind, actions);
+    return { ...one, processes: [one], stop: () => stopProcess(one) };
+  }
+  // One after the other, as start:cluster does: the first migrates, seeds and loads the actions.
+  const database = await createScratchDatabase(POSTGRES_URL, "samverkan_load");
+  const first = await startProcess("shared", actions, database.url);
+  const second = await startProcess("shared", 0, database.url);
+  const proxy = await startNginx(await freePort(), [first.port, second.port]);
+  return {
+    ...first,
+    port: Number(new URL(proxy.url).port),
+    processes: [first, second],
+    async stop() {
+      await proxy.stop();
+      await Promise.all([first, second].map(stopProcess));
+      await database.drop();
+    },
+  };
+}
+
+/** The processes' resident memory in MB, from /proc, added up. */
+function rssMb(server: Server): number {
+  return server.processes.reduce((sum, { child }) => sum + processRssMb(child), 0);
+}
+
+function processRssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
 
 /**
- * Where the memory is: the process's RSS, V8's heap in use, and memory outside the heap that
+ * Where the memory is: each process's RSS, V8's heap in use, and memory outside the heap that
  * JavaScript objects hold (Buffers), in MB, as the server's /metrics reports them.
  */
 async function memoryOf(server: Server): Promise<string> {
+  const each = await Promise.all(server.processes.map(processMemoryOf));
+  return each.join(" + ");
+}
+
+async function processMemoryOf(server: ServerProcess): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
     headers: { authorization: `Bearer ${server.metricsToken}` },
   });
@@ -85,7 +135,7 @@ async function memoryOf(server: Server): Promise<string> {
     const value = new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1];
     return value ? Math.round(Number(value) / 2 ** 20) : "?";
   };
-  return `${rssMb(server.child)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
+  return `${processRssMb(server.child)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
 }
 
 function requestsFor(scenario: Scenario, server: Server): autocannon.Request[] {
@@ -168,7 +218,7 @@ async function main() {
   const runs: Run[] = [];
   const memory: string[] = [];
   for (const database of DATABASES) {
-    if (database === "postgres" && !(await postgresReachable())) {
+    if (database !== "pglite" && !(await postgresReachable())) {
       console.log(`PostgreSQL not reachable at ${POSTGRES_URL}: skipped.`);
       continue;
     }
@@ -176,13 +226,13 @@ async function main() {
       const server = await startServer(database, actions);
       await sleep(3000);
       const rest = await memoryOf(server);
-      let peak = rssMb(server.child);
+      let peak = rssMb(server);
       // One short warm-up of each page, so the first run does not pay for cold caches alone.
       for (const scenario of SCENARIOS) await drive(server, scenario, 1).catch(() => {});
       for (const connections of CONNECTIONS)
         for (const scenario of SCENARIOS) {
           const result = await drive(server, scenario, connections);
-          peak = Math.max(peak, rssMb(server.child));
+          peak = Math.max(peak, rssMb(server));
           const run = { database, actions, scenario, connections, ...result };
           runs.push(run);
           console.log(JSON.stringify(run));
@@ -193,7 +243,7 @@ async function main() {
       memory.push(
         `| ${database} | ${actions} | ${server.seconds.toFixed(1)} | ${rest} | ${peak} | ${afterLoad} | ${idle} |`,
       );
-      await stopServer(server);
+      await server.stop();
     }
   }
 
