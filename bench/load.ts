@@ -4,9 +4,9 @@
  * (bench/load-server.ts), bulk-loads the actions into the demo organisation and drives it with
  * autocannon: the overview "/" as the kommunchef, the API's list of 100 actions, and a PATCH mix
  * (read an action, then change its progress with the version just read). Prints req/s, p50/p99
- * latency, timeouts, non-2xx answers and errors per run, and the server's RSS at rest, right
- * after the load and after 20 s idle (time for the collection once requests stop, see
- * server/memory.ts). Prints numbers; asserts nothing.
+ * latency, timeouts, non-2xx answers, errors and each process's share of the requests per run,
+ * and the server's RSS at rest, right after the load and after 20 s idle (time for the collection
+ * once requests stop, see server/memory.ts). Prints numbers; asserts nothing.
  *
  * The `cluster` target is production's scale-out (ADR 0029) on this machine: two processes on one
  * fresh PostgreSQL database behind Debian's nginx with deploy/nginx.conf, driven through nginx
@@ -126,11 +126,28 @@ async function memoryOf(server: Server): Promise<string> {
   return each.join(" + ");
 }
 
-async function processMemoryOf(server: ServerProcess): Promise<string> {
+async function metricsOf(server: ServerProcess): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
     headers: { authorization: `Bearer ${server.metricsToken}` },
   });
-  const text = await response.text();
+  return response.text();
+}
+
+/** How many requests each process has answered so far, from its own /metrics. */
+function requestsAnswered(server: Server): Promise<number[]> {
+  return Promise.all(
+    server.processes.map(async (member) =>
+      [
+        ...(await metricsOf(member)).matchAll(
+          /^samverkan_http_request_duration_seconds_count\{[^}]*\} (\S+)$/gm,
+        ),
+      ].reduce((sum, match) => sum + Number(match[1]), 0),
+    ),
+  );
+}
+
+async function processMemoryOf(server: ServerProcess): Promise<string> {
+  const text = await metricsOf(server);
   const mb = (name: string) => {
     const value = new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1];
     return value ? Math.round(Number(value) / 2 ** 20) : "?";
@@ -177,6 +194,8 @@ interface Run {
   timeouts: number;
   non2xx: number;
   errors: number;
+  /** Each process's part of the requests, in per cent ("100" for one process). */
+  shares: string;
 }
 
 async function drive(server: Server, scenario: Scenario, connections: number) {
@@ -231,9 +250,13 @@ async function main() {
       for (const scenario of SCENARIOS) await drive(server, scenario, 1).catch(() => {});
       for (const connections of CONNECTIONS)
         for (const scenario of SCENARIOS) {
+          const before = await requestsAnswered(server);
           const result = await drive(server, scenario, connections);
+          const answered = (await requestsAnswered(server)).map((n, i) => n - before[i]);
+          const total = answered.reduce((sum, n) => sum + n, 0);
+          const shares = answered.map((n) => Math.round((100 * n) / total)).join(" / ");
           peak = Math.max(peak, rssMb(server));
-          const run = { database, actions, scenario, connections, ...result };
+          const run = { database, actions, scenario, connections, ...result, shares };
           runs.push(run);
           console.log(JSON.stringify(run));
         }
@@ -254,12 +277,12 @@ async function main() {
       .join(" ")}`,
   );
   console.log(
-    "| database | actions | scenario | connections | req/s | p50 ms | p99 ms | timeouts | non-2xx | errors |",
+    "| database | actions | scenario | connections | req/s | p50 ms | p99 ms | timeouts | non-2xx | errors | % per process |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of runs)
     console.log(
-      `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} |`,
+      `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} | ${r.shares} |`,
     );
   console.log(
     "\n| database | actions | seeding s | at rest: RSS / heap / external MB | peak RSS MB | after load | after 20 s idle |",
