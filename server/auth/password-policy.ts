@@ -1,6 +1,7 @@
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as english from "@zxcvbn-ts/language-en";
+import { createRequire } from "node:module";
+import type * as Core from "@zxcvbn-ts/core";
+import type * as Common from "@zxcvbn-ts/language-common";
+import type * as English from "@zxcvbn-ts/language-en";
 import { ValidationError } from "../domain/errors";
 import { PASSWORD_MIN_LENGTH } from "./passwords";
 
@@ -15,13 +16,24 @@ const CHECKED_LENGTH = 64;
 /** Words of this product that people reach for first; the person's own name and address join them. */
 const PRODUCT_WORDS = ["samverkan", "kommun", "kommunen", "lösenord", "losenord"];
 
-// Built on first use: the dictionaries take a moment to load, and only password changes need them.
-let estimator: ZxcvbnFactory | undefined;
-function strengthOf(password: string, context: string[]) {
-  estimator ??= new ZxcvbnFactory({
+/**
+ * zxcvbn and its word lists, loaded and built on the first check rather than at start: they hold
+ * some 35 MB of a server's memory (docs/benchmarks.md, "Memory") that only a new password needs.
+ * `require`, because the check is synchronous.
+ */
+let estimator: Core.ZxcvbnFactory | undefined;
+function loadEstimator(): Core.ZxcvbnFactory {
+  const load = createRequire(import.meta.url);
+  const { ZxcvbnFactory } = load("@zxcvbn-ts/core") as typeof Core;
+  const common = load("@zxcvbn-ts/language-common") as typeof Common;
+  const english = load("@zxcvbn-ts/language-en") as typeof English;
+  return new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
   });
+}
+function strengthOf(password: string, context: string[]) {
+  estimator ??= loadEstimator();
   return estimator.check(password.slice(0, CHECKED_LENGTH), context);
 }
 
