@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { buildIfNeeded } from "./build-if-needed";
+import { buildIfNeeded, SERVER_ENTRY } from "./build-if-needed";
 
 /**
  * `npm run start:cluster`: several server processes on one PostgreSQL database, for a reverse
@@ -51,7 +51,7 @@ async function healthy(port: number): Promise<boolean> {
 
 /** Starts one process and resolves once it answers /healthz (rejects if it ends first). */
 function start(member: Member): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,6 +1,6 @@
-import { buildIfNeeded } from "./build-if-needed";
+import { env } from "node:process";
 
-// `npm start` is the production server; it builds first when the sources changed.
-process.env.NODE_ENV ??= "production";
-await buildIfNeeded();
+// `npm start`: the production server. It runs compiled (vite.server.config.ts → build/node/start.js)
+// with plain node once scripts/build-if-needed.ts has built what changed.
+env.NODE_ENV ??= "production";
 await import("../server/index");
