@@ -1,33 +1,41 @@
 /**
- * One Samverkan server for bench/load.ts, in its own process so its memory can be read from
- * /proc: started as `node --import tsx bench/load-server.ts <pglite|postgres|shared> <actions>`,
- * it starts the app as `npm start` does (production build, demo organisation), bulk-loads the
- * actions into the demo organisation, and reports over IPC the port, a session cookie of the
- * kommunchef (for "/"), an API token of the admin and the ids of the actions to PATCH.
+ * One Samverkan server for bench/load.ts, run as `npm start` runs it: the compiled server
+ * (build/node/start.js) under plain node, in a process of its own whose memory bench/load.ts
+ * reads from /proc. This process, `node --import tsx bench/load-server.ts
+ * <pglite|postgres|shared> <actions>`, prepares the database first (migrations, the demo
+ * organisation and the actions bulk-loaded into it, a session of the kommunchef for "/" and an
+ * API token of the admin), then starts the server on it with BENCH_SERVER_FLAGS as node flags,
+ * and reports over IPC the server's pid and port, the cookie, the token and the ids of the
+ * actions to PATCH.
  *
  * `shared` is one process of a cluster, as `npm run start:cluster` runs them: on the database
  * DATABASE_URL names (made and dropped by the benchmark), with socket.io's PostgreSQL adapter and
  * behind a proxy. The first is started with the actions to load, the others with 0.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db";
-import { startApp } from "../server/app";
+import { seedDemo } from "../db/seed/demo";
+import { SERVER_ENTRY } from "../scripts/build-if-needed";
 import { sessionSettingsOf } from "../server/auth/authenticator";
 import { sessionCookieName } from "../server/auth/cookie";
 import { createSession } from "../server/auth/sessions";
 import { createApiToken } from "../server/auth/tokens";
 import { loadConfig } from "../server/config";
-import { openTestDatabase } from "../tests/helpers/database";
+import { createScratchDatabase } from "../tests/helpers/database";
+import { freePort } from "../tests/helpers/process";
 
 /** Lets the benchmark read the server's heap from /metrics. */
 const METRICS_TOKEN = "bench-metrics-bench-metrics-bench-metrics";
 
 export interface LoadServerReady {
   type: "ready";
+  /** The server's process, not this one. */
+  pid: number;
   port: number;
   cookie: string;
   token: string;
@@ -38,20 +46,19 @@ export interface LoadServerReady {
 
 const [kind, actionsArg] = process.argv.slice(2);
 const actions = Number(actionsArg);
+const root = path.resolve(import.meta.dirname, "..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "samverkan-load-"));
+const { DATABASE_URL: postgresUrl = "", ...inherited } = process.env;
 const shared = kind === "shared";
-// A new database on the server of DATABASE_URL (dropped again on close), with the default pool;
-// or, in a cluster, the database DATABASE_URL names.
-const database: DatabaseHandle = shared
-  ? openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 })
-  : kind === "postgres"
-    ? await openTestDatabase({ poolSize: 10 })
-    : openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
-await migrateToLatest(database.db);
-const config = loadConfig({
+// On PostgreSQL a new database on the server of DATABASE_URL, dropped again at the end; in a
+// cluster, the database DATABASE_URL names.
+const scratch =
+  kind === "postgres" ? await createScratchDatabase(postgresUrl, "samverkan_load") : null;
+const databaseUrl = shared ? postgresUrl : scratch?.url;
+const serverEnv: NodeJS.ProcessEnv = {
   NODE_ENV: "production",
   SECURE_COOKIES: "false",
-  PORT: "0",
+  PORT: String(await freePort()),
   HOST: "127.0.0.1",
   DATA_DIR: dataDir,
   SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0",
@@ -59,10 +66,18 @@ const config = loadConfig({
   LOG_LEVEL: "warn",
   API_RATE_LIMIT_PER_MINUTE: "100000000",
   METRICS_TOKEN: METRICS_TOKEN,
-  ...(shared ? { DATABASE_URL: process.env.DATABASE_URL, TRUST_PROXY: "true" } : {}),
+  ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+  ...(shared && { TRUST_PROXY: "true" }),
+};
+const config = loadConfig(serverEnv);
+// PGlite's data folder is one process's: this one closes it before the server opens it.
+const database: DatabaseHandle = openDatabase({
+  databaseUrl: config.databaseUrl,
+  pgliteDir: path.join(dataDir, "pglite"),
 });
-const app = await startApp(config, { database });
 const { db } = database;
+await migrateToLatest(db);
+await seedDemo(db);
 
 const started = performance.now();
 const memberOf = (email: string) =>
@@ -123,9 +138,28 @@ const patched = await db
   .limit(5000)
   .execute();
 
+await database.close();
+
+const server: ChildProcess = spawn(
+  process.execPath,
+  [...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []), SERVER_ENTRY],
+  { cwd: root, env: { ...inherited, ...serverEnv }, stdio: ["ignore", "inherit", "inherit"] },
+);
+const exited = new Promise((resolve) => server.once("exit", resolve));
+const healthy = () =>
+  fetch(`http://127.0.0.1:${serverEnv.PORT}/healthz`).then(
+    (response) => response.ok,
+    () => false,
+  );
+while (!(await healthy())) {
+  if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+  await sleep(200);
+}
+
 const ready: LoadServerReady = {
   type: "ready",
-  port: (app.httpServer.address() as AddressInfo).port,
+  pid: server.pid ?? 0,
+  port: Number(serverEnv.PORT),
   cookie: `${sessionCookieName(false)}=${session.token}`,
   token,
   metricsToken: METRICS_TOKEN,
@@ -139,8 +173,9 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   try {
-    await app.close();
-    await database.close();
+    server.kill("SIGTERM");
+    await exited;
+    await scratch?.drop();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

@@ -63,11 +63,7 @@ function startProcess(
   databaseUrl = POSTGRES_URL,
 ): Promise<ServerProcess> {
   const child = fork(path.join(import.meta.dirname, "load-server.ts"), [kind, String(actions)], {
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []),
-    ],
+    execArgv: ["--import", "tsx"],
     // As `npm start` runs it: React's production build (its development build allocates more).
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -108,11 +104,11 @@ async function startServer(kind: Kind, actions: number): Promise<Server> {
 
 /** The processes' resident memory in MB, from /proc, added up. */
 function rssMb(server: Server): number {
-  return server.processes.reduce((sum, { child }) => sum + processRssMb(child), 0);
+  return server.processes.reduce((sum, one) => sum + processRssMb(one), 0);
 }
 
-function processRssMb(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+function processRssMb(server: LoadServerReady): number {
+  const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
@@ -152,7 +148,7 @@ async function processMemoryOf(server: ServerProcess): Promise<string> {
     const value = new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1];
     return value ? Math.round(Number(value) / 2 ** 20) : "?";
   };
-  return `${processRssMb(server.child)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
+  return `${processRssMb(server)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
 }
 
 function requestsFor(scenario: Scenario, server: Server): autocannon.Request[] {
