@@ -141,14 +141,14 @@ async function startServer(kind: ServerKind, sharedDatabaseUrl?: string): Promis
   if (kind === "hocuspocus-redis") env.BENCH_REDIS_PREFIX = `bench-${process.pid}-${Date.now()}`;
   const processes = [await startProcess(kind, env)];
   if (CROSS) processes.push(await startProcess(kind, env));
-  const [writers, observers] = [processes[0], processes.at(-1)!];
+  const [writerSide, observerSide] = [processes[0], processes.at(-1)!];
   return {
     kind,
     pids: processes.map((p) => p.pid),
-    writerPort: writers.port,
-    observerPort: observers.port,
-    database: writers.database,
-    request: writers.request,
+    writerPort: writerSide.port,
+    observerPort: observerSide.port,
+    database: writerSide.database,
+    request: writerSide.request,
     stop: async () => {
       await Promise.all(processes.map((p) => p.stop()));
     },
