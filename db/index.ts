@@ -9,10 +9,10 @@ import {
   type Transaction,
 } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import pg from "pg";
 import { lockDataDir } from "./data-dir-lock";
 import { migrations } from "./migrations";
 import { watchInserts } from "./outbox";
+import { type PoolCounts, postgresJsPool } from "./postgres-js-pool";
 import type { Database, DomainEventsTable } from "./schema";
 
 export type DB = Kysely<Database>;
@@ -27,7 +27,7 @@ export interface DatabaseHandle {
   db: DB;
   kind: DatabaseKind;
   /** PostgreSQL's connection pool, for its gauges; PGlite has none. */
-  pool?: Pick<pg.Pool, "totalCount" | "idleCount" | "waitingCount">;
+  pool?: PoolCounts;
   /**
    * Calls `listener` with the events a transaction wrote to the outbox (`domain_events`), right
    * after its COMMIT, in this process (the dispatcher in server/events is the listener).
@@ -45,7 +45,6 @@ const DATE_OID = 1082;
  * instead of 64 MB (ADR 0034).
  */
 export const PGLITE_SETTINGS = ["shared_buffers=32MB", "maintenance_work_mem=16MB"];
-pg.types.setTypeParser(DATE_OID, (value) => value);
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; without it the embedded PGlite is used. */
@@ -91,17 +90,13 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
   };
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
+    const pool = postgresJsPool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // A server that does not answer (rather than refusing) must not hold requests forever.
-      connectionTimeoutMillis: 5_000,
+      timeoutSeconds: 5,
+      textTypes: [DATE_OID],
     });
-    // An idle client losing its server (a PostgreSQL restart) must not crash the process.
-    pool.on("error", (error) => console.error(`PostgreSQL: ${error.message}`));
-    // Nor one in use: its query fails with the error, but the client's own `error` event,
-    // unheard, would end the process.
-    pool.on("connect", (client) => client.on("error", () => {}));
     return open(new PostgresDialect({ pool }), { kind: "postgres", pool });
   }
   let unlock = () => {};
