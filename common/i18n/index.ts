@@ -6,11 +6,20 @@ export type { MessageKey };
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 const catalogues: Record<Locale, Catalogue> = { sv, en };
+// Built once per locale: a page makes a translator per component, and building Intl objects is costly.
+const plurals: Record<Locale, Intl.PluralRules> = {
+  sv: new Intl.PluralRules("sv-SE"),
+  en: new Intl.PluralRules("en-GB"),
+};
+const numbers: Record<Locale, Intl.NumberFormat> = {
+  sv: new Intl.NumberFormat("sv-SE"),
+  en: new Intl.NumberFormat("en-GB"),
+};
 
 /** Returns a translator for one locale; `{name}` placeholders and `count`-driven plural forms. */
 export function translator(locale: Locale): Translate {
   const catalogue = catalogues[locale];
-  const plural = new Intl.PluralRules(locale === "sv" ? "sv-SE" : "en-GB");
+  const plural = plurals[locale];
   return (key, vars = {}) => {
     const entry = catalogue[key] ?? sv[key] ?? key;
     const text =
@@ -25,8 +34,7 @@ export function translator(locale: Locale): Translate {
 
 function formatValue(name: string, value: string | number, locale: Locale): string {
   // Counts get thousands separators (Swedish: 10 000); years and numbers of goals do not.
-  if (name === "count" && typeof value === "number")
-    return value.toLocaleString(locale === "sv" ? "sv-SE" : "en-GB");
+  if (name === "count" && typeof value === "number") return numbers[locale].format(value);
   return String(value);
 }
 

@@ -2,9 +2,12 @@ import { z } from "zod";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Built once: building a formatter costs far more than formatting a date with it. */
+const swedishDay = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm" });
+
 /** Today's date in Sweden as 'YYYY-MM-DD' (due dates are Swedish calendar days). */
 export function swedishToday(now = new Date()): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm" }).format(now);
+  return swedishDay.format(now);
 }
 
 export function isValidIsoDate(value: string): boolean {
