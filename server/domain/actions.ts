@@ -157,6 +157,25 @@ function involved(eb: ExpressionBuilder<Database, "actions">) {
   >`coalesce(array(select ad.department_id::text from action_departments ad where ad.action_id = ${eb.ref("actions.id")} order by ad.department_id), '{}')`;
 }
 
+/** The columns an action's view shows: not its search vector, as long as the text it indexes. */
+const SHOWN_COLUMNS = [
+  "id",
+  "title",
+  "description",
+  "goal_id",
+  "department_id",
+  "owner_id",
+  "document_id",
+  "start_date",
+  "due_date",
+  "status",
+  "progress",
+  "archived_at",
+  "version",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof ActionRow)[];
+
 function detailsQuery(db: Executor, organisationId: string) {
   return (
     db
@@ -171,7 +190,7 @@ function detailsQuery(db: Executor, organisationId: string) {
           .onRef("documents.id", "=", "actions.document_id")
           .onRef("documents.organisation_id", "=", "actions.organisation_id"),
       )
-      .selectAll("actions")
+      .select(SHOWN_COLUMNS.map((column) => `actions.${column}` as const))
       .select((eb) => [
         involved(eb).as("involved_department_ids"),
         "goals.position as goal_position",
@@ -185,7 +204,7 @@ function detailsQuery(db: Executor, organisationId: string) {
   );
 }
 
-type DetailsRow = ActionRow & {
+type DetailsRow = Pick<ActionRow, (typeof SHOWN_COLUMNS)[number]> & {
   involved_department_ids: string[];
   goal_position: number;
   goal_title: string;
