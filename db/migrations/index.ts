@@ -22,6 +22,7 @@ import * as documentListIndex from "./0021_document_list_index";
 import * as archiving from "./0022_archiving";
 import * as listIndexes from "./0026_list_indexes";
 import * as mailRetries from "./0027_mail_retries";
+import * as periodAssessmentIndex from "./0028_period_assessment_index";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0022_archiving": archiving,
   "0026_list_indexes": listIndexes,
   "0027_mail_retries": mailRetries,
+  "0028_period_assessment_index": periodAssessmentIndex,
 };
