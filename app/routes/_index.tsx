@@ -4,7 +4,6 @@ import { formatLongDate } from "../../common/format";
 import { filterFromSearchParams } from "../../server/domain/actions";
 import { changesSince, recordOverviewVisit } from "../../server/domain/changes";
 import { loadDashboard } from "../../server/domain/dashboard";
-import { listDepartments } from "../../server/domain/departments";
 import {
   Activity,
   DepartmentTable,
@@ -27,9 +26,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return guard(async () => {
     // Serving the page is the visit; what changed is what came after the previous one.
     const since = await recordOverviewVisit(context.db, user);
-    const [dashboard, departments, changes] = await Promise.all([
+    const [dashboard, changes] = await Promise.all([
       loadDashboard(context.db, user, filter),
-      listDepartments(context.db, user),
       since ? changesSince(context.db, user, since) : [],
     ]);
     return {
@@ -39,7 +37,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       dashboard,
       since,
       changes,
-      departmentOptions: departments.map((d) => ({ id: d.id, name: d.name })),
     };
   });
 }
@@ -49,8 +46,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 export default function Overview() {
   const t = useT();
   const locale = useLocale();
-  const { name, roles, userId, dashboard, since, changes, departmentOptions } =
-    useLoaderData<typeof loader>();
+  const { name, roles, userId, dashboard, since, changes } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const lastChange = useLiveUpdates(undefined, userId);
   const { strategy, period } = dashboard;
@@ -141,7 +137,7 @@ export default function Overview() {
               defaultValue={params.get("departmentId") ?? ""}
             >
               <option value="">{t("dashboard.all")}</option>
-              {departmentOptions.map((d) => (
+              {dashboard.departmentOptions.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.name}
                 </option>

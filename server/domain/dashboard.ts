@@ -8,7 +8,7 @@ import { swedishToday } from "./dates";
 import { isReportable, periodDeadlines, periodReportCompletions } from "./followups";
 import { rollUpThreshold } from "./organisations";
 import {
-  currentPeriod,
+  currentOf,
   type DepartmentDeadlineState,
   type PeriodState,
   type PeriodView,
@@ -66,6 +66,8 @@ export interface Dashboard {
   /** The chosen period's deadline state. */
   periodState: PeriodState | null;
   periods: PeriodView[];
+  /** Every active department, for the department filter (also when one is chosen). */
+  departmentOptions: { id: string; name: string }[];
   /** Every goal of the strategy, for the goal filter (also when one goal is chosen). */
   goalOptions: { id: string; position: number }[];
   goals: GoalSummary[];
@@ -107,7 +109,7 @@ export async function loadDashboard(
   const filter = parseInput(DashboardFilterSchema, rawFilter);
   const org = actor.organisationId;
 
-  const [strategies, periods] = await Promise.all([
+  const [strategies, periods, activeDepartments] = await Promise.all([
     db
       .selectFrom("strategies")
       .select(["id", "name", "valid_from", "valid_to", "is_active"])
@@ -121,6 +123,13 @@ export async function loadDashboard(
       .where("organisation_id", "=", org)
       .orderBy("start_date")
       .execute(),
+    db
+      .selectFrom("departments")
+      .select(["id", "name"])
+      .where("organisation_id", "=", org)
+      .where("archived_at", "is", null)
+      .orderBy(sql`lower(name)`)
+      .execute(),
   ]);
   const strategy = filter.strategyId
     ? strategies.find((s) => s.id === filter.strategyId)
@@ -128,7 +137,11 @@ export async function loadDashboard(
   if (filter.strategyId && !strategy) throw new NotFoundError();
   const period = filter.periodId ? periods.find((p) => p.id === filter.periodId) : undefined;
   if (filter.periodId && !period) throw new NotFoundError();
-  const activePeriod = period ? presentPeriod(period) : await currentPeriod(db, actor, today);
+  const shownPeriod = period ?? currentOf(periods, today);
+  const activePeriod = shownPeriod ? presentPeriod(shownPeriod) : null;
+  const departments = filter.departmentId
+    ? activeDepartments.filter((d) => d.id === filter.departmentId)
+    : activeDepartments;
 
   const base = {
     strategy: strategy
@@ -142,6 +155,7 @@ export async function loadDashboard(
     strategies: strategies.map((s) => ({ id: s.id, name: s.name })),
     period: activePeriod,
     periods: periods.map(presentPeriod),
+    departmentOptions: activeDepartments,
     today,
   };
   if (!strategy)
@@ -193,60 +207,49 @@ export async function loadDashboard(
     endDate: "0001-01-01",
   };
 
-  const [breakdown, departments, completionOf, trendRows, activity, threshold, deadlines] =
-    await Promise.all([
-      // One grouped scan answers the goals, the departments and the statuses together.
-      actionsInScope
-        .leftJoin("follow_ups", (join) =>
-          join
-            .onRef("follow_ups.action_id", "=", "actions.id")
-            .on("follow_ups.period_id", "=", periodForJoin.id),
-        )
-        .select((eb) => [
-          "actions.goal_id as goalId",
-          "actions.department_id as departmentId",
-          sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
-            "status",
-          ),
-          sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
-          isReportable(eb, {
-            start_date: periodForJoin.startDate,
-            end_date: periodForJoin.endDate,
-          }).as("reportable"),
-          eb.fn.countAll<string>().as("n"),
-        ])
-        .groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`])
-        .execute(),
-      db
-        .selectFrom("departments")
-        .select(["id", "name"])
-        .where("organisation_id", "=", org)
-        .where("archived_at", "is", null)
-        .$if(Boolean(filter.departmentId), (q) => q.where("id", "=", filter.departmentId!))
-        .orderBy(sql`lower(name)`)
-        .execute(),
-      activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
-      // The trend reads the counts the database keeps per period, goal and department (0005).
-      db
-        .selectFrom("assessment_counts")
-        .select((eb) => [
-          "period_id as periodId",
-          "goal_id as goalId",
-          "assessment",
-          eb.fn.sum<string>("n").as("n"),
-        ])
-        .where("organisation_id", "=", org)
-        .where("goal_id", "in", goalIds)
-        .$if(Boolean(filter.departmentId), (q) =>
-          q.where("department_id", "=", filter.departmentId!),
-        )
-        .groupBy(["period_id", "goal_id", "assessment"])
-        .having((eb) => eb.fn.sum("n"), ">", 0)
-        .execute(),
-      recentChanges(db, actor),
-      rollUpThreshold(db, org),
-      activePeriod ? periodDeadlines(db, actor, [activePeriod], today) : null,
-    ]);
+  const [breakdown, completionOf, trendRows, activity, threshold, deadlines] = await Promise.all([
+    // One grouped scan answers the goals, the departments and the statuses together.
+    actionsInScope
+      .leftJoin("follow_ups", (join) =>
+        join
+          .onRef("follow_ups.action_id", "=", "actions.id")
+          .on("follow_ups.period_id", "=", periodForJoin.id),
+      )
+      .select((eb) => [
+        "actions.goal_id as goalId",
+        "actions.department_id as departmentId",
+        sql<DisplayStatus>`case when ${overdue} then 'overdue' else actions.status end`.as(
+          "status",
+        ),
+        sql<Assessment>`coalesce(follow_ups.assessment, 'not_assessed')`.as("assessment"),
+        isReportable(eb, {
+          start_date: periodForJoin.startDate,
+          end_date: periodForJoin.endDate,
+        }).as("reportable"),
+        eb.fn.countAll<string>().as("n"),
+      ])
+      .groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`])
+      .execute(),
+    activePeriod ? periodReportCompletions(db, org, activePeriod.id) : null,
+    // The trend reads the counts the database keeps per period, goal and department (0005).
+    db
+      .selectFrom("assessment_counts")
+      .select((eb) => [
+        "period_id as periodId",
+        "goal_id as goalId",
+        "assessment",
+        eb.fn.sum<string>("n").as("n"),
+      ])
+      .where("organisation_id", "=", org)
+      .where("goal_id", "in", goalIds)
+      .$if(Boolean(filter.departmentId), (q) => q.where("department_id", "=", filter.departmentId!))
+      .groupBy(["period_id", "goal_id", "assessment"])
+      .having((eb) => eb.fn.sum("n"), ">", 0)
+      .execute(),
+    recentChanges(db, actor),
+    rollUpThreshold(db, org),
+    activePeriod ? periodDeadlines(db, actor, [activePeriod], today) : null,
+  ]);
   const deadline = activePeriod ? deadlines?.[activePeriod.id] : undefined;
   const rows = breakdown.map((row) => ({ ...row, n: Number(row.n) }));
   const sum = (keep: (row: (typeof rows)[number]) => boolean) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  currentOf,
   DUE_SOON_DAYS,
   departmentReportState,
   isReportComplete,
@@ -75,5 +76,25 @@ describe("a department's report state", () => {
     expect(isReportComplete([done, empty])).toBe(true);
     expect(isReportComplete([done, pending])).toBe(false);
     expect(isReportComplete([])).toBe(true);
+  });
+});
+
+describe("the period being reported on", () => {
+  // Listed out of order, as rows come from the database without an ORDER BY.
+  const periods = [
+    { id: "T3", start_date: "2020-09-01", report_deadline: "2021-01-14" },
+    { id: "T1", start_date: "2020-01-01", report_deadline: "2020-05-14" },
+    { id: "T2", start_date: "2020-05-01", report_deadline: "2020-09-14" },
+  ];
+  const cases: [string, string, string | undefined][] = [
+    ["before any period begins: none", "2019-12-31", undefined],
+    ["during T1", "2020-02-01", "T1"],
+    ["T2 begun while T1 is still being reported: T1", "2020-05-10", "T1"],
+    ["T1's deadline passed: T2", "2020-05-15", "T2"],
+    ["T3 begun while T2 is still being reported: T2", "2020-09-10", "T2"],
+    ["every deadline passed: the latest", "2026-12-05", "T3"],
+  ];
+  it.each(cases)("%s", (_, today, expected) => {
+    expect(currentOf(periods, today)?.id).toBe(expected);
   });
 });
