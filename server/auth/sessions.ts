@@ -131,43 +131,45 @@ export async function resolveSession(
 }
 
 /**
- * The person a session or API token acts for, in one query: null when their membership of the
- * organisation is deactivated. Sessions and tokens share it so both see the same person.
+ * The people who may act: an active membership with a role, with its person and organisation.
+ * Sessions and tokens narrow it to theirs, so both see the same person; a token joins it in the
+ * same query that finds the token.
  */
-export async function signedInPerson(
-  db: Executor,
-  userId: string,
-  organisationId: string,
-  sessionId: string,
-): Promise<SessionUser | null> {
-  const row = await db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .innerJoin("organisations", "organisations.id", "memberships.organisation_id")
-    .select([
-      "users.email",
-      "users.name",
-      "users.locale",
-      "users.must_change_password",
-      "memberships.roles",
-      "organisations.name as organisationName",
-      sql<string[]>`coalesce(array(
+export function activePeople(db: Executor) {
+  return (
+    db
+      .selectFrom("memberships")
+      .innerJoin("users", "users.id", "memberships.user_id")
+      .innerJoin("organisations", "organisations.id", "memberships.organisation_id")
+      .select([
+        "memberships.user_id",
+        "memberships.organisation_id",
+        "users.email",
+        "users.name",
+        "users.locale",
+        "users.must_change_password",
+        "memberships.roles",
+        "organisations.name as organisationName",
+        sql<string[]>`coalesce(array(
         select ud.department_id::text from user_departments ud
         where ud.user_id = memberships.user_id and ud.organisation_id = memberships.organisation_id), '{}')`.as(
-        "departmentIds",
-      ),
-    ])
-    .where("memberships.user_id", "=", userId)
-    .where("memberships.organisation_id", "=", organisationId)
-    .where("memberships.deactivated_at", "is", null)
-    // No role (waiting for an admin, or removed from every mapped group): no way in.
-    .where(sql<boolean>`cardinality(memberships.roles) > 0`)
-    .executeTakeFirst();
-  if (!row) return null;
+          "departmentIds",
+        ),
+      ])
+      .where("memberships.deactivated_at", "is", null)
+      // No role (waiting for an admin, or removed from every mapped group): no way in.
+      .where(sql<boolean>`cardinality(memberships.roles) > 0`)
+  );
+}
+
+type ActivePerson = Awaited<ReturnType<ReturnType<typeof activePeople>["executeTakeFirstOrThrow"]>>;
+
+/** One of activePeople as the session or token `sessionId` acts for them. */
+export function sessionUserOf(row: ActivePerson, sessionId: string): SessionUser {
   return {
     sessionId,
-    userId,
-    organisationId,
+    userId: row.user_id,
+    organisationId: row.organisation_id,
     organisationName: row.organisationName,
     email: row.email,
     name: row.name,
@@ -176,6 +178,20 @@ export async function signedInPerson(
     departmentIds: row.departmentIds,
     mustChangePassword: row.must_change_password,
   };
+}
+
+/** The person a session acts for: null when their membership of the organisation is deactivated. */
+export async function signedInPerson(
+  db: Executor,
+  userId: string,
+  organisationId: string,
+  sessionId: string,
+): Promise<SessionUser | null> {
+  const row = await activePeople(db)
+    .where("memberships.user_id", "=", userId)
+    .where("memberships.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  return row ? sessionUserOf(row, sessionId) : null;
 }
 
 export async function departmentIdsOf(

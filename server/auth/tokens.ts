@@ -5,7 +5,7 @@ import { recordAudit } from "../domain/audit";
 import { recordEvent } from "../domain/events";
 import { type Actor, assertCan, NotFoundError } from "../domain/policy";
 import { freeText, parseInput } from "../domain/validation";
-import { type SessionUser, signedInPerson } from "./sessions";
+import { activePeople, type SessionUser, sessionUserOf } from "./sessions";
 
 export const TokenSchema = z.object({
   name: freeText(z.string().trim().min(1, "validation.required").max(100, "validation.tooLong")),
@@ -106,21 +106,24 @@ export async function resolveApiToken(
   token: string | undefined,
 ): Promise<SessionUser | null> {
   if (!token?.startsWith(PREFIX) || token.length > 100) return null;
-  const row = await db
-    .selectFrom("api_tokens")
-    .select(["id", "user_id", "organisation_id", "last_used_at"])
-    .where("token_hash", "=", tokenHash(token, secret))
-    .where("revoked_at", "is", null)
+  const row = await activePeople(db)
+    .innerJoin("api_tokens", (join) =>
+      join
+        .onRef("api_tokens.user_id", "=", "memberships.user_id")
+        .onRef("api_tokens.organisation_id", "=", "memberships.organisation_id"),
+    )
+    .select(["api_tokens.id as tokenId", "api_tokens.last_used_at"])
+    .where("api_tokens.token_hash", "=", tokenHash(token, secret))
+    .where("api_tokens.revoked_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;
-  const person = await signedInPerson(db, row.user_id, row.organisation_id, `token:${row.id}`);
-  if (!person) return null;
+  const person = sessionUserOf(row, `token:${row.tokenId}`);
   // Recording use once a minute is enough for "last used" and spares a write per request.
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db
       .updateTable("api_tokens")
       .set({ last_used_at: new Date() })
-      .where("id", "=", row.id)
+      .where("id", "=", row.tokenId)
       .execute();
   }
   return person;
