@@ -48,6 +48,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_MS = Number(process.env.BENCH_ROUND_SECONDS ?? 20) * 1000;
 const EDIT_INTERVAL_MS = 50; // 20 edits/s
 const WARM_UP_MS = 2_000;
+const WARM_UP_OBSERVERS = 10;
 const PRESENCE_QUIET_MS = 500;
 const SETTLE_MS = 5_000;
 const AFTER_ROUND_MS = 2_500;
@@ -427,7 +428,7 @@ function machine(database: string | undefined): string {
 
 async function main() {
   // y-websocket's provider adds a process "exit" listener per client in Node.
-  process.setMaxListeners(Math.max(...OBSERVER_COUNTS) + 10);
+  process.setMaxListeners(Math.max(WARM_UP_OBSERVERS, ...OBSERVER_COUNTS) + 10);
   await buildIfNeeded();
   const shared = CROSS ? await createScratchDatabase(POSTGRES_URL, "samverkan_bench") : undefined;
   const servers = await Promise.all(KINDS.map((kind) => startServer(kind, shared?.url)));
@@ -453,7 +454,8 @@ async function main() {
       observer: await signIn(ours.writerPort, OBSERVER_EMAIL),
     };
     const cookiesFor = (server: RunningServer) => (server.kind === "ours" ? cookies : undefined);
-    for (const server of servers) await runRound(server, 10, WARM_UP_MS, cookiesFor(server), -1);
+    for (const server of servers)
+      await runRound(server, WARM_UP_OBSERVERS, WARM_UP_MS, cookiesFor(server), -1);
     const verdicts: string[] = [];
     for (const [index, observerCount] of OBSERVER_COUNTS.entries()) {
       const totals = new Map(KINDS.map((kind) => [kind, emptyMeasurement()]));
