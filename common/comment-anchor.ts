@@ -18,21 +18,32 @@ interface TypeIndex {
   index: number;
 }
 
+/** A run of characters of one Yjs item: its id's client and first clock, where it starts. */
+export interface CharRun {
+  client: number;
+  clock: number;
+  length: number;
+  /** Its first character's flat offset. */
+  start: number;
+}
+
 export interface FlatText {
   text: string;
   /** For each XmlText in the tree: the flat offset of each of its indexes, 0 up to its length. */
   offsets: Map<object, number[]>;
   /** For each flat offset (0 up to text.length): the type and index it is in. */
   positions: TypeIndex[];
+  /** The characters' Yjs ids, in reading order (the "\n" between elements have none). */
+  runs: CharRun[];
 }
 
-const isLineBreak = (embed: unknown) =>
-  embed instanceof Y.Map && (embed as Y.Map<unknown>).get("__type") === "linebreak";
+const isLineBreak = (content: unknown) =>
+  content instanceof Y.Map && (content as Y.Map<unknown>).get("__type") === "linebreak";
 
 /** The document's text as one string, with where each of its Yjs positions falls. */
 export function flatten(doc: Y.Doc): FlatText {
   const root = doc.get(YJS_ROOT_NAME, Y.XmlText) as Y.XmlText;
-  const flat: FlatText = { text: "", offsets: new Map(), positions: [] };
+  const flat: FlatText = { text: "", offsets: new Map(), positions: [], runs: [] };
   const parts: string[] = [];
   let length = 0;
   const push = (text: string, at: TypeIndex) => {
@@ -44,21 +55,27 @@ export function flatten(doc: Y.Doc): FlatText {
   const walk = (type: Y.XmlText) => {
     const indexes: number[] = [];
     let index = 0;
-    for (const op of type.toDelta() as { insert: unknown }[]) {
-      if (typeof op.insert === "string") {
-        for (let i = 0; i < op.insert.length; i++) indexes.push(length + i);
-        push(op.insert, { type, index });
-        index += op.insert.length;
+    for (let item = type._start; item; item = item.right) {
+      if (item.deleted || !item.countable) continue;
+      if (item.content instanceof Y.ContentString) {
+        const text = item.content.str;
+        const { client, clock } = item.id;
+        flat.runs.push({ client, clock, length: text.length, start: length });
+        for (let i = 0; i < text.length; i++) indexes.push(length + i);
+        push(text, { type, index });
+        index += text.length;
         continue;
       }
-      indexes.push(length);
-      if (op.insert instanceof Y.XmlText) {
-        walk(op.insert);
+      // An element (a nested XmlText), a line break, or a text node's property map: one index.
+      const embedded = item.content instanceof Y.ContentType ? item.content.type : null;
+      for (let i = 0; i < item.length; i++) indexes.push(length);
+      if (embedded instanceof Y.XmlText) {
+        walk(embedded);
         push("\n", { type, index });
-      } else if (isLineBreak(op.insert)) {
+      } else if (isLineBreak(embedded)) {
         push("\n", { type, index });
       }
-      index += 1;
+      index += item.length;
     }
     indexes.push(length);
     flat.offsets.set(type, indexes);

@@ -1,28 +1,36 @@
 import {
-  $createTextNode,
-  $getRoot,
+  $createRangeSelection,
+  $getNodeByKey,
+  $getSelection,
   $getState,
-  $isElementNode,
+  $isRangeSelection,
   $isTextNode,
+  $onUpdate,
+  $setSelection,
   $setState,
   createState,
   type LexicalNode,
-  type RangeSelection,
   type TextNode,
 } from "lexical";
+import * as Y from "yjs";
+import { type FlatText, flatten } from "./comment-anchor";
+import { $flattenLexical, $pointOffset, type LexicalFlat, textPointAt } from "./lexical-flat";
 
 /**
- * Suggested changes (track changes) in a co-edited document (docs/decisions/0033): a suggestion
- * is a mark on text nodes, like bold — a node state holding what is proposed (insert or delete),
- * by whom and when. Text is never moved to make or settle one: marking splits text nodes and sets
- * a property, accepting or rejecting clears the property or deletes the text. So suggestions made,
- * accepted and rejected by several people at once converge without losing or doubling text.
+ * Suggested changes (track changes) in a co-edited document (docs/decisions/0033). A suggestion
+ * is an entry in the Y.Doc's map "suggestions", beside the text Lexical binds: what is proposed
+ * (insert or delete), by whom, when, and which characters — by their Yjs ids, so it follows them
+ * through everyone's edits. Making or settling one never splits, merges or rewrites text: a
+ * suggested insertion is typed as ordinary text and named in the map, a suggested deletion only
+ * named; accepting an insertion or rejecting a deletion drops the entry, the other two delete
+ * exactly those characters. So suggestions made, accepted and rejected by several people at once
+ * converge without losing or doubling text, and what others type inside a suggestion is theirs.
  */
 export type SuggestionKind = "insert" | "delete";
 
 export interface Suggestion {
   kind: SuggestionKind;
-  /** Shared by every text node of one suggestion (a word typed, a passage struck). */
+  /** The entry's key in the map. */
   id: string;
   authorId: string;
   authorName: string;
@@ -30,44 +38,72 @@ export interface Suggestion {
   createdAt: string;
 }
 
-/** The node-state key a suggestion is kept under (in Lexical JSON and in the Y.Doc). */
-export const SUGGESTION_STATE_KEY = "suggestion";
+/** Characters by their Yjs ids: client, first clock, count. */
+export type Span = [client: number, clock: number, length: number];
 
-const SUGGESTION_FIELDS = ["kind", "id", "authorId", "authorName", "createdAt"] as const;
+/** A map entry: the suggestion without its id (the key), and its characters. */
+export interface StoredSuggestion extends Omit<Suggestion, "id"> {
+  spans: Span[];
+}
+
+/** The Y.Doc's top-level map of suggestions, by id. */
+export const SUGGESTIONS_MAP = "suggestions";
+/** The most character runs one suggestion may name (a page of struck text is a few). */
+export const MAX_SPANS = 2_000;
+
+export const suggestionsIn = (doc: Y.Doc) => doc.getMap<StoredSuggestion>(SUGGESTIONS_MAP);
+
+const STORED_FIELDS = ["kind", "authorId", "authorName", "createdAt", "spans"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+const uint = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+export const isSuggestionId = (id: string) => /^[\w-]{1,64}$/.test(id);
 
 /** Exactly the shape above, each field within bounds: what the server lets into a document. */
-export function isSuggestion(value: unknown): value is Suggestion {
+export function isStoredSuggestion(value: unknown): value is StoredSuggestion {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
+  const spans = record.spans;
   return (
-    keys.length === SUGGESTION_FIELDS.length &&
-    SUGGESTION_FIELDS.every((field) => typeof record[field] === "string") &&
+    Object.keys(record).length === STORED_FIELDS.length &&
     (record.kind === "insert" || record.kind === "delete") &&
-    /^[\w-]{1,64}$/.test(record.id as string) &&
-    UUID.test(record.authorId as string) &&
-    /\S/.test(record.authorName as string) &&
-    (record.authorName as string).length <= 200 &&
-    ISO_TIME.test(record.createdAt as string)
+    typeof record.authorId === "string" &&
+    UUID.test(record.authorId) &&
+    typeof record.authorName === "string" &&
+    /\S/.test(record.authorName) &&
+    record.authorName.length <= 200 &&
+    typeof record.createdAt === "string" &&
+    ISO_TIME.test(record.createdAt) &&
+    Array.isArray(spans) &&
+    spans.length <= MAX_SPANS &&
+    spans.every(
+      (span) =>
+        Array.isArray(span) && span.length === 3 && span.every(uint) && (span[2] as number) > 0,
+    )
   );
 }
 
-export const sameSuggestion = (a: Suggestion | null, b: Suggestion | null) =>
-  a === b ||
-  (a !== null && b !== null && SUGGESTION_FIELDS.every((field) => a[field] === b[field]));
+/**
+ * The render-only mark: rendered content (Lexical JSON, HTML, files) carries each suggestion on
+ * the text nodes it covers, as a node state, so readers of that content need not know the Y.Doc.
+ * Never part of a live document.
+ */
+export const SUGGESTION_STATE_KEY = "suggestion";
 
 export const suggestionState = createState(SUGGESTION_STATE_KEY, {
   parse: (value): Suggestion | null => (isSuggestion(value) ? { ...value } : null),
-  isEqual: sameSuggestion,
+  isEqual: (a, b) => JSON.stringify(a) === JSON.stringify(b),
 });
+
+function isSuggestion(value: unknown): value is Suggestion {
+  if (typeof value !== "object" || value === null) return false;
+  const { id, ...rest } = value as Record<string, unknown>;
+  return typeof id === "string" && isSuggestionId(id) && isStoredSuggestion({ ...rest, spans: [] });
+}
 
 export const $suggestionOf = (node: LexicalNode): Suggestion | null =>
   $isTextNode(node) ? $getState(node, suggestionState) : null;
-
-export const $setSuggestion = (node: TextNode, suggestion: Suggestion | null) =>
-  $setState(node, suggestionState, suggestion);
 
 /** "2026-12-06 14:03", in Stockholm time on the server and in the browser alike. */
 export function suggestionTime(createdAt: string): string {
@@ -91,91 +127,98 @@ export function suggestionLabel(suggestion: Suggestion): string {
   return `${what} av ${suggestion.authorName}, ${suggestionTime(suggestion.createdAt)}`;
 }
 
-export interface OpenSuggestion extends Suggestion {
-  /** The text it inserts or deletes (its parts joined with a space when split up). */
+/** A suggestion with the text it inserts or deletes (parts apart joined with "…"). */
+export interface ListedSuggestion extends Suggestion {
   text: string;
 }
 
-function $textNodes(): TextNode[] {
-  const found: TextNode[] = [];
-  const visit = (node: LexicalNode) => {
-    if ($isTextNode(node)) found.push(node);
-    else if ($isElementNode(node)) for (const child of node.getChildren()) visit(child);
-  };
-  visit($getRoot());
-  return found;
+export interface OpenSuggestion extends ListedSuggestion {
+  /** Where its characters are now, as flat ranges [start, end) in reading order. */
+  ranges: [number, number][];
 }
 
-/**
- * One entry per suggestion id, in reading order, from the text nodes in order (null: anything
- * else, which separates the parts of a suggestion split by other text with "…").
- */
-function gather(parts: Iterable<{ suggestion: Suggestion; text: string } | null>) {
-  const byId = new Map<string, OpenSuggestion>();
-  let previous: string | null = null;
-  for (const part of parts) {
-    if (!part) {
-      previous = null;
-      continue;
+/** The runs of each client, in clock order, to find a character by its id. */
+function runsByClient(flat: FlatText) {
+  const byClient = new Map<number, FlatText["runs"]>();
+  for (const run of flat.runs) {
+    const runs = byClient.get(run.client) ?? [];
+    runs.push(run);
+    byClient.set(run.client, runs);
+  }
+  for (const runs of byClient.values()) runs.sort((a, b) => a.clock - b.clock);
+  return byClient;
+}
+
+/** The flat offsets of the characters `spans` names that are still in the text, in order. */
+function offsetsOf(byClient: ReturnType<typeof runsByClient>, spans: Span[]): number[] {
+  const offsets: number[] = [];
+  for (const [client, clock, length] of spans) {
+    const runs = byClient.get(client) ?? [];
+    // The first run that ends after `clock` (binary search), then every run the span reaches.
+    let low = 0;
+    let high = runs.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (runs[middle].clock + runs[middle].length <= clock) low = middle + 1;
+      else high = middle;
     }
-    const { suggestion, text } = part;
-    const seen = byId.get(suggestion.id);
-    if (!seen) byId.set(suggestion.id, { ...suggestion, text });
-    else seen.text += (previous === suggestion.id ? "" : "…") + text;
-    previous = suggestion.id;
+    for (let i = low; i < runs.length && runs[i].clock < clock + length; i++) {
+      const run = runs[i];
+      const from = Math.max(clock, run.clock);
+      const to = Math.min(clock + length, run.clock + run.length);
+      for (let at = from; at < to; at++) offsets.push(run.start + at - run.clock);
+    }
   }
-  return [...byId.values()];
+  return offsets.sort((a, b) => a - b);
 }
 
-/** The document's open suggestions in reading order, one per id. */
-export function $openSuggestions(): OpenSuggestion[] {
-  return gather(
-    $textNodes().map((node) => {
-      const suggestion = $suggestionOf(node);
-      return suggestion && { suggestion, text: node.getTextContent() };
-    }),
-  );
-}
-
-/**
- * Accepts or rejects one suggestion (every one, without an id): accepting an insertion or
- * rejecting a deletion keeps the text as ordinary text, the other two delete it. Returns the
- * number of suggestions settled.
- */
-export function $settleSuggestions(accept: boolean, id?: string): number {
-  const settled = new Set<string>();
-  for (const node of $textNodes()) {
-    const suggestion = $suggestionOf(node);
-    if (!suggestion || (id !== undefined && suggestion.id !== id)) continue;
-    settled.add(suggestion.id);
-    if (accept === (suggestion.kind === "insert")) $setSuggestion(node, null);
-    else node.remove();
+function toRanges(offsets: number[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const offset of offsets) {
+    const last = ranges.at(-1);
+    if (last && last[1] === offset) last[1] = offset + 1;
+    else if (!last || last[1] < offset) ranges.push([offset, offset + 1]);
   }
-  return settled.size;
+  return ranges;
 }
 
-interface JsonNode {
-  type: string;
-  children?: JsonNode[];
-  $?: Record<string, unknown>;
-}
-
-/** A text node (Lexical JSON) suggested for insertion: left out of files until accepted. */
-export function isPendingInsertion(node: JsonNode): boolean {
-  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-  return isSuggestion(suggestion) && suggestion.kind === "insert";
-}
-
-/** The open suggestions in Lexical JSON (stored content), one per id, in reading order. */
-export function suggestionsInJson(root: JsonNode): OpenSuggestion[] {
-  function* parts(node: JsonNode): Generator<{ suggestion: Suggestion; text: string } | null> {
-    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-    if (isSuggestion(suggestion))
-      yield { suggestion, text: (node as { text?: string }).text ?? "" };
-    else if (!node.children) yield null;
-    for (const child of node.children ?? []) yield* parts(child);
+/** The ids of the characters in the flat range [start, end), as spans. */
+export function spansOf(flat: FlatText, start: number, end: number): Span[] {
+  const spans: Span[] = [];
+  for (const run of flat.runs) {
+    const from = Math.max(start, run.start);
+    const to = Math.min(end, run.start + run.length);
+    if (from >= to) continue;
+    const clock = run.clock + from - run.start;
+    const last = spans.at(-1);
+    if (last && last[0] === run.client && last[1] + last[2] === clock) last[2] += to - from;
+    else spans.push([run.client, clock, to - from]);
   }
-  return gather(parts(root));
+  return spans;
+}
+
+/** The document's open suggestions — those with characters still in the text — in reading order. */
+export function openSuggestions(doc: Y.Doc, flat: FlatText = flatten(doc)): OpenSuggestion[] {
+  const byClient = runsByClient(flat);
+  const open: OpenSuggestion[] = [];
+  for (const [id, stored] of suggestionsIn(doc).entries()) {
+    if (!isStoredSuggestion(stored)) continue;
+    const ranges = toRanges(offsetsOf(byClient, stored.spans));
+    if (ranges.length === 0) continue;
+    const { spans: _, ...suggestion } = stored;
+    const text = ranges.map(([start, end]) => flat.text.slice(start, end)).join("…");
+    open.push({ ...suggestion, id, text, ranges });
+  }
+  return open.sort((a, b) => a.ranges[0][0] - b.ranges[0][0]);
+}
+
+/** Which open suggestion holds each flat offset (the first made, where two hold one). */
+function holders(open: OpenSuggestion[]): Map<number, OpenSuggestion> {
+  const byOffset = new Map<number, OpenSuggestion>();
+  for (const suggestion of [...open].sort((a, b) => a.createdAt.localeCompare(b.createdAt)))
+    for (const [start, end] of suggestion.ranges)
+      for (let at = start; at < end; at++) if (!byOffset.has(at)) byOffset.set(at, suggestion);
+  return byOffset;
 }
 
 /** Who is suggesting, and how a new suggestion gets its id (random in the browser). */
@@ -186,82 +229,262 @@ export interface Suggester {
   now: () => Date;
 }
 
-const ownInsertion = (node: LexicalNode, by: Suggester) => {
-  const suggestion = $suggestionOf(node);
-  return suggestion?.kind === "insert" && suggestion.authorId === by.authorId ? suggestion : null;
-};
+const isOwn = (suggestion: OpenSuggestion | undefined, kind: SuggestionKind, by: Suggester) =>
+  suggestion?.kind === kind && suggestion.authorId === by.authorId ? suggestion : undefined;
 
-const suggestionBy = (kind: SuggestionKind, by: Suggester): Suggestion => ({
-  kind,
-  id: by.newId(),
-  authorId: by.authorId,
-  authorName: by.authorName,
-  createdAt: by.now().toISOString(),
-});
-
-/**
- * Inserts `text` at the caret: as ordinary text (`by` null), or as an insertion suggested by
- * `by`. Typing on in one's own suggestion extends it; next to any other text a node of its own
- * starts, so a suggestion never spreads into ordinary text or the other way round.
- */
-export function $insertTextAt(selection: RangeSelection, text: string, by: Suggester | null) {
-  const anchor = selection.anchor.getNode();
-  const offset = selection.anchor.offset;
-  if ($isTextNode(anchor)) {
-    const extend = by ? ownInsertion(anchor, by) !== null : $suggestionOf(anchor) === null;
-    if (extend) {
-      anchor.spliceText(offset, 0, text, true);
-      return;
-    }
-  }
-  const node = $createTextNode(text);
-  if (by) $setSuggestion(node, suggestionBy("insert", by));
-  if ($isTextNode(anchor)) {
-    node.setFormat(anchor.getFormat());
-    if (offset === 0) anchor.insertBefore(node);
-    else if (offset >= anchor.getTextContentSize()) anchor.insertAfter(node);
-    else anchor.splitText(offset)[0].insertAfter(node);
-  } else if ($isElementNode(anchor)) {
-    const after = anchor.getChildAtIndex(offset);
-    if (after) after.insertBefore(node);
-    else anchor.append(node);
-  }
-  node.select(text.length, text.length);
+/** Adds `spans` to the suggestion `id` (made anew by `by` when there is none). */
+function record(doc: Y.Doc, id: string, kind: SuggestionKind, by: Suggester, spans: Span[]) {
+  if (spans.length === 0) return;
+  const map = suggestionsIn(doc);
+  const earlier = map.get(id);
+  const entry: StoredSuggestion = earlier
+    ? { ...earlier, spans: [...earlier.spans, ...spans] }
+    : {
+        kind,
+        authorId: by.authorId,
+        authorName: by.authorName,
+        createdAt: by.now().toISOString(),
+        spans,
+      };
+  doc.transact(() => map.set(id, entry));
 }
 
-/** A neighbour's deletion by the same person, so a run of deleted characters is one suggestion. */
-function adjacentDeletion(node: TextNode, by: Suggester): Suggestion | null {
-  for (const neighbour of [node.getPreviousSibling(), node.getNextSibling()]) {
-    const suggestion = neighbour && $suggestionOf(neighbour);
-    if (suggestion?.kind === "delete" && suggestion.authorId === by.authorId) return suggestion;
-  }
-  return null;
+/** Both views of the text, when Lexical's tree and the Y.Doc agree (between a change and its echo they may not). */
+function $views(doc: Y.Doc): { lexical: LexicalFlat; yjs: FlatText } | null {
+  const lexical = $flattenLexical();
+  const yjs = flatten(doc);
+  return lexical.text === yjs.text ? { lexical, yjs } : null;
+}
+
+/** Deletes the flat ranges from Lexical's text nodes (last first, so earlier offsets hold). */
+function $deleteRanges(flat: LexicalFlat, ranges: [number, number][]) {
+  for (const [start, end] of [...ranges].sort((a, b) => b[0] - a[0]))
+    for (const text of [...flat.texts].reverse()) {
+      const from = Math.max(start, text.start);
+      const to = Math.min(end, text.start + text.length);
+      const node = from < to ? $getNodeByKey<TextNode>(text.key) : null;
+      node?.spliceText(from - text.start, to - from, "", false);
+    }
+}
+
+function $placeCaret(flat: LexicalFlat, offset: number) {
+  const point = textPointAt(flat, offset) ?? textPointAt(flat, offset, true);
+  if (!point) return;
+  const selection = $createRangeSelection();
+  selection.anchor.set(point.key, point.offset, "text");
+  selection.focus.set(point.key, point.offset, "text");
+  $setSelection(selection);
+}
+
+/** The selection as a flat range, in the order of the text. */
+function $selectedRange(flat: LexicalFlat): [number, number] | null {
+  const selection = $getSelection();
+  if (!$isRangeSelection(selection)) return null;
+  const a = $pointOffset(flat, selection.anchor);
+  const b = $pointOffset(flat, selection.focus);
+  return a === undefined || b === undefined ? null : [Math.min(a, b), Math.max(a, b)];
 }
 
 /**
- * Suggests deleting the selected text: it stays, struck through, as a deletion by `by`; one's
- * own suggested insertion is really deleted, others' suggestions are left as they are. The caret
- * ends before the passage (`backward`, as after Backspace) or after it.
+ * Suggests deleting the selected text: it stays, and is named as a deletion by `by` (joined to
+ * `by`'s deletion right beside it); one's own suggested insertion is really deleted, text in
+ * others' suggestions is left as it is. The caret ends before the passage (`backward`, as after
+ * Backspace) or after it. Returns false when there was nothing to do.
  */
-export function $suggestDeletion(selection: RangeSelection, by: Suggester, backward: boolean) {
-  if (selection.isCollapsed()) return;
-  const nodes = selection.extract().filter($isTextNode);
-  let first: TextNode | null = null;
-  let last: TextNode | null = null;
-  // One suggestion for the whole passage, the same in every node (id, author and time).
-  let deletion: Suggestion | null = null;
-  for (const node of nodes) {
-    if (ownInsertion(node, by)) {
-      node.remove();
-      continue;
-    }
-    if (!$suggestionOf(node)) {
-      deletion ??= adjacentDeletion(node, by) ?? suggestionBy("delete", by);
-      $setSuggestion(node, deletion);
-    }
-    first ??= node;
-    last = node;
+export function $suggestDeletion(doc: Y.Doc, by: Suggester, backward: boolean): boolean {
+  const views = $views(doc);
+  const range = views && $selectedRange(views.lexical);
+  if (!views || !range || range[0] === range[1]) return false;
+  const [start, end] = range;
+  const held = holders(openSuggestions(doc, views.yjs));
+  const own: number[] = [];
+  const strike: number[] = [];
+  for (let at = start; at < end; at++) {
+    if (views.yjs.text[at] === "\n") continue;
+    const holder = held.get(at);
+    if (isOwn(holder, "insert", by)) own.push(at);
+    else if (!holder) strike.push(at);
   }
-  if (backward && first) first.select(0, 0);
-  else if (last) last.select(last.getTextContentSize(), last.getTextContentSize());
+  const struck = toRanges(strike);
+  if (struck.length > 0) {
+    const beside =
+      isOwn(held.get(struck[0][0] - 1), "delete", by) ??
+      isOwn(held.get(struck.at(-1)![1]), "delete", by);
+    record(
+      doc,
+      beside?.id ?? by.newId(),
+      "delete",
+      by,
+      struck.flatMap(([from, to]) => spansOf(views.yjs, from, to)),
+    );
+  }
+  $deleteRanges(views.lexical, toRanges(own));
+  const removedBefore = (offset: number) => own.filter((at) => at < offset).length;
+  const caret = backward ? start : end;
+  $placeCaret($flattenLexical(), caret - removedBefore(caret));
+  return own.length + strike.length > 0;
+}
+
+/**
+ * Types `text` at the selection as an insertion suggested by `by` (a selected passage is first
+ * suggested for deletion). Lexical inserts it as ordinary text; once the binding has written it
+ * to the Y.Doc, its new characters are named in the map — joined to `by`'s insertion right
+ * before or after it, so typing on extends one suggestion.
+ */
+export function $suggestInsertion(doc: Y.Doc, by: Suggester, text: string): boolean {
+  const selection = $getSelection();
+  if (!$isRangeSelection(selection) || text === "") return false;
+  if (!selection.isCollapsed()) $suggestDeletion(doc, by, false);
+  const caret = $getSelection();
+  if (!$isRangeSelection(caret)) return false;
+  // What the binding writes for this update is this client's from here on: those characters are
+  // the insertion (Lexical writes a change as the difference of two strings, which may not be
+  // where the caret was, when the text typed begins or ends like its neighbours).
+  const from = Y.getState(doc.store, doc.clientID);
+  caret.insertText(text);
+  $onUpdate(() => {
+    const flat = flatten(doc);
+    const typed = flat.runs
+      .filter((run) => run.client === doc.clientID && run.clock + run.length > from)
+      .map((run): Span => {
+        const skip = Math.max(0, from - run.clock);
+        return [run.client, run.clock + skip, run.length - skip];
+      });
+    if (typed.length === 0) return;
+    const held = holders(openSuggestions(doc, flat));
+    const offsets = offsetsOf(runsByClient(flat), typed);
+    const extended =
+      isOwn(held.get(offsets[0] - 1), "insert", by) ??
+      isOwn(held.get(offsets.at(-1)! + 1), "insert", by);
+    record(doc, extended?.id ?? by.newId(), "insert", by, typed);
+  });
+  return true;
+}
+
+/**
+ * Accepts or rejects one suggestion (every one, without an id): accepting an insertion or
+ * rejecting a deletion keeps the text as ordinary text, the other two delete its characters.
+ * The entry leaves the map either way. Returns the number of suggestions settled.
+ */
+export function $settleSuggestions(doc: Y.Doc, accept: boolean, id?: string): number {
+  const views = $views(doc);
+  if (!views) return 0;
+  const chosen = openSuggestions(doc, views.yjs).filter((s) => id === undefined || s.id === id);
+  const map = suggestionsIn(doc);
+  const ids = id === undefined ? chosen.map((s) => s.id) : map.has(id) ? [id] : [];
+  const doomed = chosen
+    .filter((suggestion) => accept !== (suggestion.kind === "insert"))
+    .flatMap((suggestion) => suggestion.ranges);
+  if (ids.length > 0)
+    doc.transact(() => {
+      for (const key of ids) map.delete(key);
+    });
+  $deleteRanges(views.lexical, doomed);
+  return chosen.length;
+}
+
+/**
+ * Marks each open suggestion on the text nodes it covers (render-only, see suggestionState):
+ * for content rendered from a Y.Doc that no editor shares.
+ */
+export function $markSuggestions(doc: Y.Doc) {
+  const views = $views(doc);
+  if (!views) return;
+  for (const suggestion of openSuggestions(doc, views.yjs)) {
+    const { text: _, ranges, ...mark } = suggestion;
+    for (const [start, end] of ranges) {
+      // Split at the passage's ends, then mark every text node inside it.
+      for (const offset of [start, end]) {
+        const flat = $flattenLexical();
+        const point = textPointAt(flat, offset);
+        const node = point && point.offset > 0 ? $getNodeByKey<TextNode>(point.key) : null;
+        node?.splitText(point!.offset);
+      }
+      for (const text of $flattenLexical().texts)
+        if (text.start >= start && text.start + text.length <= end)
+          $setState($getNodeByKey<TextNode>(text.key)!, suggestionState, mark);
+    }
+  }
+}
+
+interface JsonNode {
+  type: string;
+  text?: string;
+  children?: JsonNode[];
+  $?: Record<string, unknown>;
+}
+
+/** A text node (rendered Lexical JSON) suggested for insertion: left out of files until accepted. */
+export function isPendingInsertion(node: JsonNode): boolean {
+  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+  return isSuggestion(suggestion) && suggestion.kind === "insert";
+}
+
+/** The open suggestions marked in rendered content, one per id, in reading order. */
+export function suggestionsInJson(root: JsonNode): ListedSuggestion[] {
+  const byId = new Map<string, ListedSuggestion>();
+  let previous: string | null = null;
+  const visit = (node: JsonNode) => {
+    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+    if (isSuggestion(suggestion)) {
+      const seen = byId.get(suggestion.id);
+      const text = node.text ?? "";
+      if (!seen) byId.set(suggestion.id, { ...suggestion, text });
+      else seen.text += (previous === suggestion.id ? "" : "…") + text;
+      previous = suggestion.id;
+    } else if (!node.children) previous = null;
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(root);
+  return [...byId.values()];
+}
+
+/**
+ * Rendered content with its marks taken off, and where they were (flat ranges): to write content
+ * back into a live document (a version restored, a document cleaned), whose suggestions then go
+ * back into the map with `restoreSuggestions`.
+ */
+export function withoutMarks<T extends JsonNode>(
+  root: T,
+): { root: T; marks: { suggestion: Suggestion; start: number; end: number }[] } {
+  const marks: { suggestion: Suggestion; start: number; end: number }[] = [];
+  let offset = 0;
+  const strip = (node: JsonNode, isRoot: boolean): JsonNode => {
+    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+    let copy: JsonNode = node;
+    if (node.$ && SUGGESTION_STATE_KEY in node.$) {
+      const { [SUGGESTION_STATE_KEY]: _, ...state } = node.$;
+      copy = { ...node, $: state };
+      if (Object.keys(state).length === 0) delete copy.$;
+    }
+    if (typeof node.text === "string") {
+      const end = offset + node.text.length;
+      if (isSuggestion(suggestion) && end > offset) marks.push({ suggestion, start: offset, end });
+      offset = end;
+    } else if (node.type === "linebreak") offset += 1;
+    if (node.children) {
+      copy = { ...copy, children: node.children.map((child) => strip(child, false)) };
+      if (!isRoot) offset += 1;
+    }
+    return copy;
+  };
+  return { root: strip(root, true) as T, marks };
+}
+
+/** Puts marks taken off with `withoutMarks` back into the map, on the characters now there. */
+export function restoreSuggestions(
+  doc: Y.Doc,
+  marks: { suggestion: Suggestion; start: number; end: number }[],
+) {
+  if (marks.length === 0) return;
+  const flat = flatten(doc);
+  const map = suggestionsIn(doc);
+  doc.transact(() => {
+    for (const { suggestion, start, end } of marks) {
+      const { id, ...rest } = suggestion;
+      const spans = spansOf(flat, start, end);
+      const earlier = map.get(id);
+      map.set(id, { ...rest, spans: [...(earlier?.spans ?? []), ...spans] });
+    }
+  });
 }

@@ -2,23 +2,23 @@ import { useLexicalComposerContext } from "@lexical/react/LexicalComposerContext
 import { mergeRegister } from "@lexical/utils";
 import {
   $createRangeSelection,
-  $getRoot,
   $getSelection,
-  $isElementNode,
-  $isLineBreakNode,
   $isRangeSelection,
-  $isTextNode,
   $setSelection,
   COMMAND_PRIORITY_HIGH,
-  type ElementNode,
   KEY_DOWN_COMMAND,
   type LexicalEditor,
-  type NodeKey,
-  type PointType,
 } from "lexical";
 import { type RefObject, useCallback, useEffect, useRef } from "react";
 import type * as Y from "yjs";
 import { encodeAnchor, type FlatText, flatten, resolveAnchor } from "../../common/comment-anchor";
+import {
+  $flattenLexical,
+  $pointOffset,
+  type LexicalFlat,
+  textPointAt,
+} from "../../common/lexical-flat";
+import { domRanges, highlightRegistry } from "./text-highlights";
 
 /** A thread as the editor shows it: its passage highlighted and numbered. */
 export interface AnchoredThread {
@@ -36,55 +36,6 @@ export interface CommentDraft {
   anchorStart: string;
   anchorEnd: string;
   quote: string;
-}
-
-/** The Lexical tree flattened the same way as the Y.Doc (common/comment-anchor.ts). */
-interface LexicalFlat {
-  text: string;
-  texts: { key: NodeKey; start: number; length: number }[];
-  starts: Map<NodeKey, number>;
-  /** Where an element's own content ends (before the "\n" that follows it). */
-  contentEnds: Map<NodeKey, number>;
-}
-
-function $flattenLexical(): LexicalFlat {
-  const flat: LexicalFlat = { text: "", texts: [], starts: new Map(), contentEnds: new Map() };
-  const parts: string[] = [];
-  let length = 0;
-  const add = (text: string) => {
-    parts.push(text);
-    length += text.length;
-  };
-  const walk = (element: ElementNode) => {
-    for (const child of element.getChildren()) {
-      flat.starts.set(child.getKey(), length);
-      if ($isTextNode(child)) {
-        const text = child.getTextContent();
-        flat.texts.push({ key: child.getKey(), start: length, length: text.length });
-        add(text);
-      } else if ($isLineBreakNode(child)) {
-        add("\n");
-      } else if ($isElementNode(child)) {
-        walk(child);
-        add("\n");
-      }
-    }
-    flat.contentEnds.set(element.getKey(), length);
-  };
-  walk($getRoot());
-  flat.text = parts.join("");
-  return flat;
-}
-
-function $pointOffset(flat: LexicalFlat, point: PointType): number | undefined {
-  if (point.type === "text") {
-    const start = flat.starts.get(point.key);
-    return start === undefined ? undefined : start + point.offset;
-  }
-  const node = point.getNode();
-  if (!$isElementNode(node)) return undefined;
-  const child = node.getChildAtIndex(point.offset);
-  return child ? flat.starts.get(child.getKey()) : flat.contentEnds.get(node.getKey());
 }
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
@@ -126,32 +77,8 @@ function draftFromSelection(editor: LexicalEditor, doc: Y.Doc): CommentDraft | n
   };
 }
 
-/** The flat range [start, end) as DOM ranges over the editor's text nodes. */
-function domRanges(editor: LexicalEditor, flat: LexicalFlat, start: number, end: number): Range[] {
-  const ranges: Range[] = [];
-  for (const text of flat.texts) {
-    const from = Math.max(start, text.start);
-    const to = Math.min(end, text.start + text.length);
-    if (from >= to) continue;
-    const element = editor.getElementByKey(text.key);
-    const node = element?.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT).nextNode();
-    if (!node) continue;
-    const range = node.ownerDocument!.createRange();
-    const size = node.textContent?.length ?? 0;
-    range.setStart(node, Math.min(from - text.start, size));
-    range.setEnd(node, Math.min(to - text.start, size));
-    ranges.push(range);
-  }
-  return ranges;
-}
-
 const HIGHLIGHT = "samverkan-comment";
 const HIGHLIGHT_ACTIVE = "samverkan-comment-active";
-
-const highlights = () =>
-  typeof CSS !== "undefined" && "highlights" in CSS && typeof Highlight !== "undefined"
-    ? CSS.highlights
-    : null;
 
 /**
  * Shows each open thread's passage in the text (a highlight with an underline, the active one
@@ -183,7 +110,7 @@ export function CommentsPlugin({
     if (!doc) return;
     const views = snapshot(editor, doc);
     if (!views) return;
-    const registry = highlights();
+    const registry = highlightRegistry();
     const all: Range[] = [];
     const active: Range[] = [];
     const markers = markersRef.current;
@@ -238,8 +165,8 @@ export function CommentsPlugin({
 
   useEffect(
     () => () => {
-      highlights()?.delete(HIGHLIGHT);
-      highlights()?.delete(HIGHLIGHT_ACTIVE);
+      highlightRegistry()?.delete(HIGHLIGHT);
+      highlightRegistry()?.delete(HIGHLIGHT_ACTIVE);
     },
     [],
   );
@@ -269,17 +196,8 @@ export function CommentsPlugin({
     if (!range) return;
     editor.update(() => {
       const flat = $flattenLexical();
-      const point = (offset: number, end: boolean) => {
-        const text =
-          flat.texts.find((t) =>
-            end
-              ? offset > t.start && offset <= t.start + t.length
-              : offset >= t.start && offset < t.start + t.length,
-          ) ?? null;
-        return text ? { key: text.key, offset: offset - text.start } : null;
-      };
-      const a = point(range.start, false);
-      const b = point(range.end, true);
+      const a = textPointAt(flat, range.start);
+      const b = textPointAt(flat, range.end, true);
       if (!a || !b) return;
       const selection = $createRangeSelection();
       selection.anchor.set(a.key, a.offset, "text");

@@ -743,6 +743,7 @@ function CollaborativeEditor(
         />
         {editable && <ContentRulesPlugin />}
         <SuggestionsPlugin
+          doc={provider?.doc ?? null}
           user={user}
           suggesting={suggesting && editable}
           editable={editable}

@@ -2,7 +2,6 @@ import { copyToClipboard } from "@lexical/clipboard";
 import { useLexicalComposerContext } from "@lexical/react/LexicalComposerContext";
 import { mergeRegister } from "@lexical/utils";
 import {
-  $getNodeByKey,
   $getSelection,
   $isRangeSelection,
   COMMAND_PRIORITY_CRITICAL,
@@ -23,22 +22,24 @@ import {
   type LexicalEditor,
   OUTDENT_CONTENT_COMMAND,
   PASTE_COMMAND,
-  TextNode,
 } from "lexical";
 import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
+import type * as Y from "yjs";
+import { flatten } from "../../common/comment-anchor";
+import { $flattenLexical } from "../../common/lexical-flat";
 import {
-  $insertTextAt,
-  $openSuggestions,
   $settleSuggestions,
   $suggestDeletion,
-  $suggestionOf,
+  $suggestInsertion,
   type OpenSuggestion,
+  openSuggestions,
   type Suggester,
-  suggestionLabel,
+  suggestionsIn,
   suggestionTime,
 } from "../../common/suggestions";
 import { useT } from "../utils/i18n";
+import { domRanges, highlightRegistry } from "./text-highlights";
 
 /** What typing inserts as text (IME composition is left to Lexical). */
 const TYPED = new Set(["insertText", "insertReplacementText"]);
@@ -62,66 +63,41 @@ const DELETIONS = [
 
 const newId = () => crypto.randomUUID();
 
-/** The caret's text node carries a suggestion: typing there must not join it by accident. */
-const $caretInSuggestion = () => {
-  const selection = $getSelection();
-  return $isRangeSelection(selection) && $suggestionOf(selection.anchor.getNode()) !== null;
-};
-
 /**
- * Typing and deleting while suggesting (and typing next to a suggestion in the ordinary mode):
- * handled here before Lexical, so the text lands in a node of its own with the right mark.
+ * Typing and deleting while suggesting, handled here before Lexical: the text typed is named as
+ * this person's suggested insertion, the text deleted as their suggested deletion.
  */
 function registerSuggesting(
   editor: LexicalEditor,
-  suggester: Suggester | null,
+  doc: Y.Doc,
+  suggester: Suggester,
   onRefused: () => void,
 ) {
-  const insert = (text: string) => {
-    const selection = $getSelection();
-    if (!$isRangeSelection(selection)) return false;
-    if (!suggester) {
-      if (!selection.isCollapsed() || !$caretInSuggestion()) return false;
-      $insertTextAt(selection, text, null);
-      return true;
-    }
-    $suggestDeletion(selection, suggester, false);
-    const caret = $getSelection();
-    if ($isRangeSelection(caret)) $insertTextAt(caret, text, suggester);
-    return true;
-  };
-  // Lexical lets the browser type some characters itself; that path knows nothing of marks.
+  // Lexical lets the browser type some characters itself; that path would bypass the suggestion.
   const onBeforeInput = (event: InputEvent) => {
     if (!TYPED.has(event.inputType) || !event.data || event.isComposing) return;
-    const controlled = suggester !== null || editor.getEditorState().read($caretInSuggestion);
-    if (!controlled) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     editor.dispatchCommand(CONTROLLED_TEXT_INSERTION_COMMAND, event.data);
   };
-  const removeRoot = editor.registerRootListener((root, previous) => {
-    previous?.removeEventListener("beforeinput", onBeforeInput, true);
-    root?.addEventListener("beforeinput", onBeforeInput, true);
-  });
-  const always = mergeRegister(
-    removeRoot,
-    () => editor.getRootElement()?.removeEventListener("beforeinput", onBeforeInput, true),
-    editor.registerCommand(
-      CONTROLLED_TEXT_INSERTION_COMMAND,
-      (payload) => {
-        const text = typeof payload === "string" ? payload : payload.data;
-        return text ? insert(text) : false;
-      },
-      COMMAND_PRIORITY_CRITICAL,
-    ),
-  );
-  if (!suggester) return always;
   const block = () => {
     onRefused();
     return true;
   };
   return mergeRegister(
-    always,
+    editor.registerRootListener((root, previous) => {
+      previous?.removeEventListener("beforeinput", onBeforeInput, true);
+      root?.addEventListener("beforeinput", onBeforeInput, true);
+    }),
+    () => editor.getRootElement()?.removeEventListener("beforeinput", onBeforeInput, true),
+    editor.registerCommand(
+      CONTROLLED_TEXT_INSERTION_COMMAND,
+      (payload) => {
+        const text = typeof payload === "string" ? payload : payload.data;
+        return text ? $suggestInsertion(doc, suggester, text) : false;
+      },
+      COMMAND_PRIORITY_CRITICAL,
+    ),
     ...STRUCTURAL.map((command) =>
       editor.registerCommand(command, block, COMMAND_PRIORITY_CRITICAL),
     ),
@@ -133,7 +109,7 @@ function registerSuggesting(
           if (!$isRangeSelection(selection)) return true;
           // The character (word, line) a deletion would take, by the browser's own rules.
           if (selection.isCollapsed()) selection.modify("extend", backward, granularity);
-          $suggestDeletion(selection, suggester, backward);
+          $suggestDeletion(doc, suggester, backward);
           return true;
         },
         COMMAND_PRIORITY_CRITICAL,
@@ -158,8 +134,7 @@ function registerSuggesting(
       (event) => {
         void copyToClipboard(editor, event instanceof ClipboardEvent ? event : null).then(() =>
           editor.update(() => {
-            const selection = $getSelection();
-            if ($isRangeSelection(selection)) $suggestDeletion(selection, suggester, false);
+            $suggestDeletion(doc, suggester, false);
           }),
         );
         return true;
@@ -173,7 +148,7 @@ function registerSuggesting(
         event.preventDefault();
         // Pasted as plain text on one line: a suggestion is text within a paragraph.
         const text = (event.clipboardData?.getData("text/plain") ?? "").replace(/\s*\n\s*/g, " ");
-        if (text) insert(text);
+        if (text) $suggestInsertion(doc, suggester, text);
         return true;
       },
       // Registered after the content rules at the same priority: they stop an identity number first.
@@ -182,26 +157,51 @@ function registerSuggesting(
   );
 }
 
-/** Underline or strike-through (from CSS) and who and when as the text's description. */
-function registerMarks(editor: LexicalEditor) {
-  return editor.registerMutationListener(TextNode, (mutations) => {
-    editor.getEditorState().read(() => {
-      for (const [key, mutation] of mutations) {
-        if (mutation === "destroyed") continue;
-        const element = editor.getElementByKey(key);
-        const node = $getNodeByKey(key);
-        if (!element || !node) continue;
-        const suggestion = $suggestionOf(node);
-        if (suggestion) {
-          element.dataset.suggestion = suggestion.kind;
-          element.title = suggestionLabel(suggestion);
-        } else if (element.dataset.suggestion) {
-          delete element.dataset.suggestion;
-          element.removeAttribute("title");
-        }
-      }
-    });
-  });
+const INSERT_HIGHLIGHT = "samverkan-suggested-insertion";
+const DELETE_HIGHLIGHT = "samverkan-suggested-deletion";
+
+/**
+ * The open suggestions, live: from the editor's updates and from the map of suggestions (a
+ * suggestion made or settled elsewhere changes no text here), shown in the text as highlights —
+ * underlined or struck through as well as coloured (app.css).
+ */
+function useOpenSuggestions(editor: LexicalEditor, doc: Y.Doc | null): OpenSuggestion[] {
+  const [open, setOpen] = useState<OpenSuggestion[]>([]);
+  useEffect(() => {
+    if (!doc) return;
+    let frame = 0;
+    const draw = () => {
+      const yjs = flatten(doc);
+      const found = openSuggestions(doc, yjs);
+      setOpen(found);
+      const registry = highlightRegistry();
+      const lexical = editor.getEditorState().read($flattenLexical);
+      if (!registry || lexical.text !== yjs.text) return;
+      const rangesOf = (kind: OpenSuggestion["kind"]) =>
+        found
+          .filter((suggestion) => suggestion.kind === kind)
+          .flatMap((suggestion) => suggestion.ranges)
+          .flatMap(([start, end]) => domRanges(editor, lexical, start, end));
+      registry.set(INSERT_HIGHLIGHT, new Highlight(...rangesOf("insert")));
+      registry.set(DELETE_HIGHLIGHT, new Highlight(...rangesOf("delete")));
+    };
+    const schedule = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(draw);
+    };
+    schedule();
+    const map = suggestionsIn(doc);
+    map.observe(schedule);
+    const unregister = editor.registerUpdateListener(schedule);
+    return () => {
+      cancelAnimationFrame(frame);
+      map.unobserve(schedule);
+      unregister();
+      highlightRegistry()?.delete(INSERT_HIGHLIGHT);
+      highlightRegistry()?.delete(DELETE_HIGHLIGHT);
+    };
+  }, [editor, doc]);
+  return open;
 }
 
 function SuggestionItem({
@@ -252,19 +252,17 @@ function SuggestionItem({
   );
 }
 
-/** The open suggestions, live from the editor, with Godkänn/Avvisa for those who may write. */
-function SuggestionsPanel({ editor, canSettle }: { editor: LexicalEditor; canSettle: boolean }) {
+/** The open suggestions, with Godkänn/Avvisa for those who may write. */
+function SuggestionsPanel({
+  open,
+  canSettle,
+  onSettle: settle,
+}: {
+  open: OpenSuggestion[];
+  canSettle: boolean;
+  onSettle: (accept: boolean, id?: string) => void;
+}) {
   const t = useT();
-  const [open, setOpen] = useState<OpenSuggestion[]>([]);
-  useEffect(() => {
-    const read = () => setOpen(editor.getEditorState().read($openSuggestions));
-    read();
-    return editor.registerUpdateListener(read);
-  }, [editor]);
-  const settle = (accept: boolean, id?: string) =>
-    editor.update(() => {
-      $settleSuggestions(accept, id);
-    });
   return (
     <section className="rail-section suggestions" aria-labelledby="suggestions-title">
       <h2 id="suggestions-title">{t("suggestions.title")}</h2>
@@ -306,14 +304,16 @@ function SuggestionsPanel({ editor, canSettle }: { editor: LexicalEditor; canSet
 
 /**
  * Suggested changes in the editor (docs/decisions/0033): typing and deleting as suggestions
- * while `suggesting`, their marks in the text, and the list in `panelContainer` (the rail).
+ * while `suggesting`, their highlights in the text, and the list in `panelContainer` (the rail).
  */
 export function SuggestionsPlugin({
+  doc,
   user,
   suggesting,
   editable,
   panelContainer,
 }: {
+  doc: Y.Doc | null;
   user: { id: string; name: string };
   suggesting: boolean;
   editable: boolean;
@@ -324,18 +324,26 @@ export function SuggestionsPlugin({
   const [refused, setRefused] = useState(0);
   const noticeTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
-  useEffect(() => registerMarks(editor), [editor]);
+  const open = useOpenSuggestions(editor, doc);
   useEffect(() => {
-    if (!editable) return;
-    const suggester: Suggester | null = suggesting
-      ? { authorId: user.id, authorName: user.name, newId, now: () => new Date() }
-      : null;
-    return registerSuggesting(editor, suggester, () => {
+    if (!editable || !suggesting || !doc) return;
+    const suggester: Suggester = {
+      authorId: user.id,
+      authorName: user.name,
+      newId,
+      now: () => new Date(),
+    };
+    return registerSuggesting(editor, doc, suggester, () => {
       setRefused((n) => n + 1);
       clearTimeout(noticeTimer.current);
       noticeTimer.current = setTimeout(() => setRefused(0), 8_000);
     });
-  }, [editor, editable, suggesting, user.id, user.name]);
+  }, [editor, doc, editable, suggesting, user.id, user.name]);
+  const settle = (accept: boolean, id?: string) =>
+    doc &&
+    editor.update(() => {
+      $settleSuggestions(doc, accept, id);
+    });
   useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
   return (
@@ -344,7 +352,10 @@ export function SuggestionsPlugin({
         {suggesting && refused > 0 ? t("suggestions.onlyText") : ""}
       </p>
       {panelContainer &&
-        createPortal(<SuggestionsPanel editor={editor} canSettle={editable} />, panelContainer)}
+        createPortal(
+          <SuggestionsPanel open={open} canSettle={editable} onSettle={settle} />,
+          panelContainer,
+        )}
     </>
   );
 }

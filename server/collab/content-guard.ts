@@ -2,10 +2,10 @@ import * as Y from "yjs";
 import { ALLOWED_TEXT_FORMATS, isAllowedLinkUrl } from "../../common/editor-nodes";
 import { findIdentityNumbers } from "../../common/personnummer";
 import {
-  isSuggestion,
+  isStoredSuggestion,
+  isSuggestionId,
   SUGGESTION_STATE_KEY,
-  type Suggestion,
-  sameSuggestion,
+  SUGGESTIONS_MAP,
 } from "../../common/suggestions";
 
 /**
@@ -57,11 +57,12 @@ const ELEMENT_PROPERTIES: Record<string, Rule> = {
   __textFormat: textFormat,
   __textStyle: noStyle,
 };
-/** A text node's node state: only a suggestion (docs/decisions/0033), or none. */
+/**
+ * A text node's node state: none. Suggestions were once kept there; stored documents may still
+ * clear such a mark (docs/decisions/0033), nobody sets one.
+ */
 const validState = (state: Y.Map<unknown>) =>
-  [...state.entries()].every(
-    ([key, value]) => key === SUGGESTION_STATE_KEY && (value === null || isSuggestion(value)),
-  );
+  [...state.entries()].every(([key, value]) => key === SUGGESTION_STATE_KEY && value === null);
 const TEXT_PROPERTIES: Record<string, Rule> = {
   __state: (value) => value instanceof Y.Map && validState(value),
   __format: textFormat,
@@ -327,6 +328,13 @@ function holdsIdentityNumber(blocks: Set<Y.Item>): boolean {
 }
 
 /** The top-level type a shared type lives in, the root's child holding it, and whether it is deleted. */
+const isStateMap = (type: Shared) => type instanceof Y.Map && type._item?.parentSub === "__state";
+
+/** A map entry's value, also when the transaction being checked deleted it. */
+function valueBefore(map: Y.Map<unknown>, key: string): unknown {
+  return map._map.get(key)?.content.getContent().at(-1);
+}
+
 function placeOf(type: Shared, root: Y.XmlText) {
   let block: Y.Item | null = null;
   let current = type;
@@ -340,92 +348,28 @@ function placeOf(type: Shared, root: Y.XmlText) {
   return { top: current, block, deleted };
 }
 
-/**
- * The person whose connection sent an update (a suggestion they start is theirs), and the
- * suggestions this document has held since it was loaded, by id: an editor may still write a part
- * of one that another person settled meanwhile (splitting a text node it had not yet heard was
- * removed), and that part must say what the suggestion said.
- */
+/** The person whose connection sent an update: a suggestion they write is theirs. */
 export interface SuggestionAuthor {
   userId: string;
   name: string;
-  known: Map<string, Suggestion>;
-}
-
-const isStateMap = (type: Shared) => type instanceof Y.Map && type._item?.parentSub === "__state";
-
-/** The suggestion a node state holds, if any. */
-function suggestionIn(state: unknown): Suggestion | null {
-  const value = state instanceof Y.Map ? state.get(SUGGESTION_STATE_KEY) : null;
-  return isSuggestion(value) ? value : null;
-}
-
-/** The node states holding a suggestion in an inserted subtree. */
-function collectSuggestions(type: Shared, found: Map<Y.Map<unknown>, Suggestion>) {
-  if (type instanceof Y.Map) {
-    const state = type.get("__state");
-    const suggestion = suggestionIn(state);
-    if (suggestion) found.set(state as Y.Map<unknown>, suggestion);
-    return;
-  }
-  for (let item = type._start; item !== null; item = item.right)
-    if (!item.deleted && item.content instanceof Y.ContentType)
-      collectSuggestions(item.content.type as Shared, found);
-}
-
-/** A map entry's value, also when the transaction being checked deleted it. */
-function valueBefore(map: Y.Map<unknown>, key: string): unknown {
-  return map._map.get(key)?.content.getContent().at(-1);
 }
 
 /**
- * The suggestion with this id as it was before this transaction, if any part of it was there
- * (Lexical may delete a text node and write it again in one update: that part counts too).
+ * The entries of the map of suggestions (docs/decisions/0033) this transaction set: each
+ * well-formed, and, from a person's connection, theirs — nobody suggests in another's name.
+ * Removing an entry (accepting or rejecting it) is open to anyone who may write.
  */
-function earlierSuggestion(
-  id: string,
-  root: Y.XmlText,
-  transaction: Y.Transaction,
-  changed: Map<Y.Map<unknown>, Suggestion>,
-): Suggestion | null {
-  const wasThere = (item: Y.Item) => !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
-  const search = (type: Y.XmlText): Suggestion | null => {
-    for (let item = type._start; item !== null; item = item.right) {
-      if (!wasThere(item) || !(item.content instanceof Y.ContentType)) continue;
-      const child = item.content.type as Shared;
-      if (child instanceof Y.XmlText) {
-        const found = search(child);
-        if (found) return found;
-        continue;
-      }
-      const state = valueBefore(child as Y.Map<unknown>, "__state");
-      if (!(state instanceof Y.Map) || changed.has(state)) continue;
-      const suggestion = valueBefore(state, SUGGESTION_STATE_KEY);
-      if (isSuggestion(suggestion) && suggestion.id === id) return suggestion;
-    }
-    return null;
-  };
-  return search(root);
-}
-
-/**
- * A suggestion set by this transaction is either one already in the document, said the same
- * (a text node split inside it), or a new one by the sender: nobody suggests in another's name.
- */
-function honestAuthorship(
-  suggestions: Map<Y.Map<unknown>, Suggestion>,
-  root: Y.XmlText,
-  transaction: Y.Transaction,
-  author: SuggestionAuthor,
+function validSuggestions(
+  map: Y.Map<unknown>,
+  keys: Set<string | null>,
+  author: SuggestionAuthor | null,
 ): boolean {
-  for (const suggestion of suggestions.values()) {
-    const earlier =
-      author.known.get(suggestion.id) ??
-      earlierSuggestion(suggestion.id, root, transaction, suggestions);
-    const honest = earlier
-      ? sameSuggestion(earlier, suggestion)
-      : suggestion.authorId === author.userId && suggestion.authorName === author.name;
-    if (!honest) return false;
+  for (const key of keys) {
+    if (key === null || !map.has(key)) continue;
+    const entry = map.get(key);
+    if (!isSuggestionId(key) || !isStoredSuggestion(entry)) return false;
+    if (author && (entry.authorId !== author.userId || entry.authorName !== author.name))
+      return false;
   }
   return true;
 }
@@ -439,26 +383,19 @@ function checkTransaction(
   const root = doc.get(LEXICAL_ROOT, Y.XmlText);
   const blocks = new Set<Y.Item>();
   const elsewhere = new Set<Shared>();
-  const suggestions = new Map<Y.Map<unknown>, Suggestion>();
+  const suggestions = doc.getMap(SUGGESTIONS_MAP);
   const inserted = insertedBy(transaction);
   for (const [changed, keys] of transaction.changed) {
     const type = changed as Shared;
     const { top, block, deleted } = placeOf(type, root);
     if (deleted) continue;
+    if (type === suggestions && !validSuggestions(suggestions, keys, author))
+      return "invalid_content";
     if (top !== root) {
       elsewhere.add(top);
       continue;
     }
     if (!validChange(type, keys, root, inserted)) return "invalid_content";
-    if (author) {
-      // A text node's state set, or the suggestion in it changed.
-      if (isStateMap(type)) collectSuggestions(type._item?.parent as Shared, suggestions);
-      else if (keys.has("__state")) collectSuggestions(type, suggestions);
-      if (keys.has(null) && type instanceof Y.XmlText)
-        for (let item = type._start; item !== null; item = item.right)
-          if (!item.deleted && inserted(item) && item.content instanceof Y.ContentType)
-            collectSuggestions(item.content.type as Shared, suggestions);
-    }
     if (block) blocks.add(block);
     else if (keys.has(null)) {
       // Blocks inserted into or removed from the root: the new ones, and the ones that became
@@ -474,10 +411,6 @@ function checkTransaction(
         }
       }
     }
-  }
-  if (author) {
-    if (!honestAuthorship(suggestions, root, transaction, author)) return "invalid_content";
-    for (const suggestion of suggestions.values()) author.known.set(suggestion.id, suggestion);
   }
   if (holdsIdentityNumber(blocks)) return "personal_data";
   for (const type of elsewhere)

@@ -11,7 +11,6 @@ import {
   step2Message,
   updateMessage,
 } from "../../common/collab-protocol";
-import type { Suggestion } from "../../common/suggestions";
 import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
@@ -65,8 +64,6 @@ export class CollabDocument {
    * document from loading.
    */
   private received: Y.Doc;
-  /** Every suggestion accepted since loading, by id (content-guard.ts, SuggestionAuthor). */
-  private readonly knownSuggestions = new Map<string, Suggestion>();
   readonly awareness: Awareness;
   private lastUpdateId: bigint;
   /** Snapshot plus log, as stored; checked against `maxDocumentBytes`. */
@@ -145,16 +142,10 @@ export class CollabDocument {
    * Yjs throws on) may be (half) applied, so that document is then made again from the saved one
    * and the updates still being saved.
    */
-  accept(
-    update: Uint8Array,
-    author: Omit<SuggestionAuthor, "known">,
-  ): ContentRefusal | "malformed" | null {
+  accept(update: Uint8Array, author: SuggestionAuthor): ContentRefusal | "malformed" | null {
     let refusal: ContentRefusal | "malformed" | null;
     try {
-      refusal = applyCheckedUpdate(this.received, update, "received", {
-        ...author,
-        known: this.knownSuggestions,
-      });
+      refusal = applyCheckedUpdate(this.received, update, "received", author);
     } catch {
       refusal = "malformed";
     }

@@ -22,7 +22,13 @@ import {
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { COLLAB_ROOT_ID, EDITOR_NAMESPACE, EDITOR_NODES } from "../../common/editor-nodes";
-import { $suggestionOf, suggestionLabel } from "../../common/suggestions";
+import {
+  $markSuggestions,
+  $suggestionOf,
+  restoreSuggestions,
+  suggestionLabel,
+  withoutMarks,
+} from "../../common/suggestions";
 import { repairToSchema, withinSchema } from "./content-guard";
 import { safeHtml } from "./safe-html";
 
@@ -139,6 +145,16 @@ function discreteUpdate(editor: LexicalEditor, build: () => void) {
 }
 
 /**
+ * Replaces the bound editor's content with rendered content: the text as it is, and the
+ * suggestions marked in it back in the doc's map of suggestions.
+ */
+function setContent(editor: LexicalEditor, doc: Y.Doc, content: SerializedEditorState) {
+  const { root, marks } = withoutMarks(content.root as never);
+  editor.setEditorState(editor.parseEditorState({ ...content, root }), { tag: "restore" });
+  restoreSuggestions(doc, marks);
+}
+
+/**
  * The first state of a new document, made on the server so no client ever bootstraps content
  * (two clients seeding an empty document both insert). `build` fills the root; by default one
  * empty paragraph. Returns the Yjs state as an update.
@@ -162,7 +178,9 @@ export interface RenderedDocument {
 
 /** Lexical JSON, plain text and HTML of a stored document, for read-only views, exports and search. */
 export function renderState(state: Uint8Array): RenderedDocument {
-  return withHeadlessSession(state, ({ editor }) => {
+  return withHeadlessSession(state, ({ editor, doc }) => {
+    // The suggestions, as marks on the text they cover (this session's doc is thrown away).
+    discreteUpdate(editor, () => $markSuggestions(doc));
     const editorState = editor.getEditorState();
     const text = editorState.read(() => $getRoot().getTextContent());
     const html = withDOM(() => editorState.read(() => $generateHtmlFromNodes(editor, null)));
@@ -178,7 +196,7 @@ export function renderState(state: Uint8Array): RenderedDocument {
 export function updateToContent(current: Uint8Array, target: SerializedEditorState): Uint8Array {
   return withHeadlessSession(current, ({ editor, doc }) => {
     const before = Y.encodeStateVector(doc);
-    editor.setEditorState(editor.parseEditorState(target), { tag: "restore" });
+    setContent(editor, doc, target);
     // A version named before content was checked may hold what the schema does not allow.
     repairToSchema(doc);
     return Y.encodeStateAsUpdate(doc, before);
@@ -191,7 +209,7 @@ export function updateToContent(current: Uint8Array, target: SerializedEditorSta
  */
 export function stateFromContent(content: SerializedEditorState): Uint8Array {
   return withHeadlessSession(null, ({ editor, doc }) => {
-    editor.setEditorState(editor.parseEditorState(content), { tag: "restore" });
+    setContent(editor, doc, content);
     return Y.encodeStateAsUpdate(doc);
   });
 }

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
 import type { DocumentChange } from "../../common/live-events";
-import { type OpenSuggestion, suggestionsInJson } from "../../common/suggestions";
+import { type ListedSuggestion, suggestionsInJson } from "../../common/suggestions";
 import { type Executor, inTransaction, type Tx } from "../../db";
 import {
   DOCUMENT_KINDS,
@@ -439,7 +439,7 @@ export async function documentSuggestions(
   db: Executor,
   actor: Actor,
   documentId: string,
-): Promise<OpenSuggestion[]> {
+): Promise<ListedSuggestion[]> {
   const content = await documentContent(db, actor, documentId);
   return suggestionsInJson(content.json.root as never);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OpenSuggestion } from "../../common/suggestions";
+import type { ListedSuggestion } from "../../common/suggestions";
 import {
   ACTION_STATUSES,
   ASSESSMENTS,
@@ -583,7 +583,7 @@ const Suggestion = z
   })
   .describe(
     "An open suggested change (track changes) in the document's text; accepted or rejected in the editor",
-  ) satisfies z.ZodType<OpenSuggestion>;
+  ) satisfies z.ZodType<ListedSuggestion>;
 
 const SearchHit = z.object({
   kind: z.enum(SEARCH_KINDS),
