@@ -35,6 +35,8 @@ export interface FlatText {
   positions: TypeIndex[];
   /** The characters' Yjs ids, in reading order (the "\n" between elements have none). */
   runs: CharRun[];
+  /** Each text node: its property map's index in its XmlText, and its text's flat range. */
+  textNodes: { type: Y.XmlText; index: number; start: number; length: number }[];
 }
 
 const isLineBreak = (content: unknown) =>
@@ -43,7 +45,13 @@ const isLineBreak = (content: unknown) =>
 /** The document's text as one string, with where each of its Yjs positions falls. */
 export function flatten(doc: Y.Doc): FlatText {
   const root = doc.get(YJS_ROOT_NAME, Y.XmlText) as Y.XmlText;
-  const flat: FlatText = { text: "", offsets: new Map(), positions: [], runs: [] };
+  const flat: FlatText = {
+    text: "",
+    offsets: new Map(),
+    positions: [],
+    runs: [],
+    textNodes: [],
+  };
   const parts: string[] = [];
   let length = 0;
   const push = (text: string, at: TypeIndex) => {
@@ -55,12 +63,15 @@ export function flatten(doc: Y.Doc): FlatText {
   const walk = (type: Y.XmlText) => {
     const indexes: number[] = [];
     let index = 0;
+    // The text node whose text the strings that follow are (Lexical writes its map first).
+    let textNode: FlatText["textNodes"][number] | null = null;
     for (let item = type._start; item; item = item.right) {
       if (item.deleted || !item.countable) continue;
       if (item.content instanceof Y.ContentString) {
         const text = item.content.str;
         const { client, clock } = item.id;
         flat.runs.push({ client, clock, length: text.length, start: length });
+        if (textNode) textNode.length += text.length;
         for (let i = 0; i < text.length; i++) indexes.push(length + i);
         push(text, { type, index });
         index += text.length;
@@ -68,6 +79,11 @@ export function flatten(doc: Y.Doc): FlatText {
       }
       // An element (a nested XmlText), a line break, or a text node's property map: one index.
       const embedded = item.content instanceof Y.ContentType ? item.content.type : null;
+      textNode =
+        embedded instanceof Y.Map && !isLineBreak(embedded)
+          ? { type, index, start: length, length: 0 }
+          : null;
+      if (textNode) flat.textNodes.push(textNode);
       for (let i = 0; i < item.length; i++) indexes.push(length);
       if (embedded instanceof Y.XmlText) {
         walk(embedded);

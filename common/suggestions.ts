@@ -3,6 +3,7 @@ import {
   $getNodeByKey,
   $getSelection,
   $getState,
+  $isElementNode,
   $isRangeSelection,
   $isTextNode,
   $onUpdate,
@@ -10,6 +11,7 @@ import {
   $setState,
   createState,
   type LexicalNode,
+  type RangeSelection,
   type TextNode,
 } from "lexical";
 import * as Y from "yjs";
@@ -56,7 +58,9 @@ export const suggestionsIn = (doc: Y.Doc) => doc.getMap<StoredSuggestion>(SUGGES
 const STORED_FIELDS = ["kind", "authorId", "authorName", "createdAt", "spans"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-const uint = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+/** Yjs client ids and clocks are unsigned 32-bit numbers. */
+const uint = (value: unknown) =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffffffff;
 
 export const isSuggestionId = (id: string) => /^[\w-]{1,64}$/.test(id);
 
@@ -256,15 +260,51 @@ function $views(doc: Y.Doc): { lexical: LexicalFlat; yjs: FlatText } | null {
   return lexical.text === yjs.text ? { lexical, yjs } : null;
 }
 
-/** Deletes the flat ranges from Lexical's text nodes (last first, so earlier offsets hold). */
-function $deleteRanges(flat: LexicalFlat, ranges: [number, number][]) {
-  for (const [start, end] of [...ranges].sort((a, b) => b[0] - a[0]))
-    for (const text of [...flat.texts].reverse()) {
-      const from = Math.max(start, text.start);
-      const to = Math.min(end, text.start + text.length);
-      const node = from < to ? $getNodeByKey<TextNode>(text.key) : null;
-      node?.spliceText(from - text.start, to - from, "", false);
-    }
+/**
+ * Deletes the characters at these flat ranges straight in the Y.Doc, by position in their own
+ * XmlText: exactly those characters, however alike their neighbours (Lexical would write the
+ * change as the difference of two strings). A text node left without text goes with them, as
+ * Lexical removes it. Editors receive it like anyone's edit.
+ */
+function deleteCharacters(flat: FlatText, ranges: [number, number][]) {
+  const doomed = new Set(
+    ranges.flatMap(([start, end]) => Array.from({ length: end - start }, (_, i) => start + i)),
+  );
+  const cuts: { type: Y.XmlText; index: number; length: number }[] = [];
+  const whole = new Set<number>();
+  for (const node of flat.textNodes) {
+    const offsets = Array.from({ length: node.length }, (_, i) => node.start + i);
+    if (node.length === 0 || !offsets.every((offset) => doomed.has(offset))) continue;
+    cuts.push({ type: node.type, index: node.index, length: node.length + 1 });
+    for (const offset of offsets) whole.add(offset);
+  }
+  for (const offset of [...doomed].sort((a, b) => a - b)) {
+    if (whole.has(offset)) continue;
+    const { type, index } = flat.positions[offset];
+    const last = cuts.at(-1);
+    if (last && last.type === type && last.index + last.length === index) last.length++;
+    else cuts.push({ type, index, length: 1 });
+  }
+  // Last first, so the indexes of those before stay where they are.
+  cuts.sort((a, b) => b.index - a.index);
+  for (const { type, index, length } of cuts) type.delete(index, length);
+}
+
+/**
+ * A caret between nodes (at an element's edge) moved into the text node beside it, so Lexical
+ * types into that node instead of making a new one and merging the two — which it writes as the
+ * old node's text deleted and inserted again.
+ */
+function $intoText(caret: RangeSelection) {
+  const { anchor } = caret;
+  if (anchor.type !== "element") return;
+  const element = anchor.getNode();
+  if (!$isElementNode(element)) return;
+  const after = element.getChildAtIndex(anchor.offset);
+  const before = anchor.offset > 0 ? element.getChildAtIndex(anchor.offset - 1) : null;
+  if ($isTextNode(after)) after.select(0, 0);
+  else if ($isTextNode(before))
+    before.select(before.getTextContentSize(), before.getTextContentSize());
 }
 
 function $placeCaret(flat: LexicalFlat, offset: number) {
@@ -306,10 +346,12 @@ export function $suggestDeletion(doc: Y.Doc, by: Suggester, backward: boolean): 
     else if (!holder) strike.push(at);
   }
   const struck = toRanges(strike);
-  if (struck.length > 0) {
-    const beside =
-      isOwn(held.get(struck[0][0] - 1), "delete", by) ??
-      isOwn(held.get(struck.at(-1)![1]), "delete", by);
+  const beside =
+    struck.length > 0
+      ? (isOwn(held.get(struck[0][0] - 1), "delete", by) ??
+        isOwn(held.get(struck.at(-1)![1]), "delete", by))
+      : undefined;
+  doc.transact(() => {
     record(
       doc,
       beside?.id ?? by.newId(),
@@ -317,11 +359,10 @@ export function $suggestDeletion(doc: Y.Doc, by: Suggester, backward: boolean): 
       by,
       struck.flatMap(([from, to]) => spansOf(views.yjs, from, to)),
     );
-  }
-  $deleteRanges(views.lexical, toRanges(own));
-  const removedBefore = (offset: number) => own.filter((at) => at < offset).length;
-  const caret = backward ? start : end;
-  $placeCaret($flattenLexical(), caret - removedBefore(caret));
+    deleteCharacters(views.yjs, toRanges(own));
+  });
+  // Before the passage (Backspace) or after it, in the text as it is until the deletion arrives.
+  $placeCaret(views.lexical, backward ? start : end);
   return own.length + strike.length > 0;
 }
 
@@ -335,28 +376,37 @@ export function $suggestInsertion(doc: Y.Doc, by: Suggester, text: string): bool
   const selection = $getSelection();
   if (!$isRangeSelection(selection) || text === "") return false;
   if (!selection.isCollapsed()) $suggestDeletion(doc, by, false);
+  const selected = $getSelection();
+  if (!$isRangeSelection(selected)) return false;
+  $intoText(selected);
   const caret = $getSelection();
   if (!$isRangeSelection(caret)) return false;
-  // What the binding writes for this update is this client's from here on: those characters are
-  // the insertion (Lexical writes a change as the difference of two strings, which may not be
-  // where the caret was, when the text typed begins or ends like its neighbours).
+  const at = $pointOffset($flattenLexical(), caret.anchor);
+  if (at === undefined) return false;
+  // What the binding writes for this update is this client's from here on. The insertion is the
+  // run of those characters as long as the text, nearest the caret: Lexical writes a change as
+  // the difference of two strings, which starts later than the caret when the text typed begins
+  // like the text after it.
   const from = Y.getState(doc.store, doc.clientID);
   caret.insertText(text);
   $onUpdate(() => {
     const flat = flatten(doc);
-    const typed = flat.runs
-      .filter((run) => run.client === doc.clientID && run.clock + run.length > from)
-      .map((run): Span => {
-        const skip = Math.max(0, from - run.clock);
-        return [run.client, run.clock + skip, run.length - skip];
-      });
-    if (typed.length === 0) return;
+    const isNew = (offset: number) => {
+      const run = flat.runs.find((r) => offset >= r.start && offset < r.start + r.length);
+      return run?.client === doc.clientID && run.clock + offset - run.start >= from;
+    };
+    const fits = (start: number) =>
+      start >= 0 && Array.from({ length: text.length }, (_, i) => start + i).every(isNew);
+    // 0, 1, -1, 2, -2 …: the nearest start first.
+    const shift = Array.from({ length: 2 * text.length + 1 }, (_, i) =>
+      i % 2 ? (i + 1) / 2 : -i / 2,
+    ).find((d) => fits(at + d));
+    if (shift === undefined) return;
+    const start = at + shift;
+    const end = start + text.length;
     const held = holders(openSuggestions(doc, flat));
-    const offsets = offsetsOf(runsByClient(flat), typed);
-    const extended =
-      isOwn(held.get(offsets[0] - 1), "insert", by) ??
-      isOwn(held.get(offsets.at(-1)! + 1), "insert", by);
-    record(doc, extended?.id ?? by.newId(), "insert", by, typed);
+    const extended = isOwn(held.get(start - 1), "insert", by) ?? isOwn(held.get(end), "insert", by);
+    record(doc, extended?.id ?? by.newId(), "insert", by, spansOf(flat, start, end));
   });
   return true;
 }
@@ -364,22 +414,21 @@ export function $suggestInsertion(doc: Y.Doc, by: Suggester, text: string): bool
 /**
  * Accepts or rejects one suggestion (every one, without an id): accepting an insertion or
  * rejecting a deletion keeps the text as ordinary text, the other two delete its characters.
- * The entry leaves the map either way. Returns the number of suggestions settled.
+ * The entry leaves the map either way, in the same change. Returns the number settled.
  */
-export function $settleSuggestions(doc: Y.Doc, accept: boolean, id?: string): number {
-  const views = $views(doc);
-  if (!views) return 0;
-  const chosen = openSuggestions(doc, views.yjs).filter((s) => id === undefined || s.id === id);
+export function settleSuggestions(doc: Y.Doc, accept: boolean, id?: string): number {
+  const flat = flatten(doc);
+  const chosen = openSuggestions(doc, flat).filter((s) => id === undefined || s.id === id);
   const map = suggestionsIn(doc);
   const ids = id === undefined ? chosen.map((s) => s.id) : map.has(id) ? [id] : [];
   const doomed = chosen
     .filter((suggestion) => accept !== (suggestion.kind === "insert"))
-    .flatMap((suggestion) => suggestion.ranges);
-  if (ids.length > 0)
-    doc.transact(() => {
-      for (const key of ids) map.delete(key);
-    });
-  $deleteRanges(views.lexical, doomed);
+    .flatMap((suggestion) => suggestion.ranges)
+    .sort((a, b) => a[0] - b[0]);
+  doc.transact(() => {
+    for (const key of ids) map.delete(key);
+    deleteCharacters(flat, doomed);
+  });
   return chosen.length;
 }
 

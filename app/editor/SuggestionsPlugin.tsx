@@ -29,12 +29,12 @@ import type * as Y from "yjs";
 import { flatten } from "../../common/comment-anchor";
 import { $flattenLexical } from "../../common/lexical-flat";
 import {
-  $settleSuggestions,
   $suggestDeletion,
   $suggestInsertion,
   type OpenSuggestion,
   openSuggestions,
   type Suggester,
+  settleSuggestions,
   suggestionsIn,
   suggestionTime,
 } from "../../common/suggestions";
@@ -339,11 +339,9 @@ export function SuggestionsPlugin({
       noticeTimer.current = setTimeout(() => setRefused(0), 8_000);
     });
   }, [editor, doc, editable, suggesting, user.id, user.name]);
-  const settle = (accept: boolean, id?: string) =>
-    doc &&
-    editor.update(() => {
-      $settleSuggestions(doc, accept, id);
-    });
+  const settle = (accept: boolean, id?: string) => {
+    if (doc) settleSuggestions(doc, accept, id);
+  };
   useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
   return (

@@ -392,7 +392,9 @@ function checkTransaction(
     if (type === suggestions && !validSuggestions(suggestions, keys, author))
       return "invalid_content";
     if (top !== root) {
-      elsewhere.add(top);
+      // The map of suggestions holds no text of its own (checked above), only character ids,
+      // whose numbers are not identity numbers.
+      if (top !== suggestions) elsewhere.add(top);
       continue;
     }
     if (!validChange(type, keys, root, inserted)) return "invalid_content";

@@ -1,10 +1,16 @@
 import * as Y from "yjs";
+import { isStoredSuggestion } from "../../common/suggestions";
+
+/** A value's text: of a suggestion (docs/decisions/0033) its author's name, not its numbers. */
+const valueText = (value: unknown) =>
+  isStoredSuggestion(value) ? value.authorName : JSON.stringify(value);
 
 /**
  * Every piece of text stored Yjs updates hold, deleted text included (until compaction garbage-
  * collects it), for finding what must not be stored. Each client's strings are joined in the
  * order they were typed, so a number typed one digit per update reads as one number; other
- * values (node properties such as a link's URL) follow on lines of their own.
+ * values (node properties such as a link's URL) follow on lines of their own. A suggestion's
+ * character ids are numbers the client made up, not anything a person wrote: left out.
  */
 export function textEverWritten(updates: Uint8Array[]): string {
   if (updates.length === 0) return "";
@@ -18,7 +24,7 @@ export function textEverWritten(updates: Uint8Array[]): string {
     client = struct.id.client;
     const content = struct.content;
     if (content instanceof Y.ContentString) typed.push(content.str);
-    else if (content instanceof Y.ContentAny) values.push(JSON.stringify(content.arr));
+    else if (content instanceof Y.ContentAny) values.push(...content.arr.map(valueText));
     else if (content instanceof Y.ContentFormat) values.push(JSON.stringify(content.value));
     else if (content instanceof Y.ContentEmbed) values.push(JSON.stringify(content.embed));
   }

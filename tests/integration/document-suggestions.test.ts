@@ -11,11 +11,11 @@ import {
 } from "lexical";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  $settleSuggestions,
   $suggestDeletion,
   $suggestInsertion,
   openSuggestions,
   type Suggester,
+  settleSuggestions,
 } from "../../common/suggestions";
 import { documentForExport } from "../../server/domain/document-export";
 import {
@@ -171,8 +171,8 @@ describe("suggested changes in the Y.Doc", () => {
     expect(fileText).toBe(TEXT);
 
     // A accepts the insertion and rejects the deletion: ordinary edits B receives.
-    a.update(() => $settleSuggestions(a.doc, true, "s-1"));
-    a.update(() => $settleSuggestions(a.doc, false, "s-2"));
+    settleSuggestions(a.doc, true, "s-1");
+    settleSuggestions(a.doc, false, "s-2");
     expect(await verdict(a)).toBe("saved");
     await expect.poll(() => openIn(b)).toEqual([]);
     expect(b.read(() => $getRoot().getTextContent())).toBe(
@@ -234,11 +234,11 @@ describe("suggested changes in the Y.Doc", () => {
       { id: "b-1", kind: "delete", authorId: member.userId, text: "med …förbehåll" },
     ]);
     // Accepting the deletion deletes B's words, not the admin's.
-    a.update(() => $settleSuggestions(a.doc, true, "b-1"));
+    settleSuggestions(a.doc, true, "b-1");
     expect(await verdict(a)).toBe("saved");
-    await expect.poll(() => b.read(() => $getRoot().getTextContent())).toBe(
-      "Kommunen tillstyrker förslaget stort .",
-    );
+    await expect
+      .poll(() => b.read(() => $getRoot().getTextContent()))
+      .toBe("Kommunen tillstyrker förslaget stort .");
   });
 });
 
@@ -264,7 +264,7 @@ describe("adopting a document with suggestions", () => {
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain("open suggested changes");
 
-    b.update(() => $settleSuggestions(b.doc, true));
+    settleSuggestions(b.doc, true);
     expect(await verdict(b)).toBe("saved");
     expect(await adopt()).toEqual({ adoptedNow: true });
   });

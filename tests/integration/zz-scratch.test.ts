@@ -1,0 +1,35 @@
+import { $getRoot, $getSelection, $isElementNode, $isTextNode } from "lexical";
+import { it } from "vitest";
+import * as Y from "yjs";
+import { flatten } from "../../common/comment-anchor";
+import { $suggestDeletion, $suggestInsertion, openSuggestions, settleSuggestions } from "../../common/suggestions";
+import { bindHeadlessEditor, createInitialState } from "../../server/collab/headless";
+
+it("scratch", async () => {
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.on("update", (u: Uint8Array, origin: unknown) => origin !== "remote" && Y.applyUpdate(b, u, "remote"));
+  b.on("update", (u: Uint8Array, origin: unknown) => origin !== "remote" && Y.applyUpdate(a, u, "remote"));
+  const ea = bindHeadlessEditor(a, { asEditor: true }).editor;
+  const eb = bindHeadlessEditor(b, { asEditor: true }).editor;
+  Y.applyUpdate(a, createInitialState(), "x");
+  await new Promise((r) => setTimeout(r, 10));
+  const by = (id: string) => { let n = 0; return { authorId: "a70741aa-d56e-4663-94de-6d3e76123ac1", authorName: "X", newId: () => `${id}-${++n}`, now: () => new Date() }; };
+  const A = by("a"), B = by("b");
+  const caretEnd = () => { const p = $getRoot().getFirstChildOrThrow(); if ($isElementNode(p)) { const last = p.getLastChild(); if ($isTextNode(last)) last.select(last.getTextContentSize(), last.getTextContentSize()); else p.select(0,0);} };
+  const show = (label: string) => console.log(label, JSON.stringify(flatten(a).text), JSON.stringify(flatten(b).text), ea.getEditorState().read(() => $getRoot().getTextContent()), openSuggestions(a).map((s) => `${s.id}:${s.kind}:${s.text}`).join(","));
+  ea.update(() => { caretEnd(); $getSelection()?.insertText("ā0.1ā"); }, { discrete: true });
+  await new Promise((r) => setTimeout(r, 10)); show("1");
+  ea.update(() => { caretEnd(); $suggestInsertion(a, A, "Ę3.0Ę"); }, { discrete: true });
+  await new Promise((r) => setTimeout(r, 10)); show("2");
+  eb.update(() => { caretEnd(); $suggestInsertion(b, B, "Ĺ7.1Ĺ"); }, { discrete: true });
+  await new Promise((r) => setTimeout(r, 10)); show("3");
+  eb.update(() => { const t = $getRoot().getFirstChildOrThrow(); if ($isElementNode(t)) { const n = t.getFirstChild(); if ($isTextNode(n)) n.select(0, 5); } $suggestDeletion(b, B, true); }, { discrete: true });
+  await new Promise((r) => setTimeout(r, 10)); show("4");
+  settleSuggestions(a, false, "b-1");
+  await new Promise((r) => setTimeout(r, 10)); show("5 reject b-1");
+  settleSuggestions(b, true, "b-2");
+  await new Promise((r) => setTimeout(r, 10)); show("6 accept b-2 (delete)");
+  settleSuggestions(b, true);
+  await new Promise((r) => setTimeout(r, 10)); show("7 accept all");
+});
