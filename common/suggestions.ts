@@ -100,7 +100,8 @@ export const suggestionState = createState(SUGGESTION_STATE_KEY, {
   isEqual: (a, b) => JSON.stringify(a) === JSON.stringify(b),
 });
 
-function isSuggestion(value: unknown): value is Suggestion {
+/** A render-only mark's shape (also what documents from before the map held on text nodes). */
+export function isSuggestion(value: unknown): value is Suggestion {
   if (typeof value !== "object" || value === null) return false;
   const { id, ...rest } = value as Record<string, unknown>;
   return typeof id === "string" && isSuggestionId(id) && isStoredSuggestion({ ...rest, spans: [] });

@@ -23,6 +23,7 @@ import * as archiving from "./0022_archiving";
 import * as listIndexes from "./0026_list_indexes";
 import * as mailRetries from "./0027_mail_retries";
 import * as periodAssessmentIndex from "./0028_period_assessment_index";
+import * as suggestionsBesideText from "./0029_suggestions_beside_text";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "0026_list_indexes": listIndexes,
   "0027_mail_retries": mailRetries,
   "0028_period_assessment_index": periodAssessmentIndex,
+  "0029_suggestions_beside_text": suggestionsBesideText,
 };

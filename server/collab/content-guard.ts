@@ -3,6 +3,7 @@ import { ALLOWED_TEXT_FORMATS, isAllowedLinkUrl } from "../../common/editor-node
 import { findIdentityNumbers } from "../../common/personnummer";
 import {
   isStoredSuggestion,
+  isSuggestion,
   isSuggestionId,
   SUGGESTION_STATE_KEY,
   SUGGESTIONS_MAP,
@@ -58,11 +59,13 @@ const ELEMENT_PROPERTIES: Record<string, Rule> = {
   __textStyle: noStyle,
 };
 /**
- * A text node's node state: none. Suggestions were once kept there; stored documents may still
- * clear such a mark (docs/decisions/0033), nobody sets one.
+ * A text node's node state: none, except in documents from before suggestions moved to their
+ * map (docs/decisions/0033), which held them there; nobody sets one now (`setsMark`).
  */
 const validState = (state: Y.Map<unknown>) =>
-  [...state.entries()].every(([key, value]) => key === SUGGESTION_STATE_KEY && value === null);
+  [...state.entries()].every(
+    ([key, value]) => key === SUGGESTION_STATE_KEY && (value === null || isSuggestion(value)),
+  );
 const TEXT_PROPERTIES: Record<string, Rule> = {
   __state: (value) => value instanceof Y.Map && validState(value),
   __format: textFormat,
@@ -374,6 +377,32 @@ function validSuggestions(
   return true;
 }
 
+/** Whether a node inserted (or a state set) carries a suggestion mark on a text node. */
+function setsMark(type: Shared): boolean {
+  if (type instanceof Y.Map) {
+    const state = isStateMap(type as Shared) ? type : type.get("__state");
+    return state instanceof Y.Map && state.get(SUGGESTION_STATE_KEY) != null;
+  }
+  for (let item = type._start; item !== null; item = item.right)
+    if (
+      !item.deleted &&
+      item.content instanceof Y.ContentType &&
+      setsMark(item.content.type as Shared)
+    )
+      return true;
+  return false;
+}
+
+/** A person's edit that inserts a text node (or a block) with a suggestion mark in it. */
+function insertsMark(type: Shared, keys: Set<string | null>, inserted: Inserted): boolean {
+  if (keys.has("__state") && type instanceof Y.Map) return setsMark(type as Shared);
+  if (!keys.has(null) || !(type instanceof Y.XmlText)) return false;
+  for (let item = type._start; item !== null; item = item.right)
+    if (!item.deleted && inserted(item) && item.content instanceof Y.ContentType)
+      if (setsMark(item.content.type as Shared)) return true;
+  return false;
+}
+
 /** What a transaction did to the document, refused or not (null: accepted). */
 function checkTransaction(
   doc: Y.Doc,
@@ -398,6 +427,8 @@ function checkTransaction(
       continue;
     }
     if (!validChange(type, keys, root, inserted)) return "invalid_content";
+    if (author && (isStateMap(type) ? setsMark(type) : insertsMark(type, keys, inserted)))
+      return "invalid_content";
     if (block) blocks.add(block);
     else if (keys.has(null)) {
       // Blocks inserted into or removed from the root: the new ones, and the ones that became

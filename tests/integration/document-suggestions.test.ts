@@ -7,16 +7,22 @@ import {
   $getSelection,
   $isParagraphNode,
   $isTextNode,
+  $setState,
   type TextNode,
 } from "lexical";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { flatten } from "../../common/comment-anchor";
 import {
   $suggestDeletion,
   $suggestInsertion,
   openSuggestions,
   type Suggester,
   settleSuggestions,
+  suggestionState,
 } from "../../common/suggestions";
+import { up as migrateSuggestions } from "../../db/migrations/0029_suggestions_beside_text";
+import { loadState } from "../../server/collab/store";
 import { documentForExport } from "../../server/domain/document-export";
 import {
   createDocument,
@@ -216,6 +222,24 @@ describe("suggested changes in the Y.Doc", () => {
     }
   });
 
+  it("refuses a suggestion written as a mark on a text node, the way documents once held them", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    b.update(() => {
+      const [node] = $find("förslaget");
+      $setState(node, suggestionState, {
+        kind: "delete",
+        id: "mark-1",
+        authorId: member.userId,
+        authorName: "Anna Berg",
+        createdAt: "2026-12-06T10:00:00.000Z",
+      });
+    });
+    expect(await verdict(b)).toBe("invalid_content");
+    expect(await documentSuggestions(db(), member, documentId)).toEqual([]);
+  });
+
   it("text another person types inside a suggestion stays theirs: it is neither suggested nor settled with it", async () => {
     const documentId = await newDocument();
     const member = await actor("member");
@@ -239,6 +263,58 @@ describe("suggested changes in the Y.Doc", () => {
     await expect
       .poll(() => b.read(() => $getRoot().getTextContent()))
       .toBe("Kommunen tillstyrker förslaget stort .");
+  });
+});
+
+describe("documents whose suggestions were marks on text nodes", () => {
+  it("get them moved to the map of suggestions, same ids, authors and characters, the text unchanged", async () => {
+    const member = await actor("member");
+    const mark = (kind: "insert" | "delete", id: string) => ({
+      kind,
+      id,
+      authorId: member.userId,
+      authorName: "Anna Berg",
+      createdAt: "2026-12-05T13:03:00.000Z",
+    });
+    const documentId = await createDocument(
+      db(),
+      member,
+      { title: "Äldre yttrande", kind: "yttrande" },
+      () => {
+        const inserted = $createTextNode(" i sin helhet");
+        $setState(inserted, suggestionState, mark("insert", "old-1"));
+        const struck = $createTextNode("med förbehåll");
+        $setState(struck, suggestionState, mark("delete", "old-2"));
+        $getRoot().append(
+          $createParagraphNode().append(
+            $createTextNode("Kommunen tillstyrker förslaget"),
+            inserted,
+            $createTextNode(" "),
+            struck,
+            $createTextNode("."),
+          ),
+        );
+      },
+    );
+    await migrateSuggestions(db() as never);
+    const stored = await loadState(db(), documentId);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored!.state);
+    expect(flatten(doc).text).toBe("Kommunen tillstyrker förslaget i sin helhet med förbehåll.\n");
+    expect(openSuggestions(doc)).toMatchObject([
+      { id: "old-1", kind: "insert", text: " i sin helhet", authorId: member.userId },
+      { id: "old-2", kind: "delete", text: "med förbehåll", authorName: "Anna Berg" },
+    ]);
+    // No marks are left on the text nodes, and the editor settles them like any other.
+    expect(JSON.stringify(Y.encodeStateAsUpdate(doc))).not.toContain("old-1");
+    const b = await open("member", documentId);
+    expect(openIn(b)).toHaveLength(2);
+    settleSuggestions(b.doc, true);
+    expect(await verdict(b)).toBe("saved");
+    expect((await documentContent(db(), member, documentId)).text).toBe(
+      "Kommunen tillstyrker förslaget i sin helhet .",
+    );
+    doc.destroy();
   });
 });
 
