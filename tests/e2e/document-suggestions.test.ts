@@ -14,17 +14,19 @@ const TEXT = "Kommunen tillstyrker förslaget med förbehåll.";
 
 const rail = (page: Page) => page.getByTestId("suggestions-rail");
 const items = (page: Page) => rail(page).getByTestId("suggestion-item");
-/** The text marked in the editor, by kind. */
+/**
+ * The text marked in the editor, by kind (the CSS Custom Highlights the editor keeps), without
+ * the space at its ends: Lexical may name the space typed first or the one already there.
+ */
 const marked = (page: Page, kind: "insert" | "delete") =>
-  page
-    .getByTestId("document-editor")
-    .evaluate(
-      (editor, kind) =>
-        [...editor.querySelectorAll(`[data-suggestion="${kind}"]`)]
-          .map((element) => element.textContent)
-          .join(""),
-      kind,
-    );
+  page.evaluate(
+    (name) =>
+      [...(CSS.highlights.get(name) ?? [])]
+        .map((range) => (range as Range).toString())
+        .join("")
+        .trim(),
+    kind === "insert" ? "samverkan-suggested-insertion" : "samverkan-suggested-deletion",
+  );
 
 describe.skipIf(!browserTestsEnabled())("suggested changes in a document", () => {
   const e2e = useBrowserTests();
@@ -65,7 +67,7 @@ describe.skipIf(!browserTestsEnabled())("suggested changes in a document", () =>
     await selectInEditor(b.page, "med förbehåll");
     await b.page.keyboard.press("Backspace");
     // A deletion only strikes the text through: nothing is gone yet.
-    await expect.poll(() => marked(b.page, "insert")).toBe(" i sin helhet");
+    await expect.poll(() => marked(b.page, "insert")).toBe("i sin helhet");
     await expect.poll(() => marked(b.page, "delete")).toBe("med förbehåll");
     await expect
       .poll(() => editorB.textContent())
@@ -82,17 +84,19 @@ describe.skipIf(!browserTestsEnabled())("suggested changes in a document", () =>
       .filter({ hasText: /Sparat/ })
       .waitFor();
 
-    // A sees both live, marked in the text with who and when, and listed in the rail.
-    await expect.poll(() => marked(a.page, "insert")).toBe(" i sin helhet");
+    // A sees both live, marked in the text, and listed in the rail with who and when.
+    await expect.poll(() => marked(a.page, "insert")).toBe("i sin helhet");
     await expect.poll(() => marked(a.page, "delete")).toBe("med förbehåll");
     await expect.poll(() => items(a.page).count()).toBe(2);
-    const title = await editorA.locator('[data-suggestion="insert"]').first().getAttribute("title");
-    expect(title).toMatch(/^Förslag att infoga av Anna Berg, \d{4}-\d\d-\d\d \d\d:\d\d$/);
-    await items(a.page).first().getByText("Anna Berg").waitFor();
+    await expect
+      .poll(() => items(a.page).first().textContent())
+      .toMatch(/Anna Berg.*\d{4}-\d\d-\d\d \d\d:\d\d/);
     await expectAccessible(a.page);
 
     // A accepts the insertion and rejects the deletion.
-    await rail(a.page).getByRole("button", { name: "Godkänn förslaget ” i sin helhet”" }).click();
+    await rail(a.page)
+      .getByRole("button", { name: /^Godkänn förslaget ”\s*i sin helhet\s*”$/ })
+      .click();
     await rail(a.page).getByRole("button", { name: "Avvisa förslaget ”med förbehåll”" }).click();
     const final = "Kommunen tillstyrker förslaget i sin helhet med förbehåll.";
     for (const page of [a.page, b.page]) {

@@ -229,7 +229,7 @@ describe("suggested changes in the Y.Doc", () => {
     b.update(() => {
       const [node] = $find("förslaget");
       $setState(node, suggestionState, {
-        kind: "delete",
+        kind: "delete" as const,
         id: "mark-1",
         authorId: member.userId,
         authorName: "Anna Berg",
