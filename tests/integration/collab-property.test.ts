@@ -10,7 +10,6 @@ import {
   $isElementNode,
   $isTextNode,
   type ElementNode,
-  type LexicalEditor,
   type LexicalNode,
   type TextNode,
 } from "lexical";
