@@ -188,7 +188,8 @@ export function DocumentActions({
 
 /**
  * The document (or one stored version) as Word and PDF files: a plain GET form, so the browser
- * downloads the file with or without JavaScript; the current text may take its comments along.
+ * downloads the file with or without JavaScript; the current text may take its comments along,
+ * any text its open suggested changes.
  */
 export function DocumentDownloads({
   documentId,
@@ -216,6 +217,13 @@ export function DocumentDownloads({
             hint={t("documents.exportWithCommentsHint")}
           />
         )}
+        <CheckboxField
+          id="export-suggestions"
+          name="suggestions"
+          value="true"
+          label={t("documents.exportWithSuggestions")}
+          hint={t("documents.exportWithSuggestionsHint")}
+        />
         <div className="button-row">
           <button type="submit" name="format" value="docx" className="button button-secondary">
             {t("documents.exportDocx")}

@@ -15,7 +15,7 @@ const plain = (status: number, message: string) =>
 
 /**
  * The document page's downloads: `?format=docx|pdf`, with `&versionId=` for a stored version and
- * `&comments=true` for the comment threads.
+ * `&comments=true` for the comment threads, `&suggestions=true` for the open suggested changes.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "documents:read");
@@ -32,7 +32,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         400,
         "comments" in error.fields
           ? t("documents.exportBadComments")
-          : t("documents.exportUnknownFormat", { format: search.format ?? "" }),
+          : "suggestions" in error.fields
+            ? t("documents.exportBadSuggestions")
+            : t("documents.exportUnknownFormat", { format: search.format ?? "" }),
       );
     if (error instanceof NotFoundError) return plain(404, t("documents.exportNotFound"));
     if (error instanceof ForbiddenError) return plain(403, t("documents.exportForbidden"));

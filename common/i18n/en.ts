@@ -1090,6 +1090,10 @@ export const en: Catalogue = {
   "documents.exportWithComments": "With comments",
   "documents.exportWithCommentsHint":
     "Word: as Word comments on their text, resolved ones marked resolved. PDF: as a list at the end.",
+  "documents.exportWithSuggestions": "With suggested changes",
+  "documents.exportWithSuggestionsHint":
+    "Open suggested changes go along: in Word as tracked changes, in PDF underlined or struck through. Without them the file reads as if each suggestion were rejected.",
+  "documents.exportBadSuggestions": "Give suggestions=true or suggestions=false.",
   "documents.exportBadComments": "Give comments=true or comments=false.",
   "documents.exportUnknownFormat": "There is no format “{format}”. Choose docx or pdf.",
   "documents.exportNotFound": "The document or the version does not exist.",
@@ -1396,6 +1400,8 @@ export const en: Catalogue = {
   "suggestions.none": "No open suggested changes.",
   "suggestions.insert": "Insert",
   "suggestions.delete": "Delete",
+  "suggestions.fileLegend":
+    "Underlined text is suggested for insertion, struck-through text for deletion. The suggestions are not decided.",
   "suggestions.byline": "{name}, {time}",
   "suggestions.accept": "Accept",
   "suggestions.reject": "Reject",

@@ -1089,6 +1089,10 @@ export const sv = {
   "documents.exportWithComments": "Med kommentarer",
   "documents.exportWithCommentsHint":
     "Word: som Word-kommentarer på sin text, lösta markerade som lösta. PDF: som en lista sist.",
+  "documents.exportWithSuggestions": "Med ändringsförslag",
+  "documents.exportWithSuggestionsHint":
+    "Öppna ändringsförslag följer med: i Word som spårade ändringar, i PDF understrukna eller genomstrukna. Utan dem läses filen som om varje förslag avvisats.",
+  "documents.exportBadSuggestions": "Ange suggestions=true eller suggestions=false.",
   "documents.exportBadComments": "Ange comments=true eller comments=false.",
   "documents.exportUnknownFormat": "Formatet ”{format}” finns inte. Välj docx eller pdf.",
   "documents.exportNotFound": "Dokumentet eller versionen finns inte.",
@@ -1397,6 +1401,8 @@ export const sv = {
   "suggestions.none": "Inga öppna ändringsförslag.",
   "suggestions.insert": "Infoga",
   "suggestions.delete": "Ta bort",
+  "suggestions.fileLegend":
+    "Understruken text föreslås infogad, genomstruken text föreslås borttagen. Förslagen är inte beslutade.",
   "suggestions.byline": "{name}, {time}",
   "suggestions.accept": "Godkänn",
   "suggestions.reject": "Avvisa",

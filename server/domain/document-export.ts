@@ -14,6 +14,14 @@ import { type Actor, NotFoundError } from "./policy";
 export const DOCUMENT_EXPORT_FORMATS = ["docx", "pdf"] as const;
 export type DocumentExportFormat = (typeof DOCUMENT_EXPORT_FORMATS)[number];
 
+/** A query flag: "true" or "false", left out for false. */
+const flag = (description: string) =>
+  z
+    .enum(["true", "false"], "validation.invalid")
+    .transform((value) => value === "true")
+    .optional()
+    .describe(description);
+
 /** `?format=docx|pdf`, and `versionId` for a stored version instead of the current text. */
 export const DocumentExportQuery = z.object({
   format: z
@@ -23,13 +31,12 @@ export const DocumentExportQuery = z.object({
     .string()
     .optional()
     .describe("A stored version (GET /documents/{id}/versions); the current content if left out"),
-  comments: z
-    .enum(["true", "false"], "validation.invalid")
-    .transform((value) => value === "true")
-    .optional()
-    .describe(
-      "true: the comment threads go with the file, in Word as Word comments on their passages (replies threaded, resolved threads marked done), in PDF as a list at the end",
-    ),
+  comments: flag(
+    "true: the comment threads go with the file, in Word as Word comments on their passages (replies threaded, resolved threads marked done), in PDF as a list at the end",
+  ),
+  suggestions: flag(
+    "true: open suggested changes go with the file, in Word as tracked changes (insertions and deletions with author and time), in PDF underlined or struck through; otherwise the file reads as if each were rejected",
+  ),
 });
 
 /** Which state of the text a file holds: the live one, a named version, or the adopted one. */
@@ -48,6 +55,8 @@ export interface DocumentForExport {
   content: SerializedEditorState;
   /** The comment threads, when asked for; oldest first. */
   comments?: ExportedThread[];
+  /** Open suggested changes go with the file as changes (otherwise it reads as if rejected). */
+  suggestions?: boolean;
 }
 
 export interface ExportedComment {
@@ -107,7 +116,11 @@ export async function documentForExport(
   db: Executor,
   actor: Actor,
   documentId: string,
-  { versionId, comments = false }: { versionId?: string; comments?: boolean } = {},
+  {
+    versionId,
+    comments = false,
+    suggestions = false,
+  }: { versionId?: string; comments?: boolean; suggestions?: boolean } = {},
 ): Promise<DocumentForExport> {
   const document = await getDocument(db, actor, documentId);
   const { name: organisationName } = await db
@@ -115,7 +128,12 @@ export async function documentForExport(
     .select("name")
     .where("id", "=", actor.organisationId)
     .executeTakeFirstOrThrow();
-  const base = { title: document.title, organisationName, frontMatter: document.frontMatter };
+  const base = {
+    title: document.title,
+    organisationName,
+    frontMatter: document.frontMatter,
+    ...(suggestions && { suggestions }),
+  };
   const withComments = async (state: Uint8Array, content: SerializedEditorState) => ({
     content,
     ...(comments && {

@@ -1,6 +1,6 @@
 import type { SerializedEditorState, SerializedLexicalNode } from "lexical";
 import { IS_BOLD, IS_ITALIC, IS_UNDERLINE } from "lexical";
-import { isPendingInsertion } from "../../common/suggestions";
+import { isPendingInsertion, isSuggestion, SUGGESTION_STATE_KEY } from "../../common/suggestions";
 
 /**
  * A document's content as the Word and PDF writers read it: blocks of styled runs, taken from
@@ -19,6 +19,8 @@ export interface Run {
    * passage finds its runs; none for text outside the content (front matter).
    */
   at?: number;
+  /** A suggested change the run is, when suggestions go with the file (ADR 33). */
+  change?: { kind: "insert" | "delete"; author: string; date: string };
 }
 
 export interface ListItem {
@@ -61,6 +63,7 @@ export function runsIn(blocks: Block[]): Run[] {
 
 interface Node extends SerializedLexicalNode {
   children?: Node[];
+  $?: Record<string, unknown>;
   text?: string;
   format?: number | string;
   tag?: string;
@@ -100,15 +103,30 @@ export function flatContent(content: SerializedEditorState) {
 /** The editor's first heading level is h2 (h1 is the title); older documents may start at h1. */
 const headingLevel = (tag: string | undefined) => Math.max(Number(tag?.slice(1)) || 2, 2);
 
-type Starts = Map<Node, number>;
+/**
+ * How the content is read: where each node starts in the flat text, and whether suggested changes
+ * go with the file as changes (`tracked`) or the file reads as if each were rejected.
+ */
+interface Reading {
+  starts: Map<Node, number>;
+  tracked: boolean;
+}
 
-function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
+/** The suggested change a text node is, as a file marks it. */
+function changeOf(node: Node): Run["change"] {
+  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+  return isSuggestion(suggestion)
+    ? { kind: suggestion.kind, author: suggestion.authorName, date: suggestion.createdAt }
+    : undefined;
+}
+
+function runsOf(reading: Reading, nodes: Node[] = [], href?: string): Run[] {
   return nodes.flatMap((node): Run[] => {
-    // Pending suggestions are not in a file: it reads as if each were rejected.
-    if (isPendingInsertion(node)) return [];
-    const at = starts.get(node) ?? 0;
+    if (!reading.tracked && isPendingInsertion(node)) return [];
+    const at = reading.starts.get(node) ?? 0;
     if (node.type === "text") {
       const format = typeof node.format === "number" ? node.format : 0;
+      const change = reading.tracked ? changeOf(node) : undefined;
       return [
         {
           text: node.text ?? "",
@@ -117,6 +135,7 @@ function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
           underline: (format & IS_UNDERLINE) !== 0,
           ...(href && { href }),
           at,
+          ...(change && { change }),
         },
       ];
     }
@@ -124,8 +143,8 @@ function runsOf(starts: Starts, nodes: Node[] = [], href?: string): Run[] {
     if (node.type === "linebreak") return [plain("\n")];
     if (node.type === "tab") return [plain("\t")];
     if (node.type === "link" || node.type === "autolink")
-      return runsOf(starts, node.children, node.url);
-    return runsOf(starts, node.children, href);
+      return runsOf(reading, node.children, node.url);
+    return runsOf(reading, node.children, href);
   });
 }
 
@@ -137,33 +156,33 @@ const textOf = (node: Node): string =>
       : (node.text ?? (node.type === "linebreak" ? "\n" : ""));
 
 /** A list and the lists nested in its items, flattened in reading order with their depth. */
-function listItems(starts: Starts, list: Node, depth: number): ListItem[] {
+function listItems(reading: Reading, list: Node, depth: number): ListItem[] {
   const ordered = list.listType === "number";
   let number = (list.start ?? 1) - 1;
   return (list.children ?? []).flatMap((item) => {
     const nested = item.children?.filter((child) => child.type === "list") ?? [];
     // Lexical keeps a nested list in an item of its own; that item has no number.
     if (nested.length > 0 && nested.length === item.children?.length)
-      return nested.flatMap((child) => listItems(starts, child, depth + 1));
+      return nested.flatMap((child) => listItems(reading, child, depth + 1));
     number += 1;
     const own = item.children?.filter((child) => child.type !== "list");
     return [
-      { depth, ordered, number, runs: runsOf(starts, own) },
-      ...nested.flatMap((child) => listItems(starts, child, depth + 1)),
+      { depth, ordered, number, runs: runsOf(reading, own) },
+      ...nested.flatMap((child) => listItems(reading, child, depth + 1)),
     ];
   });
 }
 
-function blockOf(starts: Starts, node: Node): Block[] {
+function blockOf(reading: Reading, node: Node): Block[] {
   switch (node.type) {
     case "heading":
       return [
-        { type: "heading", level: headingLevel(node.tag), runs: runsOf(starts, node.children) },
+        { type: "heading", level: headingLevel(node.tag), runs: runsOf(reading, node.children) },
       ];
     case "quote":
-      return [{ type: "quote", runs: runsOf(starts, node.children) }];
+      return [{ type: "quote", runs: runsOf(reading, node.children) }];
     case "list":
-      return [{ type: "list", items: listItems(starts, node, 0) }];
+      return [{ type: "list", items: listItems(reading, node, 0) }];
     case "table":
       return [
         {
@@ -171,19 +190,21 @@ function blockOf(starts: Starts, node: Node): Block[] {
           rows: (node.children ?? []).map((row) => ({
             // Lexical's header state: 1 a row header cell, 2 a column header, 3 both.
             header: (row.children ?? []).every((cell) => ((cell.headerState ?? 0) & 1) !== 0),
+            // A cell is plain text: it reads as if its suggestions were rejected.
             cells: (row.children ?? []).map(textOf),
-            starts: (row.children ?? []).map((cell) => starts.get(cell) ?? 0),
+            starts: (row.children ?? []).map((cell) => reading.starts.get(cell) ?? 0),
           })),
         },
       ];
     default:
-      return [{ type: "paragraph", runs: runsOf(starts, node.children) }];
+      return [{ type: "paragraph", runs: runsOf(reading, node.children) }];
   }
 }
 
-export function contentBlocks(content: SerializedEditorState): Block[] {
+/** The content as blocks of runs; `tracked`: with its suggested changes marked as changes. */
+export function contentBlocks(content: SerializedEditorState, tracked = false): Block[] {
   const { starts } = flatContent(content);
   return ((content.root as unknown as Node).children ?? []).flatMap((node) =>
-    blockOf(starts, node),
+    blockOf({ starts, tracked }, node),
   );
 }

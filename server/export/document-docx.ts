@@ -1,8 +1,10 @@
 import {
   AlignmentType,
+  DeletedTextRun,
   Document,
   ExternalHyperlink,
   HeadingLevel,
+  InsertedTextRun,
   LevelFormat,
   Packer,
   Paragraph,
@@ -38,6 +40,9 @@ const levelIndent = (level: number) => ({
   paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } },
 });
 
+/** Tracked changes' ids start here, clear of the comments' (0, 1, 2 …). */
+const CHANGE_IDS = 100_000;
+
 /** Where comments attach: a run as it is, or inside the ranges of the comments on its text. */
 type Around = WordComments["around"];
 const asIs: Around = (run, write) => write(run.text);
@@ -52,9 +57,20 @@ function runs(list: Run[], around: Around = asIs): ParagraphChild[] {
         style: run.href ? "Hyperlink" : undefined,
       };
       // A line break inside a paragraph (Shift+Enter) stays a line break.
-      const lines = text
-        .split("\n")
-        .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined, ...style }));
+      const lines = text.split("\n").map((line, i) => {
+        const options = { text: line, break: i > 0 ? 1 : undefined, ...style };
+        if (!run.change) return new TextRun(options);
+        // A suggested change is a tracked change, numbered by where it stands in the text (apart
+        // from the comments' numbers).
+        const change = {
+          id: CHANGE_IDS + (run.at ?? 0) + i,
+          author: run.change.author,
+          date: run.change.date,
+        };
+        return run.change.kind === "insert"
+          ? new InsertedTextRun({ ...options, ...change })
+          : new DeletedTextRun({ ...options, ...change });
+      });
       return run.href ? [new ExternalHyperlink({ link: run.href, children: lines })] : lines;
     }),
   );

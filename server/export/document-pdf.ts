@@ -1,8 +1,8 @@
 import { formatDateTime } from "../../common/format";
 import type { DocumentForExport, ExportedThread } from "../domain/document-export";
 import { sv } from "../reports/outline";
-import type { ListItem, Run } from "./blocks";
-import { deletedPassage, documentOutline, resolvedLine } from "./document";
+import { type ListItem, type Run, runsIn } from "./blocks";
+import { type DocumentOutline, deletedPassage, documentOutline, resolvedLine } from "./document";
 import {
   bottom,
   createTaggedPdf,
@@ -35,16 +35,22 @@ function writeRuns(doc: Doc, runs: Run[], placement: Placement = {}) {
   runs.forEach((run, i) => {
     doc.font(fontOf({ bold: run.bold, italic: run.italic || placement.italic }));
     doc.fontSize(placement.size ?? BODY_SIZE);
+    // A suggested change: underlined or struck through as well as coloured, as in the editor.
+    doc.fillColor(run.change ? CHANGE_COLOURS[run.change.kind] : "black");
     const options = {
       width,
       continued: i < runs.length - 1,
-      underline: run.underline || Boolean(run.href),
+      underline: run.underline || Boolean(run.href) || run.change?.kind === "insert",
+      strike: run.change?.kind === "delete",
       link: run.href ?? null,
     };
     if (i === 0) doc.text(run.text, x, doc.y, options);
     else doc.text(run.text, options);
   });
+  doc.fillColor("black");
 }
+
+const CHANGE_COLOURS = { insert: "#17663a", delete: "#a3201d" } as const;
 
 const hasText = (runs: Run[]) => runs.some((run) => run.text.trim() !== "");
 
@@ -126,6 +132,25 @@ function commentList(doc: Doc, parent: Struct, threads: ExportedThread[]) {
   });
 }
 
+/** After the text: what the lines mean, and each suggested change with who and when. */
+function changeList(doc: Doc, parent: Struct, blocks: DocumentOutline["blocks"]) {
+  const changes = runsIn(blocks).filter((run) => run.change);
+  if (changes.length === 0) return;
+  heading(doc, parent, 2, plain(sv("suggestions.title")));
+  paragraph(doc, parent, "P", plain(sv("suggestions.fileLegend")), { size: 10 });
+  for (const run of changes) {
+    const { kind, author, date } = run.change!;
+    const what = sv(kind === "insert" ? "suggestions.insert" : "suggestions.delete");
+    paragraph(
+      doc,
+      parent,
+      "P",
+      plain(`${what}: ”${run.text}” – ${author}, ${formatDateTime(date)}`),
+      { x: MARGIN + LIST_INDENT, size: 10 },
+    );
+  }
+}
+
 /**
  * A document as a tagged PDF/A-2a: front matter, the title as H1 and the document's headings
  * below it, lists, tables, quotes and links, in DejaVu Sans embedded; page numbers as artifacts.
@@ -162,6 +187,7 @@ export function documentToPdf(document: DocumentForExport): Promise<Buffer> {
       writeTable(doc, root, { header, rows, widths: evenColumns(doc, columns) });
     } else paragraph(doc, root, "P", block.runs);
   }
+  changeList(doc, root, o.blocks);
   if (document.comments?.length) commentList(doc, root, document.comments);
   return finish(o.pageLabel);
 }

@@ -64,7 +64,7 @@ export function documentOutline(document: DocumentForExport): DocumentOutline {
     facts,
     edition: editionLine(document),
     subject: [front.documentType, municipality].filter(Boolean).join(" – "),
-    blocks: contentBlocks(document.content),
+    blocks: contentBlocks(document.content, document.suggestions),
     pageLabel: `${document.title} – ${sv("reports.page")}`,
   };
 }

@@ -5741,6 +5741,8 @@ export interface operations {
                 versionId?: string;
                 /** @description true: the comment threads go with the file, in Word as Word comments on their passages (replies threaded, resolved threads marked done), in PDF as a list at the end */
                 comments?: "true" | "false";
+                /** @description true: open suggested changes go with the file, in Word as tracked changes (insertions and deletions with author and time), in PDF underlined or struck through; otherwise the file reads as if each were rejected */
+                suggestions?: "true" | "false";
             };
             header?: never;
             path: {

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import {
@@ -31,6 +35,8 @@ import {
   getDocument,
 } from "../../server/domain/documents";
 import { documentOutline } from "../../server/export/document";
+import { documentToDocx } from "../../server/export/document-docx";
+import { documentToPdf } from "../../server/export/document-pdf";
 import { openApiDocument } from "../../server/http/openapi";
 import {
   actorFor,
@@ -263,6 +269,76 @@ describe("suggested changes in the Y.Doc", () => {
     await expect
       .poll(() => b.read(() => $getRoot().getTextContent()))
       .toBe("Kommunen tillstyrker förslaget stort .");
+  });
+});
+
+describe("suggested changes in files", () => {
+  /** pandoc's reading of a .docx with every tracked change shown: each change and its words. */
+  function trackedChanges(docx: Uint8Array) {
+    const folder = mkdtempSync(path.join(tmpdir(), "samverkan-docx-"));
+    const file = path.join(folder, "yttrande.docx");
+    writeFileSync(file, docx);
+    const ast = JSON.parse(
+      execFileSync("pandoc", ["--track-changes=all", "-f", "docx", "-t", "json", file], {
+        encoding: "utf8",
+      }),
+    );
+    const found: { kind: string; author: string; text: string }[] = [];
+    const words = (inlines: { t: string; c?: unknown }[]): string =>
+      inlines.map((inline) => (inline.t === "Space" ? " " : String(inline.c ?? ""))).join("");
+    const visit = (node: unknown) => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (typeof node !== "object" || node === null) return;
+      const { t, c } = node as { t?: string; c?: unknown };
+      if (t === "Span") {
+        const [[, classes, attributes], inlines] = c as [[string, string[], string[][]], never];
+        const kind = classes.find((name) => name === "insertion" || name === "deletion");
+        if (kind) {
+          const author = attributes.find(([key]) => key === "author")?.[1] ?? "";
+          found.push({ kind, author, text: words(inlines).trim() });
+        }
+      }
+      visit(c);
+    };
+    visit(ast.blocks);
+    return found;
+  }
+
+  it("go with a Word file as tracked changes, and a PDF underlined and struck through, when asked", async () => {
+    const documentId = await newDocument();
+    const member = await actor("member");
+    const b = await open("member", documentId);
+    const by = suggesterOf(member);
+    suggestAfter(b, "förslaget", " i sin helhet", by);
+    suggestDeleting(b, "med förbehåll", by);
+    expect(await verdict(b)).toBe("saved");
+
+    const tracked = await documentForExport(db(), member, documentId, { suggestions: true });
+    expect(trackedChanges(await documentToDocx(tracked))).toEqual([
+      { kind: "insertion", author: "Anna Berg", text: "i sin helhet" },
+      { kind: "deletion", author: "Anna Berg", text: "med förbehåll" },
+    ]);
+    const pdf = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], {
+      input: await documentToPdf(tracked),
+      encoding: "utf8",
+    });
+    expect(pdf).toContain("i sin helhet");
+    expect(pdf).toContain("Understruken text föreslås infogad");
+    expect(pdf).toMatch(/Infoga: ”i sin helhet ?” – Anna Berg, \d{4}-\d\d-\d\d \d\d:\d\d/);
+
+    // Without asking, the file reads as if each suggestion were rejected.
+    const plain = await documentForExport(db(), member, documentId);
+    expect(trackedChanges(await documentToDocx(plain))).toEqual([]);
+    // A value other than true or false is refused with the reason.
+    const token = await createTokenAs(server.url, DEMO_EMAILS.member);
+    const refused = await callApi(
+      server.url,
+      token,
+      "GET",
+      `/documents/${documentId}/export?format=docx&suggestions=ja`,
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain("suggestions");
   });
 });
 
