@@ -5,6 +5,8 @@ import type { ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request, type Response } from "express";
 import type { AppContext } from "../context";
 
+// Two levels up from server/http in the sources and from build/node in the compiled server
+// (vite.server.config.ts): both are the repository's root. Keep them at the same depth.
 export const BUILD_DIR = path.resolve(import.meta.dirname, "../../build");
 
 /**
