@@ -78,3 +78,38 @@ export function textPointAt(
   );
   return text ? { key: text.key, offset: offset - text.start } : null;
 }
+
+/** A node of Lexical JSON (serialized content), as far as flattening reads it. */
+export interface JsonNode {
+  type: string;
+  text?: string;
+  children?: JsonNode[];
+  /** Node state. */
+  $?: Record<string, unknown>;
+}
+
+/**
+ * Lexical JSON flattened the same way: an element's text and "\n" after it (links too), a line
+ * break "\n", anything else nothing. Answers the text and the offset where each node starts.
+ */
+export function flattenJson<T extends JsonNode>(root: T): { text: string; starts: Map<T, number> } {
+  const starts = new Map<T, number>();
+  const parts: string[] = [];
+  let length = 0;
+  const add = (text: string) => {
+    parts.push(text);
+    length += text.length;
+  };
+  const walk = (element: T) => {
+    for (const child of (element.children ?? []) as T[]) {
+      starts.set(child, length);
+      if (child.children) {
+        walk(child);
+        add("\n");
+      } else if (child.type === "linebreak") add("\n");
+      else add(child.text ?? "");
+    }
+  };
+  walk(root);
+  return { text: parts.join(""), starts };
+}

@@ -16,7 +16,14 @@ import {
 } from "lexical";
 import * as Y from "yjs";
 import { type FlatText, flatten } from "./comment-anchor";
-import { $flattenLexical, $pointOffset, type LexicalFlat, textPointAt } from "./lexical-flat";
+import {
+  $flattenLexical,
+  $pointOffset,
+  flattenJson,
+  type JsonNode,
+  type LexicalFlat,
+  textPointAt,
+} from "./lexical-flat";
 
 /**
  * Suggested changes (track changes) in a co-edited document (docs/decisions/0033). A suggestion
@@ -392,18 +399,23 @@ export function $suggestInsertion(doc: Y.Doc, by: Suggester, text: string): bool
   caret.insertText(text);
   $onUpdate(() => {
     const flat = flatten(doc);
-    const isNew = (offset: number) => {
-      const run = flat.runs.find((r) => offset >= r.start && offset < r.start + r.length);
-      return run?.client === doc.clientID && run.clock + offset - run.start >= from;
-    };
-    const fits = (start: number) =>
-      start >= 0 && Array.from({ length: text.length }, (_, i) => start + i).every(isNew);
-    // 0, 1, -1, 2, -2 …: the nearest start first.
-    const shift = Array.from({ length: 2 * text.length + 1 }, (_, i) =>
-      i % 2 ? (i + 1) / 2 : -i / 2,
-    ).find((d) => fits(at + d));
-    if (shift === undefined) return;
-    const start = at + shift;
+    // The runs of characters this update wrote, as flat ranges, joined where they touch.
+    const written: [number, number][] = [];
+    for (const run of flat.runs) {
+      if (run.client !== doc.clientID || run.clock + run.length <= from) continue;
+      const start = run.start + Math.max(0, from - run.clock);
+      const last = written.at(-1);
+      if (last && last[1] === start) last[1] = run.start + run.length;
+      else written.push([start, run.start + run.length]);
+    }
+    // The place for the text nearest the caret within one of them.
+    const places = written
+      .filter(([start, end]) => end - start >= text.length)
+      .map(([start, end]) => Math.min(Math.max(at, start), end - text.length));
+    if (places.length === 0) return;
+    const start = places.reduce((best, place) =>
+      Math.abs(place - at) < Math.abs(best - at) ? place : best,
+    );
     const end = start + text.length;
     const held = holders(openSuggestions(doc, flat));
     const extended = isOwn(held.get(start - 1), "insert", by) ?? isOwn(held.get(end), "insert", by);
@@ -457,26 +469,22 @@ export function $markSuggestions(doc: Y.Doc) {
   }
 }
 
-interface JsonNode {
-  type: string;
-  text?: string;
-  children?: JsonNode[];
-  $?: Record<string, unknown>;
+/** The suggestion a node of rendered content (Lexical JSON) is marked with, if any. */
+export function markOf(node: JsonNode): Suggestion | null {
+  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+  return isSuggestion(suggestion) ? suggestion : null;
 }
 
 /** A text node (rendered Lexical JSON) suggested for insertion: left out of files until accepted. */
-export function isPendingInsertion(node: JsonNode): boolean {
-  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-  return isSuggestion(suggestion) && suggestion.kind === "insert";
-}
+export const isPendingInsertion = (node: JsonNode) => markOf(node)?.kind === "insert";
 
 /** The open suggestions marked in rendered content, one per id, in reading order. */
 export function suggestionsInJson(root: JsonNode): ListedSuggestion[] {
   const byId = new Map<string, ListedSuggestion>();
   let previous: string | null = null;
   const visit = (node: JsonNode) => {
-    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-    if (isSuggestion(suggestion)) {
+    const suggestion = markOf(node);
+    if (suggestion) {
       const seen = byId.get(suggestion.id);
       const text = node.text ?? "";
       if (!seen) byId.set(suggestion.id, { ...suggestion, text });
@@ -498,27 +506,20 @@ export function withoutMarks<T extends JsonNode>(
   root: T,
 ): { root: T; marks: { suggestion: Suggestion; start: number; end: number }[] } {
   const marks: { suggestion: Suggestion; start: number; end: number }[] = [];
-  let offset = 0;
-  const strip = (node: JsonNode, isRoot: boolean): JsonNode => {
-    const suggestion = node.$?.[SUGGESTION_STATE_KEY];
+  const { starts } = flattenJson<JsonNode>(root);
+  const strip = (node: JsonNode): JsonNode => {
+    const suggestion = markOf(node);
+    const start = starts.get(node) ?? 0;
+    if (suggestion && node.text) marks.push({ suggestion, start, end: start + node.text.length });
     let copy: JsonNode = node;
     if (node.$ && SUGGESTION_STATE_KEY in node.$) {
       const { [SUGGESTION_STATE_KEY]: _, ...state } = node.$;
       copy = { ...node, $: state };
       if (Object.keys(state).length === 0) delete copy.$;
     }
-    if (typeof node.text === "string") {
-      const end = offset + node.text.length;
-      if (isSuggestion(suggestion) && end > offset) marks.push({ suggestion, start: offset, end });
-      offset = end;
-    } else if (node.type === "linebreak") offset += 1;
-    if (node.children) {
-      copy = { ...copy, children: node.children.map((child) => strip(child, false)) };
-      if (!isRoot) offset += 1;
-    }
-    return copy;
+    return node.children ? { ...copy, children: node.children.map(strip) } : copy;
   };
-  return { root: strip(root, true) as T, marks };
+  return { root: strip(root) as T, marks };
 }
 
 /** Puts marks taken off with `withoutMarks` back into the map, on the characters now there. */

@@ -1,6 +1,7 @@
 import type { SerializedEditorState, SerializedLexicalNode } from "lexical";
 import { IS_BOLD, IS_ITALIC, IS_UNDERLINE } from "lexical";
-import { isPendingInsertion, isSuggestion, SUGGESTION_STATE_KEY } from "../../common/suggestions";
+import { flattenJson } from "../../common/lexical-flat";
+import { isPendingInsertion, markOf } from "../../common/suggestions";
 
 /**
  * A document's content as the Word and PDF writers read it: blocks of styled runs, taken from
@@ -73,32 +74,9 @@ interface Node extends SerializedLexicalNode {
   headerState?: number;
 }
 
-/**
- * Lexical JSON flattened as common/comment-anchor.ts flattens the Y.Doc: an element's text and
- * "\n" after it (links too), a line break "\n", anything else nothing. Answers the text and the
- * offset where each node starts, so a comment's range in the Y.Doc finds its runs.
- */
-export function flatContent(content: SerializedEditorState) {
-  const starts = new Map<Node, number>();
-  const parts: string[] = [];
-  let length = 0;
-  const add = (text: string) => {
-    parts.push(text);
-    length += text.length;
-  };
-  const walk = (element: Node) => {
-    for (const child of element.children ?? []) {
-      starts.set(child, length);
-      if (child.children) {
-        walk(child);
-        add("\n");
-      } else if (child.type === "linebreak") add("\n");
-      else add(child.text ?? "");
-    }
-  };
-  walk(content.root as unknown as Node);
-  return { text: parts.join(""), starts };
-}
+/** The content's flat text (common/lexical-flat.ts) and where each node starts in it. */
+export const flatContent = (content: SerializedEditorState) =>
+  flattenJson(content.root as unknown as Node);
 
 /** The editor's first heading level is h2 (h1 is the title); older documents may start at h1. */
 const headingLevel = (tag: string | undefined) => Math.max(Number(tag?.slice(1)) || 2, 2);
@@ -114,8 +92,8 @@ interface Reading {
 
 /** The suggested change a text node is, as a file marks it. */
 function changeOf(node: Node): Run["change"] {
-  const suggestion = node.$?.[SUGGESTION_STATE_KEY];
-  return isSuggestion(suggestion)
+  const suggestion = markOf(node);
+  return suggestion
     ? { kind: suggestion.kind, author: suggestion.authorName, date: suggestion.createdAt }
     : undefined;
 }

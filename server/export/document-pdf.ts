@@ -134,18 +134,25 @@ function commentList(doc: Doc, parent: Struct, threads: ExportedThread[]) {
 
 /** After the text: what the lines mean, and each suggested change with who and when. */
 function changeList(doc: Doc, parent: Struct, blocks: DocumentOutline["blocks"]) {
-  const changes = runsIn(blocks).filter((run) => run.change);
+  // Runs side by side that are one change (bold words within it) are listed once.
+  const changes: { change: NonNullable<Run["change"]>; text: string }[] = [];
+  let previous: Run | undefined;
+  for (const run of runsIn(blocks)) {
+    const same = previous?.change && JSON.stringify(previous.change) === JSON.stringify(run.change);
+    if (run.change && same) changes[changes.length - 1].text += run.text;
+    else if (run.change) changes.push({ change: run.change, text: run.text });
+    previous = run;
+  }
   if (changes.length === 0) return;
   heading(doc, parent, 2, plain(sv("suggestions.title")));
   paragraph(doc, parent, "P", plain(sv("suggestions.fileLegend")), { size: 10 });
-  for (const run of changes) {
-    const { kind, author, date } = run.change!;
-    const what = sv(kind === "insert" ? "suggestions.insert" : "suggestions.delete");
+  for (const { change, text } of changes) {
+    const what = sv(change.kind === "insert" ? "suggestions.insert" : "suggestions.delete");
     paragraph(
       doc,
       parent,
       "P",
-      plain(`${what}: ”${run.text}” – ${author}, ${formatDateTime(date)}`),
+      plain(`${what}: ”${text}” – ${change.author}, ${formatDateTime(change.date)}`),
       { x: MARGIN + LIST_INDENT, size: 10 },
     );
   }
