@@ -16,13 +16,20 @@ import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
 import { applyCheckedUpdate, type ContentRefusal, type SuggestionAuthor } from "./content-guard";
 import { COLLAB_LIMITS } from "./limits";
-import type { CollabPeers } from "./peers";
+import type { CollabPeers, PeerNews } from "./peers";
 import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
 
 // After a failed save, the room is asked for what we lack at most this often (see commit).
 const ROOM_RESYNC_DELAY_MS = 1_000;
+/**
+ * An update another process relayed whose commit it has not announced this long after is looked
+ * for in the log; the room is asked for it if it is not there (see checkPeerUpdates).
+ */
+export const PEER_SAVE_TIMEOUT_MS = 5_000;
 
 interface PendingSave extends NewUpdate {
+  /** Its number in the relay to the other processes (CollabPeers.relay). */
+  number: number;
   saved: (newestId: bigint) => void;
   failed: (error: unknown) => void;
 }
@@ -74,6 +81,14 @@ export class CollabDocument {
   private clientIdsBySocket = new Map<string, Set<number>>();
   /** Updates sent to the others but not yet committed (see commit). */
   private inFlight = new Set<Uint8Array>();
+  /**
+   * Updates other processes accepted and relayed but have not yet announced as committed, by
+   * process and number, with when they came (see receivePeerNews).
+   */
+  private fromPeers = new Map<string, { update: Uint8Array; at: number }>();
+  private peerCheckTimer?: ReturnType<typeof setTimeout>;
+  /** A catch-up from the log is running (see followLog), and whether another is wanted after it. */
+  private following?: { again: boolean };
   /** Updates waiting for the next batched save (see save). */
   private saveBatch: PendingSave[] = [];
   private saveTimer?: ReturnType<typeof setTimeout>;
@@ -108,7 +123,7 @@ export class CollabDocument {
 
   /**
    * This process's editors of the document. Each process that has the document loaded sends to
-   * its own: what another process saved reaches them through `applyPeerUpdates`.
+   * its own: what another process accepted reaches them through `receivePeerNews`.
    */
   private get room() {
     return this.io.local.to(documentRoom(this.id));
@@ -123,6 +138,11 @@ export class CollabDocument {
     }
   }
 
+  /** Updates the editors here have been sent but the saved document lacks: being saved, here or elsewhere. */
+  private unsaved(): Uint8Array[] {
+    return [...this.inFlight, ...[...this.fromPeers.values()].map(({ update }) => update)];
+  }
+
   /**
    * The answers to a client's step 1: what it lacks of the saved document, then the updates
    * already sent to the room but not yet saved (a socket that joined meanwhile would otherwise
@@ -131,7 +151,7 @@ export class CollabDocument {
   answerStep1(stateVector: Uint8Array): Uint8Array[] {
     return [
       step2Message(Y.encodeStateAsUpdate(this.doc, stateVector)),
-      ...[...this.inFlight].map((update) => updateMessage(update)),
+      ...this.unsaved().map((update) => updateMessage(update)),
     ];
   }
 
@@ -151,20 +171,22 @@ export class CollabDocument {
     }
     if (refusal) {
       this.received.destroy();
-      this.received = docFrom(Y.encodeStateAsUpdate(this.doc), ...this.inFlight);
+      this.received = docFrom(Y.encodeStateAsUpdate(this.doc), ...this.unsaved());
     }
     return refusal;
   }
 
   /**
-   * Saves an accepted update that the others are already being sent, and applies it to the saved
-   * document once committed. If the save fails, the room is soon asked for what we lack.
+   * Sends an accepted update to the other processes at once, as the editors here were just sent
+   * it; saves it, and applies it to the saved document once committed. If the save fails, the
+   * room is soon asked for what we lack (and so are the rooms of the other processes).
    */
   async commit(update: Uint8Array, userId: string, origin: string): Promise<void> {
+    const number = this.peers.relay(this.id, update);
     this.inFlight.add(update);
     let id: bigint;
     try {
-      id = await this.save({ update, userId });
+      id = await this.save({ update, userId, number });
     } catch (error) {
       this.resyncRoom();
       throw error;
@@ -198,21 +220,110 @@ export class CollabDocument {
   }
 
   /**
-   * Updates another process saved (after its COMMIT): applied to both copies here and sent to
-   * this process's editors. The log id is left: the next catch-up reads the recent rows again.
+   * What another process relayed (peers.ts), handled as the same news from this process's own
+   * editors would be:
+   * - updates it accepted, while it saves them: applied to the accepted edits and sent to the
+   *   editors here at once, and kept like our own updates in flight (for a step 1 answered or
+   *   a refusal meanwhile) until it announces their commit. Its content check passed them, the
+   *   same check this process runs; nothing else from it is believed.
+   * - their commit: only then does the saved document take them, so its state vector never
+   *   claims an edit the log may lack. One this process never got (the document was loading
+   *   when it was relayed) is read from the log and sent to the editors here.
+   * - a failed save: the editors here have the edit, so, as after a failed save of our own, the
+   *   room is soon asked for what the saved document lacks, and whoever has it sends it again.
+   * - cursors: kept here for those who join, and sent on.
+   * Yjs updates are idempotent and commute, so an update that arrives twice (relayed, then read
+   * from the log) or out of order (one NOTIFY overtaking another) changes nothing. The log id is
+   * left as it is: the next catch-up reads the recent rows again.
    */
-  applyPeerUpdates(updates: Uint8Array[]) {
-    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-    this.storedBytes += update.length;
-    Y.applyUpdate(this.doc, update, "peer");
-    Y.applyUpdate(this.received, update, "peer");
-    this.room.emit("collab:sync", { documentId: this.id, data: updateMessage(update) });
+  receivePeerNews({ from, updates, awareness, saved, failed }: PeerNews) {
+    if (updates.length > 0) {
+      const at = Date.now();
+      for (const [number, update] of updates)
+        this.fromPeers.set(`${from}:${number}`, { update, at });
+      const update =
+        updates.length === 1 ? updates[0][1] : Y.mergeUpdates(updates.map(([, u]) => u));
+      Y.applyUpdate(this.received, update, "peer");
+      this.room.emit("collab:sync", { documentId: this.id, data: updateMessage(update) });
+      this.schedulePeerCheck();
+    }
+    for (const update of awareness) {
+      applyAwarenessUpdate(this.awareness, update, "peer");
+      this.room.emit("collab:awareness", { documentId: this.id, data: update });
+    }
+    if (saved.length > 0) this.peerSaved(from, saved);
+    if (failed.length > 0) {
+      for (const number of failed) this.fromPeers.delete(`${from}:${number}`);
+      this.resyncRoom();
+    }
   }
 
-  /** A cursor another process accepted or removed: kept here for those who join, and sent on. */
-  applyPeerAwareness(update: Uint8Array) {
-    applyAwarenessUpdate(this.awareness, update, "peer");
-    this.room.emit("collab:awareness", { documentId: this.id, data: update });
+  private peerSaved(from: string, numbers: number[]) {
+    const committed: Uint8Array[] = [];
+    let missed = false;
+    for (const number of numbers) {
+      const key = `${from}:${number}`;
+      const relayed = this.fromPeers.get(key);
+      if (!relayed) {
+        missed = true;
+        continue;
+      }
+      this.fromPeers.delete(key);
+      committed.push(relayed.update);
+    }
+    if (committed.length > 0) {
+      const update = committed.length === 1 ? committed[0] : Y.mergeUpdates(committed);
+      this.storedBytes += update.length;
+      Y.applyUpdate(this.doc, update, "peer");
+    }
+    if (missed) this.followLog();
+  }
+
+  /** Runs sendStoredUpdates, one at a time: asked again while it runs, it runs once more after. */
+  private followLog() {
+    if (this.stopped) return;
+    if (this.following) {
+      this.following.again = true;
+      return;
+    }
+    const following = { again: false };
+    this.following = following;
+    this.sendStoredUpdates()
+      .catch((error) => console.error(`Catching up document ${this.id} failed:`, error))
+      .finally(() => {
+        this.following = undefined;
+        if (following.again) this.followLog();
+      });
+  }
+
+  private schedulePeerCheck() {
+    if (this.stopped) return;
+    this.peerCheckTimer ??= setTimeout(() => {
+      this.peerCheckTimer = undefined;
+      void this.checkPeerUpdates();
+    }, PEER_SAVE_TIMEOUT_MS);
+  }
+
+  /**
+   * Relayed updates whose commit was never announced (their process stopped, or a NOTIFY was
+   * lost while a listening connection was down): looked for in the log. One that is not there
+   * is asked of the room, as after a failed save.
+   */
+  private async checkPeerUpdates() {
+    const due = Date.now() - PEER_SAVE_TIMEOUT_MS;
+    const overdue = [...this.fromPeers].filter(([, { at }]) => at <= due);
+    if (overdue.length > 0) {
+      try {
+        await this.sendStoredUpdates();
+      } catch (error) {
+        console.error(`Catching up document ${this.id} failed:`, error);
+      }
+      const saved = Y.snapshot(this.doc);
+      for (const [key] of overdue) this.fromPeers.delete(key);
+      if (overdue.some(([, { update }]) => !Y.snapshotContainsUpdate(saved, update)))
+        this.resyncRoom();
+    }
+    if (this.fromPeers.size > 0) this.schedulePeerCheck();
   }
 
   private applySaved(id: bigint, update: Uint8Array, origin: string) {
@@ -227,7 +338,7 @@ export class CollabDocument {
    * COMMIT, and the save starts only once the broadcast to the others is out of the way (its CPU
    * would otherwise compete with theirs). Resolves with the newest row id after COMMIT.
    */
-  private save(update: NewUpdate): Promise<bigint> {
+  private save(update: NewUpdate & { number: number }): Promise<bigint> {
     return new Promise((saved, failed) => {
       this.saveBatch.push({ ...update, saved, failed });
       this.saveTimer ??= setTimeout(() => void this.flushSaves(), COLLAB_LIMITS.saveBatchMs);
@@ -244,23 +355,35 @@ export class CollabDocument {
       this.stats.saves++;
       this.peers.saved(
         this.id,
-        batch.map((pending) => pending.update),
+        batch.map((pending) => pending.number),
       );
       for (const pending of batch) pending.saved(newestId);
     } catch (error) {
+      this.peers.failed(
+        this.id,
+        batch.map((pending) => pending.number),
+      );
       for (const pending of batch) pending.failed(error);
     }
   }
 
   /**
    * An edit the others already have was not saved, and its author may be gone: soon ask everyone
-   * for what we lack (our state vector), so whoever holds the edit sends it again. Coalesced, so
-   * a database outage does not turn every failure into a round of resends.
+   * for what we lack (our state vector, once caught up from the log, so that they do not send
+   * again what is saved), so whoever holds the edit sends it again. Coalesced, so a database
+   * outage does not turn every failure into a round of resends.
    */
   private resyncRoom() {
-    this.resyncTimer ??= setTimeout(() => {
+    if (this.stopped) return;
+    this.resyncTimer ??= setTimeout(async () => {
+      try {
+        await this.catchUp();
+      } catch (error) {
+        console.error(`Catching up document ${this.id} failed:`, error);
+      }
       this.resyncTimer = undefined;
-      this.room.emit("collab:sync", { documentId: this.id, data: step1Message(this.doc) });
+      if (!this.stopped)
+        this.room.emit("collab:sync", { documentId: this.id, data: step1Message(this.doc) });
     }, ROOM_RESYNC_DELAY_MS);
   }
 
@@ -356,6 +479,7 @@ export class CollabDocument {
     this.stopped = true;
     clearTimeout(this.renderTimer);
     clearTimeout(this.resyncTimer);
+    clearTimeout(this.peerCheckTimer);
   }
 
   destroy() {

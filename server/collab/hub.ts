@@ -6,7 +6,7 @@ import type { AppServer, AppSocket, GuardedOn, RealtimeFeature } from "../realti
 import { describeUpdate } from "./document";
 import { RateLimiter } from "./limits";
 import { CollabMessages, type CollabStats } from "./messages";
-import { collabPeers, followPeers } from "./peers";
+import { type CollabPeers, collabPeers, followPeers } from "./peers";
 import { DocumentRegistry } from "./registry";
 import { appendUpdate, loadState } from "./store";
 
@@ -27,6 +27,7 @@ export class CollabHub implements RealtimeFeature {
   };
   private readonly registry: DocumentRegistry;
   private readonly messages: CollabMessages;
+  private readonly peers: CollabPeers;
 
   /** `clustered`: other server processes share the rooms and load the same documents. */
   constructor(
@@ -35,6 +36,7 @@ export class CollabHub implements RealtimeFeature {
     clustered = false,
   ) {
     const peers = collabPeers(io, clustered);
+    this.peers = peers;
     this.registry = new DocumentRegistry(io, db, this.stats, peers);
     this.messages = new CollabMessages(
       this.registry,
@@ -92,7 +94,9 @@ export class CollabHub implements RealtimeFeature {
     return this.registry.get(documentId)?.doc;
   }
 
-  close(): Promise<void> {
-    return this.registry.close();
+  /** Saves what is pending, then tells the other processes what was committed before the adapter closes. */
+  async close(): Promise<void> {
+    await this.registry.close();
+    this.peers.flush();
   }
 }

@@ -197,10 +197,10 @@ export class CollabMessages {
       return this.fail(socket, reply, documentId, refused);
     }
 
-    // The others here get the edit while it is being saved (saving first put the COMMIT on their
-    // latency path); only the author's acknowledgement waits for COMMIT. The saved document
-    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit; other
-    // processes hear of it then too (CollabPeers.saved), and send it to their editors.
+    // The others get the edit while it is being saved (saving first put the COMMIT on their
+    // latency path): the editors here now, the other processes' editors through `commit`, which
+    // relays it first. Only the author's acknowledgement waits for COMMIT. The saved document
+    // takes the edit only after COMMIT, so its state vector never claims an unsaved edit.
     socket
       .to(documentRoom(documentId))
       .local.emit("collab:sync", { documentId, data: updateMessage(update) });

@@ -11,10 +11,26 @@ import type { DomainEvent } from "../domain/events";
 export interface InterServerEvents {
   /** A domain event another process committed and delivered (see PER_PROCESS_EVENTS). */
   "domain-event": (event: DomainEvent) => void;
-  /** Co-editing updates another process saved (after COMMIT), in the order it saved them. */
-  "collab:saved": (message: { documentId: string; updates: string[] }) => void;
-  /** A cursor (y-protocols awareness update) another process accepted or removed. */
-  "collab:awareness": (message: { documentId: string; data: string }) => void;
+  /** What another process's editors did in a loaded document (server/collab/peers.ts). */
+  "collab:relay": (message: CollabRelay) => void;
+}
+
+/** Ranges of numbers, both ends included: [[3, 7]] is 3, 4, 5, 6 and 7. */
+export type NumberRanges = [number, number][];
+
+/**
+ * One process's co-editing news about one document, gathered over one event-loop turn: the
+ * updates it accepted (checked) and is saving, each numbered; the cursors (y-protocols awareness
+ * updates) it accepted or removed; and which of its numbered updates were since committed or
+ * failed to save. Only `documentId` and `from` (the sending process) are always there.
+ */
+export interface CollabRelay {
+  documentId: string;
+  from: string;
+  updates?: [number, string][];
+  awareness?: string[];
+  saved?: NumberRanges;
+  failed?: NumberRanges;
 }
 
 export const toBase64 = (bytes: Uint8Array) =>
