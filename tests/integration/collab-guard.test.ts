@@ -15,9 +15,9 @@ import {
   connected,
   nextEvent,
   recordEvents,
-  storedDoc,
   updateMessage,
 } from "../helpers/collab-wire";
+import { DocumentWriter } from "../helpers/document-writer";
 import { HttpClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { storedPlaces } from "../helpers/stored-bytes";
@@ -28,41 +28,6 @@ const NUMBER = "811218-9876";
 const NUMBER_FORMS = [NUMBER, "8112189876", "19811218-9876", "198112189876"];
 
 const textOf = (doc: Y.Doc) => renderState(Y.encodeStateAsUpdate(doc)).text;
-
-/** A writer's copy of a document at Yjs level, making updates the way Lexical's binding does. */
-class DocumentWriter {
-  private constructor(readonly doc: Y.Doc) {}
-
-  static async of(server: TestServer, documentId: string) {
-    return new DocumentWriter(await storedDoc(server.database.db, documentId));
-  }
-
-  get root() {
-    return this.doc.get("root", Y.XmlText);
-  }
-
-  /** Makes a change and returns it as one update (applied here too, like an editor's own edit). */
-  edit(change: (root: Y.XmlText) => void): Uint8Array {
-    const before = Y.encodeStateVector(this.doc);
-    change(this.root);
-    return Y.encodeStateAsUpdate(this.doc, before);
-  }
-
-  static paragraph(text: string, textProperties: Record<string, unknown> = {}) {
-    const paragraph = new Y.XmlText();
-    paragraph.setAttribute("__type", "paragraph");
-    paragraph.insertEmbed(0, DocumentWriter.text(textProperties));
-    paragraph.insert(1, text);
-    return paragraph;
-  }
-
-  static text(properties: Record<string, unknown> = {}) {
-    const map = new Y.Map<unknown>();
-    const all = { __type: "text", __format: 0, __style: "", __mode: 0, __detail: 0, ...properties };
-    for (const [key, value] of Object.entries(all)) map.set(key, value);
-    return map;
-  }
-}
 
 describe("co-editing: the server's content guard", () => {
   let server: TestServer;

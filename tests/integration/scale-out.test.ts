@@ -1,13 +1,26 @@
+import { sql } from "kysely";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { OnlineUser } from "../../common/live-events";
 import type { RunningApp } from "../../server/app";
+import { PEER_SAVE_TIMEOUT_MS } from "../../server/collab/document";
 import { appendUpdate } from "../../server/collab/store";
+import { createDocument } from "../../server/domain/documents";
 import { createUser } from "../../server/domain/users";
+import { toBase64 } from "../../server/realtime/cluster";
 import { failoverProxy, startTestCluster, type TestCluster } from "../helpers/cluster";
 import { collabClient, signedInSocket } from "../helpers/collab-client";
-import { ask, connected, nextEvent, storedDoc } from "../helpers/collab-wire";
+import {
+  actorOf,
+  ask,
+  connected,
+  holdDocument,
+  nextEvent,
+  storedDoc,
+  updateMessage,
+} from "../helpers/collab-wire";
+import { DocumentWriter } from "../helpers/document-writer";
 import { HttpClient } from "../helpers/http";
 
 const serverUrl = process.env.DATABASE_URL;
@@ -48,8 +61,154 @@ describe.skipIf(!serverUrl)("two server processes on one PostgreSQL database", (
     return socket;
   }
 
-  const storedText = async (name: string) =>
-    (await storedDoc(cluster.database.db, documentId)).getText(name).toString();
+  const storedText = async (name: string, id = documentId) =>
+    (await storedDoc(cluster.database.db, id)).getText(name).toString();
+
+  /** An update inserting `text` into the text `name`, made by a client of its own. */
+  function textUpdate(name: string, text: string) {
+    const doc = new Y.Doc();
+    doc.getText(name).insert(0, text);
+    const update = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return update;
+  }
+
+  /** A socket on `server` in the document, sending updates itself (no provider, no resends). */
+  async function joinedSocket(server: RunningApp, id: string, email = "arbetsgrupp@kommun.test") {
+    const socket = await socketOn(server, email);
+    expect(await ask(socket, "collab:join", { documentId: id })).toMatchObject({ ok: true });
+    return socket;
+  }
+
+  const sendUpdate = (socket: Socket, id: string, update: Uint8Array) =>
+    ask(socket, "collab:sync", { documentId: id, data: updateMessage(update) });
+
+  it("an edit typed on A reaches B's editors while A is still saving it; A's acknowledgement waits for COMMIT", async () => {
+    const author = await joinedSocket(a, documentId);
+    const sara = await collabClient(b, "admin@kommun.test", documentId);
+    await sara.synced;
+    const savedOnB = () => b.collab.loadedDoc(documentId)?.getText("held").toString();
+
+    // The INSERT waits for the document's row until the test lets go of it.
+    const hold = await holdDocument(cluster.database.db, documentId);
+    let acked = false;
+    const ack = sendUpdate(author, documentId, textUpdate("held", "på väg")).then((answer) => {
+      acked = true;
+      return answer;
+    });
+    await expect.poll(() => sara.doc.getText("held").toString()).toBe("på väg");
+    // Someone joining B meanwhile gets it too, though B's saved copy does not have it yet.
+    const erik = await collabClient(b, "kommunchef@kommun.test", documentId);
+    await erik.synced;
+    await expect.poll(() => erik.doc.getText("held").toString()).toBe("på väg");
+    expect(savedOnB()).toBe("");
+    expect(await storedText("held")).toBe("");
+    expect(acked).toBe(false);
+
+    await hold.release();
+    expect(await ack).toEqual({ ok: true });
+    expect(await storedText("held")).toBe("på väg");
+    await expect.poll(savedOnB).toBe("på väg");
+    for (const client of [sara, erik, author]) client.close();
+  });
+
+  it("B, which had not loaded the document when A relayed an edit, gets it once A has committed it", async () => {
+    const actor = await actorOf(cluster.database.db, "arbetsgrupp@kommun.test");
+    const fresh = await createDocument(cluster.database.db, actor, {
+      title: "Ny på B",
+      kind: "ovrigt",
+    });
+    const author = await joinedSocket(a, fresh);
+    expect(b.collab.loadedDoc(fresh)).toBeUndefined();
+
+    const hold = await holdDocument(cluster.database.db, fresh);
+    const ack = sendUpdate(author, fresh, textUpdate("late", "sent före laddning"));
+    // B loads the document from the log, which lacks the edit; it dropped the relay.
+    const sara = await collabClient(b, "admin@kommun.test", fresh);
+    await sara.synced;
+    expect(sara.doc.getText("late").toString()).toBe("");
+
+    await hold.release();
+    expect(await ack).toEqual({ ok: true });
+    // The news of the commit names an update B never got: B reads it from the log.
+    await expect.poll(() => sara.doc.getText("late").toString()).toBe("sent före laddning");
+    await expect
+      .poll(() => b.collab.loadedDoc(fresh)?.getText("late").toString())
+      .toBe("sent före laddning");
+    sara.close();
+    author.close();
+  });
+
+  it("an edit A relayed but failed to save is saved again from an editor's copy on B", async () => {
+    const author = await joinedSocket(a, documentId);
+    const sara = await collabClient(b, "admin@kommun.test", documentId);
+    await sara.synced;
+
+    // Every insert into the log fails until the constraint is dropped.
+    await sql`alter table document_updates add constraint cross_test check (false) not valid`.execute(
+      cluster.database.db,
+    );
+    try {
+      expect(await sendUpdate(author, documentId, textUpdate("rescued", "räddad"))).toEqual({
+        error: "internal",
+      });
+    } finally {
+      await sql`alter table document_updates drop constraint cross_test`.execute(
+        cluster.database.db,
+      );
+    }
+    // Its author is gone; only Sara, on B, has it (A's room is empty).
+    author.close();
+    expect(sara.doc.getText("rescued").toString()).toBe("räddad");
+
+    // A tells B the save failed; B asks its room for what its saved copy lacks, Sara sends it.
+    await expect.poll(() => storedText("rescued"), { timeout: 10_000 }).toBe("räddad");
+    await sara.saved();
+    await expect
+      .poll(() => b.collab.loadedDoc(documentId)?.getText("rescued").toString())
+      .toBe("räddad");
+    sara.close();
+  });
+
+  it("an edit relayed by a process that stopped before announcing its commit is looked for in the log, then asked for", async () => {
+    const sara = await collabClient(b, "admin@kommun.test", documentId);
+    await sara.synced;
+    // As from a process that relays an edit and dies before its COMMIT: no news ever follows.
+    a.realtime.io.serverSideEmit("collab:relay", {
+      documentId,
+      from: "stopped",
+      updates: [[1, toBase64(textUpdate("orphan", "föräldralös"))]],
+    });
+    await expect.poll(() => sara.doc.getText("orphan").toString()).toBe("föräldralös");
+    expect(await storedText("orphan")).toBe("");
+
+    await expect
+      .poll(() => storedText("orphan"), { timeout: PEER_SAVE_TIMEOUT_MS + 5_000 })
+      .toBe("föräldralös");
+    sara.close();
+  });
+
+  it("an update A refuses (an identity number) never reaches B", async () => {
+    const author = await joinedSocket(a, documentId);
+    const sara = await collabClient(b, "admin@kommun.test", documentId);
+    await sara.synced;
+    const writer = await DocumentWriter.of(cluster, documentId);
+    const refused = writer.edit((root) =>
+      root.insertEmbed(1, DocumentWriter.paragraph("Personnummer 811218-9876")),
+    );
+    expect(await sendUpdate(author, documentId, refused)).toEqual({ error: "personal_data" });
+    // A later accepted update is relayed after it would have been.
+    expect(await sendUpdate(author, documentId, textUpdate("after", "efter"))).toEqual({
+      ok: true,
+    });
+    await expect.poll(() => sara.doc.getText("after").toString()).toBe("efter");
+    expect(Buffer.from(Y.encodeStateAsUpdate(sara.doc)).includes("9876")).toBe(false);
+    expect(
+      Buffer.from(Y.encodeStateAsUpdate(b.collab.loadedDoc(documentId) as Y.Doc)).includes("9876"),
+    ).toBe(false);
+    sara.close();
+    author.close();
+  });
 
   it("an edit acknowledged by A after COMMIT reaches an editor on B and B's copy, and back", async () => {
     const anna = await collabClient(a, "arbetsgrupp@kommun.test", documentId);
