@@ -70,6 +70,10 @@ export function createClusterAdapter(
     max: 4,
     connectionTimeoutMillis: 5_000,
     application_name: "samverkan-socket.io",
+    // A NOTIFY commits a transaction of its own: without this it waits for the WAL to reach the
+    // disk before the listeners hear it, which puts a flush on every co-editing relay's path.
+    // Nothing this pool writes outlives a crash anyway (NOTIFYs and attachments are transient).
+    options: "-c synchronous_commit=off",
   });
   // A lost connection (PostgreSQL restarted) is reported; the adapter listens again by itself.
   pool.on("error", onError);
