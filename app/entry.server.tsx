@@ -10,12 +10,13 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { NonceContext } from "./components/Nonce";
+import { keptPage, keptPageKey, NONCE_MARK } from "./utils/rendered-pages.server";
 import { withoutNulPadding } from "./utils/stream.server";
 import { databaseUnavailablePage } from "./utils/unavailable.server";
 
 const ABORT_DELAY = 5_000;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -24,42 +25,67 @@ export default function handleRequest(
 ) {
   if (loadContext.databaseUnavailable) return databaseUnavailablePage(request);
   const nonce = loadContext.nonce;
+  const page = (nonce: string) => (
+    <NonceContext.Provider value={nonce}>
+      <RemixServer
+        context={remixContext}
+        url={request.url}
+        abortDelay={ABORT_DELAY}
+        nonce={nonce}
+      />
+    </NonceContext.Provider>
+  );
+  const key = keptPageKey(request, responseStatusCode, remixContext);
+  if (key) {
+    const html = await keptPage(key, nonce, () => renderWhole(page(NONCE_MARK), NONCE_MARK));
+    responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+  }
   // Bots get the whole page at once; people get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <RemixServer
-          context={remixContext}
-          url={request.url}
-          abortDelay={ABORT_DELAY}
-          nonce={nonce}
-        />
-      </NonceContext.Provider>,
-      {
-        nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = withoutNulPadding();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) console.error(error);
-        },
+    const { pipe, abort } = renderToPipeableStream(page(nonce), {
+      nonce,
+      [readyEvent]() {
+        shellRendered = true;
+        const body = withoutNulPadding();
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
+        );
+        pipe(body);
       },
-    );
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        if (shellRendered) console.error(error);
+      },
+    });
+    setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+/** The whole page as one string, to be kept; any error while rendering fails it (nothing kept). */
+function renderWhole(page: React.ReactElement, nonce: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const { pipe, abort } = renderToPipeableStream(page, {
+      nonce,
+      onAllReady() {
+        const body = withoutNulPadding();
+        body.on("data", (chunk: Buffer) => chunks.push(chunk));
+        body.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        pipe(body);
+      },
+      onShellError: reject,
+      onError: reject,
+    });
     setTimeout(abort, ABORT_DELAY);
   });
 }

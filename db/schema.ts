@@ -388,6 +388,13 @@ export interface NotificationPreferencesTable {
   email: boolean;
 }
 
+/** Counted by a trigger on domain_events (migration 0030); read by server/read-cache.ts. */
+export interface OrganisationDataVersionsTable {
+  organisation_id: string;
+  /** bigint: returned as a string by both drivers. */
+  version: string;
+}
+
 export interface OverviewVisitsTable {
   user_id: string;
   organisation_id: string;
@@ -588,6 +595,7 @@ export interface Database {
   report_adoptions: ReportAdoptionsTable;
   assessment_counts: AssessmentCountsTable;
   overview_visits: OverviewVisitsTable;
+  organisation_data_versions: OrganisationDataVersionsTable;
   mail_outbox: MailOutboxTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;

@@ -37,6 +37,7 @@ import { collectWhenQuiet } from "./memory";
 import { createMetrics, serveMetrics } from "./metrics";
 import { closeMailTransports } from "./notifications/mail";
 import { followNotifications } from "./notifications/notify";
+import { createReadCache } from "./read-cache";
 import { createRealtime, type Realtime, userRoom } from "./realtime";
 import { createClusterAdapter } from "./realtime/cluster";
 import { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler";
@@ -140,7 +141,8 @@ export async function startApp(
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  const metrics = createMetrics({ database });
+  const readCache = createReadCache();
+  const metrics = createMetrics({ database, readCache });
   const reportError = createErrorReporter(log, config.errorLogIntervalSeconds, () =>
     metrics.databaseUnavailable.inc(),
   );
@@ -171,6 +173,7 @@ export async function startApp(
     guardStateChangingRequests(config, { sameOrigin: false }),
     createApiRouter({
       db: database.db,
+      readCache,
       config,
       auth,
       // The hub starts below with the sockets; the API calls it only once requests come.
@@ -209,6 +212,7 @@ export async function startApp(
     (req, res): AppContext => ({
       db: database.db,
       dbKind: database.kind,
+      readCache,
       auth,
       collab,
       config,

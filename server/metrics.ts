@@ -4,13 +4,14 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { Server as SocketServer } from "socket.io";
 import type { DatabaseHandle } from "../db";
 import type { CollabHub } from "./collab/hub";
+import type { ReadCache } from "./read-cache";
 
 /**
  * Prometheus metrics (GET /metrics with `Authorization: Bearer METRICS_TOKEN`): request latency,
  * the database pool, live sockets, co-editing saves, and Node's own (memory, event loop, GC).
  * Gauges read their source when scraped, so nothing is counted twice.
  */
-export function createMetrics(deps: { database: DatabaseHandle }) {
+export function createMetrics(deps: { database: DatabaseHandle; readCache: ReadCache }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -33,6 +34,26 @@ export function createMetrics(deps: { database: DatabaseHandle }) {
       this.set({ state: "total" }, pool.totalCount);
       this.set({ state: "idle" }, pool.idleCount);
       this.set({ state: "waiting" }, pool.waitingCount);
+    },
+  });
+  new Gauge({
+    name: "samverkan_read_cache_bytes",
+    help: "Answers kept per organisation data version (server/read-cache.ts), their rough size",
+    registers,
+    collect() {
+      this.set(deps.readCache.stats().bytes);
+    },
+  });
+  new Counter({
+    name: "samverkan_read_cache_reads_total",
+    help: "Reads through the read cache, answered from it (hit) or computed (miss)",
+    labelNames: ["result"],
+    registers,
+    collect() {
+      const { hits, misses } = deps.readCache.stats();
+      this.reset();
+      this.inc({ result: "hit" }, hits);
+      this.inc({ result: "miss" }, misses);
     },
   });
   const databaseUnavailable = new Counter({

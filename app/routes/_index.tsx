@@ -4,6 +4,7 @@ import { formatLongDate } from "../../common/format";
 import { filterFromSearchParams } from "../../server/domain/actions";
 import { changesSince, recordOverviewVisit } from "../../server/domain/changes";
 import { loadDashboard } from "../../server/domain/dashboard";
+import { swedishToday } from "../../server/domain/dates";
 import {
   Activity,
   DepartmentTable,
@@ -18,18 +19,33 @@ import { PeriodStateBadge } from "../components/StatusBadge";
 import { requirePermission } from "../utils/auth.server";
 import { pageTitle, useLocale, useT } from "../utils/i18n";
 import { useLiveUpdates } from "../utils/live";
+import type { KeepRendered } from "../utils/rendered-pages.server";
 import { guard } from "../utils/route.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "dashboard:read");
-  const filter = filterFromSearchParams(new URL(request.url).searchParams);
+  const url = new URL(request.url);
+  const filter = filterFromSearchParams(url.searchParams);
   return guard(async () => {
     // Serving the page is the visit; what changed is what came after the previous one.
     const since = await recordOverviewVisit(context.db, user);
-    const [dashboard, changes] = await Promise.all([
-      loadDashboard(context.db, user, filter),
-      since ? changesSince(context.db, user, since) : [],
-    ]);
+    const today = swedishToday();
+    // The person's own overview (their activity, their visit) of the day, kept while nothing in
+    // the organisation changes.
+    const key = `overview-page ${user.userId} ${today} ${since} ${url.search}`;
+    const { dashboard, changes } = await context.readCache.read(
+      context.db,
+      user,
+      "dashboard:read",
+      key,
+      async () => {
+        const [dashboard, changes] = await Promise.all([
+          loadDashboard(context.db, user, filter, today),
+          since ? changesSince(context.db, user, since) : [],
+        ]);
+        return { dashboard, changes };
+      },
+    );
     return {
       name: user.name,
       roles: user.roles,
@@ -40,6 +56,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     };
   });
 }
+
+/** Read far more often than its organisation changes: rendered once per change and minute. */
+export const handle: KeepRendered = { keepRendered: true };
 
 export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 

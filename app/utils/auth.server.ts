@@ -14,18 +14,24 @@ export function sessionCookieWillBeDropped(request: Request, context: AppLoadCon
   return context.config.secureCookies && !context.secure && !LOCAL_HOSTS.has(hostname);
 }
 
-/** Resolved once per request and shared by every loader that asks. */
-const cache = new WeakMap<Request, Promise<SessionUser | null>>();
+/**
+ * Resolved once per request and shared by every loader that asks: keyed by the load context,
+ * made once per request, because each loader gets a Request of its own. Only loaders (GET) share
+ * it: an action may change the session, and the loaders after it in the same request (a form
+ * posted without JavaScript) then read it afresh.
+ */
+const cache = new WeakMap<AppLoadContext, Promise<SessionUser | null>>();
 
 /**
  * Whose session cookie the request carries (pages take no bearer tokens), also a person who
  * must first replace a temporary password: for the pages that serve them (changing it, logout).
  */
 export function getSession(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  let session = cache.get(request);
+  if (request.method !== "GET") return context.auth.sessionFromCookie(request.headers);
+  let session = cache.get(context);
   if (!session) {
     session = context.auth.sessionFromCookie(request.headers);
-    cache.set(request, session);
+    cache.set(context, session);
   }
   return session;
 }

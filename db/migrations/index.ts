@@ -24,6 +24,7 @@ import * as listIndexes from "./0026_list_indexes";
 import * as mailRetries from "./0027_mail_retries";
 import * as periodAssessmentIndex from "./0028_period_assessment_index";
 import * as suggestionsBesideText from "./0029_suggestions_beside_text";
+import * as organisationDataVersions from "./0030_organisation_data_versions";
 
 /** Listed statically so migrations run the same from source, a bundle or a test. Never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   "0027_mail_retries": mailRetries,
   "0028_period_assessment_index": periodAssessmentIndex,
   "0029_suggestions_beside_text": suggestionsBesideText,
+  "0030_organisation_data_versions": organisationDataVersions,
 };

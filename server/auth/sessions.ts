@@ -108,32 +108,35 @@ export async function resolveSession(
 ): Promise<SessionUser | null> {
   if (!token || token.length > 128) return null;
   const id = sessionIdFor(token, settings.secret);
-  const session = await db
-    .selectFrom("sessions")
-    .select(["user_id", "organisation_id", "last_seen_at", "expires_at"])
-    .where("id", "=", id)
+  // The session and its person in one query, as a token finds its own (tokens.ts).
+  const session = await activePeople(db)
+    .innerJoin("sessions", (join) =>
+      join
+        .onRef("sessions.user_id", "=", "memberships.user_id")
+        .onRef("sessions.organisation_id", "=", "memberships.organisation_id"),
+    )
+    .select(["sessions.last_seen_at", "sessions.expires_at"])
+    .where("sessions.id", "=", id)
     .executeTakeFirst();
-  if (!session) return null;
-
-  const person =
+  const live =
+    session &&
     now.getTime() < session.expires_at.getTime() &&
-    session.last_seen_at.getTime() > idleSince(settings, now).getTime()
-      ? await signedInPerson(db, session.user_id, session.organisation_id, id)
-      : null;
-  if (!person) {
+    session.last_seen_at.getTime() > idleSince(settings, now).getTime();
+  if (!live) {
+    // Expired, idle, or its person may no longer act (or there is no such session): gone.
     await db.deleteFrom("sessions").where("id", "=", id).execute();
     return null;
   }
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
   }
-  return person;
+  return sessionUserOf(session, id);
 }
 
 /**
  * The people who may act: an active membership with a role, with its person and organisation.
- * Sessions and tokens narrow it to theirs, so both see the same person; a token joins it in the
- * same query that finds the token.
+ * Sessions and tokens narrow it to theirs, so both see the same person; each joins it in the
+ * same query that finds the session or token.
  */
 export function activePeople(db: Executor) {
   return (
@@ -178,20 +181,6 @@ export function sessionUserOf(row: ActivePerson, sessionId: string): SessionUser
     departmentIds: row.departmentIds,
     mustChangePassword: row.must_change_password,
   };
-}
-
-/** The person a session acts for: null when their membership of the organisation is deactivated. */
-export async function signedInPerson(
-  db: Executor,
-  userId: string,
-  organisationId: string,
-  sessionId: string,
-): Promise<SessionUser | null> {
-  const row = await activePeople(db)
-    .where("memberships.user_id", "=", userId)
-    .where("memberships.organisation_id", "=", organisationId)
-    .executeTakeFirst();
-  return row ? sessionUserOf(row, sessionId) : null;
 }
 
 export async function departmentIdsOf(

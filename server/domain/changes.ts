@@ -267,6 +267,13 @@ function netChanges(changes: ChangeItem[]): ChangeItem[] {
 export const VISIT_GAP_MINUTES = 30;
 
 /**
+ * A view this soon after the recorded one is not written down: one reading instead of a write
+ * and its COMMIT per view (a live overview reloads its data on every change). The visit's end
+ * may then be recorded up to this much early, which moves a gap or the starting point by as much.
+ */
+const VISIT_RECORD_SECONDS = 60;
+
+/**
  * Records that the actor is looking at Översikt now and returns where their previous visit
  * ended (null on the first visit). Views less than VISIT_GAP_MINUTES apart are one visit — a
  * filter change or a live update does not empty the list the person is reading.
@@ -277,6 +284,15 @@ export async function recordOverviewVisit(
   now = new Date(),
 ): Promise<string | null> {
   assertCan(actor, "dashboard:read");
+  const recorded = await db
+    .selectFrom("overview_visits")
+    .select(["seen_at", "since"])
+    .where("user_id", "=", actor.userId)
+    .where("organisation_id", "=", actor.organisationId)
+    .executeTakeFirst();
+  const age = recorded ? now.getTime() - recorded.seen_at.getTime() : Number.POSITIVE_INFINITY;
+  if (recorded && age >= 0 && age < VISIT_RECORD_SECONDS * 1000)
+    return recorded.since ? recorded.since.toISOString() : null;
   const row = await db
     .insertInto("overview_visits")
     .values({

@@ -918,13 +918,15 @@ const ContentQuery = z.object({ format: z.enum(["json", "html", "text"]).default
 type Method = "get" | "post" | "patch" | "put" | "delete";
 /** An answer without a body (204). */
 export const NO_CONTENT = { noContent: "Done; nothing to answer" } as const;
+/** An answer kept per data version (ADR 0037) has an ETag; sent back in If-None-Match, it is 304. */
+const NOT_MODIFIED = { noContent: "Unchanged since the ETag sent in If-None-Match" } as const;
 /** A file to download in one of these media types. */
 interface FileAnswer {
   files: readonly string[];
   description: string;
 }
 /** A JSON answer (a schema), a file, an error answer in the Error shape (its description), or none. */
-type Answer = z.ZodType | FileAnswer | string | typeof NO_CONTENT;
+type Answer = z.ZodType | FileAnswer | string | { noContent: string };
 
 export interface ApiOperation {
   method: Method;
@@ -1199,6 +1201,7 @@ export const apiOperations: readonly ApiOperation[] = [
     query: ApiActionFilter,
     responses: {
       200: responseSchemas.ActionPage,
+      304: NOT_MODIFIED,
       400: "Invalid filter (each named in fields)",
       403: "Observers read no actions",
     },
@@ -1740,6 +1743,7 @@ export const apiOperations: readonly ApiOperation[] = [
     }),
     responses: {
       200: responseSchemas.Overview,
+      304: NOT_MODIFIED,
       400: "An id that is not a UUID",
       404: "No such strategy, period or goal in the organisation",
     },

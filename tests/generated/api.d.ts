@@ -3801,6 +3801,13 @@ export interface operations {
                     "application/json": components["schemas"]["ActionPage"];
                 };
             };
+            /** @description Unchanged since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid filter (each named in fields); A NUL character in the address */
             400: {
                 headers: {
@@ -7941,6 +7948,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Overview"];
                 };
+            };
+            /** @description Unchanged since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An id that is not a UUID; A NUL character in the address */
             400: {

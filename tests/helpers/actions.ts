@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import type { Executor } from "../../db";
 import type { Role } from "../../db/schema";
 import { departmentIdsOf, type SessionUser } from "../../server/auth/sessions";
@@ -225,6 +226,38 @@ export async function callApi(
     headers: response.headers,
     body: text ? JSON.parse(text) : null,
   };
+}
+
+/**
+ * GET /api/v1`path` again with the ETag of its last answer (304 when unchanged). Over node:http:
+ * fetch adds "Cache-Control: no-cache" to a conditional request, which asks for a fresh answer.
+ */
+export function conditionalGet(
+  baseUrl: string,
+  token: string,
+  path: string,
+  etag: string,
+): Promise<ApiResponse> {
+  return new Promise((resolve, reject) =>
+    get(
+      `${baseUrl}/api/v1${path}`,
+      { headers: { authorization: `Bearer ${token}`, "if-none-match": etag } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: new Headers(response.headers as Record<string, string>),
+            body: text ? JSON.parse(text) : null,
+          }),
+        );
+      },
+    ).on("error", reject),
+  );
 }
 
 /** Signs in as `email` and creates an API token the way the settings page does. */

@@ -1,7 +1,7 @@
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
-import { callApi } from "./actions";
+import { callApi, conditionalGet } from "./actions";
 
 type Paths = Record<
   string,
@@ -47,10 +47,21 @@ export async function contractClient(baseUrl: string) {
       validate(`${base}/requestBody/content/application~1json/schema`, body, `The body of ${what}`);
     return response;
   }
+  /** A GET again with the ETag of its last answer: 304 while unchanged. */
+  async function revalidate(token: string, path: string, etag: string) {
+    const response = await conditionalGet(baseUrl, token, path, etag);
+    const template = templates.find((t) => t.pattern.test(path.split("?")[0]))?.template;
+    const what = `GET ${template} ${response.status}`;
+    expect(Object.keys(document.paths[template ?? ""]?.get?.responses ?? {}), what).toContain(
+      String(response.status),
+    );
+    observed.add(what);
+    return response;
+  }
   function validate(ref: string, value: unknown, what: string) {
     const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
     if (!check(value))
       throw new Error(`${what} breaks the OpenAPI document: ${ajv.errorsText(check.errors)}`);
   }
-  return { api, observed };
+  return { api, revalidate, observed };
 }

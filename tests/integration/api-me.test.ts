@@ -23,6 +23,7 @@ import { startTestServer, type TestServer } from "../helpers/server";
 let server: TestServer;
 let db: DB;
 let api: Awaited<ReturnType<typeof contractClient>>["api"];
+let revalidate: Awaited<ReturnType<typeof contractClient>>["revalidate"];
 let observed: Set<string>;
 let editorToken: string;
 let chiefToken: string;
@@ -47,7 +48,7 @@ const storedChoices = async (email: string) =>
 beforeAll(async () => {
   server = await startTestServer();
   db = server.database.db;
-  ({ api, observed } = await contractClient(server.url));
+  ({ api, revalidate, observed } = await contractClient(server.url));
   other = await seedOtherOrganisation(db);
   editorToken = await createTokenAs(server.url, DEMO_EMAILS.editor);
   chiefToken = await createTokenAs(server.url, DEMO_EMAILS.chief);
@@ -212,6 +213,9 @@ describe("the token owner's own things in /api/v1", () => {
       { periodId: earlier },
     );
     expect(chosen.body).toEqual({ strategy, period, periodState, goals, departments, trend });
+    const etag = chosen.headers.get("etag") ?? "";
+    const unchanged = await revalidate(chiefToken, `/overview?periodId=${earlier}`, etag);
+    expect(unchanged.status).toBe(304);
 
     const malformed = await api(chiefToken, "GET", "/overview?periodId=T3");
     expect(malformed.status).toBe(400);

@@ -7,11 +7,13 @@ import { revokeApiToken } from "../../server/auth/tokens";
 import { createDocument } from "../../server/domain/documents";
 import { createApiRouter } from "../../server/http/api";
 import { apiOperations, type openApiDocument } from "../../server/http/openapi";
+import { createReadCache } from "../../server/read-cache";
 import {
   ALLOWED,
   type ApiResponse,
   actorFor,
   callApi,
+  conditionalGet,
   createTokenAs,
   DEMO_EMAILS,
   type DemoUser,
@@ -127,7 +129,7 @@ function checkContract(method: string, path: string, response: ApiResponse, requ
     String(response.status),
   );
   observed.add(`${method.toUpperCase()} ${template} ${response.status}`);
-  if (response.status === 204) {
+  if (response.status === 204 || response.status === 304) {
     expect(response.body, `${what} has no body`).toBeNull();
     return;
   }
@@ -305,6 +307,28 @@ describe("shapes", () => {
     expect(seen).toEqual(all.body.items.map((a: { id: string }) => a.id));
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThan(20);
+  });
+
+  it("an unchanged list answers 304 to its ETag; after a change, the new list", async () => {
+    const path = "/actions?sort=updatedAt&dir=desc&limit=3";
+    const first = await api(tokens.chief, "GET", path);
+    const etag = first.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^W\/"/);
+    const unchanged = await conditionalGet(server.url, tokens.chief, path, etag);
+    checkContract("GET", path, unchanged);
+    expect(unchanged.status).toBe(304);
+
+    const [newest] = first.body.items;
+    const patched = await api(tokens.admin, "PATCH", `/actions/${newest.id}`, {
+      version: newest.version,
+      progress: (newest.progress + 7) % 101,
+    });
+    expect(patched.status).toBe(200);
+    const changed = await conditionalGet(server.url, tokens.chief, path, etag);
+    checkContract("GET", path, changed);
+    expect(changed.status).toBe(200);
+    expect(changed.body.items[0]).toMatchObject({ id: newest.id, version: newest.version + 1 });
+    expect(changed.headers.get("etag")).not.toBe(etag);
   });
 
   it("status=overdue lists exactly the late actions, never done or cancelled ones", async () => {
@@ -1555,6 +1579,7 @@ describe("the OpenAPI document", () => {
   it("documents every route the API router serves, and serves every documented operation", () => {
     const router = createApiRouter({
       db,
+      readCache: createReadCache(),
       config: server.config,
       auth: server.auth,
       applyServerUpdate: (documentId, update, userId) =>

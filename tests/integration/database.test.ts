@@ -39,6 +39,7 @@ const TABLES = [
   "notification_preferences",
   "notifications",
   "one_time_links",
+  "organisation_data_versions",
   "organisations",
   "overview_visits",
   "period_reports",

@@ -22,17 +22,19 @@ import { ConflictError, ValidationError } from "../../domain/errors";
 import { listFollowUps, saveFollowUp } from "../../domain/followups";
 import { entityHistory } from "../../domain/history";
 import { parseInput } from "../../domain/validation";
+import type { ReadCache } from "../../read-cache";
 import { contentDisposition } from "../../reports/outline";
 import { archivingRoutes } from "./archiving";
-import { fieldMessages, route, sendError } from "./respond";
+import { fieldMessages, keptRoute, route, sendError } from "./respond";
 
-export function actionRoutes(db: DB) {
+export function actionRoutes(db: DB, readCache: ReadCache) {
   const router = Router();
   router.get(
     "/actions",
-    route(async (user, req, res) => {
-      const { items, nextCursor } = await listActions(db, user, { limit: "100", ...req.query });
-      res.json({ items: items.map(toApiAction), ...(nextCursor ? { nextCursor } : {}) });
+    keptRoute(readCache, db, "actions:read", async (user, req, today) => {
+      const filter = { limit: "100", ...req.query };
+      const { items, nextCursor } = await listActions(db, user, filter, today);
+      return { items: items.map(toApiAction), ...(nextCursor ? { nextCursor } : {}) };
     }),
   );
   router.post(

@@ -3,6 +3,7 @@ import type { DB } from "../../../db";
 import type { Authenticator } from "../../auth/authenticator";
 import { createApiToken } from "../../auth/tokens";
 import type { Config } from "../../config";
+import type { ReadCache } from "../../read-cache";
 import { readJsonBody, unreadableBody } from "../bodies";
 import { openApiDocument } from "../openapi";
 import { refuse, requireSameOrigin } from "../security";
@@ -27,6 +28,7 @@ import { webhookRoutes } from "./webhooks";
 /** The JSON API under /api/v1: one module per resource, the contract in ../openapi.ts. */
 export function createApiRouter(deps: {
   db: DB;
+  readCache: ReadCache;
   config: Config;
   auth: Authenticator;
   applyServerUpdate: ApplyServerUpdate;
@@ -94,14 +96,14 @@ export function createApiRouter(deps: {
   router.use(
     referenceRoutes(db),
     reportRoutes(db),
-    actionRoutes(db),
+    actionRoutes(db, deps.readCache),
     documentRoutes(db),
     searchRoutes(db),
     tokenRoutes(db),
     webhookRoutes(db, config.webhooks),
     notificationRoutes(db),
     meRoutes(db),
-    overviewRoutes(db),
+    overviewRoutes(db, deps.readCache),
     userRoutes(db, config),
     strategyRoutes(db),
     organisationRoutes(db, config),

@@ -1,12 +1,47 @@
+import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { isMessageKey } from "../../../common/i18n";
 import { en } from "../../../common/i18n/en";
+import type { Executor } from "../../../db";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../../db/unavailable";
 import type { SessionUser } from "../../auth/sessions";
+import { swedishToday } from "../../domain/dates";
 import { ConflictError, InUseError, ValidationError } from "../../domain/errors";
-import { ForbiddenError, NotFoundError } from "../../domain/policy";
+import { ForbiddenError, NotFoundError, type Permission } from "../../domain/policy";
 import { reportError } from "../../log";
+import type { ReadCache } from "../../read-cache";
 import type { ErrorCode } from "../openapi";
+
+/**
+ * A read whose JSON is kept per organisation data version (server/read-cache.ts): computed and
+ * serialised once per version, with an ETag, so an unchanged answer costs a lookup (and a client
+ * that sends If-None-Match gets 304). The answer may depend on the organisation's data, the
+ * address with its query (in any order) and today (overdue, deadlines), which `compute` is given.
+ */
+export const keptRoute = (
+  readCache: ReadCache,
+  db: Executor,
+  permission: Permission,
+  compute: (user: SessionUser, req: Request, today: string) => Promise<unknown>,
+) =>
+  route(async (user, req, res) => {
+    const today = swedishToday();
+    const query = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+    query.sort();
+    const kept = await readCache.read(
+      db,
+      user,
+      permission,
+      `${req.baseUrl}${req.path} ${today} ${query}`,
+      async () => {
+        const body = JSON.stringify(await compute(user, req, today));
+        return { body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
+      },
+      ({ body }) => body.length,
+    );
+    res.setHeader("ETag", kept.etag);
+    res.type("json").send(kept.body);
+  });
 
 export function sendError(
   res: Response,

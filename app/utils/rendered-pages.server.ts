@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { EntryContext } from "@remix-run/node";
+import { createSizedLru } from "../../server/sized-lru";
+
+/**
+ * Pages rendered once and given again while everything they are rendered from is the same
+ * (ADR 0037). A page is a function of its address, its status, its loaders' data, the nonce and
+ * the minute (relative times, "för 5 minuter sedan"); the key is a hash of all of these but the
+ * nonce, so a page can never be given for other data than its own: what a loader reads afresh on
+ * every request (unread notifications, the person's roles) is in the key by being in the data.
+ * The nonce is rendered as a mark and each answer gets its own in its place.
+ *
+ * Only routes that ask for it (`handle = { keepRendered: true }`) and whose render does not wait
+ * for anything (no Suspense) are kept: the overview, read far more often than it changes.
+ */
+export const NONCE_MARK = `nonce-${randomBytes(18).toString("base64url")}`;
+
+const pages = createSizedLru<string>(8 * 2 ** 20);
+
+export interface KeepRendered {
+  keepRendered?: boolean;
+}
+
+/** The key a GET of a route that keeps its page is kept under, or null when it is not kept. */
+export function keptPageKey(
+  request: Request,
+  status: number,
+  context: EntryContext,
+  now = Date.now(),
+): string | null {
+  const { matches, loaderData, actionData, errors } = context.staticHandlerContext;
+  if (request.method !== "GET" || status !== 200 || errors || actionData) return null;
+  const leaf = matches.at(-1)?.route.id;
+  const handle = leaf ? (context.routeModules[leaf]?.handle as KeepRendered | undefined) : null;
+  if (!handle?.keepRendered) return null;
+  const minute = Math.floor(now / 60_000);
+  return createHash("sha256")
+    .update(JSON.stringify([request.url, minute, loaderData]))
+    .digest("base64url");
+}
+
+/** The kept page for `key` with `nonce` in it, rendering it (with the mark) when not kept. */
+export async function keptPage(
+  key: string,
+  nonce: string,
+  render: () => Promise<string>,
+): Promise<string> {
+  let page = pages.get(key);
+  if (page === undefined) {
+    page = await render();
+    pages.set(key, page, page.length);
+  }
+  return page.replaceAll(NONCE_MARK, nonce);
+}
