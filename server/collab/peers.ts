@@ -60,17 +60,18 @@ export function collabPeers(io: AppServer, clustered: boolean): CollabPeers {
 }
 
 /**
- * Gathers what a process has to say per document and sends it once the event-loop turn that
- * produced it is over: the updates and cursors that arrived together (one person's keystroke and
- * cursor move, or a meeting typing at once) make one message, one NOTIFY. News of commits waits
- * up to SAVED_DELAY_MS for such a message.
+ * Gathers what a process has to say per document and sends it as soon as the code that produced
+ * it has run (a microtask, not a later turn of the event loop, which would wait for every other
+ * callback ready then): the updates and cursors read together from the sockets (one person's
+ * keystroke and cursor move, or a meeting typing at once) make one message, one NOTIFY. News of
+ * commits waits up to SAVED_DELAY_MS for such a message.
  */
 class PeerRelay implements CollabPeers {
   /** Tells this process's messages from those of its earlier lives and of the others. */
   private readonly from = randomBytes(6).toString("base64url");
   private lastNumber = 0;
   private outgoing = new Map<string, Outgoing>();
-  private immediate?: ReturnType<typeof setImmediate>;
+  private sending = false;
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly io: AppServer) {}
@@ -100,15 +101,19 @@ class PeerRelay implements CollabPeers {
   }
 
   flush() {
-    clearImmediate(this.immediate);
     clearTimeout(this.timer);
-    this.immediate = this.timer = undefined;
+    this.timer = undefined;
     for (const [documentId, outgoing] of this.outgoing) this.send(documentId, outgoing);
     this.outgoing.clear();
   }
 
   private sendSoon() {
-    this.immediate ??= setImmediate(() => this.flush());
+    if (this.sending) return;
+    this.sending = true;
+    queueMicrotask(() => {
+      this.sending = false;
+      this.flush();
+    });
   }
 
   /** The document's message being gathered; the one so far is sent first if `chars` more would not fit. */

@@ -19,10 +19,11 @@ export interface InterServerEvents {
 export type NumberRanges = [number, number][];
 
 /**
- * One process's co-editing news about one document, gathered over one event-loop turn: the
- * updates it accepted (checked) and is saving, each numbered; the cursors (y-protocols awareness
- * updates) it accepted or removed; and which of its numbered updates were since committed or
- * failed to save. Only `documentId` and `from` (the sending process) are always there.
+ * One process's co-editing news about one document, gathered while it handles what it read
+ * together from the sockets: the updates it accepted (checked) and is saving, each numbered; the
+ * cursors (y-protocols awareness updates) it accepted or removed; and which of its numbered
+ * updates were since committed or failed to save. Only `documentId` and `from` (the sending
+ * process) are always there.
  */
 export interface CollabRelay {
   documentId: string;
