@@ -234,7 +234,7 @@ export async function startApp(
     log,
   });
   handleRequest = app;
-  const stopCollecting = collectWhenQuiet(httpServer);
+  const stopCollecting = collectWhenQuiet(httpServer, { sockets: realtime.io });
   const bound = httpServer.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;

@@ -127,8 +127,15 @@ export async function resolveSession(
     await db.deleteFrom("sessions").where("id", "=", id).execute();
     return null;
   }
-  if (now.getTime() - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
-    await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
+  const touchedAfter = new Date(now.getTime() - TOUCH_AFTER_MS);
+  if (session.last_seen_at < touchedAfter) {
+    // Requests that come at once (a page's loaders, a reload) see the same old time: one writes.
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: now })
+      .where("id", "=", id)
+      .where("last_seen_at", "<", touchedAfter)
+      .execute();
   }
   return sessionUserOf(session, id);
 }

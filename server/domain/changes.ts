@@ -284,15 +284,17 @@ export async function recordOverviewVisit(
   now = new Date(),
 ): Promise<string | null> {
   assertCan(actor, "dashboard:read");
-  const recorded = await db
-    .selectFrom("overview_visits")
-    .select(["seen_at", "since"])
-    .where("user_id", "=", actor.userId)
-    .where("organisation_id", "=", actor.organisationId)
-    .executeTakeFirst();
-  const age = recorded ? now.getTime() - recorded.seen_at.getTime() : Number.POSITIVE_INFINITY;
-  if (recorded && age >= 0 && age < VISIT_RECORD_SECONDS * 1000)
-    return recorded.since ? recorded.since.toISOString() : null;
+  const recorded = () =>
+    db
+      .selectFrom("overview_visits")
+      .select(["seen_at", "since"])
+      .where("user_id", "=", actor.userId)
+      .where("organisation_id", "=", actor.organisationId)
+      .executeTakeFirst();
+  const startOf = (visit?: { since: Date | null }) => visit?.since?.toISOString() ?? null;
+  const before = await recorded();
+  const recordedAfter = new Date(now.getTime() - VISIT_RECORD_SECONDS * 1000);
+  if (before && before.seen_at >= recordedAfter && before.seen_at <= now) return startOf(before);
   const row = await db
     .insertInto("overview_visits")
     .values({
@@ -302,12 +304,17 @@ export async function recordOverviewVisit(
       since: null,
     })
     .onConflict((oc) =>
-      oc.columns(["user_id", "organisation_id"]).doUpdateSet({
-        since: sql`case when overview_visits.seen_at < excluded.seen_at - ${sql.lit(VISIT_GAP_MINUTES)} * interval '1 minute' then overview_visits.seen_at else overview_visits.since end`,
-        seen_at: sql`greatest(overview_visits.seen_at, excluded.seen_at)`,
-      }),
+      oc
+        .columns(["user_id", "organisation_id"])
+        .doUpdateSet({
+          since: sql`case when overview_visits.seen_at < excluded.seen_at - ${sql.lit(VISIT_GAP_MINUTES)} * interval '1 minute' then overview_visits.seen_at else overview_visits.since end`,
+          seen_at: sql`greatest(overview_visits.seen_at, excluded.seen_at)`,
+        })
+        // Many views at once (a tab per screen, a reload after a live change) write it once.
+        .where("overview_visits.seen_at", "<", recordedAfter),
     )
     .returning("since")
-    .executeTakeFirstOrThrow();
-  return row.since ? row.since.toISOString() : null;
+    .executeTakeFirst();
+  // Written by a view a moment ago: its starting point holds for this one.
+  return row ? startOf(row) : startOf(await recorded());
 }

@@ -2,9 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
+import { Server as SocketServer } from "socket.io";
+import { io as ioClient } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db";
-import { collectWhenQuiet } from "../../server/memory";
+import { collectWhenQuiet, fullCollection } from "../../server/memory";
 
 const QUIET_MS = 500;
 
@@ -17,6 +19,20 @@ describe("memory", () => {
     server = undefined;
     if (open) await new Promise((resolve) => open.close(resolve));
   });
+
+  /** A server whose real collection is awaited: on a crowded machine it may take seconds. */
+  async function serveCollected() {
+    const collect = fullCollection();
+    let collected = () => {};
+    const done = new Promise<void>((resolve) => {
+      collected = resolve;
+    });
+    const request = await serve(() => {
+      collect();
+      collected();
+    });
+    return { request, collected: done };
+  }
 
   async function serve(collect?: () => void) {
     server = createServer((_, res) => res.end("ok"));
@@ -64,8 +80,42 @@ describe("memory", () => {
     expect(events.filter((e) => e.kind === "collect").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("waits while sockets send messages: a collection would pause co-editing", async () => {
+    const events: { kind: "collect" | "message"; at: number }[] = [];
+    server = createServer((_, res) => res.end("ok"));
+    const sockets = new SocketServer(server);
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    stop = collectWhenQuiet(server, {
+      quietMs: QUIET_MS,
+      collect: () => events.push({ kind: "collect", at: Date.now() }),
+      sockets,
+    });
+    sockets.on("connection", (socket) =>
+      socket.on("typed", () => events.push({ kind: "message", at: Date.now() })),
+    );
+    const { port } = server.address() as AddressInfo;
+    const client = ioClient(`http://127.0.0.1:${port}`, { transports: ["websocket"] });
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      // Typing for three quiet times after the request: no collection meanwhile.
+      for (let i = 0; i < 15; i++) {
+        client.emit("typed");
+        await sleep(QUIET_MS / 5);
+      }
+      expect(events.filter((e) => e.kind === "message").length).toBeGreaterThan(10);
+      expect(events.map((e) => e.kind)).not.toContain("collect");
+      await sleep(QUIET_MS * 3);
+      const collection = events.findIndex((e) => e.kind === "collect");
+      expect(collection, "collected once the typing stopped").toBeGreaterThan(0);
+      expect(events[collection].at - events[collection - 1].at).toBeGreaterThanOrEqual(QUIET_MS);
+    } finally {
+      client.close();
+      sockets.close();
+    }
+  });
+
   it("the collection gives back what a burst of requests left behind", async () => {
-    const request = await serve();
+    const { request, collected } = await serveCollected();
     // Request-sized garbage that lives long enough to reach V8's old generation.
     let burst: { id: number; text: string }[] | null = Array.from({ length: 400_000 }, (_, id) => ({
       id,
@@ -76,12 +126,12 @@ describe("memory", () => {
     expect(burst.length).toBe(400_000);
     burst = null;
     const left = process.memoryUsage().heapUsed;
-    await sleep(QUIET_MS * 3);
+    await collected;
     expect(process.memoryUsage().heapUsed).toBeLessThan(left - 40 * 2 ** 20);
   });
 
   it("the collection gives back the heap's pages that the burst's garbage emptied", async () => {
-    const request = await serve();
+    const { request, collected } = await serveCollected();
     // One row in twenty outlives the burst, spread over the pages the rest of it filled: one
     // full collection leaves those pages committed (about 175 MB here), a second returns them.
     const kept: { id: number; text: string }[] = [];
@@ -94,7 +144,7 @@ describe("memory", () => {
     }
     burst = [];
     await request();
-    await sleep(QUIET_MS * 3);
+    await collected;
     expect(kept.length).toBe(300_000);
     const { heapTotal, heapUsed } = process.memoryUsage();
     expect(heapTotal - heapUsed, "committed and unused").toBeLessThan(150 * 2 ** 20);
