@@ -22,6 +22,7 @@ import { type Config, keepSessionSecret } from "./config";
 import type { AppContext } from "./context";
 import { reportStoredPersonalData } from "./domain/personal-data";
 import { startDispatcher } from "./events/dispatcher";
+import { admitInArrivalOrder } from "./http/admission";
 import { createApiRouter } from "./http/api";
 import { createOidcRouter } from "./http/oidc";
 import { mountRemix, routeReportDownloads } from "./http/remix";
@@ -75,6 +76,12 @@ function listen(httpServer: HttpServer, config: Config): Promise<void> {
     httpServer.listen(config.port, config.host, resolve);
   });
 }
+
+/**
+ * Requests worked on at once on the embedded database (server/http/admission.ts): enough to keep
+ * its one connection busy while others render; the rest wait in arrival order.
+ */
+const PGLITE_REQUESTS_AT_ONCE = 8;
 
 /** What the socket is really bound to: a wildcard says that every interface is listening. */
 function describeAddress({ address, family, port }: AddressInfo): string {
@@ -164,6 +171,8 @@ export async function startApp(
     }
   });
   app.get("/metrics", serveMetrics(metrics, config.metricsToken));
+  // The embedded database answers one query at a time: requests take their turn as they came.
+  if (database.kind === "pglite") app.use(admitInArrivalOrder(PGLITE_REQUESTS_AT_ONCE));
 
   app.use(refuseNulInAddress);
   // No cookie signs in to the token-only API, so a request there need not prove its origin
