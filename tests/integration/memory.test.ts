@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { Server as SocketServer } from "socket.io";
 import { io as ioClient } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../db";
 import { collectWhenQuiet, fullCollection } from "../../server/memory";
 
@@ -148,7 +148,14 @@ describe("memory", () => {
     await request();
     await collected;
     expect(kept.length).toBe(300_000);
-    const { heapTotal, heapUsed } = process.memoryUsage();
-    expect(heapTotal - heapUsed, "committed and unused").toBeLessThan(150 * 2 ** 20);
+    // V8 sweeps on helper threads and gives the emptied pages back when they are done, which on a
+    // crowded machine is a while after the collection returns.
+    await vi.waitFor(
+      () => {
+        const { heapTotal, heapUsed } = process.memoryUsage();
+        expect(heapTotal - heapUsed, "committed and unused").toBeLessThan(150 * 2 ** 20);
+      },
+      { timeout: 3_000, interval: 100 },
+    );
   });
 });
