@@ -155,7 +155,7 @@ describe("memory", () => {
         const { heapTotal, heapUsed } = process.memoryUsage();
         expect(heapTotal - heapUsed, "committed and unused").toBeLessThan(150 * 2 ** 20);
       },
-      { timeout: 3_000, interval: 100 },
+      { timeout: 8_000, interval: 100 },
     );
   });
 });
