@@ -172,7 +172,11 @@ export async function startApp(
   });
   app.get("/metrics", serveMetrics(metrics, config.metricsToken));
   // The embedded database answers one query at a time: requests take their turn as they came.
-  if (database.kind === "pglite") app.use(admitInArrivalOrder(PGLITE_REQUESTS_AT_ONCE));
+  // The built scripts and styles never touch it, and a page waits for them: they need no turn.
+  if (database.kind === "pglite") {
+    const admit = admitInArrivalOrder(PGLITE_REQUESTS_AT_ONCE);
+    app.use((req, res, next) => (req.path.startsWith("/assets/") ? next() : admit(req, res, next)));
+  }
 
   app.use(refuseNulInAddress);
   // No cookie signs in to the token-only API, so a request there need not prove its origin

@@ -40,21 +40,21 @@ export function collectWhenQuiet(
     sockets?: SocketServer;
   } = {},
 ): () => void {
-  let lastRequest = 0;
+  let lastActivity = 0;
   let pending = false;
   const onRequest = () => {
-    lastRequest = Date.now();
+    lastActivity = Date.now();
     pending = true;
   };
   const onMessage = () => {
-    lastRequest = Date.now();
+    lastActivity = Date.now();
   };
   // Only messages count, not the transport's pings: open tabs alone do not keep it from collecting.
   const onConnection = (socket: EngineSocket) => socket.on("message", onMessage);
   server.on("request", onRequest);
   sockets?.engine.on("connection", onConnection);
   const timer = setInterval(() => {
-    if (!pending || Date.now() - lastRequest < quietMs) return;
+    if (!pending || Date.now() - lastActivity < quietMs) return;
     pending = false;
     collect();
   }, quietMs / 2);

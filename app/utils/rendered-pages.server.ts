@@ -4,7 +4,7 @@ import { createSizedLru } from "../../server/sized-lru";
 
 /**
  * Pages rendered once and given again while everything they are rendered from is the same
- * (ADR 0037). A page is a function of its address, its status, its loaders' data, the nonce and
+ * (ADR 0037). A page answered 200 is a function of its address, its loaders' data, the nonce and
  * the minute (relative times, "för 5 minuter sedan"); the key is a hash of all of these but the
  * nonce, so a page can never be given for other data than its own: what a loader reads afresh on
  * every request (unread notifications, the person's roles) is in the key by being in the data.

@@ -288,12 +288,19 @@ export class CollabDocument {
     }
     const following = { again: false };
     this.following = following;
-    this.sendStoredUpdates()
-      .catch((error) => console.error(`Catching up document ${this.id} failed:`, error))
-      .finally(() => {
-        this.following = undefined;
-        if (following.again) this.followLog();
-      });
+    this.tryCatchingUp(() => this.sendStoredUpdates()).finally(() => {
+      this.following = undefined;
+      if (following.again) this.followLog();
+    });
+  }
+
+  /** A catch-up on a timer or on news: its failure is logged, and the next one tries again. */
+  private async tryCatchingUp(catchUp: () => Promise<void>) {
+    try {
+      await catchUp();
+    } catch (error) {
+      console.error(`Catching up document ${this.id} failed:`, error);
+    }
   }
 
   private schedulePeerCheck() {
@@ -313,11 +320,7 @@ export class CollabDocument {
     const due = Date.now() - PEER_SAVE_TIMEOUT_MS;
     const overdue = [...this.fromPeers].filter(([, { at }]) => at <= due);
     if (overdue.length > 0) {
-      try {
-        await this.sendStoredUpdates();
-      } catch (error) {
-        console.error(`Catching up document ${this.id} failed:`, error);
-      }
+      await this.tryCatchingUp(() => this.sendStoredUpdates());
       const saved = Y.snapshot(this.doc);
       for (const [key] of overdue) this.fromPeers.delete(key);
       if (overdue.some(([, { update }]) => !Y.snapshotContainsUpdate(saved, update)))
@@ -376,11 +379,7 @@ export class CollabDocument {
   private resyncRoom() {
     if (this.stopped) return;
     this.resyncTimer ??= setTimeout(async () => {
-      try {
-        await this.catchUp();
-      } catch (error) {
-        console.error(`Catching up document ${this.id} failed:`, error);
-      }
+      await this.tryCatchingUp(() => this.catchUp());
       this.resyncTimer = undefined;
       if (!this.stopped)
         this.room.emit("collab:sync", { documentId: this.id, data: step1Message(this.doc) });
