@@ -64,10 +64,10 @@ describe.skipIf(!browserTestsEnabled())("suggested changes in a document", () =>
     await selectInEditor(b.page, "förslaget");
     await b.page.keyboard.press("ArrowRight");
     await b.page.keyboard.type(" i sin helhet");
+    await expect.poll(() => marked(b.page, "insert")).toBe("i sin helhet");
     await selectInEditor(b.page, "med förbehåll");
     await b.page.keyboard.press("Backspace");
     // A deletion only strikes the text through: nothing is gone yet.
-    await expect.poll(() => marked(b.page, "insert")).toBe("i sin helhet");
     await expect.poll(() => marked(b.page, "delete")).toBe("med förbehåll");
     await expect
       .poll(() => editorB.textContent())

@@ -162,22 +162,32 @@ export function onlineUser(page: Page, name: string) {
   return page.getByTestId("online-users").getByText(name, { exact: true });
 }
 
-/** Selects `passage` (its first occurrence) in the editor, as a mouse drag would. */
+/**
+ * Selects `passage` (its first occurrence) in the editor, as a mouse drag would, and waits until
+ * the editor holds that selection: text typed just before may still be reconciled into new DOM
+ * nodes, which would move a range set on the old ones.
+ */
 export async function selectInEditor(page: Page, passage: string) {
-  await page.getByTestId("document-editor").evaluate((editor, passage) => {
-    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(passage) ?? -1;
-      if (at < 0) continue;
-      (editor as HTMLElement).focus();
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + passage.length);
-      const selection = window.getSelection();
-      selection?.removeAllRanges();
-      selection?.addRange(range);
-      return;
+  await page.getByTestId("document-editor").evaluate(async (editor, passage) => {
+    const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(passage) ?? -1;
+        if (at < 0) continue;
+        (editor as HTMLElement).focus();
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + passage.length);
+        const selection = window.getSelection();
+        selection?.removeAllRanges();
+        selection?.addRange(range);
+        break;
+      }
+      await nextFrame();
+      await nextFrame();
+      if (window.getSelection()?.toString() === passage) return;
     }
-    throw new Error(`"${passage}" is not in the editor`);
+    throw new Error(`"${passage}" could not be selected in the editor`);
   }, passage);
 }
