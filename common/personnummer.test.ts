@@ -54,6 +54,8 @@ describe("findIdentityNumbers", () => {
     ["century with en dash", "19811218\u20139876"],
     ["after a line break", "Namn\n811218-9876"],
     ["in running text", "Lisa Andersson 811218-9876 har skyddad identitet"],
+    ["right after an id", "3f2504e0-4f89-41d3-9a0c-0305e82c3301 811218-9876"],
+    ["glued to an id's end", "3f2504e0-4f89-41d3-9a0c-0305e82c3301811218-9876"],
   ])("finds a number written with %s", (_form, text) => {
     expect(findIdentityNumbers(text)).toHaveLength(1);
     expect(containsIdentityNumber(text)).toBe(true);
@@ -88,6 +90,8 @@ describe("findIdentityNumbers", () => {
     ["a strategy period", "2017\u20132020"],
     ["an SFS number", "SFS 2009:400"],
     ["plain prose", "Stödsamtal med män som utövar våld"],
+    ["an id whose first groups look like a number", "ab811218-9876-4abc-8def-0123456789ab"],
+    ["a link whose id ends like a number", "/dokument/3f2504e0-4f89-41d3-9a0c-ab8112189876"],
   ])("accepts %s", (_form, text) => {
     expect(findIdentityNumbers(text)).toEqual([]);
     expect(containsIdentityNumber(text)).toBe(false);

@@ -9,6 +9,11 @@
  * Luhn check digit, so look-alikes such as diarienummer, phone numbers and dates pass.
  */
 const CANDIDATE = /(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})(?: ?[-+] ?| {1,2})?(\d{4})(?!\d)/g;
+/**
+ * A random (version 4) UUID, as every id here is: one in some tens of thousands has digit runs
+ * that pass as a number ("…ab811218-9876-4…"), so links and ids are not searched.
+ */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/gi;
 
 export interface IdentityNumberMatch {
   /** Where the number starts in the original text. */
@@ -52,8 +57,9 @@ interface ScannedNumber extends IdentityNumberMatch {
 
 function scan(text: string): ScannedNumber[] {
   const { normalised, start, end } = normalise(text);
+  const searched = normalised.replace(UUID, (id) => "_".repeat(id.length));
   const matches: ScannedNumber[] = [];
-  for (const m of normalised.matchAll(CANDIDATE)) {
+  for (const m of searched.matchAll(CANDIDATE)) {
     const [whole, century = "", yy, mm, dd, last4] = m;
     if (!isIdentityNumber(century, yy, mm, dd, last4)) continue;
     const from = start[m.index];

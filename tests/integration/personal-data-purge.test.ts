@@ -391,7 +391,9 @@ describe("purging", () => {
     expect(page).toContain("Inga personnummer hittades i sparad text.");
 
     const rows = await everyStoredRow(db);
-    expect(rows.filter(({ text }) => findIdentityNumbers(text).length > 0)).toEqual([]);
+    // Named by table and row, so that a failure says where a number was left.
+    const withNumbers = rows.filter(({ text }) => findIdentityNumbers(text).length > 0);
+    expect(withNumbers.map(({ table, text }) => `${table}: ${text}`)).toEqual([]);
     for (const number of Object.values(NUMBERS)) {
       const bytes = hex(number);
       expect(rows.filter(({ row }) => row.includes(number) || row.includes(bytes))).toEqual([]);
