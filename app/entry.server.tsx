@@ -39,6 +39,7 @@ export default async function handleRequest(
   if (key) {
     const html = await keptPage(key, nonce, () => renderWhole(page(NONCE_MARK), NONCE_MARK));
     responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    responseHeaders.set("Content-Length", String(html.length));
     return new Response(html, { headers: responseHeaders, status: responseStatusCode });
   }
   // Bots get the whole page at once; people get it streamed.

@@ -15,7 +15,8 @@ import { createSizedLru } from "../../server/sized-lru";
  */
 export const NONCE_MARK = `nonce-${randomBytes(18).toString("base64url")}`;
 
-const pages = createSizedLru<string>(8 * 2 ** 20);
+/** A kept page as UTF-8 bytes, cut where the nonce goes: it is sent without being encoded again. */
+const pages = createSizedLru<Buffer[]>(8 * 2 ** 20);
 
 export interface KeepRendered {
   keepRendered?: boolean;
@@ -44,11 +45,17 @@ export async function keptPage(
   key: string,
   nonce: string,
   render: () => Promise<string>,
-): Promise<string> {
-  let page = pages.get(key);
-  if (page === undefined) {
-    page = await render();
-    pages.set(key, page, page.length);
+): Promise<Uint8Array<ArrayBuffer>> {
+  let parts = pages.get(key);
+  if (parts === undefined) {
+    parts = (await render()).split(NONCE_MARK).map((part) => Buffer.from(part, "utf8"));
+    pages.set(
+      key,
+      parts,
+      parts.reduce((bytes, part) => bytes + part.length, 0),
+    );
   }
-  return page.replaceAll(NONCE_MARK, nonce);
+  const nonceBytes = Buffer.from(nonce, "utf8");
+  const page = Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part])));
+  return new Uint8Array(page.buffer as ArrayBuffer, page.byteOffset, page.byteLength);
 }
