@@ -34,7 +34,8 @@ export const keptRoute = (
       permission,
       `${req.baseUrl}${req.path} ${today} ${query}`,
       async () => {
-        const body = JSON.stringify(await compute(user, req, today));
+        // Kept as bytes: a long list is not encoded again for every reader.
+        const body = Buffer.from(JSON.stringify(await compute(user, req, today)), "utf8");
         return { body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
       },
       ({ body }) => body.length,
