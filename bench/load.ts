@@ -4,8 +4,9 @@
  * (bench/load-server.ts), bulk-loads the actions into the demo organisation and drives it with
  * autocannon: the overview "/" as the kommunchef, the API's list of 100 actions, and a PATCH mix
  * (read an action, then change its progress with the version just read). Prints req/s, p50/p99
- * latency, timeouts, non-2xx answers, errors and each process's share of the requests per run,
- * and the server's RSS at rest, right after the load and after 20 s idle (time for the collection
+ * latency, timeouts, non-2xx answers, errors, each process's share of the requests and the CPU
+ * cores each part used (the server processes, PostgreSQL, nginx, the load generator, and what
+ * was left idle) per run, and the server's RSS at rest, right after the load and after 20 s idle (time for the collection
  * once requests stop, see server/memory.ts). Prints numbers; asserts nothing.
  *
  * The `cluster` target is production's scale-out (ADR 0029) on this machine: two processes on one
@@ -20,7 +21,7 @@
  *   BENCH_SERVER_FLAGS="--heapsnapshot-signal=SIGUSR2" (extra node flags for the server)
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -151,6 +152,70 @@ async function processMemoryOf(server: ServerProcess): Promise<string> {
   return `${processRssMb(server)} / ${mb("nodejs_heap_size_used_bytes")} / ${mb("nodejs_external_memory_bytes")}`;
 }
 
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc's CPU times. */
+const TICKS = 100;
+
+/** Every process's name and CPU time so far, in seconds, by pid. */
+function processTimes(): Map<number, { name: string; seconds: number }> {
+  const times = new Map<number, { name: string; seconds: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // it ended meanwhile
+    }
+    const close = stat.lastIndexOf(")");
+    const fields = stat.slice(close + 2).split(" ");
+    times.set(Number(entry), {
+      name: stat.slice(stat.indexOf("(") + 1, close),
+      seconds: (Number(fields[11]) + Number(fields[12])) / TICKS,
+    });
+  }
+  return times;
+}
+
+/** The machine's idle time so far, in seconds summed over its cores. */
+function idleSeconds(): number {
+  const [, , , , idle, iowait] = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/);
+  return (Number(idle) + Number(iowait)) / TICKS;
+}
+
+/**
+ * Measures how many cores each part used while `run` ran: the server processes, PostgreSQL's
+ * processes, nginx's, the load generator (this process, autocannon included) and what was idle.
+ * On a machine where they all share the cores, it shows whether a second server process had any
+ * core left to use.
+ */
+async function measureCores<T>(server: Server, run: () => Promise<T>) {
+  const before = processTimes();
+  const idleBefore = idleSeconds();
+  const ownBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const wall = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownBefore);
+  const idle = idleSeconds() - idleBefore;
+  const servers = new Set(server.processes.map((one) => one.pid));
+  const used = { server: 0, postgres: 0, nginx: 0 };
+  for (const [pid, { name, seconds }] of processTimes()) {
+    const part = servers.has(pid)
+      ? "server"
+      : name === "postgres" || name === "nginx"
+        ? name
+        : null;
+    if (part) used[part] += seconds - (before.get(pid)?.seconds ?? 0);
+  }
+  const cores = (seconds: number) => (seconds / wall).toFixed(2);
+  return {
+    result,
+    cores: [used.server, used.postgres, used.nginx, (own.user + own.system) / 1e6, idle]
+      .map(cores)
+      .join(" / "),
+  };
+}
+
 function requestsFor(scenario: Scenario, server: Server): autocannon.Request[] {
   if (scenario === "dashboard") return [{ method: "GET", path: "/" }];
   if (scenario === "list") return [{ method: "GET", path: "/api/v1/actions?limit=100" }];
@@ -192,6 +257,8 @@ interface Run {
   errors: number;
   /** Each process's part of the requests, in per cent ("100" for one process). */
   shares: string;
+  /** Cores used: server processes / PostgreSQL / nginx / load generator / idle. */
+  cores: string;
 }
 
 async function drive(server: Server, scenario: Scenario, connections: number) {
@@ -247,12 +314,14 @@ async function main() {
       for (const connections of CONNECTIONS)
         for (const scenario of SCENARIOS) {
           const before = await requestsAnswered(server);
-          const result = await drive(server, scenario, connections);
+          const { result, cores } = await measureCores(server, () =>
+            drive(server, scenario, connections),
+          );
           const answered = (await requestsAnswered(server)).map((n, i) => n - before[i]);
           const total = answered.reduce((sum, n) => sum + n, 0);
           const shares = answered.map((n) => Math.round((100 * n) / total)).join(" / ");
           peak = Math.max(peak, rssMb(server));
-          const run = { database, actions, scenario, connections, ...result, shares };
+          const run = { database, actions, scenario, connections, ...result, shares, cores };
           runs.push(run);
           console.log(JSON.stringify(run));
         }
@@ -273,12 +342,12 @@ async function main() {
       .join(" ")}`,
   );
   console.log(
-    "| database | actions | scenario | connections | req/s | p50 ms | p99 ms | timeouts | non-2xx | errors | % per process |",
+    "| database | actions | scenario | connections | req/s | p50 ms | p99 ms | timeouts | non-2xx | errors | % per process | cores: server / PostgreSQL / nginx / load / idle |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of runs)
     console.log(
-      `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} | ${r.shares} |`,
+      `| ${r.database} | ${r.actions} | ${r.scenario} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.timeouts} | ${r.non2xx} | ${r.errors} | ${r.shares} | ${r.cores} |`,
     );
   console.log(
     "\n| database | actions | seeding s | at rest: RSS / heap / external MB | peak RSS MB | after load | after 20 s idle |",
