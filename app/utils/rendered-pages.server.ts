@@ -40,22 +40,40 @@ export function keptPageKey(
     .digest("base64url");
 }
 
-/** The kept page for `key` with `nonce` in it, rendering it (with the mark) when not kept. */
+/** Renders under way, by key: the views that arrive meanwhile wait for the one render. */
+const rendering = new Map<string, Promise<Buffer[]>>();
+
+/**
+ * The kept page for `key` with `nonce` in it, rendering it (with the mark) when not kept. A render
+ * takes the one thread for tens of milliseconds, so a page is rendered once however many ask for
+ * it at once (at each new minute, or after a change, everyone watching the overview does).
+ */
 export async function keptPage(
   key: string,
   nonce: string,
   render: () => Promise<string>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  let parts = pages.get(key);
-  if (parts === undefined) {
-    parts = (await render()).split(NONCE_MARK).map((part) => Buffer.from(part, "utf8"));
-    pages.set(
-      key,
-      parts,
-      parts.reduce((bytes, part) => bytes + part.length, 0),
-    );
-  }
+  const parts = pages.get(key) ?? (await renderOnce(key, render));
   const nonceBytes = Buffer.from(nonce, "utf8");
   const page = Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part])));
   return new Uint8Array(page.buffer as ArrayBuffer, page.byteOffset, page.byteLength);
+}
+
+function renderOnce(key: string, render: () => Promise<string>): Promise<Buffer[]> {
+  let pending = rendering.get(key);
+  if (!pending) {
+    pending = render()
+      .then((html) => {
+        const parts = html.split(NONCE_MARK).map((part) => Buffer.from(part, "utf8"));
+        pages.set(
+          key,
+          parts,
+          parts.reduce((bytes, part) => bytes + part.length, 0),
+        );
+        return parts;
+      })
+      .finally(() => rendering.delete(key));
+    rendering.set(key, pending);
+  }
+  return pending;
 }
