@@ -23,7 +23,10 @@ import styles from "./styles/app.css?url";
 import { getUser } from "./utils/auth.server";
 import { FORBIDDEN_CHARACTER, UNREADABLE_FORM } from "./utils/forms";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);

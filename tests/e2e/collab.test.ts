@@ -43,8 +43,6 @@ describe.skipIf(!browserTestsEnabled())("co-editing in the browser", () => {
     const context = await e2e.browser.newContext();
     const page = await context.newPage();
     page.on("console", (message) => {
-      // The browser's own favicon request is no concern of the page.
-      if (message.location().url.endsWith("/favicon.ico")) return;
       if (message.type() === "error" || message.type() === "warning")
         consoleProblems.push(`${email}: ${message.text()}`);
     });
