@@ -1,6 +1,6 @@
 import type { Executor } from "../db";
 import { type Actor, assertCan, type Permission } from "./domain/policy";
-import { createSizedLru } from "./sized-lru";
+import { createSizedLru, keepComputed } from "./sized-lru";
 
 /**
  * Answers read from one organisation's data, kept in this process and given again while nothing in
@@ -67,17 +67,11 @@ export function createReadCache({ maxBytes = 16 * 2 ** 20 } = {}): ReadCache {
       }
       misses++;
       // Readers that come while it is computed wait for the same answer (one computation per
-      // version, however many ask at once); a failure is not kept.
-      const entry: Kept = { version, value: compute() };
-      kept.set(id, entry, 0);
-      try {
-        const value = (await entry.value) as T;
-        if (kept.get(id) === entry) kept.set(id, entry, size(value));
-        return value;
-      } catch (error) {
-        if (kept.get(id) === entry) kept.delete(id);
-        throw error;
-      }
+      // version, however many ask at once).
+      const value = await keepComputed(kept, id, { version, value: compute() }, (computed) =>
+        size(computed as T),
+      );
+      return value as T;
     },
     stats: () => ({ entries: kept.size, bytes: kept.bytes, hits, misses }),
   };

@@ -46,3 +46,25 @@ export function createSizedLru<V>(maxBytes: number): SizedLru<V> {
     },
   };
 }
+
+/**
+ * Keeps `entry`, whose value is being computed, under `key` at once (at no size), so that readers
+ * who come meanwhile share the one computation; then at the computed value's size. A failure is
+ * forgotten, not kept. Resolves with the computed value.
+ */
+export async function keepComputed<T, E extends { value: Promise<T> }>(
+  lru: SizedLru<E>,
+  key: string,
+  entry: E,
+  size: (value: T) => number,
+): Promise<T> {
+  lru.set(key, entry, 0);
+  try {
+    const value = await entry.value;
+    if (lru.get(key) === entry) lru.set(key, entry, size(value));
+    return value;
+  } catch (error) {
+    if (lru.get(key) === entry) lru.delete(key);
+    throw error;
+  }
+}

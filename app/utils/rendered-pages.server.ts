@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EntryContext } from "@remix-run/node";
-import { createSizedLru } from "../../server/sized-lru";
+import { createSizedLru, keepComputed } from "../../server/sized-lru";
 
 /**
  * Pages rendered once and given again while everything they are rendered from is the same
@@ -15,8 +15,11 @@ import { createSizedLru } from "../../server/sized-lru";
  */
 export const NONCE_MARK = `nonce-${randomBytes(18).toString("base64url")}`;
 
-/** A kept page as UTF-8 bytes, cut where the nonce goes: it is sent without being encoded again. */
-const pages = createSizedLru<Buffer[]>(8 * 2 ** 20);
+/**
+ * A kept page as UTF-8 bytes, cut where the nonce goes: it is sent without being encoded again.
+ * Kept from the start of its render, so the views that come meanwhile wait for the one render.
+ */
+const pages = createSizedLru<{ value: Promise<Buffer[]> }>(8 * 2 ** 20);
 
 export interface KeepRendered {
   keepRendered?: boolean;
@@ -40,9 +43,6 @@ export function keptPageKey(
     .digest("base64url");
 }
 
-/** Renders under way, by key: the views that arrive meanwhile wait for the one render. */
-const rendering = new Map<string, Promise<Buffer[]>>();
-
 /**
  * The kept page for `key` with `nonce` in it, rendering it (with the mark) when not kept. A render
  * takes the one thread for tens of milliseconds, so a page is rendered once however many ask for
@@ -53,27 +53,13 @@ export async function keptPage(
   nonce: string,
   render: () => Promise<string>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const parts = pages.get(key) ?? (await renderOnce(key, render));
+  const parts = await (pages.get(key)?.value ??
+    keepComputed(pages, key, { value: render().then(cutAtNonce) }, byteLength));
   const nonceBytes = Buffer.from(nonce, "utf8");
   const page = Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part])));
   return new Uint8Array(page.buffer as ArrayBuffer, page.byteOffset, page.byteLength);
 }
 
-function renderOnce(key: string, render: () => Promise<string>): Promise<Buffer[]> {
-  let pending = rendering.get(key);
-  if (!pending) {
-    pending = render()
-      .then((html) => {
-        const parts = html.split(NONCE_MARK).map((part) => Buffer.from(part, "utf8"));
-        pages.set(
-          key,
-          parts,
-          parts.reduce((bytes, part) => bytes + part.length, 0),
-        );
-        return parts;
-      })
-      .finally(() => rendering.delete(key));
-    rendering.set(key, pending);
-  }
-  return pending;
-}
+const cutAtNonce = (html: string) =>
+  html.split(NONCE_MARK).map((part) => Buffer.from(part, "utf8"));
+const byteLength = (parts: Buffer[]) => parts.reduce((bytes, part) => bytes + part.length, 0);
