@@ -6,8 +6,9 @@
  * (read an action, then change its progress with the version just read). Prints req/s, p50/p99
  * latency, timeouts, non-2xx answers, errors, each process's share of the requests and the CPU
  * cores each part used (the server processes, PostgreSQL, nginx, the load generator, and what
- * was left idle) per run, and the server's RSS at rest, right after the load and after 20 s idle (time for the collection
- * once requests stop, see server/memory.ts). Prints numbers; asserts nothing.
+ * was left idle) per run, and the server's RSS at rest, right after the load and after 20 s idle
+ * (time for the collection once requests stop, see server/memory.ts). Prints numbers; asserts
+ * nothing.
  *
  * The `cluster` target is production's scale-out (ADR 0029) on this machine: two processes on one
  * fresh PostgreSQL database behind Debian's nginx with deploy/nginx.conf, driven through nginx
