@@ -149,11 +149,16 @@ async function startSocketIoRelay(): Promise<() => Promise<void>> {
   );
   const docs = new Map<string, import("yjs").Doc>();
   io.on("connection", (socket) => {
-    socket.on("collab:join", ({ documentId }, reply) => {
+    const answer = (documentId: string, doc: import("yjs").Doc, stateVector: Uint8Array) => {
+      const data = protocol.step2Message(Y.encodeStateAsUpdate(doc, stateVector));
+      socket.emit("collab:sync", { documentId, data });
+    };
+    socket.on("collab:join", ({ documentId, stateVector }, reply) => {
       const doc = docs.get(documentId) ?? new Y.Doc();
       docs.set(documentId, doc);
       void socket.join(documentId);
       reply({ ok: true, writable: true });
+      if (stateVector) answer(documentId, doc, new Uint8Array(stateVector));
       socket.emit("collab:sync", { documentId, data: protocol.step1Message(doc) });
     });
     socket.on("collab:sync", ({ documentId, data }, reply) => {
@@ -161,8 +166,7 @@ async function startSocketIoRelay(): Promise<() => Promise<void>> {
       if (!doc) return;
       const { type, body } = protocol.decodeSyncMessage(data);
       if (type === protocol.SyncMessageType.step1) {
-        const answer = protocol.step2Message(Y.encodeStateAsUpdate(doc, body));
-        socket.emit("collab:sync", { documentId, data: answer });
+        answer(documentId, doc, body);
       } else {
         Y.applyUpdate(doc, body);
         socket.to(documentId).emit("collab:sync", { documentId, data });

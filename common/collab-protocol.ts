@@ -38,6 +38,14 @@ export interface DocumentRef {
   documentId: string;
 }
 
+/**
+ * A join. With the client's state vector the server answers it at once, as it would a step 1,
+ * which saves the client a round trip before it is in sync.
+ */
+export interface JoinPayload<Data extends Binary = Binary> extends DocumentRef {
+  stateVector?: Data;
+}
+
 /** A sync message (`collab:sync`) or an awareness update (`collab:awareness`) for one document. */
 export interface DocumentMessage<Data extends Binary = Binary> extends DocumentRef {
   data: Data;
@@ -76,7 +84,7 @@ export interface CollabErrorPayload {
  * the provider asks for none with its cursors and its leave, which need no answer.
  */
 export interface CollabClientEvents {
-  "collab:join": (payload: DocumentRef, ack: (response: JoinAck) => void) => void;
+  "collab:join": (payload: JoinPayload, ack: (response: JoinAck) => void) => void;
   "collab:sync": (payload: DocumentMessage, ack: (response: SyncAck) => void) => void;
   "collab:awareness": (payload: DocumentMessage, ack?: (response: AwarenessAck) => void) => void;
   "collab:leave": (payload: DocumentRef, ack?: (response: LeaveAck) => void) => void;

@@ -14,7 +14,6 @@ import {
   type StatusPayload,
   type SyncAck,
   SyncMessageType,
-  step1Message,
   step2Message,
   updateMessage,
 } from "../../common/collab-protocol";
@@ -177,7 +176,9 @@ export class SocketIoProvider {
   }
 
   private onConnect = () => {
-    this.socket.emit("collab:join", { documentId: this.documentId }, (ack?: JoinAck) => {
+    // With our state vector, the server answers with what we lack right after the join.
+    const join = { documentId: this.documentId, stateVector: Y.encodeStateVector(this.doc) };
+    this.socket.emit("collab:join", join, (ack?: JoinAck) => {
       if (!ack || "error" in ack) {
         this.emit("error", ack?.error ?? "internal");
         return;
@@ -188,8 +189,6 @@ export class SocketIoProvider {
       this.failed = false;
       this.emit("writable", this.writable);
       this.emit("status", { status: "connected" });
-      // Ask for what we lack; the server's own step 1 (sent on join) asks for what it lacks.
-      this.send(step1Message(this.doc), false);
       if (this.writable && this.awareness.getLocalState()) {
         this.changedClients.add(this.doc.clientID);
         this.flushAwareness();
@@ -226,16 +225,16 @@ export class SocketIoProvider {
     this.emit("writable", this.writable);
   };
 
-  /** Sends one sync message; updates count as pending until the server's COMMIT acknowledgement. */
-  private send(data: Uint8Array, carriesUpdate: boolean) {
+  /** Sends an update (or step 2); it counts as pending until the server's COMMIT acknowledgement. */
+  private send(data: Uint8Array) {
     if (data.length > MAX_MESSAGE_BYTES) {
       this.refuse(data.length, "too_large");
       return;
     }
-    if (carriesUpdate) this.pending++;
+    this.pending++;
     const connection = this.connection;
     this.socket.emit("collab:sync", { documentId: this.documentId, data }, (ack?: SyncAck) => {
-      if (!carriesUpdate || connection !== this.connection) return;
+      if (connection !== this.connection) return;
       this.pending--;
       if (!ack || "error" in ack) this.refuse(data.length, ack?.error ?? "internal");
       this.changed();
@@ -298,7 +297,7 @@ export class SocketIoProvider {
       if (this.refusedBytes !== undefined && step2.length >= this.refusedBytes) return;
       this.refusedBytes = undefined;
       this.unsent = false;
-      this.send(step2, true);
+      this.send(step2);
       return;
     }
     Y.applyUpdate(this.doc, body, this);
@@ -326,7 +325,7 @@ export class SocketIoProvider {
       this.changed();
       return;
     }
-    this.send(updateMessage(update), true);
+    this.send(updateMessage(update));
   };
 
   private onAwarenessUpdate = (

@@ -146,7 +146,7 @@ export class CollabDocument {
   /**
    * The answers to a client's step 1: what it lacks of the saved document, then the updates
    * already sent to the room but not yet saved (a socket that joined meanwhile would otherwise
-   * miss them, and every later edit that builds on them). Throws if the state vector is malformed.
+   * miss them, and every later edit that builds on them).
    */
   answerStep1(stateVector: Uint8Array): Uint8Array[] {
     return [

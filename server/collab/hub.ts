@@ -1,5 +1,4 @@
 import type * as Y from "yjs";
-import { documentRoom } from "../../common/collab-protocol";
 import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer, AppSocket, GuardedOn, RealtimeFeature } from "../realtime";
@@ -15,8 +14,8 @@ import { appendUpdate, loadState } from "./store";
  * awareness messages over socket.io, every update appended to the database and acknowledged to
  * its author only after COMMIT. Assembled from the registry of loaded documents (registry.ts),
  * each of which owns its Y.Doc, saves and compaction (document.ts), the message handling
- * (messages.ts), the rate limits (limits.ts) and the database (store.ts). Nothing here is
- * trusted to stay current: a join first catches up from the log.
+ * (messages.ts), the rate limits (limits.ts) and the database (store.ts). What keeps a loaded
+ * copy current in one process and across several: registry.ts.
  */
 export class CollabHub implements RealtimeFeature {
   readonly stats: CollabStats = {
@@ -31,13 +30,13 @@ export class CollabHub implements RealtimeFeature {
 
   /** `clustered`: other server processes share the rooms and load the same documents. */
   constructor(
-    private readonly io: AppServer,
+    io: AppServer,
     private readonly db: DB,
     clustered = false,
   ) {
     const peers = collabPeers(io, clustered);
     this.peers = peers;
-    this.registry = new DocumentRegistry(io, db, this.stats, peers);
+    this.registry = new DocumentRegistry(io, db, this.stats, peers, clustered);
     this.messages = new CollabMessages(
       this.registry,
       new RateLimiter(),
@@ -80,13 +79,11 @@ export class CollabHub implements RealtimeFeature {
   }
 
   /**
-   * A document became frozen (fastställd) or changed metadata: open editors learn it at once.
-   * Called in every process (the event reaches each), so each tells its own editors.
+   * A document was adopted, archived, taken out of the archive or deleted: its open editors learn
+   * it at once. Called in every process (the event reaches each), so each tells its own editors.
    */
-  documentChanged(documentId: string, frozen: boolean) {
-    const document = this.registry.get(documentId);
-    if (document) document.frozen = frozen;
-    this.io.local.to(documentRoom(documentId)).emit("collab:status", { documentId, frozen });
+  statusChanged(documentId: string): Promise<void> {
+    return this.registry.statusChanged(documentId);
   }
 
   /** The saved in-memory copy of a document, if it is loaded in this process. */

@@ -1,3 +1,4 @@
+import * as decoding from "lib0/decoding";
 import { z } from "zod";
 import {
   type CollabErrorCode,
@@ -21,8 +22,25 @@ import { COLLAB_LIMITS, type RateLimiter } from "./limits";
 import type { CollabPeers } from "./peers";
 import type { DocumentRegistry } from "./registry";
 
-const JoinSchema = z.object({ documentId: z.uuid() });
+const JoinSchema = z.object({
+  documentId: z.uuid(),
+  stateVector: z.instanceof(Uint8Array).optional(),
+});
 const MessageSchema = z.object({ documentId: z.uuid(), data: z.instanceof(Uint8Array) });
+
+/** Whether `bytes` is a Yjs state vector and nothing more: pairs of client id and clock. */
+function isStateVector(bytes: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+      decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+    }
+    return !decoding.hasContent(decoder);
+  } catch {
+    return false;
+  }
+}
 
 export interface CollabStats extends SaveStats {
   droppedReadOnlyUpdates: number;
@@ -107,7 +125,9 @@ export class CollabMessages {
   ) {
     const parsed = JoinSchema.safeParse(payload);
     if (!parsed.success) return this.fail(socket, reply, undefined, "not_found");
-    const { documentId } = parsed.data;
+    const { documentId, stateVector } = parsed.data;
+    if (stateVector && !isStateVector(stateVector))
+      return this.fail(socket, reply, documentId, "malformed");
     let document: CollabDocument;
     try {
       document = await this.registry.join(socket, user, documentId);
@@ -116,10 +136,17 @@ export class CollabMessages {
       throw error;
     }
     reply({ ok: true, writable: this.writable(user, document) });
-    // Our state vector: the client answers with whatever we lack (edits made offline).
+    // What the client lacks, as for its step 1; then our state vector: the client answers with
+    // whatever we lack (edits made offline).
+    if (stateVector) this.answer(socket, document, stateVector);
     socket.emit("collab:sync", { documentId, data: step1Message(document.doc) });
     const cursors = document.allAwareness();
     if (cursors) socket.emit("collab:awareness", { documentId, data: cursors });
+  }
+
+  private answer(socket: AppSocket, document: CollabDocument, stateVector: Uint8Array) {
+    for (const data of document.answerStep1(stateVector))
+      socket.emit("collab:sync", { documentId: document.id, data });
   }
 
   private async sync(
@@ -142,14 +169,9 @@ export class CollabMessages {
     }
     if (message.type === SyncMessageType.step1) {
       // The client's state vector: answer with everything it lacks.
-      let answers: Uint8Array[];
-      try {
-        answers = document.answerStep1(message.body);
-      } catch {
-        return this.fail(socket, reply, documentId, "malformed");
-      }
+      if (!isStateVector(message.body)) return this.fail(socket, reply, documentId, "malformed");
       reply({ ok: true });
-      for (const answer of answers) socket.emit("collab:sync", { documentId, data: answer });
+      this.answer(socket, document, message.body);
       return;
     }
     if (!carriesUpdate(message.type)) return this.fail(socket, reply, documentId, "malformed");

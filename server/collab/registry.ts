@@ -1,7 +1,7 @@
 import { DOCUMENT_ROOM_PREFIX, documentRoom } from "../../common/collab-protocol";
 import type { DB } from "../../db";
 import type { SessionUser } from "../auth/sessions";
-import { isDocumentFrozen } from "../domain/documents";
+import { documentFrozenState, isDocumentFrozen } from "../domain/documents";
 import { NotFoundError } from "../domain/policy";
 import { type AppServer, type AppSocket, PRESENCE_COALESCE_MS } from "../realtime";
 import { coalesced } from "../realtime/coalesce";
@@ -11,9 +11,15 @@ import type { CollabPeers } from "./peers";
 import { loadCheckedState } from "./store";
 
 /**
- * The documents loaded in this process, and who is in them: a join loads a document once (or
- * catches the loaded copy up from the log), a leave removes the socket's cursors, and a document
- * nobody has had open for `unloadAfterMs` is rendered, compacted and dropped from memory.
+ * The documents loaded in this process, and who is in them: a join loads a document once, a
+ * leave removes the socket's cursors, and a document nobody has had open for `unloadAfterMs` is
+ * rendered, compacted and dropped from memory.
+ *
+ * In one process a loaded copy stays current by itself: every save goes through it, and a
+ * restore, adoption, archiving or deletion reaches it through the bus after COMMIT. A join then
+ * needs no query. Across processes (`clustered`) news from the others can be missed (a process
+ * stopped right after its COMMIT), so each join reads the document's state and catches the copy
+ * up from the log.
  */
 export class DocumentRegistry {
   private documents = new Map<string, CollabDocument>();
@@ -31,6 +37,7 @@ export class DocumentRegistry {
     private readonly db: DB,
     private readonly stats: SaveStats,
     private readonly peers: CollabPeers,
+    private readonly clustered: boolean,
   ) {}
 
   /** The loaded document, if any (whoever is in it). */
@@ -53,13 +60,18 @@ export class DocumentRegistry {
   }
 
   /**
-   * Loads a document once per process, or catches an already loaded copy up from the log. What
-   * the catch-up finds goes to the editors already here too: it is what another process saved
-   * and could not announce (it stopped right after its COMMIT), and they would miss it otherwise.
+   * Loads a document once per process. Clustered, an already loaded copy is first caught up from
+   * the log; what that finds goes to the editors already here too, since it is what another
+   * process saved and could not announce, and they would miss it otherwise.
    */
   private async open(documentId: string, user: SessionUser): Promise<CollabDocument> {
-    const frozen = await isDocumentFrozen(this.db, user, documentId);
     const existing = this.documents.get(documentId);
+    if (existing && !this.clustered) {
+      // The same answer isDocumentFrozen gives: another organisation's document does not exist.
+      if (existing.organisationId !== user.organisationId) throw new NotFoundError();
+      return existing;
+    }
+    const frozen = await isDocumentFrozen(this.db, user, documentId);
     if (existing) {
       existing.frozen = frozen;
       await existing.sendStoredUpdates();
@@ -89,6 +101,37 @@ export class DocumentRegistry {
       this.loading.set(documentId, pending);
     }
     return pending;
+  }
+
+  /**
+   * A document was adopted, archived, taken out of the archive or deleted (in any process): the
+   * loaded copy, also one still loading, takes its state as committed. Open editors learn whether
+   * it is frozen; of a deleted document they learn it is gone, and its copy is dropped.
+   */
+  async statusChanged(documentId: string): Promise<void> {
+    const document =
+      this.documents.get(documentId) ??
+      (await this.loading.get(documentId)?.catch(() => undefined));
+    if (!document || this.documents.get(documentId) !== document) return;
+    const frozen = await documentFrozenState(this.db, documentId);
+    const room = this.io.local.to(documentRoom(documentId));
+    if (frozen === undefined) {
+      room.emit("collab:error", { documentId, code: "not_found" });
+      this.io.local.in(documentRoom(documentId)).socketsLeave(documentRoom(documentId));
+      this.drop(document);
+      return;
+    }
+    document.frozen = frozen;
+    room.emit("collab:status", { documentId, frozen });
+  }
+
+  /** Forgets a document's copy; what it had not saved is no longer wanted. */
+  private drop(document: CollabDocument) {
+    this.documents.delete(document.id);
+    clearTimeout(this.unloadTimers.get(document.id));
+    this.unloadTimers.delete(document.id);
+    document.stopTimers();
+    document.destroy();
   }
 
   /** Takes the socket out of the document: its cursors vanish for the others at once. */

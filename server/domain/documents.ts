@@ -302,6 +302,19 @@ export async function isDocumentFrozen(
   return isFrozen(row);
 }
 
+/** Whether a document is frozen, as committed; undefined once it is deleted. For the co-editing hub. */
+export async function documentFrozenState(
+  db: Executor,
+  documentId: string,
+): Promise<boolean | undefined> {
+  const row = await db
+    .selectFrom("documents")
+    .select(["status", "archived_at"])
+    .where("id", "=", documentId)
+    .executeTakeFirst();
+  return row && isFrozen(row);
+}
+
 /** Every document by title, for choosing one in a form (an action's "Från dokument"). */
 export async function documentChoices(
   db: Executor,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { COLLAB_LIMITS } from "../../server/collab/limits";
+import { deleteDocument, setDocumentArchived } from "../../server/domain/archiving";
 import { createDocument, getDocument, updateDocumentMeta } from "../../server/domain/documents";
 import { createUser } from "../../server/domain/users";
 import { type CollabClient, collabClient, signedInSocket } from "../helpers/collab-client";
@@ -127,6 +128,8 @@ describe("co-editing: authorisation and bad input on the socket", () => {
   });
 
   it("another organisation's document does not exist for the socket", async () => {
+    // Ours is open (loaded) while they try it; theirs is not loaded when we try it.
+    await bystander();
     const ours = await socketFor(WRITER);
     const error = nextEvent(ours, "collab:error");
     expect(await ask(ours, "collab:join", { documentId: otherOrgDocumentId })).toEqual({
@@ -151,6 +154,20 @@ describe("co-editing: authorisation and bad input on the socket", () => {
       ok: true,
       writable: true,
     });
+  });
+
+  it("a join with a state vector that is not one is malformed, and joins nothing", async () => {
+    const socket = await socketFor(WRITER);
+    for (const stateVector of [new Uint8Array([5, 1]), new Uint8Array([1, 1, 1, 9])]) {
+      const error = nextEvent(socket, "collab:error");
+      expect(await ask(socket, "collab:join", { documentId, stateVector })).toEqual({
+        error: "malformed",
+      });
+      expect(await error).toEqual({ documentId, code: "malformed" });
+    }
+    expect(
+      await ask(socket, "collab:sync", { documentId, data: step1Message(new Y.Doc()) }),
+    ).toEqual({ error: "not_found" });
   });
 
   it("a join for a document that does not exist, or a bad id, is not_found", async () => {
@@ -383,7 +400,7 @@ describe("co-editing: authorisation and bad input on the socket", () => {
       status: "adopted",
       version: meta.version,
     });
-    server.collab.documentChanged(id, true);
+    // The domain event reaches the open editor after COMMIT.
     expect(await status).toEqual({ documentId: id, frozen: true });
 
     const update = await updateFor(server, id, "för sent");
@@ -396,5 +413,38 @@ describe("co-editing: authorisation and bad input on the socket", () => {
     const again = await joined(WRITER, id);
     expect(again.ack).toEqual({ ok: true, writable: false });
     expect((await storedDoc(db, id)).getText("probe").toString()).toBe("");
+  });
+
+  it("archiving, taking out of the archive and deleting reach the open editors and later joins", async () => {
+    const db = server.database.db;
+    const actor = await actorOf(db, "admin@kommun.test");
+    const id = await createDocument(db, actor, { title: "Att arkivera", kind: "ovrigt" });
+    const { socket } = await joined(WRITER, id);
+
+    let status = nextEvent(socket, "collab:status");
+    await setDocumentArchived(db, actor, id, true);
+    expect(await status).toEqual({ documentId: id, frozen: true });
+    expect((await joined(WRITER, id)).ack).toEqual({ ok: true, writable: false });
+
+    status = nextEvent(socket, "collab:status");
+    await setDocumentArchived(db, actor, id, false);
+    expect(await status).toEqual({ documentId: id, frozen: false });
+    // Writable again, in the editor already open too.
+    expect((await joined(WRITER, id)).ack).toEqual({ ok: true, writable: true });
+    const update = await updateFor(server, id, "igen");
+    expect(
+      await ask(socket, "collab:sync", { documentId: id, data: updateMessage(update) }),
+    ).toEqual({ ok: true });
+
+    await setDocumentArchived(db, actor, id, true);
+    const gone = nextEvent(socket, "collab:error");
+    await deleteDocument(db, actor, id);
+    expect(await gone).toEqual({ documentId: id, code: "not_found" });
+    // The deleted document's copy is gone: a join, and a late update, find nothing.
+    const late = await socketFor(WRITER);
+    expect(await ask(late, "collab:join", { documentId: id })).toEqual({ error: "not_found" });
+    expect(
+      await ask(socket, "collab:sync", { documentId: id, data: updateMessage(update) }),
+    ).toEqual({ error: "not_found" });
   });
 });

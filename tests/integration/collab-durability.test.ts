@@ -257,26 +257,6 @@ describe("co-editing: durability, compaction, loading and presence", () => {
     expect(contentOf(await storedDoc(db(), documentId))).toEqual(contentOf(second.doc));
   });
 
-  it("a loaded document catches up on rows another process wrote before a join, and its editors get them", async () => {
-    const documentId = await newDocument();
-    const first = await open(documentId);
-    expect(hubDoc(server.collab, documentId)).toBeDefined();
-    // Another server process serving the same document appends straight to the log.
-    await appendUpdate(
-      db(),
-      documentId,
-      await scratchUpdate(documentId, "från en annan process"),
-      null,
-    );
-    const second = await open(documentId, "admin@kommun.test");
-    expect(second.doc.getText("probe").toString()).toBe("från en annan process");
-    expect(hubDoc(server.collab, documentId)?.getText("probe").toString()).toBe(
-      "från en annan process",
-    );
-    // The editor already there never heard of that save (its process could not announce it).
-    await expect.poll(() => first.doc.getText("probe").toString()).toBe("från en annan process");
-  });
-
   it("keeps the rendered text and HTML up to date within the render delay", async () => {
     const documentId = await newDocument();
     const client = await open(documentId);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { decodeSyncMessage, SyncMessageType } from "../../common/collab-protocol";
 import { loadState } from "../../server/collab/store";
-import { collabClient } from "../helpers/collab-client";
+import { collabClient, signedInSocket } from "../helpers/collab-client";
+import { ask, connected, recordEvents, storedDoc } from "../helpers/collab-wire";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 describe("co-editing over socket.io", () => {
@@ -74,4 +76,28 @@ describe("co-editing over socket.io", () => {
       .executeTakeFirstOrThrow();
     return Number(row.count);
   }
+
+  it("a join with the client's state vector is answered with what it lacks, without a step 1", async () => {
+    const stored = await storedDoc(server.database.db, documentId);
+    const client = new Y.Doc();
+    const socket = await signedInSocket(server, "arbetsgrupp@kommun.test");
+    await connected(socket);
+    const events = recordEvents(socket, ["collab:sync"]);
+    const ack = await ask(socket, "collab:join", {
+      documentId,
+      stateVector: Y.encodeStateVector(client),
+    });
+    expect(ack).toEqual({ ok: true, writable: true });
+    await expect.poll(() => events.length).toBeGreaterThanOrEqual(2);
+    const [answer, ours] = events.map(({ payload }) =>
+      decodeSyncMessage(payload.data as Uint8Array),
+    );
+    // Step 2 first (the provider is in sync on it), then the server's own step 1.
+    expect(answer.type).toBe(SyncMessageType.step2);
+    expect(ours.type).toBe(SyncMessageType.step1);
+    Y.applyUpdate(client, answer.body);
+    expect(Y.encodeStateVector(client)).toEqual(Y.encodeStateVector(stored));
+    expect(ours.body).toEqual(Y.encodeStateVector(stored));
+    socket.close();
+  });
 });
