@@ -8,10 +8,10 @@ import {
   type Selectable,
   type Transaction,
 } from "kysely";
-import { PGliteDialect } from "kysely-pglite-dialect";
 import { lockDataDir } from "./data-dir-lock";
 import { migrations } from "./migrations";
 import { watchInserts } from "./outbox";
+import { PGliteDialect } from "./pglite-dialect";
 import { type PoolCounts, postgresJsPool } from "./postgres-js-pool";
 import type { Database, DomainEventsTable } from "./schema";
 

@@ -1,0 +1,194 @@
+import { type PGlite, parse, protocol, type Results } from "@electric-sql/pglite";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from "kysely";
+
+const { serialize } = protocol;
+
+/** Prepared statements kept; the least recently used is closed beyond this. */
+export const MAX_STATEMENTS = 500;
+
+/** Statements that change the schema: a prepared `select *` could then no longer describe its rows. */
+const SCHEMA_CHANGE = /^\s*(alter|create|drop)\s/i;
+
+interface PreparedStatement {
+  name: string;
+  parameterTypes: number[];
+}
+
+/**
+ * Kysely on the embedded PGlite, with prepared statements (ADR 0038): a query with parameters is
+ * parsed and planned once under a name and then only bound and run, as postgres.js does on a
+ * PostgreSQL server. On the embedded database, planning a join costs more than running it, and
+ * the same few queries run on every request. Queries without parameters (transaction control,
+ * migrations) go through PGlite's own unnamed statement.
+ */
+export class PGliteDialect implements Dialect {
+  constructor(private readonly pglite: PGlite) {}
+
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+
+  createDriver(): Driver {
+    return new PGliteDriver(this.pglite);
+  }
+
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new PostgresIntrospector(db);
+  }
+}
+
+/** PGlite is one connection: each acquirer waits for the one before it, in order. */
+class PGliteDriver implements Driver {
+  private readonly connection: PGliteConnection;
+  private held = false;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly pglite: PGlite) {
+    this.connection = new PGliteConnection(pglite);
+  }
+
+  /** execProtocol, unlike query(), does not wait for PGlite to have started. */
+  async init() {
+    await this.pglite.waitReady;
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.held = true;
+    return this.connection;
+  }
+
+  async releaseConnection() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held = false;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : "";
+    await connection.executeQuery(CompiledQuery.raw(`start transaction${isolation}`));
+  }
+
+  async commitTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw("commit"));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async destroy() {
+    await this.pglite.close();
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  /** By SQL text, least recently used first. */
+  private statements = new Map<string, PreparedStatement>();
+  private nextStatement = 0;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const parameters = query.parameters as unknown[];
+    if (parameters.length === 0) {
+      if (SCHEMA_CHANGE.test(query.sql)) await this.forgetStatements();
+      return resultOf<R>(await this.pglite.query<R>(query.sql));
+    }
+    const statement = await this.prepared(query.sql);
+    const values = parameters.map((value, i) =>
+      this.serialized(value, statement.parameterTypes[i]),
+    );
+    const message = concat([
+      serialize.bind({ statement: statement.name, values }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
+    const { messages } = await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
+    return resultOf<R>(parse.parseResults(messages, this.pglite.parsers)[0] as Results<R>);
+  }
+
+  // biome-ignore lint/correctness/useYield: Kysely's interface; PGlite returns every row at once.
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error("Streaming is not supported on PGlite");
+  }
+
+  private async prepared(sql: string): Promise<PreparedStatement> {
+    const known = this.statements.get(sql);
+    if (known) {
+      this.statements.delete(sql);
+      this.statements.set(sql, known);
+      return known;
+    }
+    const name = `samverkan_${this.nextStatement++}`;
+    const message = concat([
+      serialize.parse({ name, text: sql }),
+      serialize.describe({ type: "S", name }),
+      serialize.sync(),
+    ]);
+    const { messages } = await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
+    const statement = { name, parameterTypes: parse.parseDescribeStatementResults(messages) };
+    this.statements.set(sql, statement);
+    if (this.statements.size > MAX_STATEMENTS) {
+      const [oldest, { name: closed }] = this.statements.entries().next().value!;
+      this.statements.delete(oldest);
+      await this.close([closed]);
+    }
+    return statement;
+  }
+
+  private async forgetStatements() {
+    const names = [...this.statements.values()].map(({ name }) => name);
+    this.statements.clear();
+    await this.close(names);
+  }
+
+  private async close(names: string[]) {
+    if (names.length === 0) return;
+    const message = concat([
+      ...names.map((name) => serialize.close({ type: "S", name })),
+      serialize.sync(),
+    ]);
+    await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
+  }
+
+  /** As PGlite's own query() sends a value: by the parameter's type, else as text. */
+  private serialized(value: unknown, type: number | undefined) {
+    if (value === null || value === undefined) return null;
+    const serializer = type === undefined ? undefined : this.pglite.serializers[type];
+    return serializer ? serializer(value) : String(value);
+  }
+}
+
+function resultOf<R>(result: Results<R>): QueryResult<R> {
+  return result.affectedRows === undefined
+    ? { rows: result.rows }
+    : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
+}
