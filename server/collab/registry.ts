@@ -4,7 +4,7 @@ import type { SessionUser } from "../auth/sessions";
 import { documentFrozenState, isDocumentFrozen } from "../domain/documents";
 import { NotFoundError } from "../domain/policy";
 import { type AppServer, type AppSocket, PRESENCE_COALESCE_MS } from "../realtime";
-import { coalesced } from "../realtime/coalesce";
+import { coalesced, sharedReads } from "../realtime/coalesce";
 import { CollabDocument, type SaveStats } from "./document";
 import { COLLAB_LIMITS } from "./limits";
 import type { CollabPeers } from "./peers";
@@ -18,8 +18,8 @@ import { loadCheckedState } from "./store";
  * In one process a loaded copy stays current by itself: every save goes through it, and a
  * restore, adoption, archiving or deletion reaches it through the bus after COMMIT. A join then
  * needs no query. Across processes (`clustered`) news from the others can be missed (a process
- * stopped right after its COMMIT), so each join reads the document's state and catches the copy
- * up from the log.
+ * stopped right after its COMMIT), so a join first reads the document as committed: whether it is
+ * frozen or gone, and the log's newest rows. Joins arriving together share that read.
  */
 export class DocumentRegistry {
   private documents = new Map<string, CollabDocument>();
@@ -27,6 +27,8 @@ export class DocumentRegistry {
   private unloadTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Set when the server shuts down: leaves then schedule nothing that would outlive it. */
   private closing = false;
+  /** Reads a loaded document as committed (see `readCommitted`), shared by those who ask together. */
+  private refresh = sharedReads((documentId) => this.readCommitted(documentId));
   private people = coalesced(
     (documentId) => this.broadcastPeople(documentId),
     PRESENCE_COALESCE_MS,
@@ -59,24 +61,18 @@ export class DocumentRegistry {
     return document;
   }
 
-  /**
-   * Loads a document once per process. Clustered, an already loaded copy is first caught up from
-   * the log; what that finds goes to the editors already here too, since it is what another
-   * process saved and could not announce, and they would miss it otherwise.
-   */
+  /** Loads a document once per process; clustered, a loaded copy is first refreshed. */
   private async open(documentId: string, user: SessionUser): Promise<CollabDocument> {
     const existing = this.documents.get(documentId);
-    if (existing && !this.clustered) {
+    if (existing) {
       // The same answer isDocumentFrozen gives: another organisation's document does not exist.
       if (existing.organisationId !== user.organisationId) throw new NotFoundError();
+      if (!this.clustered) return existing;
+      await this.refresh(documentId);
+      if (this.documents.get(documentId) !== existing) throw new NotFoundError();
       return existing;
     }
     const frozen = await isDocumentFrozen(this.db, user, documentId);
-    if (existing) {
-      existing.frozen = frozen;
-      await existing.sendStoredUpdates();
-      return existing;
-    }
     let pending = this.loading.get(documentId);
     if (!pending) {
       pending = (async () => {
@@ -105,24 +101,38 @@ export class DocumentRegistry {
 
   /**
    * A document was adopted, archived, taken out of the archive or deleted (in any process): the
-   * loaded copy, also one still loading, takes its state as committed. Open editors learn whether
-   * it is frozen; of a deleted document they learn it is gone, and its copy is dropped.
+   * loaded copy, also one still loading, takes its state as committed.
    */
   async statusChanged(documentId: string): Promise<void> {
-    const document =
-      this.documents.get(documentId) ??
-      (await this.loading.get(documentId)?.catch(() => undefined));
-    if (!document || this.documents.get(documentId) !== document) return;
-    const frozen = await documentFrozenState(this.db, documentId);
-    const room = this.io.local.to(documentRoom(documentId));
+    await this.loading.get(documentId)?.catch(() => undefined);
+    if (this.documents.has(documentId)) await this.refresh(documentId);
+  }
+
+  /**
+   * Brings a loaded copy to the document as committed: open editors learn at once whether it is
+   * now frozen (or no longer), or that it is deleted, whose copy is then dropped; and what the log
+   * has that the copy lacks goes to them too. Across processes that is what another process saved
+   * and could not announce (it stopped right after its COMMIT): they would miss it otherwise.
+   */
+  private async readCommitted(documentId: string): Promise<void> {
+    const document = this.documents.get(documentId);
+    if (!document) return;
+    const [frozen] = await Promise.all([
+      documentFrozenState(this.db, documentId),
+      document.sendStoredUpdates(),
+    ]);
+    if (this.documents.get(documentId) !== document) return;
     if (frozen === undefined) {
-      room.emit("collab:error", { documentId, code: "not_found" });
+      this.io.local
+        .to(documentRoom(documentId))
+        .emit("collab:error", { documentId, code: "not_found" });
       this.io.local.in(documentRoom(documentId)).socketsLeave(documentRoom(documentId));
       this.drop(document);
       return;
     }
+    if (frozen === document.frozen) return;
     document.frozen = frozen;
-    room.emit("collab:status", { documentId, frozen });
+    this.io.local.to(documentRoom(documentId)).emit("collab:status", { documentId, frozen });
   }
 
   /** Forgets a document's copy; what it had not saved is no longer wanted. */

@@ -22,3 +22,35 @@ export function coalesced(run: (key: string) => Promise<void>, delayMs: number) 
     },
   };
 }
+
+/**
+ * Runs `read(key)` one at a time per key, and answers each caller with a run that began after it
+ * asked, so that it sees everything committed before: callers arriving during a run share the
+ * next one. Fifty people joining a document at once make two reads of it, not fifty.
+ */
+export function sharedReads(read: (key: string) => Promise<void>): (key: string) => Promise<void> {
+  const running = new Map<string, Promise<void>>();
+  const queued = new Map<string, Promise<void>>();
+  const start = (key: string) => {
+    const run = read(key).finally(() => {
+      if (running.get(key) === run) running.delete(key);
+    });
+    running.set(key, run);
+    return run;
+  };
+  return (key) => {
+    const current = running.get(key);
+    if (!current) return start(key);
+    let next = queued.get(key);
+    if (!next) {
+      next = current
+        .catch(() => {})
+        .then(() => {
+          queued.delete(key);
+          return start(key);
+        });
+      queued.set(key, next);
+    }
+    return next;
+  };
+}
