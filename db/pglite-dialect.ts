@@ -115,13 +115,11 @@ class PGliteConnection implements DatabaseConnection {
     const values = parameters.map((value, i) =>
       this.serialized(value, statement.parameterTypes[i]),
     );
-    const message = concat([
+    const messages = await this.exchange([
       serialize.bind({ statement: statement.name, values }),
       serialize.describe({ type: "P" }),
       serialize.execute({}),
-      serialize.sync(),
     ]);
-    const { messages } = await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
     return resultOf<R>(parse.parseResults(messages, this.pglite.parsers)[0] as Results<R>);
   }
 
@@ -138,12 +136,10 @@ class PGliteConnection implements DatabaseConnection {
       return known;
     }
     const name = `samverkan_${this.nextStatement++}`;
-    const message = concat([
+    const messages = await this.exchange([
       serialize.parse({ name, text: sql }),
       serialize.describe({ type: "S", name }),
-      serialize.sync(),
     ]);
-    const { messages } = await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
     const statement = { name, parameterTypes: parse.parseDescribeStatementResults(messages) };
     this.statements.set(sql, statement);
     if (this.statements.size > MAX_STATEMENTS) {
@@ -161,12 +157,17 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   private async close(names: string[]) {
-    if (names.length === 0) return;
-    const message = concat([
-      ...names.map((name) => serialize.close({ type: "S", name })),
-      serialize.sync(),
-    ]);
-    await this.pglite.runExclusive(() => this.pglite.execProtocol(message));
+    if (names.length > 0)
+      await this.exchange(names.map((name) => serialize.close({ type: "S", name })));
+  }
+
+  /**
+   * Sends extended-protocol messages and a Sync as one exchange; the backend's answers. After an
+   * error the backend skips to the Sync, so the session is ready again when this throws.
+   */
+  private async exchange(messages: Uint8Array[]) {
+    const message = Buffer.concat([...messages, serialize.sync()]);
+    return (await this.pglite.runExclusive(() => this.pglite.execProtocol(message))).messages;
   }
 
   /** As PGlite's own query() sends a value: by the parameter's type, else as text. */
@@ -181,14 +182,4 @@ function resultOf<R>(result: Results<R>): QueryResult<R> {
   return result.affectedRows === undefined
     ? { rows: result.rows }
     : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
 }

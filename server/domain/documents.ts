@@ -292,25 +292,27 @@ export async function isDocumentFrozen(
 ): Promise<boolean> {
   assertCan(actor, "documents:read");
   if (!z.uuid().safeParse(documentId).success) throw new NotFoundError();
-  const row = await db
-    .selectFrom("documents")
-    .select(["status", "archived_at"])
-    .where("id", "=", documentId)
-    .where("organisation_id", "=", actor.organisationId)
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError();
-  return isFrozen(row);
+  const frozen = await documentFrozenState(db, documentId, actor.organisationId);
+  if (frozen === undefined) throw new NotFoundError();
+  return frozen;
 }
 
-/** Whether a document is frozen, as committed; undefined once it is deleted. For the co-editing hub. */
+/**
+ * Whether a document (of `organisationId`, when given) is frozen, as committed; undefined when
+ * there is no such document. For the co-editing hub.
+ */
 export async function documentFrozenState(
   db: Executor,
   documentId: string,
+  organisationId?: string,
 ): Promise<boolean | undefined> {
   const row = await db
     .selectFrom("documents")
     .select(["status", "archived_at"])
     .where("id", "=", documentId)
+    .$if(organisationId !== undefined, (query) =>
+      query.where("organisation_id", "=", organisationId!),
+    )
     .executeTakeFirst();
   return row && isFrozen(row);
 }
