@@ -217,11 +217,16 @@ export class SocketIoProvider {
     this.changed();
   };
 
-  /** The document was frozen, or the person's roles changed (`writable` then says what holds). */
+  /**
+   * The document was frozen or taken out of the archive, or the person's roles changed
+   * (`writable` then says what holds). No longer frozen, the join's answer says whether this
+   * person may write, so the provider joins again.
+   */
   private onStatus = (payload: StatusPayload) => {
     if (payload.documentId !== this.documentId) return;
-    if (payload.writable !== undefined) this.writable = payload.writable;
     if (payload.frozen) this.writable = false;
+    else if (payload.writable !== undefined) this.writable = payload.writable;
+    else if (this.started && this.socket.connected) return this.onConnect();
     this.emit("writable", this.writable);
   };
 

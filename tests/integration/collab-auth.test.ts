@@ -420,16 +420,22 @@ describe("co-editing: authorisation and bad input on the socket", () => {
     const actor = await actorOf(db, "admin@kommun.test");
     const id = await createDocument(db, actor, { title: "Att arkivera", kind: "ovrigt" });
     const { socket } = await joined(WRITER, id);
+    const editor = await collabClient(server, WRITER, id);
+    clients.push(editor);
+    await editor.synced;
+    expect(editor.provider.writable).toBe(true);
 
     let status = nextEvent(socket, "collab:status");
     await setDocumentArchived(db, actor, id, true);
     expect(await status).toEqual({ documentId: id, frozen: true });
+    await expect.poll(() => editor.provider.writable).toBe(false);
     expect((await joined(WRITER, id)).ack).toEqual({ ok: true, writable: false });
 
     status = nextEvent(socket, "collab:status");
     await setDocumentArchived(db, actor, id, false);
     expect(await status).toEqual({ documentId: id, frozen: false });
     // Writable again, in the editor already open too.
+    await expect.poll(() => editor.provider.writable).toBe(true);
     expect((await joined(WRITER, id)).ack).toEqual({ ok: true, writable: true });
     const update = await updateFor(server, id, "igen");
     expect(
