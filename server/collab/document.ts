@@ -1,9 +1,3 @@
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from "y-protocols/awareness";
 import * as Y from "yjs";
 import {
   documentRoom,
@@ -15,6 +9,7 @@ import type { DB } from "../../db";
 import { refreshRenderedFromState } from "../domain/documents";
 import type { AppServer } from "../realtime";
 import { applyCheckedUpdate, type ContentRefusal, type SuggestionAuthor } from "./content-guard";
+import { DocumentCursors } from "./cursors";
 import { COLLAB_LIMITS } from "./limits";
 import type { CollabPeers, PeerNews } from "./peers";
 import { appendUpdates, compact, loadTail, type NewUpdate, type StoredState } from "./store";
@@ -71,14 +66,12 @@ export class CollabDocument {
    * document from loading.
    */
   private received: Y.Doc;
-  readonly awareness: Awareness;
+  readonly cursors: DocumentCursors;
   private lastUpdateId: bigint;
   /** Snapshot plus log, as stored; checked against `maxDocumentBytes`. */
   storedBytes: number;
   private updatesSinceCompaction = 0;
   frozen: boolean;
-  /** Awareness client ids each socket set, removed when the socket leaves. */
-  private clientIdsBySocket = new Map<string, Set<number>>();
   /** Updates sent to the others but not yet committed (see commit). */
   private inFlight = new Set<Uint8Array>();
   /**
@@ -113,9 +106,13 @@ export class CollabDocument {
   ) {
     this.doc = docFrom(stored.state);
     this.received = docFrom(stored.state);
-    this.awareness = new Awareness(this.doc);
-    // The server has no cursor of its own.
-    this.awareness.setLocalState(null);
+    this.cursors = new DocumentCursors(this.doc, (update, except) => {
+      (except ? this.room.except(except) : this.room).emit("collab:awareness", {
+        documentId: id,
+        data: update,
+      });
+      peers.awareness(id, update);
+    });
     this.lastUpdateId = stored.lastUpdateId;
     this.storedBytes = stored.storedBytes;
     this.frozen = frozen;
@@ -248,7 +245,7 @@ export class CollabDocument {
       this.schedulePeerCheck();
     }
     for (const update of awareness) {
-      applyAwarenessUpdate(this.awareness, update, "peer");
+      this.cursors.applyFromPeer(update);
       this.room.emit("collab:awareness", { documentId: this.id, data: update });
     }
     if (saved.length > 0) this.peerSaved(from, saved);
@@ -432,57 +429,17 @@ export class CollabDocument {
     }
   }
 
-  /** Every cursor in the document, for a socket that just joined (undefined when there is none). */
-  allAwareness(): Uint8Array | undefined {
-    const clients = [...this.awareness.getStates().keys()];
-    return clients.length > 0 ? encodeAwarenessUpdate(this.awareness, clients) : undefined;
-  }
-
-  /** Applies a socket's awareness update, remembering the client ids it set. Throws if malformed. */
-  applyAwareness(socketId: string, update: Uint8Array) {
-    const owned = this.clientIdsBySocket.get(socketId) ?? new Set<number>();
-    this.clientIdsBySocket.set(socketId, owned);
-    const onChange = ({ added, updated }: { added: number[]; updated: number[] }) => {
-      for (const clientId of [...added, ...updated]) owned.add(clientId);
-    };
-    this.awareness.on("change", onChange);
-    try {
-      applyAwarenessUpdate(this.awareness, update, socketId);
-    } finally {
-      this.awareness.off("change", onChange);
-    }
-  }
-
-  /** Whether a cursor's client id is free for this socket: its own, or nobody else's. */
-  mayUseClientId(socketId: string, clientId: number): boolean {
-    for (const [owner, ids] of this.clientIdsBySocket)
-      if (owner !== socketId && ids.has(clientId)) return false;
-    return true;
-  }
-
-  /**
-   * Removes the cursors a socket set; returns the removal for the others (undefined if it set
-   * none). Encoded after removal, the update carries "null" states with a newer clock.
-   */
-  removeAwarenessOf(socketId: string): Uint8Array | undefined {
-    const owned = this.clientIdsBySocket.get(socketId);
-    this.clientIdsBySocket.delete(socketId);
-    if (!owned || owned.size === 0) return undefined;
-    const clients = [...owned];
-    removeAwarenessStates(this.awareness, clients, "left");
-    return encodeAwarenessUpdate(this.awareness, clients);
-  }
-
-  /** Stops the timers of rendering and resyncing; pending saves are flushed by the caller. */
+  /** Stops the timers of rendering, resyncing and cursors; pending saves are flushed by the caller. */
   stopTimers() {
     this.stopped = true;
     clearTimeout(this.renderTimer);
     clearTimeout(this.resyncTimer);
     clearTimeout(this.peerCheckTimer);
+    this.cursors.stop();
   }
 
   destroy() {
-    this.awareness.destroy();
+    this.cursors.destroy();
     this.doc.destroy();
     this.received.destroy();
   }

@@ -42,7 +42,6 @@ export class CollabHub implements RealtimeFeature {
       new RateLimiter(),
       new RateLimiter("awarenessPerSecond", "awarenessBurst"),
       this.stats,
-      peers,
     );
     if (clustered) followPeers(io, this.registry);
   }

@@ -19,7 +19,6 @@ import type { AckOf, AppSocket, GuardedOn } from "../realtime";
 import { ownAwarenessUpdate } from "./awareness-guard";
 import { type CollabDocument, describeUpdate, type SaveStats } from "./document";
 import { COLLAB_LIMITS, type RateLimiter } from "./limits";
-import type { CollabPeers } from "./peers";
 import type { DocumentRegistry } from "./registry";
 
 const JoinSchema = z.object({
@@ -57,7 +56,6 @@ export class CollabMessages {
     private readonly rateLimiter: RateLimiter,
     private readonly awarenessRateLimiter: RateLimiter,
     private readonly stats: CollabStats,
-    private readonly peers: CollabPeers,
   ) {}
 
   listen(socket: AppSocket, on: GuardedOn) {
@@ -140,7 +138,7 @@ export class CollabMessages {
     // whatever we lack (edits made offline).
     if (stateVector) this.answer(socket, document, stateVector);
     socket.emit("collab:sync", { documentId, data: step1Message(document.doc) });
-    const cursors = document.allAwareness();
+    const cursors = document.cursors.all();
     if (cursors) socket.emit("collab:awareness", { documentId, data: cursors });
   }
 
@@ -263,14 +261,12 @@ export class CollabMessages {
       own = ownAwarenessUpdate(
         data,
         { name: user.name, color: cursorColor(user.userId) },
-        (clientId) => document.mayUseClientId(socket.id, clientId),
+        (clientId) => document.cursors.mayUseClientId(socket.id, clientId),
       );
-      document.applyAwareness(socket.id, own);
+      document.cursors.set(socket.id, own);
     } catch {
       return this.fail(socket, reply, documentId, "malformed");
     }
-    socket.to(documentRoom(documentId)).local.emit("collab:awareness", { documentId, data: own });
-    this.peers.awareness(documentId, own);
     reply({ ok: true });
   }
 }

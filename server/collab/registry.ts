@@ -149,14 +149,7 @@ export class DocumentRegistry {
     const document = this.documents.get(documentId);
     void socket.leave(documentRoom(documentId));
     if (!document || this.closing) return;
-    const removal = document.removeAwarenessOf(socket.id);
-    if (removal) {
-      this.io.local
-        .to(documentRoom(documentId))
-        .except(socket.id)
-        .emit("collab:awareness", { documentId, data: removal });
-      this.peers.awareness(documentId, removal);
-    }
+    document.cursors.remove(socket.id);
     this.people.schedule(documentId);
     this.scheduleUnload(document);
   }
