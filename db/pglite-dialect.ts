@@ -1,4 +1,10 @@
-import { type PGlite, parse, protocol, type Results } from "@electric-sql/pglite";
+import {
+  messages as backend,
+  type PGlite,
+  parse,
+  protocol,
+  type Results,
+} from "@electric-sql/pglite";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -21,9 +27,18 @@ export const MAX_STATEMENTS = 500;
 /** Statements that change the schema: a prepared `select *` could then no longer describe its rows. */
 const SCHEMA_CHANGE = /^\s*(alter|create|drop)\s/i;
 
+/** A column of a statement's rows, with PGlite's parser for its type. */
+interface Column {
+  name: string;
+  type: number;
+  parse?: (value: string, type: number) => unknown;
+}
+
 interface PreparedStatement {
   name: string;
   parameterTypes: number[];
+  /** Described once when prepared, so a run is only Bind and Execute. */
+  columns: Column[];
 }
 
 /**
@@ -117,10 +132,9 @@ class PGliteConnection implements DatabaseConnection {
     );
     const messages = await this.exchange([
       serialize.bind({ statement: statement.name, values }),
-      serialize.describe({ type: "P" }),
       serialize.execute({}),
     ]);
-    return resultOf<R>(parse.parseResults(messages, this.pglite.parsers)[0] as Results<R>);
+    return rowsOf<R>(statement.columns, messages);
   }
 
   // biome-ignore lint/correctness/useYield: Kysely's interface; PGlite returns every row at once.
@@ -140,7 +154,18 @@ class PGliteConnection implements DatabaseConnection {
       serialize.parse({ name, text: sql }),
       serialize.describe({ type: "S", name }),
     ]);
-    const statement = { name, parameterTypes: parse.parseDescribeStatementResults(messages) };
+    const description = messages.find(
+      (message) => message instanceof backend.RowDescriptionMessage,
+    );
+    const statement = {
+      name,
+      parameterTypes: parse.parseDescribeStatementResults(messages),
+      columns: (description?.fields ?? []).map(({ name, dataTypeID }) => ({
+        name,
+        type: dataTypeID,
+        parse: this.pglite.parsers[dataTypeID],
+      })),
+    };
     this.statements.set(sql, statement);
     if (this.statements.size > MAX_STATEMENTS) {
       const [oldest, { name: closed }] = this.statements.entries().next().value!;
@@ -176,6 +201,37 @@ class PGliteConnection implements DatabaseConnection {
     const serializer = type === undefined ? undefined : this.pglite.serializers[type];
     return serializer ? serializer(value) : String(value);
   }
+}
+
+/**
+ * The rows of a run of a prepared statement, read with the columns described when it was
+ * prepared (PGlite's parseResults copies its 316 type parsers on every call).
+ */
+function rowsOf<R>(columns: Column[], messages: backend.BackendMessage[]): QueryResult<R> {
+  const rows: R[] = [];
+  let affectedRows = 0;
+  for (const message of messages) {
+    if (message instanceof backend.DataRowMessage) {
+      const row: Record<string, unknown> = {};
+      message.fields.forEach((value, i) => {
+        const column = columns[i];
+        row[column.name] =
+          value === null || !column.parse ? value : column.parse(value, column.type);
+      });
+      rows.push(row as R);
+    } else if (message instanceof backend.CommandCompleteMessage) {
+      affectedRows = affectedRowsOf(message.text);
+    }
+  }
+  return { rows, numAffectedRows: BigInt(affectedRows) };
+}
+
+/** The row count in a command tag: "INSERT 0 3", "UPDATE 2", "DELETE 1", "SELECT 5". */
+function affectedRowsOf(tag: string): number {
+  const [command, ...counts] = tag.split(" ");
+  return ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].includes(command)
+    ? Number(counts.at(-1))
+    : 0;
 }
 
 function resultOf<R>(result: Results<R>): QueryResult<R> {
