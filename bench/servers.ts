@@ -21,6 +21,8 @@ import { BENCH_TEXT, type NumberedRequest, type ServerKind, type ServerReply } f
 // Yjs, and two copies in one process break Yjs's constructor checks.
 
 const HOST = "127.0.0.1";
+// As `npm start` runs: libraries that read it (Lexical, React) load their production builds.
+process.env.NODE_ENV = "production";
 const send = (message: unknown) => process.send?.(message);
 
 async function startOurs(): Promise<() => Promise<void>> {

@@ -55,7 +55,25 @@ interface ScannedNumber extends IdentityNumberMatch {
   date: string;
 }
 
+/**
+ * The characters that can become digits when normalised: ASCII digits, and any other character
+ * that is not a letter (no letter's NFKC form holds a digit; no character's more than three).
+ */
+const MAY_BECOME_DIGITS = /[0-9]|[^\p{L}\p{ASCII}]/gu;
+
+/** Whether the text could hold the ten digits a number needs, without normalising it. */
+function mayHoldNumber(text: string): boolean {
+  let digits = 0;
+  for (const [char] of text.matchAll(MAY_BECOME_DIGITS)) {
+    digits += char <= "9" ? 1 : 3;
+    if (digits >= 10) return true;
+  }
+  return false;
+}
+
 function scan(text: string): ScannedNumber[] {
+  // Most text (a typed word, a paragraph of prose) cannot hold one: normalising it costs more.
+  if (!mayHoldNumber(text)) return [];
   const { normalised, start, end } = normalise(text);
   const searched = normalised.replace(UUID, (id) => "_".repeat(id.length));
   const matches: ScannedNumber[] = [];
