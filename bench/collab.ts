@@ -204,6 +204,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 interface Measurement {
   edits: number;
   latencies: number[];
+  /** Each round's p99: how far one server's tail moves from round to round on this machine. */
+  roundP99s: number[];
   joins: number[];
   acks: number[];
   failedAcks: number;
@@ -221,6 +223,7 @@ interface Measurement {
 const emptyMeasurement = (): Measurement => ({
   edits: 0,
   latencies: [],
+  roundP99s: [],
   joins: [],
   acks: [],
   failedAcks: 0,
@@ -350,6 +353,7 @@ async function runRound(
 function add(total: Measurement, round: Measurement) {
   total.edits += round.edits;
   total.latencies.push(...round.latencies);
+  total.roundP99s.push(percentile(round.latencies, 99));
   total.joins.push(...round.joins);
   total.acks.push(...round.acks);
   total.failedAcks += round.failedAcks;
@@ -369,6 +373,7 @@ const COLUMNS = [
   "edits",
   "deliveries",
   "latency p50 / p95 / p99 (ms)",
+  "p99 of each round (ms)",
   "join p50 / p95 (ms)",
   "server CPU (% of a core)",
   "server RSS max (MB)",
@@ -393,6 +398,7 @@ function table(observerCount: number, rows: [ServerKind, string, Measurement][])
       m.edits,
       m.latencies.length,
       pcts(m.latencies),
+      m.roundP99s.map(ms).join(", "),
       `${ms(percentile(m.joins, 50))} / ${ms(percentile(m.joins, 95))}`,
       percent(m.cpuMs, m.wallMs),
       m.rssMb.toFixed(0),
