@@ -5,6 +5,7 @@ import {
   linkSync,
   openSync,
   readFileSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
@@ -25,17 +26,33 @@ interface Holder {
   token: string;
 }
 
+/**
+ * A guard is held for the few microseconds of one takeover: one older than this was left behind
+ * (its process died or was stopped mid-step, or the file is not ours at all).
+ */
+const GUARD_STALE_MS = 5_000;
+/** Longer than GUARD_STALE_MS: a takeover waits out a guard that another process just left. */
+const TAKEOVER_TIMEOUT_MS = 2 * GUARD_STALE_MS;
+const GUARD_RETRY_MS = 50;
+
+/** Why the lock cannot be had: its holder, a file that names nobody, or a takeover not finishing. */
+type Refusal = Holder | "unreadable" | "takeover-timed-out";
+
 export class DataDirLockedError extends Error {
-  constructor(lockFile: string, holder: Holder | undefined) {
-    const who = !holder
-      ? "another process (its lock file is unreadable)"
-      : holder.host === hostname()
-        ? `another process (pid ${holder.pid})`
-        : `another process (pid ${holder.pid} on ${holder.host})`;
+  constructor(lockFile: string, refusal: Refusal) {
     super(
-      `The embedded database is in use by ${who}; stop it first, or remove ${lockFile} if no process uses it.`,
+      refusal === "takeover-timed-out"
+        ? `The embedded database's lock ${lockFile} names a process that is gone, but could not be taken over within ${TAKEOVER_TIMEOUT_MS / 1000} s; remove ${lockFile} and ${lockFile}.takeover if no process uses the database.`
+        : `The embedded database is in use by ${holderOf(refusal)}; stop it first, or remove ${lockFile} if no process uses it.`,
     );
   }
+}
+
+function holderOf(refusal: Holder | "unreadable"): string {
+  if (refusal === "unreadable") return "another process (its lock file is unreadable)";
+  return refusal.host === hostname()
+    ? `another process (pid ${refusal.pid})`
+    : `another process (pid ${refusal.pid} on ${refusal.host})`;
 }
 
 function startedOf(pid: number): string | undefined {
@@ -63,13 +80,29 @@ function isRunning(holder: Holder): boolean {
 
 type Read = { holder: Holder } | { missing: true } | { unreadable: true };
 
+/** What this module writes, and nothing else: anything else in a lock file names nobody. */
+function isHolder(value: unknown): value is Holder {
+  if (typeof value !== "object" || value === null) return false;
+  const { pid, host, started, token } = value as Record<string, unknown>;
+  return (
+    Number.isInteger(pid) &&
+    (pid as number) > 0 &&
+    typeof host === "string" &&
+    host !== "" &&
+    (started === undefined || typeof started === "string") &&
+    typeof token === "string"
+  );
+}
+
 function readLock(file: string): Read {
+  let content: unknown;
   try {
-    return { holder: JSON.parse(readFileSync(file, "utf8")) as Holder };
+    content = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { missing: true };
     return { unreadable: true };
   }
+  return isHolder(content) ? { holder: content } : { unreadable: true };
 }
 
 /** Creates `file` naming `holder`, whole, unless it exists (then false). */
@@ -101,6 +134,15 @@ function unlinkIfPresent(file: string): void {
   }
 }
 
+function isLeftBehind(guard: string, read: Read): boolean {
+  if ("holder" in read && !isRunning(read.holder)) return true;
+  try {
+    return Date.now() - statSync(guard).mtimeMs > GUARD_STALE_MS;
+  } catch {
+    return false; // gone meanwhile: the next attempt finds out
+  }
+}
+
 /**
  * Removes the lock of a holder that is gone, if it is still that one's. A short-lived guard lock
  * makes this one process's step: of several finding the same stale lock, only one removes it, and
@@ -109,9 +151,9 @@ function unlinkIfPresent(file: string): void {
 function removeStale(lockFile: string, stale: Holder, self: Holder): void {
   const guard = `${lockFile}.takeover`;
   if (!tryCreate(guard, self)) {
-    // A guard left by a process that died within the few microseconds it holds one.
     const read = readLock(guard);
-    if ("holder" in read && !isRunning(read.holder)) unlinkIfPresent(guard);
+    if (isLeftBehind(guard, read)) unlinkIfPresent(guard);
+    else pause(GUARD_RETRY_MS);
     return;
   }
   try {
@@ -124,6 +166,11 @@ function removeStale(lockFile: string, stale: Holder, self: Holder): void {
 
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 
+/** Between attempts while a guard is in the way (the lock is taken before anything else runs). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Takes the lock, taking over one whose holder is gone, or throws DataDirLockedError naming the
  * holder. Returns the release function; the lock is also released when the process exits.
@@ -135,9 +182,11 @@ export function lockDataDir(lockFile: string): () => void {
     started: startedOf(process.pid),
     token: randomUUID(),
   };
+  const giveUpAt = Date.now() + TAKEOVER_TIMEOUT_MS;
   while (!tryCreate(lockFile, self)) {
+    if (Date.now() > giveUpAt) throw new DataDirLockedError(lockFile, "takeover-timed-out");
     const read = readLock(lockFile);
-    if ("unreadable" in read) throw new DataDirLockedError(lockFile, undefined);
+    if ("unreadable" in read) throw new DataDirLockedError(lockFile, "unreadable");
     if ("holder" in read) {
       if (isRunning(read.holder)) throw new DataDirLockedError(lockFile, read.holder);
       removeStale(lockFile, read.holder, self);
