@@ -11,6 +11,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code } = cause as { code?: unknown };
     if (typeof code === "string" && (NETWORK_CODES.has(code) || isServerUnavailable(code)))
       return true;
+    // The server ended the session (FATAL): while connecting, also for a database that does not
+    // accept connections now (SQLSTATE 55000), which is no query's fault.
+    const { severity } = cause as { severity?: unknown };
+    if (severity === "FATAL" || severity === "PANIC") return true;
     // Node reports a refused connection to every address of a host together.
     if (cause instanceof AggregateError && cause.errors.some(isDatabaseUnavailable)) return true;
   }

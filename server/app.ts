@@ -83,6 +83,20 @@ function listen(httpServer: HttpServer, config: Config): Promise<void> {
  */
 const PGLITE_REQUESTS_AT_ONCE = 8;
 
+/**
+ * A database that takes connections but answers nothing (hung, or a proxy before it stopped) is
+ * reported unavailable by `/healthz` after this long, so that a load balancer can turn away.
+ */
+const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+function answersWithin<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** What the socket is really bound to: a wildcard says that every interface is listening. */
 function describeAddress({ address, family, port }: AddressInfo): string {
   const host = family === "IPv6" ? `[${address}]` : address;
@@ -161,7 +175,7 @@ export async function startApp(
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await sql`select 1`.execute(database.db);
+      await answersWithin(HEALTH_CHECK_TIMEOUT_MS, sql`select 1`.execute(database.db));
       res.json({ status: "ok", db: database.kind, version: packageJson.version });
     } catch {
       res
@@ -202,21 +216,23 @@ export async function startApp(
   // On PostgreSQL several server processes may share the database: socket.io's rooms then span
   // them through its PostgreSQL adapter (ADR 0029). PGlite is one process (its DATA_DIR lock).
   const cluster = config.databaseUrl
-    ? createClusterAdapter(config.databaseUrl, (error) =>
-        log.warn(`socket.io's PostgreSQL adapter: ${error.message}`),
-      )
+    ? createClusterAdapter(config.databaseUrl, (error) => reportError(error))
     : undefined;
   const realtime = createRealtime(httpServer, { config, bus, auth, cluster });
   const collab = new CollabHub(realtime.io, database.db, realtime.clustered);
   realtime.addFeature(collab);
   metrics.observeRealtime(realtime.io, collab);
   followDocumentEvents(bus, realtime, collab);
-  const stopNotifications = followNotifications(bus, {
-    db: database.db,
-    config,
-    emitUnread: (userId, unread) =>
-      realtime.io.to(userRoom(userId)).emit("notifications:unread", unread),
-  });
+  const stopNotifications = followNotifications(
+    bus,
+    {
+      db: database.db,
+      config,
+      emitUnread: (userId, unread) =>
+        realtime.io.to(userRoom(userId)).emit("notifications:unread", unread),
+    },
+    reportError,
+  );
   app.get("/rapporter/:periodId", routeReportDownloads);
   const stopRemix = await mountRemix(
     app,
@@ -238,13 +254,17 @@ export async function startApp(
   );
 
   // Committed events the organisation's webhooks asked for become deliveries, sent after COMMIT.
-  const webhooks = startWebhooks(database.db, bus, config.webhooks, options.webhooks);
+  const webhooks = startWebhooks(database.db, bus, config.webhooks, {
+    ...options.webhooks,
+    report: reportError,
+  });
   // Every consumer has subscribed: events left from the last run go out before new requests.
   const dispatcher = await startDispatcher(database, bus, { report: reportError });
   const scheduler = startScheduler(database.db, {
     ...options.scheduler,
     intervalMs: config.schedulerIntervalSeconds * 1000,
     log,
+    report: reportError,
   });
   handleRequest = app;
   const stopCollecting = collectWhenQuiet(httpServer, { sockets: realtime.io });

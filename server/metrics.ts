@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Server as SocketServer } from "socket.io";
 import type { DatabaseHandle } from "../db";
+import { bearerToken } from "./auth/authenticator";
 import type { CollabHub } from "./collab/hub";
 import type { ReadCache } from "./read-cache";
 
@@ -119,10 +120,10 @@ function routeOf(req: Request): string {
 
 /** 404 when no METRICS_TOKEN is configured, 401 without the right bearer token. */
 export function serveMetrics(metrics: Metrics, token: string | undefined) {
-  const expected = Buffer.from(`Bearer ${token ?? ""}`);
+  const expected = Buffer.from(token ?? "");
   return async (req: Request, res: Response) => {
     if (!token) return void res.status(404).type("text/plain").send("Not found");
-    const given = Buffer.from(req.headers.authorization ?? "");
+    const given = Buffer.from(bearerToken(req.headers.authorization) ?? "");
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return void res
         .status(401)

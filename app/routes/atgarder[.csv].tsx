@@ -3,6 +3,7 @@ import { actionsToCsv, departmentNameMap } from "../../server/domain/action-csv"
 import { swedishToday } from "../../server/domain/dates";
 import { actionsForUrl } from "../utils/actions.server";
 import { requirePermission } from "../utils/auth.server";
+import { orUnavailablePage } from "../utils/unavailable.server";
 
 /**
  * "attachment" with the Swedish name for browsers that read RFC 5987 `filename*`, and the
@@ -14,7 +15,7 @@ function attachment(name: string): string {
 }
 
 /** GET /atgarder.csv?…the list's filters: the filtered list for Excel; ?mall=1 only the header. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export const loader = orUnavailablePage(async ({ request, context }: LoaderFunctionArgs) => {
   const user = await requirePermission(request, context, "actions:read");
   const url = new URL(request.url);
   const template = url.searchParams.has("mall");
@@ -32,4 +33,4 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "Cache-Control": "private, no-store",
     },
   });
-}
+});

@@ -3,8 +3,9 @@ import { providerLogoutUrl } from "../../server/auth/oidc/sign-in";
 import { destroySession } from "../../server/auth/sessions";
 import { expectedOrigin } from "../../server/http/security";
 import { getSession } from "../utils/auth.server";
+import { orUnavailablePage } from "../utils/unavailable.server";
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = orUnavailablePage(async ({ request, context }: ActionFunctionArgs) => {
   // Also the session of someone who has yet to replace a temporary password.
   const session = await getSession(request, context);
   let next = "/login";
@@ -19,7 +20,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     status: 303,
     headers: { "Set-Cookie": context.auth.clearedSessionCookie() },
   });
-}
+});
 
 /** Logging out changes state, so it is a POST; a plain visit goes to the login page. */
 export async function loader() {

@@ -4,9 +4,10 @@ import { LOCALES, type Locale } from "../../db/schema";
 import { setOwnLocale } from "../../server/domain/users";
 import { getUser } from "../utils/auth.server";
 import { readForm, safeRedirect } from "../utils/route.server";
+import { orUnavailablePage } from "../utils/unavailable.server";
 
 /** Switches language: stored on the account when signed in, in a cookie for everyone. */
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = orUnavailablePage(async ({ request, context }: ActionFunctionArgs) => {
   const form = await readForm(request);
   const requested = String(form.get("locale"));
   const locale: Locale = LOCALES.includes(requested as Locale) ? (requested as Locale) : "sv";
@@ -18,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       "Set-Cookie": serialize("lang", locale, { path: "/", sameSite: "lax", maxAge: 31_536_000 }),
     },
   });
-}
+});
 
 export async function loader() {
   return redirect("/");

@@ -1,6 +1,7 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { parse } from "cookie";
 import { translator } from "../../common/i18n";
-import { RETRY_AFTER_SECONDS } from "../../db/unavailable";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable";
 
 /**
  * The page for a request that found the database unreachable: 503 with `Retry-After`, in the
@@ -32,8 +33,28 @@ export function databaseUnavailablePage(request: Request): Response {
     status: 503,
     headers: {
       "Content-Type": "text/html; charset=utf-8",
+      // No Cache-Control: a 503 is not stored unless it says so, and a signed-in person's
+      // answers already carry "no-store" (server/http/security.ts); twice would repeat it.
       "Retry-After": String(RETRY_AFTER_SECONDS),
-      "Cache-Control": "no-store",
     },
   });
+}
+
+/**
+ * A resource route's loader or action (a download, a sign-out) that answers the same page when
+ * the database is unreachable: Remix answers an error there with a bare 500, not through
+ * `handleRequest` as for pages.
+ */
+export function orUnavailablePage<Args extends { request: Request; context: AppLoadContext }, R>(
+  handler: (args: Args) => Promise<R>,
+): (args: Args) => Promise<R | Response> {
+  return async (args) => {
+    try {
+      return await handler(args);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      args.context.reportError(error);
+      return databaseUnavailablePage(args.request);
+    }
+  };
 }

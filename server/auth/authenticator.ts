@@ -13,6 +13,11 @@ function header(headers: RequestHeaders, name: "cookie" | "authorization"): stri
   return headers instanceof Headers ? (headers.get(name) ?? undefined) : headers[name];
 }
 
+/** The token of `Authorization: Bearer …`; the scheme's name is case-insensitive (RFC 9110). */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+}
+
 /**
  * Who a request acts for, with two ways in: the session cookie (pages, sockets, creating a
  * token) and a bearer token (the JSON API). A request that carries an `Authorization` header is
@@ -66,8 +71,7 @@ export function createAuthenticator(db: DB, config: Config): Authenticator {
     sessionFromCookie,
     fromCookie: async (headers) => untilPasswordChanged(await sessionFromCookie(headers)),
     async fromBearerToken(headers) {
-      const value = header(headers, "authorization") ?? "";
-      const token = value.startsWith("Bearer ") ? value.slice(7).trim() : undefined;
+      const token = bearerToken(header(headers, "authorization"));
       return untilPasswordChanged(await resolveApiToken(db, config.sessionSecret, token));
     },
     liveSessionIds: (sessionIds) => liveSessionIds(db, sessions, sessionIds),

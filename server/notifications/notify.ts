@@ -506,19 +506,17 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
  * prunes old ones now and daily, and every minute sends again the e-mails whose next try is due.
  * Returns the function that stops all three.
  */
-export function followNotifications(bus: EventBus, deps: Deps): () => void {
+export function followNotifications(
+  bus: EventBus,
+  deps: Deps,
+  report: (error: unknown) => void,
+): () => void {
   const unsubscribe = bus.subscribe((event) => notifyOf(deps, event));
-  const prune = () =>
-    pruneNotifications(deps.db).catch((error) =>
-      console.error("Pruning old notifications failed:", error),
-    );
+  const prune = () => pruneNotifications(deps.db).catch(report);
   void prune();
   const daily = setInterval(prune, DAY_MS);
   daily.unref();
-  const retry = () =>
-    retryFailedMail(deps.db, deps.config).catch((error) =>
-      console.error("Sending e-mails again failed:", error),
-    );
+  const retry = () => retryFailedMail(deps.db, deps.config).catch(report);
   const everyMinute = setInterval(retry, MINUTE_MS);
   everyMinute.unref();
   return () => {

@@ -1,6 +1,6 @@
 import type { DB } from "../../db";
 import { dueReminders, type Reminder, recordReminder } from "../domain/reminders";
-import type { Logger } from "../log";
+import type { ErrorReporter, Logger } from "../log";
 
 /** The scheduler's one job: the reminders the data makes due. */
 export const REMINDERS_JOB = "reminders";
@@ -11,7 +11,9 @@ export interface SchedulerOptions {
   clock?: () => Date;
   /** Between runs; 0 runs only when asked (`runNow`). */
   intervalMs: number;
-  log?: Pick<Logger, "error" | "info">;
+  log?: Pick<Logger, "info">;
+  /** A failed run (the next one tries again): logged once per kind and interval. */
+  report?: ErrorReporter;
   /** Called after each reminder a run records, inside its transaction (tests stop a run here). */
   afterRecording?: (reminder: Reminder, recordedInRun: number) => void | Promise<void>;
 }
@@ -92,7 +94,7 @@ export function startScheduler(db: DB, options: SchedulerOptions): Scheduler {
         if (recorded.length > 0)
           options.log?.info(`Scheduler recorded ${recorded.length} reminders`);
       } catch (error) {
-        options.log?.error({ err: error }, "The reminders run failed; the next run tries again");
+        options.report?.(error);
       }
       schedule(options.intervalMs);
     }, delayMs);

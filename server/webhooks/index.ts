@@ -32,6 +32,8 @@ export interface WebhookOptions {
   now?: () => Date;
   /** How often due deliveries are looked for besides right after an event (ms). */
   pollMs?: number;
+  /** A failed run (the next one tries again); the server's reporter logs it once per interval. */
+  report?: (error: unknown) => void;
 }
 
 export interface WebhookWorker {
@@ -159,6 +161,8 @@ export function startWebhookWorker(
 ): WebhookWorker & { nudge(): void } {
   const now = options.now ?? (() => new Date());
   const pollMs = options.pollMs ?? 5_000;
+  const report =
+    options.report ?? ((error: unknown) => console.error("Sending webhooks failed:", error));
   // Long enough for the send and its bookkeeping; a process that died mid-send is taken over after.
   const claimMs = settings.timeoutMs * 2 + 5_000;
   let closed = false;
@@ -310,7 +314,7 @@ export function startWebhookWorker(
     }
     clearTimeout(timer);
     running = runOnce()
-      .catch((error) => console.error("Sending webhooks failed:", error))
+      .catch(report)
       .finally(() => {
         running = undefined;
         if (closed) return;

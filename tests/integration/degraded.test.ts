@@ -22,6 +22,7 @@ import { startTestServer, type TestServer } from "../helpers/server";
 class PostgresProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private frozen = false;
   port = 0;
 
   constructor(private readonly target: URL) {}
@@ -39,9 +40,24 @@ class PostgresProxy {
         });
       }
       client.pipe(upstream).pipe(client);
+      if (this.frozen) for (const socket of [client, upstream]) socket.pause();
     });
     await new Promise<void>((resolve) => this.server?.listen(this.port, "127.0.0.1", resolve));
     this.port = (this.server.address() as { port: number }).port;
+  }
+
+  /**
+   * Takes connections but passes nothing on, either way, as a hung server (or a stopped proxy
+   * before it) does; `start` lets everything through again.
+   */
+  freeze() {
+    this.frozen = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  thaw() {
+    this.frozen = false;
+    for (const socket of this.sockets) socket.resume();
   }
 
   /** Refuses new connections and cuts the open ones, as a stopped server does. */
@@ -101,7 +117,9 @@ describe.skipIf(!serverUrl)("while PostgreSQL is unreachable", () => {
         done();
       },
     });
-    app = await startApp(config, { database, logDestination });
+    // Webhooks wait for their next run for as long as the test takes: its outage counts only
+    // the requests' errors.
+    app = await startApp(config, { database, logDestination, webhooks: { pollMs: 3_600_000 } });
     token = await createTokenAs(app.url, "arbetsgrupp@kommun.test");
     member = new HttpClient(app.url);
     await member.logIn("arbetsgrupp@kommun.test");
@@ -164,6 +182,15 @@ describe.skipIf(!serverUrl)("while PostgreSQL is unreachable", () => {
     expect(english.status).toBe(503);
     expect(await english.text()).toContain("Samverkan is unavailable right now");
 
+    // Downloads and signing out (routes Remix answers without a page) say so too.
+    const download = await member.get("/atgarder.csv");
+    expect(download.status).toBe(503);
+    expect(download.headers.get("retry-after")).toBe("5");
+    expect(await download.text()).toContain("Databasen går inte att nå för tillfället.");
+    const logout = await member.request("/logout", { method: "POST" });
+    expect(logout.status).toBe(503);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+
     // A client-side navigation reloads the whole page, which then says so.
     const data = await member.get("/atgarder.data");
     expect(data.headers.get("x-remix-reload-document")).toBe("true");
@@ -200,6 +227,38 @@ describe.skipIf(!serverUrl)("while PostgreSQL is unreachable", () => {
     expect(((await action.json()) as { title: string }).title).toBe("Sparad före avbrottet");
     expect((await member.get("/")).status).toBe(200);
   });
+
+  it("answers 503 while the database does not accept connections", async () => {
+    await admin(`alter database ${name} allow_connections false`);
+    await admin(
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`,
+    );
+    try {
+      const listed = await api("/actions");
+      expect(listed.status).toBe(503);
+      expect(listed.headers.get("retry-after")).toBe("5");
+      const page = await member.get("/atgarder");
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain("Samverkan är inte tillgänglig just nu");
+    } finally {
+      await admin(`alter database ${name} allow_connections true`);
+    }
+    await expect.poll(async () => (await api("/actions")).status, { timeout: 10_000 }).toBe(200);
+  });
+
+  it("says it is unavailable at /healthz when the database takes connections but answers nothing", async () => {
+    proxy.freeze();
+    try {
+      const started = Date.now();
+      const health = await fetch(`${app.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(health.headers.get("retry-after")).toBe("5");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      proxy.thaw();
+    }
+    await expect.poll(async () => (await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
 });
 
 describe("request ids and metrics", () => {
@@ -225,6 +284,11 @@ describe("request ids and metrics", () => {
       headers: { Authorization: "Bearer not-the-token" },
     });
     expect(wrong.status).toBe(401);
+    // The scheme's name is case-insensitive (RFC 9110).
+    const lowercase = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: `bearer ${METRICS_TOKEN}` },
+    });
+    expect(lowercase.status).toBe(200);
     await (await fetch(`${server.url}/api/v1/openapi.json`)).text();
     const scrape = async () => {
       const metrics = await fetch(`${server.url}/metrics`, {
