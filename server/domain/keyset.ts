@@ -36,13 +36,34 @@ const CursorSchema = z.object({
   filter: z.string(),
 });
 
+/**
+ * What a key of each type must be for the database to take it: a cursor is only base64 of JSON,
+ * and a key made up to fail the cast (a NUL in text, hour 99) must be refused here, not fail there.
+ */
 const KEY_FORMATS: Record<SortKey["type"], (key: string) => boolean> = {
-  text: () => true,
-  // A real day (2027-02-30 is not one): the database would fail on it, not refuse it.
+  // PostgreSQL's text holds any character but NUL.
+  text: (key) => !key.includes("\u0000"),
+  // A real day (2027-02-30 is not one).
   date: (key) => /^\d{4}-\d{2}-\d{2}$/.test(key) && isoDay(key) === key,
-  timestamptz: (key) => /^\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}(:\d{2})?$/.test(key),
+  timestamptz: isTimestampText,
   integer: (key) => /^-?\d{1,9}$/.test(key),
 };
+
+/** A timestamp as PostgreSQL writes one as text ("2026-12-06 10:00:00.123456+00"), and a real one. */
+function isTimestampText(key: string): boolean {
+  const parts =
+    /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?$/.exec(key);
+  if (!parts) return false;
+  const [, day, hour, minute, second, , offsetHours, offsetMinutes = "00"] = parts;
+  return (
+    isoDay(day) === day &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(offsetHours) <= 15 &&
+    Number(offsetMinutes) <= 59
+  );
+}
 
 function isoDay(key: string): string | null {
   const time = Date.parse(`${key}T00:00:00Z`);
@@ -113,7 +134,7 @@ export const pageFields = (defaultLimit: number, max = 500) => ({
     .max(max, "validation.invalid")
     .default(defaultLimit),
   // Opaque to callers: where the next page starts, as the previous page wrote it into nextCursor.
-  cursor: z.string().max(600, "validation.cursor").optional(),
+  cursor: z.string("validation.cursor").max(600, "validation.cursor").optional(),
 });
 
 /** How a list is ordered: which list (cursors of one are refused by another), key, direction. */

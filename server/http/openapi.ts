@@ -136,7 +136,7 @@ const page = <T extends z.ZodType>(item: T, things: string) =>
       .string()
       .optional()
       .describe(
-        `Pass as \`cursor\` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so ${things} added or changed meanwhile are neither skipped nor repeated`,
+        `Pass as \`cursor\` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the ${things} there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it`,
       ),
   });
 

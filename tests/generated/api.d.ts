@@ -1582,7 +1582,7 @@ export interface components {
         };
         ActionPage: {
             items: components["schemas"]["Action"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so actions added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the actions there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         FollowUp: {
@@ -1634,7 +1634,7 @@ export interface components {
         };
         CommentList: {
             items: components["schemas"]["Comment"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so comments added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the comments there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         HistoryEntry: {
@@ -1660,7 +1660,7 @@ export interface components {
         };
         History: {
             items: components["schemas"]["HistoryEntry"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so changes added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the changes there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         AuditLogEntry: {
@@ -1683,7 +1683,7 @@ export interface components {
         };
         AuditLogPage: {
             items: components["schemas"]["AuditLogEntry"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so entries added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the entries there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         Token: {
@@ -1778,7 +1778,7 @@ export interface components {
         };
         DocumentPage: {
             items: components["schemas"]["Document"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so documents added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the documents there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         DocumentDetails: {
@@ -2023,7 +2023,7 @@ export interface components {
         };
         WebhookDeliveryList: {
             items: components["schemas"]["WebhookDelivery"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so deliveries added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the deliveries there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         MailOutboxList: {
@@ -2055,7 +2055,7 @@ export interface components {
                 /** @description When a failed message is tried again */
                 nextAttemptAt: string | null;
             }[];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so e-mails added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the e-mails there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         Notification: {
@@ -2079,7 +2079,7 @@ export interface components {
         };
         NotificationList: {
             items: components["schemas"]["Notification"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so notifications added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the notifications there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
             /** @description How many of the owner's notifications are unread */
             unread: number;
@@ -2117,7 +2117,7 @@ export interface components {
         };
         UserPage: {
             items: components["schemas"]["User"][];
-            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so people added or changed meanwhile are neither skipped nor repeated */
+            /** @description Pass as `cursor` for the next page, with the same filter and sort (another is 400). Pages follow the last item read, so each of the people there when paging began is read once, whatever is added or removed meanwhile; one whose sort key changes meanwhile moves with it */
             nextCursor?: string;
         };
         InvitedUser: {

@@ -103,5 +103,31 @@ describe("keyset paging of actions", () => {
     expect(await refused({ sort: "dueDate", cursor: badDate })).toEqual({
       cursor: "validation.cursor",
     });
+    // A real cursor's filter with a key made up to fail in the database: refused before it.
+    const keyed = (from: string | null | undefined, key: string) => {
+      const real = JSON.parse(Buffer.from(from as string, "base64url").toString());
+      return Buffer.from(JSON.stringify({ ...real, key })).toString("base64url");
+    };
+    const byTitle = keyed(first.nextCursor, "Möte\u0000");
+    expect(await refused({ sort: "title", cursor: byTitle })).toEqual({
+      cursor: "validation.cursor",
+    });
+    const changed = await listActions(db, member, { sort: "updatedAt", limit: "3" });
+    for (const key of [
+      "2020-01-01 99:99:99+00",
+      "2020-01-01 1.2.3+99",
+      "2020-02-30 10:00:00+00",
+      "2020-01-01 10:00:00+99",
+    ])
+      expect(await refused({ sort: "updatedAt", cursor: keyed(changed.nextCursor, key) })).toEqual({
+        cursor: "validation.cursor",
+      });
+    // A well-made key of the same filter is a place in the list like any other.
+    const fromMidnight = await listActions(db, member, {
+      sort: "updatedAt",
+      limit: "3",
+      cursor: keyed(changed.nextCursor, "2020-01-01 00:00:00.5+01:30"),
+    });
+    expect(fromMidnight.items.length).toBeGreaterThan(0);
   });
 });
