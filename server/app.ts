@@ -62,17 +62,23 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** Why the server cannot listen, in the terms of its settings (PORT, HOST). */
+const LISTEN_ERRORS: Record<string, (config: Config) => string> = {
+  EADDRINUSE: ({ port, host }) =>
+    `Port ${port} on ${host} is already in use; stop what uses it or choose another PORT.`,
+  EADDRNOTAVAIL: ({ host }) =>
+    `HOST ${host} is not an address of this machine; choose one of its own, or 0.0.0.0 for all.`,
+  EACCES: ({ port }) =>
+    `Port ${port} needs privileges this process lacks; choose a PORT above 1023 or put a proxy in front.`,
+  ENOTFOUND: ({ host }) => `HOST ${host} is not a name this machine can resolve.`,
+};
+
 function listen(httpServer: HttpServer, config: Config): Promise<void> {
   return new Promise((resolve, reject) => {
-    httpServer.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Error(
-              `Port ${config.port} on ${config.host} is already in use; stop what uses it or choose another PORT.`,
-            )
-          : error,
-      ),
-    );
+    httpServer.once("error", (error: NodeJS.ErrnoException) => {
+      const explain = error.code ? LISTEN_ERRORS[error.code] : undefined;
+      reject(explain ? new Error(explain(config)) : error);
+    });
     httpServer.listen(config.port, config.host, resolve);
   });
 }

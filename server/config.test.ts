@@ -108,6 +108,12 @@ describe("loadConfig", () => {
     );
   });
 
+  it.each(["abc", "70000", "80.5"])("PORT=%s says what a port is", (port) => {
+    expect(configError({ ...base, PORT: port }).message).toBe(
+      "Invalid PORT: expected a port number from 0 to 65535",
+    );
+  });
+
   it("seeds demo data by default only without DATABASE_URL", () => {
     expect(load(base).seedDemo).toBe(true);
     const withUrl = { ...base, DATABASE_URL: "postgres://postgres@127.0.0.1:5432/samverkan" };

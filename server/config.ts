@@ -9,7 +9,12 @@ const booleanString = z
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number("expected a port number from 0 to 65535")
+    .int("expected a port number from 0 to 65535")
+    .min(0, "expected a port number from 0 to 65535")
+    .max(65535, "expected a port number from 0 to 65535")
+    .default(3000),
   // Reachable from this machine only, until an operator chooses otherwise (behind a proxy, say).
   HOST: z.string().min(1).default("127.0.0.1"),
   DATA_DIR: z.string().min(1).default("./.data"),

@@ -146,4 +146,17 @@ describe("a port already in use", { timeout: 120_000 }, () => {
       occupied.close();
     }
   });
+
+  it("names HOST in one line when it is not an address of this machine", async () => {
+    const untouched = path.join(dataDir, "never-created-either");
+    // 192.0.2.0/24 is for documentation (RFC 5737): no machine has it.
+    const result = await refusedServer({
+      ...serverEnv(await freePort(), untouched),
+      HOST: "192.0.2.1",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("HOST 192.0.2.1 is not an address of this machine");
+    expectOneLine(result.stderr);
+    expect(existsSync(untouched)).toBe(false);
+  });
 });
