@@ -222,7 +222,9 @@ export async function startApp(
   // On PostgreSQL several server processes may share the database: socket.io's rooms then span
   // them through its PostgreSQL adapter (ADR 0029). PGlite is one process (its DATA_DIR lock).
   const cluster = config.databaseUrl
-    ? createClusterAdapter(config.databaseUrl, (error) => reportError(error))
+    ? createClusterAdapter(config.databaseUrl, (error) =>
+        reportError(new Error("socket.io's PostgreSQL adapter", { cause: error })),
+      )
     : undefined;
   const realtime = createRealtime(httpServer, { config, bus, auth, cluster });
   const collab = new CollabHub(realtime.io, database.db, realtime.clustered);

@@ -28,7 +28,7 @@ export function createErrorReporter(
   return (error, requestLog = log) => {
     const unavailable = isDatabaseUnavailable(error);
     if (unavailable) onUnavailable();
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messagesOf(error);
     const kind = unavailable ? "database_unavailable" : message.slice(0, 200);
     const seen = repeats.get(kind);
     if (seen !== undefined) {
@@ -48,6 +48,15 @@ export function createErrorReporter(
         );
     }, intervalSeconds * 1000).unref();
   };
+}
+
+/** An error's message with its causes' ("Sending webhooks failed: connect ECONNREFUSED …"). */
+function messagesOf(error: unknown): string {
+  const messages: string[] = [];
+  let cause = error;
+  for (; cause instanceof Error; cause = cause.cause) messages.push(cause.message);
+  if (cause !== undefined) messages.push(String(cause));
+  return messages.join(": ");
 }
 
 const GIVEN_ID = /^[\w.:-]{1,128}$/;

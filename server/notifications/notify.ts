@@ -512,11 +512,17 @@ export function followNotifications(
   report: (error: unknown) => void,
 ): () => void {
   const unsubscribe = bus.subscribe((event) => notifyOf(deps, event));
-  const prune = () => pruneNotifications(deps.db).catch(report);
+  const prune = () =>
+    pruneNotifications(deps.db).catch((error) =>
+      report(new Error("Pruning old notifications failed", { cause: error })),
+    );
   void prune();
   const daily = setInterval(prune, DAY_MS);
   daily.unref();
-  const retry = () => retryFailedMail(deps.db, deps.config).catch(report);
+  const retry = () =>
+    retryFailedMail(deps.db, deps.config).catch((error) =>
+      report(new Error("Sending e-mails again failed", { cause: error })),
+    );
   const everyMinute = setInterval(retry, MINUTE_MS);
   everyMinute.unref();
   return () => {

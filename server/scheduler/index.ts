@@ -94,7 +94,9 @@ export function startScheduler(db: DB, options: SchedulerOptions): Scheduler {
         if (recorded.length > 0)
           options.log?.info(`Scheduler recorded ${recorded.length} reminders`);
       } catch (error) {
-        options.report?.(error);
+        options.report?.(
+          new Error("The reminders run failed; the next run tries again", { cause: error }),
+        );
       }
       schedule(options.intervalMs);
     }, delayMs);

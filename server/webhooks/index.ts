@@ -161,8 +161,7 @@ export function startWebhookWorker(
 ): WebhookWorker & { nudge(): void } {
   const now = options.now ?? (() => new Date());
   const pollMs = options.pollMs ?? 5_000;
-  const report =
-    options.report ?? ((error: unknown) => console.error("Sending webhooks failed:", error));
+  const report = options.report ?? console.error;
   // Long enough for the send and its bookkeeping; a process that died mid-send is taken over after.
   const claimMs = settings.timeoutMs * 2 + 5_000;
   let closed = false;
@@ -314,7 +313,7 @@ export function startWebhookWorker(
     }
     clearTimeout(timer);
     running = runOnce()
-      .catch(report)
+      .catch((error) => report(new Error("Sending webhooks failed", { cause: error })))
       .finally(() => {
         running = undefined;
         if (closed) return;
