@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, sql } from "kysely";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_STATEMENTS, PGliteDialect } from "./pglite-dialect";
 
 const DATE_OID = 1082;
@@ -8,6 +8,8 @@ const DATE_OID = 1082;
 describe("Kysely on PGlite with prepared statements", () => {
   const pglite = new PGlite({ parsers: { [DATE_OID]: (value: string) => value } });
   const db = new Kysely<Record<string, never>>({ dialect: new PGliteDialect(pglite) });
+  // Starting an embedded database takes seconds on a busy machine: not the first test's time.
+  beforeAll(() => pglite.waitReady, 60_000);
   afterAll(() => db.destroy());
 
   const prepared = async (like: string) =>
